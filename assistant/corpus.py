@@ -1,0 +1,375 @@
+"""Documents -> passages: the only place that knows how text files are laid out.
+
+A passage is what gets quoted, so its text is always ``document.text[start:end]``; headings are kept as
+each passage's section path (for indexing and display) but are never passages themselves.
+
+Scraped web pages come with chrome (sign-up banners, like counters, an English footer on a Japanese
+page). It is dropped by structure, never by matching particular strings: lines that are only numbers,
+and lines outside the document's main script before its first and after its last body text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import display_path
+from .errors import CorpusError
+
+log = logging.getLogger(__name__)
+
+SUFFIXES = (".txt", ".md", ".markdown", ".text")
+#: Longest line that can be a heading in a plain-text document.
+_HEADING_MAX_CHARS = 60
+#: Passages longer than this are split into sentence groups, so a quote fits a questionnaire cell.
+_PASSAGE_MAX_CHARS = 400
+_PASSAGE_TARGET_CHARS = 250
+
+_BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
+_SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
+_SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+
+_AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
+_AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
+_AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    source: str
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    kind: str  # "paragraph" | "bullet"
+
+    def index_text(self) -> str:
+        """What is embedded and searched: a passage means little without its headings."""
+        head = " › ".join(self.section)
+        return f"{head}\n{self.text}" if head else self.text
+
+
+@dataclass
+class Document:
+    source: str
+    path: Path
+    text: str
+    sha256: str
+    title: str | None = None
+    as_of: str | None = None
+    passages: list[Passage] = field(default_factory=list)
+
+
+@dataclass
+class Corpus:
+    folder: Path
+    documents: list[Document]
+    warnings: list[str]
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [p for d in self.documents for p in d.passages]
+
+    def document(self, source: str) -> Document | None:
+        return next((d for d in self.documents if d.source == source), None)
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The files that make up a corpus, in a stable order (hashing and ids depend on it)."""
+    if not folder.is_dir():
+        raise CorpusError(
+            f"corpus folder {folder} does not exist: create it with .txt/.md documents "
+            "or point ASSISTANT_CORPUS at one"
+        )
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.name.lower() != "readme.md"
+    )
+
+
+def read_text(path: Path) -> str:
+    """Decode as Python's ``open(path, encoding="utf-8").read()`` would, so offsets match what readers see."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise CorpusError(f"{path}: binary file (contains NUL bytes), skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CorpusError(f"{path}: empty file, skipped")
+    return text
+
+
+def load_corpus(folder: Path) -> Corpus:
+    """Read every document; unreadable ones are skipped with a warning, the rest still count."""
+    documents: list[Document] = []
+    warnings: list[str] = []
+    next_id = 0
+    for path in corpus_files(folder):
+        try:
+            text = read_text(path)
+        except CorpusError as exc:
+            warnings.append(str(exc))
+            log.warning("%s", exc)
+            continue
+        doc = parse_document(path, text, first_id=next_id)
+        if not doc.passages:
+            msg = f"{path}: no passages found (only headings or boilerplate), skipped"
+            warnings.append(msg)
+            log.warning("%s", msg)
+            continue
+        next_id += len(doc.passages)
+        documents.append(doc)
+    if not documents:
+        detail = "; ".join(warnings) if warnings else "no .txt or .md files"
+        raise CorpusError(f"no readable documents in {folder} ({detail}); add UTF-8 .txt or .md files")
+    return Corpus(folder=folder, documents=documents, warnings=warnings)
+
+
+def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
+    source = display_path(path)
+    doc = Document(source=source, path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest())
+    doc.as_of = find_as_of(text)
+    lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
+    _drop_chrome(lines, _main_script_is_cjk(text))
+    doc.title = _take_title(lines)
+    doc.passages = _passages(lines, text, source, first_id)
+    return doc
+
+
+def find_as_of(text: str) -> str | None:
+    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024")."""
+    if m := _AS_OF_JA.search(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _AS_OF_ISO.search(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif (m := _AS_OF_EN.search(text)) and m.group(1)[:3].lower() in _MONTHS:
+        y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# --- line classification -------------------------------------------------------------------------
+
+@dataclass
+class _Line:
+    start: int  # offset of the first non-blank character
+    end: int  # offset after the last non-blank character
+    text: str  # stripped content (for headings: without the markup)
+    kind: str  # blank | heading | bullet | text | chrome
+    level: int = 0  # markdown heading level, 0 when unknown
+    body_start: int = 0  # bullets: where the content starts after the marker
+
+
+def _classify(text: str, markdown: bool) -> list[_Line]:
+    raw = []
+    pos = 0
+    for line in text.split("\n"):
+        raw.append((pos, line))
+        pos += len(line) + 1
+    has_md_headings = any(_MD_HEADING.match(line) for _, line in raw)
+    lines: list[_Line] = []
+    in_fence = False
+    for i, (offset, line) in enumerate(raw):
+        stripped = line.strip()
+        lead = len(line) - len(line.lstrip())
+        start, end = offset + lead, offset + lead + len(stripped)
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            lines.append(_Line(start, end, stripped, "chrome"))
+            continue
+        if not stripped:
+            lines.append(_Line(start, end, "", "blank"))
+            continue
+        if in_fence:
+            lines.append(_Line(start, end, stripped, "text"))
+            continue
+        if has_md_headings or markdown:
+            if m := _MD_HEADING.match(line):
+                lines.append(_Line(start, end, m.group(2).strip(), "heading", level=len(m.group(1))))
+                continue
+        if _NUMBERS_ONLY.match(stripped) and len(stripped) <= 12:
+            lines.append(_Line(start, end, stripped, "chrome"))
+            continue
+        if m := _BULLET.match(line):
+            if m.end() < len(line.rstrip()):
+                lines.append(_Line(start, end, stripped, "bullet", body_start=offset + m.end()))
+                continue
+        if not has_md_headings and _looks_like_heading(stripped, raw, i):
+            lines.append(_Line(start, end, stripped, "heading"))
+            continue
+        lines.append(_Line(start, end, stripped, "text"))
+    return lines
+
+
+def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+    """A short line that is not a sentence and stands alone (blank line or end of file after it)."""
+    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped):
+        return False
+    if stripped[0] in "※*注(（「『\"'" or "。" in stripped:
+        return False
+    nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    return not nxt
+
+
+def _main_script_is_cjk(text: str) -> bool:
+    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    return cjk >= 0.3 * (cjk + latin) if cjk + latin else False
+
+
+def _in_main_script(line: _Line, cjk_doc: bool) -> bool:
+    return bool(_CJK.search(line.text)) if cjk_doc else bool(_LATIN.search(line.text) or _CJK.search(line.text))
+
+
+def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
+    """Page chrome lives before the first and after the last body line written in the main script."""
+    body = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _in_main_script(ln, cjk_doc)]
+    if not body:
+        return
+    first, last = body[0], body[-1]
+    for i, ln in enumerate(lines):
+        if (i < first or i > last) and ln.kind not in ("blank", "chrome") and not _in_main_script(ln, cjk_doc):
+            ln.kind = "chrome"
+
+
+def _take_title(lines: list[_Line]) -> str | None:
+    """The first heading is the document's title when another heading follows it before any body."""
+    content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
+    if len(content) >= 2 and content[0].kind == "heading" and content[1].kind == "heading":
+        if content[0].level <= 1 and not any(ln.kind == "heading" and ln.level == 1 for ln in content[1:] if ln.level):
+            content[0].kind = "title"
+            return content[0].text
+    return None
+
+
+# --- section paths ---------------------------------------------------------------------------------
+
+def _parallel(a: str, b: str) -> bool:
+    """Headings like 'Xを利用' / 'Yを利用': siblings whose bodies were links, not parent and child."""
+    if a in b or b in a:
+        return False
+    prefix = len(_common_prefix(a, b))
+    suffix = len(_common_prefix(a[::-1], b[::-1]))
+    return max(prefix, suffix) >= 2
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    while n < min(len(a), len(b)) and a[n] == b[n]:
+        n += 1
+    return a[:n]
+
+
+def _apply_run(path: list[str], run: list[str]) -> list[str]:
+    """Headings that follow one another without body nest; the run replaces as many levels as it has.
+
+    Groups of parallel headings are link lists whose bodies were dropped by the scrape; they are
+    leaves, not ancestors, so they do not count as levels.
+    """
+    kept: list[str] = []
+    i = 0
+    while i < len(run):
+        j = i
+        while j + 1 < len(run) and _parallel(run[j], run[j + 1]):
+            j += 1
+        if j == i:
+            kept.append(run[i])
+        elif j == len(run) - 1:
+            kept.append(run[j])
+        i = j + 1
+    if not kept:
+        kept = run[-1:]
+    return path[: max(0, len(path) - len(kept))] + kept
+
+
+def _passages(lines: list[_Line], text: str, source: str, first_id: int) -> list[Passage]:
+    out: list[Passage] = []
+    path: list[str] = []
+    md_stack: list[tuple[int, str]] = []
+    run: list[str] = []
+
+    def emit(start: int, end: int, kind: str) -> None:
+        nonlocal run, path
+        if run:
+            path = _apply_run(path, run)
+            run = []
+        for s, e in _split_long(text, start, end):
+            out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind))
+
+    i = 0
+    while i < len(lines):
+        ln = lines[i]
+        if ln.kind == "heading":
+            if ln.level:
+                while md_stack and md_stack[-1][0] >= ln.level:
+                    md_stack.pop()
+                md_stack.append((ln.level, ln.text))
+                path, run = [t for _, t in md_stack], []
+            else:
+                run.append(ln.text)
+            i += 1
+        elif ln.kind == "text":
+            j = i
+            while j + 1 < len(lines) and lines[j + 1].kind == "text":
+                j += 1
+            emit(ln.start, lines[j].end, "paragraph")
+            i = j + 1
+        elif ln.kind == "bullet":
+            j = i
+            # continuation lines: indented text right under the bullet
+            while j + 1 < len(lines) and lines[j + 1].kind == "text" and text[lines[j + 1].start - 1] in " \t":
+                j += 1
+            emit(ln.body_start, lines[j].end, "bullet")
+            i = j + 1
+        else:
+            i += 1
+    return out
+
+
+def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an over-long passage into sentence groups; offsets stay exact."""
+    if end - start <= _PASSAGE_MAX_CHARS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENTENCE_SPLIT.finditer(text, start, end):
+        if m.start() > pos:
+            pieces.append((pos, m.start()))
+            pos = m.start()
+    if pos < end:
+        pieces.append((pos, end))
+    groups: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if groups and (e - groups[-1][0]) <= _PASSAGE_TARGET_CHARS:
+            groups[-1] = (groups[-1][0], e)
+        else:
+            groups.append((s, e))
+    trimmed = []
+    for s, e in groups:
+        seg = text[s:e]
+        s2 = s + (len(seg) - len(seg.lstrip()))
+        e2 = e - (len(seg) - len(seg.rstrip()))
+        if e2 > s2:
+            trimmed.append((s2, e2))
+    return trimmed
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

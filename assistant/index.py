@@ -1,0 +1,235 @@
+"""The on-disk index: passages, FAISS vectors, BM25, and a manifest saying what they were built from.
+
+Layout under the index folder::
+
+    CURRENT              name of the build that is served (replaced atomically)
+    build-<key>/         one complete build: manifest.json, passages.json, dense.faiss, bm25/
+    .lock                serialises builds between processes
+
+A build is written into a temporary folder and renamed into place only when complete, then CURRENT is
+swapped with os.replace; a crash at any point leaves the previous build served, never a half-written
+one. The key hashes the corpus files, the model, the library versions and the code that cuts passages
+and tokens, so an index that no longer matches is detected and rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+from filelock import FileLock
+from tqdm import tqdm
+
+from . import corpus as corpus_mod
+from . import tokens
+from .corpus import Corpus, Passage, corpus_files, load_corpus
+from .embed import Embedder
+from .errors import IndexError_
+
+log = logging.getLogger(__name__)
+
+FORMAT = "1"
+_LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch")
+
+
+@dataclass
+class DocInfo:
+    source: str
+    path: str
+    title: str | None
+    as_of: str | None
+    sha256: str
+    chars: int
+
+
+@dataclass
+class Index:
+    folder: Path
+    manifest: dict
+    passages: list[Passage]
+    documents: dict[str, DocInfo]
+    dense: faiss.Index
+    bm25: bm25s.BM25
+    vocab: frozenset[str]
+    warnings: list[str]
+
+
+def _lib_versions() -> dict[str, str]:
+    out = {"python": sys.version.split()[0]}
+    for name in _LIBS:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "missing"
+    return out
+
+
+def compute_key(corpus_folder: Path, embedder: Embedder) -> tuple[str, dict]:
+    """The build key and what went into it (stored in the manifest for people to read)."""
+    files = {}
+    for path in corpus_files(corpus_folder):
+        files[path.relative_to(corpus_folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    code = hashlib.sha256()
+    for mod in (corpus_mod, tokens):
+        code.update(Path(mod.__file__).read_bytes())
+    inputs = {
+        "format": FORMAT,
+        "corpus": str(corpus_folder),
+        "files": files,
+        "model": embedder.spec,
+        "model_fingerprint": embedder.fingerprint,
+        "libraries": _lib_versions(),
+        "code": code.hexdigest()[:16],
+    }
+    key = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
+    return key, inputs
+
+
+def current_build(index_root: Path) -> Path | None:
+    pointer = index_root / "CURRENT"
+    try:
+        name = pointer.read_text().strip()
+    except FileNotFoundError:
+        return None
+    build = index_root / name
+    return build if (build / "manifest.json").is_file() else None
+
+
+def status(corpus_folder: Path, index_root: Path, embedder: Embedder) -> tuple[str, Path | None]:
+    """'fresh', 'stale' or 'missing', and the build that is there."""
+    build = current_build(index_root)
+    if build is None:
+        return "missing", None
+    key, _ = compute_key(corpus_folder, embedder)
+    manifest = json.loads((build / "manifest.json").read_text())
+    return ("fresh" if manifest.get("key") == key else "stale"), build
+
+
+def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, progress: bool = True,
+                 force: bool = False) -> Index:
+    """Serve the current build, building it first when missing, stale, or forced."""
+    key, inputs = compute_key(corpus_folder, embedder)
+    build = current_build(index_root)
+    if not force and build is not None and build.name == f"build-{key}":
+        return load_index(build)
+    index_root.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(index_root / ".lock"), timeout=600):
+        build = current_build(index_root)  # another process may have built it meanwhile
+        if force or build is None or build.name != f"build-{key}":
+            reason = "forced" if force else ("missing" if build is None else "stale")
+            if progress:
+                print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)
+            build = build_index(corpus_folder, index_root, embedder, key, inputs, progress=progress)
+    return load_index(build)
+
+
+def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: str, inputs: dict,
+                *, progress: bool = True) -> Path:
+    started = time.perf_counter()
+    corpus: Corpus = load_corpus(corpus_folder)
+    for warning in corpus.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    passages = corpus.passages
+    texts = [p.index_text() for p in passages]
+
+    tmp = Path(tempfile.mkdtemp(prefix=".build-tmp-", dir=index_root))
+    try:
+        steps = tqdm(total=3, desc="index", unit="step", disable=not progress, file=sys.stderr)
+        steps.set_postfix_str(f"embedding {len(texts)} passages")
+        vectors = embedder.encode_passages(texts, progress=progress)
+        dense = faiss.IndexFlatIP(vectors.shape[1])
+        dense.add(vectors)
+        faiss.write_index(dense, str(tmp / "dense.faiss"))
+        steps.update()
+
+        steps.set_postfix_str("BM25")
+        token_lists = [tokens.tokenize(t) for t in texts]
+        bm25 = bm25s.BM25()
+        bm25.index([t or [""] for t in token_lists], show_progress=False)
+        bm25.save(str(tmp / "bm25"))
+        vocab = sorted({t for ts in token_lists for t in ts})
+        steps.update()
+
+        steps.set_postfix_str("passages")
+        docs = {
+            d.source: asdict(DocInfo(d.source, str(d.path), d.title, d.as_of, d.sha256, len(d.text)))
+            for d in corpus.documents
+        }
+        _write_json(tmp / "passages.json", {
+            "documents": docs,
+            "passages": [asdict(p) for p in passages],
+            "vocab": vocab,
+            "warnings": corpus.warnings,
+        })
+        manifest = {
+            "key": key, **inputs, "passages": len(passages), "documents": len(docs),
+            "dim": int(vectors.shape[1]), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "build_seconds": round(time.perf_counter() - started, 2),
+        }
+        _write_json(tmp / "manifest.json", manifest)  # written last: its presence marks a complete build
+        steps.update()
+        steps.close()
+
+        final = index_root / f"build-{key}"
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(tmp, final)
+        _point_current(index_root, final.name)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    _remove_old_builds(index_root, keep=final.name)
+    if progress:
+        print(f"Index ready: {len(passages)} passages from {len(docs)} document(s) "
+              f"in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+    return final
+
+
+def _write_json(path: Path, data) -> None:
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(data, f, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _point_current(index_root: Path, name: str) -> None:
+    tmp = index_root / f".CURRENT.{os.getpid()}"
+    tmp.write_text(name + "\n")
+    os.replace(tmp, index_root / "CURRENT")
+
+
+def _remove_old_builds(index_root: Path, keep: str) -> None:
+    for child in index_root.iterdir():
+        if child.is_dir() and child.name != keep and (child.name.startswith("build-") or child.name.startswith(".build-tmp-")):
+            shutil.rmtree(child, ignore_errors=True)
+
+
+def load_index(build: Path) -> Index:
+    try:
+        manifest = json.loads((build / "manifest.json").read_text())
+        data = json.loads((build / "passages.json").read_text(encoding="utf-8"))
+        dense = faiss.read_index(str(build / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(build / "bm25"))
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise IndexError_(f"index at {build} is unreadable ({exc}); rebuild it with `assistant index`") from exc
+    passages = [Passage(**{**p, "section": tuple(p["section"])}) for p in data["passages"]]
+    documents = {k: DocInfo(**v) for k, v in data["documents"].items()}
+    if dense.ntotal != len(passages):
+        raise IndexError_(f"index at {build} is inconsistent; rebuild it with `assistant index`")
+    return Index(build, manifest, passages, documents, dense, bm25, frozenset(data["vocab"]), data.get("warnings", []))
+
+
+def dense_matrix(index: Index) -> np.ndarray:
+    return index.dense.reconstruct_n(0, index.dense.ntotal)

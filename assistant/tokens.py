@@ -1,0 +1,130 @@
+"""Words for BM25: Japanese through fugashi (UniDic base forms), technical terms kept whole.
+
+The same function tokenizes passages and questions, so whatever normalisation happens here (NFKC,
+case, base forms, サーバ/サーバー, 二/2) makes variant spellings meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import fugashi
+
+#: Bumped when tokenization changes, so old indexes are rebuilt.
+VERSION = "1"
+
+_DROP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞"}
+#: Light verbs and formal nouns that occur everywhere and answer nothing.
+_DROP_LEMMAS = {
+    "為る", "する", "有る", "ある", "居る", "いる", "成る", "なる", "出来る", "できる", "れる", "られる",
+    "こと", "もの", "よう", "ため", "とき", "場合", "等", "など", "何", "どう", "どの", "どれ", "いる",
+    "御", "お", "ご", "ます", "です", "下さる", "くださる", "て", "貴社", "弊社", "其の", "この", "その",
+}
+_STOPWORDS_EN = set(
+    """a an the is are was were be been being do does did doing you your yours we our ours us they them
+    their it its of in on at to for from by with and or not no nor can could should would will shall may
+    might must how what which who whom whose when where why whether there here this that these those any
+    all some has have had having please describe explain provide list state if yes such as than then also
+    about into over under per via i me my he she his her so too very just only own same other each both
+    few more most s t don doesn isn aren wasn weren won t ll ve re d m kindly tell let get got use used
+    using support supports supported""".split()
+)
+_KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
+_ASCII_TERM = re.compile(r"[a-z0-9]+(?:[-_./+][a-z0-9]+)*")
+_HAS_ASCII_ALNUM = re.compile(r"^[\x00-\x7f]+$")
+_KATAKANA = re.compile(r"^[\u30a0-\u30ffー]+$")
+_PUNCT_ONLY = re.compile(r"^[\W_]+$")
+
+
+@lru_cache(maxsize=1)
+def _tagger() -> fugashi.Tagger:
+    return fugashi.Tagger()
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def _stem_en(word: str) -> str:
+    """Just enough stemming to meet plurals and -ing/-ed forms; acronyms and numbers pass untouched."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _ascii_terms(text: str) -> list[str]:
+    """'AES-256' -> aes-256, aes256, aes, 256: the whole term stays findable, so do its spellings."""
+    out: list[str] = []
+    for m in _ASCII_TERM.finditer(text):
+        term = m.group(0)
+        parts = [p for p in re.split(r"[-_./+]", term) if p]
+        if len(parts) > 1 and all(p.isdigit() for p in parts):
+            out.append(term)  # a version number such as 1.2 stays one token
+        elif len(parts) > 1:
+            out.append(term)
+            out.append("".join(parts))
+            out.extend(_stem_en(p) for p in parts if p not in _STOPWORDS_EN and (len(p) > 1 or p.isdigit()))
+        elif term not in _STOPWORDS_EN and (len(term) > 1 or term.isdigit()):
+            out.append(_stem_en(term))
+    return out
+
+
+def _base_form(word) -> str | None:
+    feature = word.feature
+    pos = feature.pos1
+    if pos in _DROP_POS:
+        return None
+    lemma = getattr(feature, "lemma", None) or word.surface
+    # UniDic writes loanwords as 'サーバー-server'
+    lemma = lemma.split("-", 1)[0] if "-" in lemma and not _HAS_ASCII_ALNUM.match(lemma) else lemma
+    if lemma in _DROP_LEMMAS or word.surface in _DROP_LEMMAS:
+        return None
+    if feature.pos2 == "数詞":
+        lemma = lemma.translate(_KANJI_DIGITS)
+    if _KATAKANA.match(lemma) and len(lemma) >= 4 and lemma.endswith("ー"):
+        lemma = lemma[:-1]  # サーバー / サーバ, ユーザー / ユーザ
+    if _PUNCT_ONLY.match(lemma):
+        return None
+    return normalize(lemma)
+
+
+def tokenize(text: str) -> list[str]:
+    """Tokens of a passage or a question, in order (duplicates kept: BM25 counts them)."""
+    norm = normalize(text)
+    tokens = _ascii_terms(norm)
+    for word in _tagger()(norm):
+        if _HAS_ASCII_ALNUM.match(word.surface):
+            continue  # ASCII runs are handled whole by _ascii_terms
+        base = _base_form(word)
+        if base:
+            tokens.append(base)
+    return tokens
+
+
+def salient_terms(text: str) -> list[str]:
+    """Terms a question hinges on: names and acronyms (ISO, ISMAP, FIDO2) and Japanese nouns.
+
+    When the corpus has never seen such a term, the documents are probably silent on the question.
+    """
+    norm = unicodedata.normalize("NFKC", text)
+    out: list[str] = []
+    for m in re.finditer(r"[A-Za-z0-9]+(?:[-_./+][A-Za-z0-9]+)*", norm):
+        term = m.group(0)
+        if term.lower() in _STOPWORDS_EN:
+            continue
+        looks_like_name = any(c.isupper() for c in term[1:]) or (term[0].isupper() and m.start() > 0) or any(c.isdigit() for c in term)
+        if looks_like_name and len(term) > 1:
+            out.append(term.lower())
+    for word in _tagger()(norm.lower()):
+        if _HAS_ASCII_ALNUM.match(word.surface):
+            continue
+        if word.feature.pos1 == "名詞" and word.feature.pos2 in ("普通名詞", "固有名詞") and len(word.surface) >= 2:
+            base = _base_form(word)
+            if base:
+                out.append(base)
+    return list(dict.fromkeys(out))

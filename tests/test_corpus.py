@@ -1,0 +1,122 @@
+"""Ingestion: offsets round-trip, boilerplate dropped, headings found, bad files skipped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus import find_as_of, load_corpus, parse_document
+from assistant.errors import CorpusError
+
+from .conftest import DEFAULT_CORPUS, DEFAULT_DOC
+
+
+@pytest.fixture(scope="module")
+def default():
+    return load_corpus(DEFAULT_CORPUS)
+
+
+def test_offsets_round_trip(default):
+    text = DEFAULT_DOC.read_text(encoding="utf-8")
+    assert len(default.passages) > 30
+    for p in default.passages:
+        assert text[p.start:p.end] == p.text
+        assert p.text == p.text.strip() and p.text
+
+
+def test_boilerplate_dropped(default):
+    quotes = [p.text for p in default.passages]
+    assert not any(q.isdigit() for q in quotes), "like counters are not passages"
+    assert not any("Register as a new user" in q or "LoginSignup" in q or "Posted at" in q for q in quotes)
+    assert not any(q.startswith("You ") or "signing up" in q for q in quotes), "English footer dropped"
+
+
+def test_headings_found_and_never_quoted(default):
+    by_text = {p.text: p for p in default.passages}
+    enc = next(p for p in default.passages if "AES-256" in p.text)
+    assert enc.section == ("データの保護", "データの暗号化", "標準機能(Workatoがデフォルトで提供)")
+    scim = next(p for p in default.passages if "SCIM" in p.text)
+    assert scim.section == ("ユーザー管理", "SSO")
+    retention = next(p for p in default.passages if p.text.startswith("デフォルトで30日間"))
+    assert retention.section[-1] == "ジョブデータ(ジョブ履歴)の保存期間"
+    assert "ユーザー管理" not in by_text and "SSO" not in by_text
+    bullets = [p for p in default.passages if p.kind == "bullet"]
+    assert bullets and all(not p.text.startswith("•") for p in bullets)
+
+
+def test_title_and_as_of(default):
+    doc = default.documents[0]
+    assert doc.title and "セキュリティ" in doc.title
+    assert doc.as_of == "2024-04-28"
+    assert doc.source == "corpus/workato-security-summary.ja.txt"
+
+
+def test_index_text_carries_the_heading(default):
+    p = next(p for p in default.passages if p.text.startswith("デフォルトで30日間"))
+    assert "ジョブ履歴" in p.index_text() and p.index_text().endswith(p.text)
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("本内容は 2024/4/28 時点の情報です", "2024-04-28"),
+    ("2023年12月1日現在", "2023-12-01"),
+    ("This page is accurate as of March 3, 2025.", "2025-03-03"),
+    ("as of 2025-01-09", "2025-01-09"),
+    ("no date here 2024/13/40 時点", None),
+])
+def test_as_of_patterns(text, iso):
+    assert find_as_of(text) == iso
+
+
+def test_markdown_headings_give_levels(tmp_path):
+    md = "# Guide\n\n## Access\n\n### MFA\n\nWe support TOTP.\n\n- hardware keys\n- SMS codes\n\n## Network\n\nTLS 1.3 only.\n"
+    doc = parse_document(tmp_path / "g.md", md)
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("Access", "MFA"), "We support TOTP."),
+        (("Access", "MFA"), "hardware keys"),
+        (("Access", "MFA"), "SMS codes"),
+        (("Network",), "TLS 1.3 only."),
+    ]
+    assert doc.title == "Guide"
+    for p in doc.passages:
+        assert md[p.start:p.end] == p.text
+
+
+def test_crlf_offsets_match_text_mode_reading(make_corpus):
+    folder = make_corpus({"w.txt": "見出し\r\n\r\n本文です。改行はCRLFです。\r\n"})
+    c = load_corpus(folder)
+    text = (folder / "w.txt").read_text(encoding="utf-8")
+    p = c.passages[0]
+    assert text[p.start:p.end] == p.text == "本文です。改行はCRLFです。"
+
+
+def test_long_paragraph_is_split_on_sentences(tmp_path):
+    sentence = "これは長い段落の一文であり、質問票のセルに収まるように分割されるべきです。"
+    text = "見出し\n\n" + sentence * 20 + "\n"
+    doc = parse_document(tmp_path / "long.txt", text)
+    assert len(doc.passages) > 1
+    for p in doc.passages:
+        assert len(p.text) <= 400 and text[p.start:p.end] == p.text and p.text.endswith("。")
+
+
+def test_unreadable_files_are_skipped_with_a_warning(make_corpus):
+    folder = make_corpus({
+        "good.txt": "SSO\n\nSAML SSOに対応しています。\n",
+        "empty.txt": "   \n",
+        "binary.txt": b"\x00\x01\x02PNG",
+        "latin1.txt": "caf\xe9 s\xe9curit\xe9".encode("latin-1"),
+        "image.png": b"\x89PNG",
+    })
+    c = load_corpus(folder)
+    assert [d.path.name for d in c.documents] == ["good.txt"]
+    joined = "\n".join(c.warnings)
+    for name in ("empty.txt", "binary.txt", "latin1.txt"):
+        assert name in joined
+    assert "image.png" not in joined  # not a document type: ignored silently
+
+
+def test_no_documents_is_a_clear_error(make_corpus, tmp_path):
+    with pytest.raises(CorpusError, match="no readable documents"):
+        load_corpus(make_corpus({"empty.md": ""}))
+    with pytest.raises(CorpusError, match="does not exist"):
+        load_corpus(tmp_path / "nope")

@@ -1,0 +1,57 @@
+"""Tokenization: base forms, variants that meet, technical terms kept whole."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import glossary
+from assistant.tokens import salient_terms, tokenize
+
+
+def test_japanese_base_forms_and_particles_dropped():
+    toks = tokenize("保存データの暗号化方式は？")
+    assert {"保存", "データ", "暗号", "方式"} <= set(toks)
+    assert "の" not in toks and "は" not in toks and "？" not in toks
+
+
+@pytest.mark.parametrize("a, b", [
+    ("サーバ", "サーバー"),
+    ("二要素認証", "2要素認証"),
+    ("ＡＥＳ－２５６", "AES-256"),
+    ("ユーザ管理", "ユーザー管理"),
+    ("ログを保存しました", "ログを保存する"),
+])
+def test_variants_meet(a, b):
+    assert set(tokenize(a)) == set(tokenize(b))
+
+
+@pytest.mark.parametrize("text, term", [
+    ("SCIMに対応", "scim"), ("SAML SSO", "saml"), ("TOTPベース", "totp"), ("AES-256で暗号化", "aes-256"),
+    ("TLS 1.2をサポート", "1.2"), ("SOC-2の監査", "soc-2"), ("BYOKを利用", "byok"),
+])
+def test_technical_terms_whole(text, term):
+    assert term in tokenize(text)
+
+
+def test_joined_spelling_matches():
+    assert "aes256" in tokenize("AES-256") and "aes256" in tokenize("aes256")
+    assert "soc2" in tokenize("SOC 2".replace(" ", "")) and "soc2" in tokenize("SOC-2")
+
+
+def test_english_questions_tokenize_sensibly():
+    toks = tokenize("Does Workato support SCIM provisioning for users?")
+    assert toks == ["workato", "scim", "provision", "user"]
+
+
+def test_salient_terms_pick_names_and_nouns():
+    assert "ismap" in salient_terms("Is Workato registered under ISMAP?")
+    assert "iso" in salient_terms("Are you ISO 27001 certified?") and "27001" in salient_terms("ISO 27001")
+    assert "バックアップ" in salient_terms("バックアップの頻度は？")
+    assert "does" not in salient_terms("Does Workato support SCIM?")
+
+
+def test_glossary_expands_english_to_japanese():
+    assert "暗号化" in glossary.expand("Describe your encryption at rest")
+    assert "2要素認証" in glossary.expand("Is MFA available?")
+    assert "ログイン" in glossary.expand("サインインの方法")
+    assert glossary.expand("") == ()
