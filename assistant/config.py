@@ -31,10 +31,13 @@ class Settings(BaseSettings):
         "or any sentence-transformers model folder or hub id.",
     )
     #: Confidence under which the assistant says "not documented" (chosen on the evaluation set).
-    threshold: float = Field(default=0.5, ge=0.0, le=1.0)
+    threshold: float = Field(default=0.6, ge=0.0, le=1.0)
     feedback_db: Path = Field(default=PROJECT_ROOT / "feedback.db")
     max_question_chars: int = 1000
-    rate_limit: str = "30/minute"
+    rate_limit: str = Field(default="30/minute", description="Per-client limit on the ask and upload endpoints.")
+    max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest questionnaire the web upload takes.")
+    #: Slack wants an acknowledgement within 3 s: answer inline if ready by then, else post to response_url.
+    slack_inline_seconds: float = Field(default=2.0, ge=0.0)
     slack_signing_secret: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "ASSISTANT_SLACK_SIGNING_SECRET")
     )

@@ -260,3 +260,15 @@ def expand(question: str) -> tuple[str, ...]:
         if key in question:
             extra.extend(values)
     return tuple(dict.fromkeys(e for e in extra if e.lower() not in question.lower()))
+
+
+def english_terms(question: str) -> list[str]:
+    """The glossary's English terms found in a question (lower-case, in order)."""
+    return list(dict.fromkeys(m.group(1).lower() for m in _EN_PATTERN.finditer(question)))
+
+
+def matches(question: str) -> list[tuple[str, tuple[str, ...]]]:
+    """(term, equivalents) for every glossary term the question uses."""
+    out = [(m.group(1), _EN_JA[m.group(1).lower()]) for m in _EN_PATTERN.finditer(question)]
+    out += [(k, v) for k, v in _JA_JA.items() if k in question]
+    return out

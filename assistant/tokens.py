@@ -29,7 +29,7 @@ _STOPWORDS_EN = set(
     all some has have had having please describe explain provide list state if yes such as than then also
     about into over under per via i me my he she his her so too very just only own same other each both
     few more most s t don doesn isn aren wasn weren won t ll ve re d m kindly tell let get got use used
-    using support supports supported""".split()
+    using support supports supported based offer offers provide provided""".split()
 )
 _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 _ASCII_TERM = re.compile(r"[a-z0-9]+(?:[-_./+][a-z0-9]+)*")

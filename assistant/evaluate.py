@@ -1,0 +1,336 @@
+"""Evaluation: run a Q&A set through the same path as `ask`, beside BM25-only and dense-only baselines.
+
+Metrics follow shared/contracts.md: an answerable question is right when it was answered and its first
+citation contains an expected fragment; an unanswerable one is right when it was not answered.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .answer import Answer, Assistant, language, validate_question
+from .config import PROJECT_ROOT
+from .errors import EvalSetError, InputError
+
+DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.jsonl"
+#: Baselines run beside the product, so every choice is justified by numbers from the same run.
+MODES = ("hybrid", "dense", "bm25")
+#: Ranked passages looked at for recall@3 and MRR.
+DEPTH = 10
+#: A wrong answer in a questionnaire costs this many missed ones (used to suggest a threshold).
+WRONG_COST = 3.0
+THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
+
+
+@dataclass
+class Item:
+    id: str
+    question: str
+    expected: list[str]
+    lang: str
+    line: int
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.expected)
+
+
+@dataclass
+class Result:
+    item: Item
+    answer: Answer
+    ranks: list[int]  # 1-based ranks (within DEPTH) of passages that contain an expected fragment
+    ms: float
+
+    @property
+    def top1(self) -> bool:
+        return bool(self.ranks) and self.ranks[0] == 1
+
+    def correct_at(self, threshold: float) -> bool:
+        answered = self.answer.confidence >= threshold
+        return (answered and self.top1) if self.item.answerable else not answered
+
+    @property
+    def correct(self) -> bool:
+        return (self.answer.answered and self.top1) if self.item.answerable else not self.answer.answered
+
+    @property
+    def outcome(self) -> str:
+        """right | wrong (answered, but not with the right passage) | missed (abstained on answerable) | abstained."""
+        if self.item.answerable:
+            if not self.answer.answered:
+                return "missed"
+            return "right" if self.top1 else "wrong"
+        return "wrong" if self.answer.answered else "abstained"
+
+    def to_dict(self) -> dict:
+        d = self.answer.to_dict()
+        return {
+            "id": self.item.id, "question": self.item.question, "expected": self.item.expected,
+            "lang": self.item.lang, "correct": self.correct, "outcome": self.outcome,
+            "answered": self.answer.answered, "confidence": d["confidence"], "rank": self.ranks[0] if self.ranks else None,
+            "ms": round(self.ms, 1), "citations": d["citations"],
+        }
+
+
+@dataclass
+class Run:
+    mode: str
+    results: list[Result] = field(default_factory=list)
+
+
+def load_set(path: Path, corpus_texts: list[str]) -> list[Item]:
+    """Read and validate an evaluation set; a broken line is an error naming its line number."""
+    if not path.is_file():
+        raise EvalSetError(f"evaluation set {path} not found; pass a JSON Lines file (see shared/contracts.md)")
+    items: list[Item] = []
+    seen: set[str] = set()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise EvalSetError(f"{path} is not UTF-8 text") from None
+    for n, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{n}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise EvalSetError(f"{where}: not valid JSON ({exc.msg})") from None
+        if not isinstance(obj, dict):
+            raise EvalSetError(f"{where}: each line must be a JSON object")
+        missing = [k for k in ("id", "question", "expected") if k not in obj]
+        if missing:
+            raise EvalSetError(f"{where}: missing field(s) {', '.join(missing)}")
+        if not isinstance(obj["id"], str) or not isinstance(obj["question"], str) or not obj["question"].strip():
+            raise EvalSetError(f"{where}: 'id' and 'question' must be non-empty strings")
+        expected = obj["expected"]
+        if not isinstance(expected, list) or not all(isinstance(e, str) and e for e in expected):
+            raise EvalSetError(f"{where}: 'expected' must be a list of non-empty strings")
+        if obj["id"] in seen:
+            raise EvalSetError(f"{where}: duplicate id {obj['id']!r}")
+        seen.add(obj["id"])
+        for fragment in expected:
+            if not any(fragment in text for text in corpus_texts):
+                raise EvalSetError(f"{where}: expected fragment {fragment!r} does not occur in the corpus")
+        lang = obj.get("lang") or language(obj["question"])
+        items.append(Item(obj["id"], obj["question"], expected, lang, n))
+    if not items:
+        raise EvalSetError(f"{path} holds no questions")
+    return items
+
+
+def _ranks(answer_hits, expected: list[str]) -> list[int]:
+    return [i for i, p in enumerate(answer_hits, 1) if any(e in p.text for e in expected)]
+
+
+def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: bool = True) -> Run:
+    run = Run(mode)
+    for item in tqdm(items, desc=f"eval {mode}", unit="q", disable=not progress, file=sys.stderr, leave=False):
+        started = time.perf_counter()
+        try:
+            question = validate_question(item.question, assistant.settings.max_question_chars)
+        except InputError as exc:
+            raise EvalSetError(f"line {item.line}: {exc}") from None
+        retrieval = assistant.retrieve(question, mode=mode, k=DEPTH)
+        answer = assistant.answer_from(question, retrieval, started=started)
+        answer.citations = answer.citations[:3]
+        ms = (time.perf_counter() - started) * 1000
+        run.results.append(Result(item, answer, _ranks([h.passage for h in retrieval.hits], item.expected), ms))
+    return run
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return round(a / b, 4) if b else None
+
+
+def _percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    if len(values) == 1:
+        return round(values[0], 1)
+    return round(statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1], 1)
+
+
+def metrics(results: list[Result], threshold: float | None = None) -> dict:
+    def answered(r: Result) -> bool:
+        return r.answer.answered if threshold is None else r.answer.confidence >= threshold
+
+    answerable = [r for r in results if r.item.answerable]
+    unanswerable = [r for r in results if not r.item.answerable]
+    abstained = [r for r in results if not answered(r)]
+    wrong = [r for r in results if answered(r) and (not r.item.answerable or not r.top1)]
+    ms = [r.ms for r in results]
+    return {
+        "n": len(results),
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "top1_accuracy": _ratio(sum(1 for r in answerable if answered(r) and r.top1), len(answerable)),
+        "retrieval_top1": _ratio(sum(1 for r in answerable if r.top1), len(answerable)),
+        "recall_at_3": _ratio(sum(1 for r in answerable if r.ranks and r.ranks[0] <= 3), len(answerable)),
+        "mrr": round(sum(1 / r.ranks[0] for r in answerable if r.ranks) / len(answerable), 4) if answerable else None,
+        "abstain_precision": _ratio(sum(1 for r in abstained if not r.item.answerable), len(abstained)),
+        "abstain_recall": _ratio(sum(1 for r in unanswerable if not answered(r)), len(unanswerable)),
+        "wrong_answer_rate": _ratio(len(wrong), len(results)),
+        "accuracy": _ratio(sum(1 for r in results if ((answered(r) and r.top1) if r.item.answerable else not answered(r))), len(results)),
+        "p50_ms": _percentile(ms, 50),
+        "p95_ms": _percentile(ms, 95),
+    }
+
+
+def by_language(results: list[Result], threshold: float | None = None) -> dict[str, dict]:
+    langs = sorted({r.item.lang for r in results})
+    return {lang: metrics([r for r in results if r.item.lang == lang], threshold) for lang in langs}
+
+
+def threshold_table(results: list[Result]) -> list[dict]:
+    """What each threshold trades: wrong answers given against answerable questions left unanswered."""
+    rows = []
+    for t in THRESHOLDS:
+        wrong = sum(1 for r in results if r.answer.confidence >= t and (not r.item.answerable or not r.top1))
+        missed = sum(1 for r in results if r.item.answerable and r.top1 and r.answer.confidence < t)
+        right = sum(1 for r in results if r.correct_at(t))
+        rows.append({"threshold": t, "wrong": wrong, "missed": missed, "right": right,
+                     "cost": round(WRONG_COST * wrong + missed, 2)})
+    return rows
+
+
+def suggest_threshold(results: list[Result]) -> float:
+    """The threshold with the lowest cost (WRONG_COST per wrong answer, 1 per missed one); ties go higher."""
+    rows = threshold_table(results)
+    best = min(rows, key=lambda r: (r["cost"], -r["threshold"]))
+    return best["threshold"]
+
+
+def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progress: bool = True) -> dict:
+    texts = [assistant.source_text(s) or "" for s in assistant.index.documents]
+    items = load_set(path or DEFAULT_SET, texts)
+    runs = {mode: run_mode(assistant, items, mode, progress) for mode in modes}
+    product = runs[modes[0]]
+    return {
+        "set": str(path or DEFAULT_SET),
+        "threshold": assistant.threshold,
+        "suggested_threshold": suggest_threshold(product.results),
+        "metrics": {**metrics(product.results), "by_lang": by_language(product.results)},
+        "baselines": {m: {**metrics(r.results), "by_lang": by_language(r.results)} for m, r in runs.items() if r is not product},
+        "thresholds": threshold_table(product.results),
+        "results": [r.to_dict() for r in product.results],
+        "_runs": runs,
+    }
+
+
+# --- presentation ----------------------------------------------------------------------------------
+
+_COLUMNS = ("top1_accuracy", "retrieval_top1", "recall_at_3", "mrr", "abstain_precision", "abstain_recall", "wrong_answer_rate", "p50_ms", "p95_ms")
+_SHORT = {"top1_accuracy": "top1", "retrieval_top1": "ret@1", "recall_at_3": "R@3", "mrr": "MRR", "abstain_precision": "abst.P",
+          "abstain_recall": "abst.R", "wrong_answer_rate": "wrong", "p50_ms": "p50ms", "p95_ms": "p95ms"}
+
+
+def _fmt(v) -> str:
+    if v is None:
+        return "-"
+    return f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else f"{v:.1f}" if isinstance(v, float) else str(v)
+
+
+def metrics_table(report: dict, markdown: bool = False) -> str:
+    rows = []
+    for name, m in [("hybrid (product)", report["metrics"])] + [(f"{k} (baseline)", v) for k, v in report["baselines"].items()]:
+        rows.append([name, "all", str(m["n"])] + [_fmt(m[c]) for c in _COLUMNS])
+        for lang, lm in m["by_lang"].items():
+            rows.append(["", lang, str(lm["n"])] + [_fmt(lm[c]) for c in _COLUMNS])
+    header = ["system", "lang", "n"] + [_SHORT[c] for c in _COLUMNS]
+    return _table(header, rows, markdown)
+
+
+def _table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        out += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(out)
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths))  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def thresholds_text(report: dict, markdown: bool = False) -> str:
+    rows = [[f"{r['threshold']:.2f}" + (" *" if abs(r["threshold"] - report["threshold"]) < 1e-9 else ""),
+             str(r["wrong"]), str(r["missed"]), str(r["right"]), f"{r['cost']:.0f}"] for r in report["thresholds"]]
+    return _table(["threshold", "wrong answers", "missed answers", "right", f"cost (wrong x{WRONG_COST:g})"], rows, markdown)
+
+
+def failures_text(report: dict) -> str:
+    out = []
+    for r in report["results"]:
+        if r["correct"]:
+            continue
+        got = r["citations"][0]["quote"] if r["citations"] else "(nothing)"
+        want = " | ".join(r["expected"]) if r["expected"] else "(not documented)"
+        status = "answered" if r["answered"] else "abstained"
+        out.append(f"- [{r['outcome']}] {r['id']}: {r['question']}\n    expected: {want}\n"
+                   f"    got ({status}, conf {r['confidence']:.2f}, right passage at rank {r['rank'] or '-'}): {got[:120]}")
+    return "\n".join(out) if out else "(none)"
+
+
+def write_report(report: dict, folder: Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder.mkdir(parents=True, exist_ok=True)
+    groups = {"right": [], "wrong": [], "missed": [], "unanswerable": []}
+    for r in report["results"]:
+        key = r["outcome"] if r["expected"] else "unanswerable"
+        groups.setdefault(key, []).append(r["confidence"])
+    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=110)
+    colors = {"right": "#2e7d32", "wrong": "#c62828", "missed": "#f9a825", "unanswerable": "#546e7a"}
+    for i, (name, values) in enumerate(groups.items()):
+        ys = [i + (j % 7 - 3) * 0.05 for j in range(len(values))]
+        ax.scatter(values, ys, s=14, alpha=0.75, color=colors.get(name, "grey"), label=f"{name} ({len(values)})")
+    ax.axvline(report["threshold"], color="black", linestyle="--", linewidth=1)
+    ax.text(report["threshold"], len(groups) - 0.4, f" threshold {report['threshold']:.2f}", fontsize=8)
+    ax.set_yticks(range(len(groups)), list(groups))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("confidence")
+    ax.set_title("Confidence of right, wrong, missed and unanswerable questions")
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(folder / "confidence.png")
+    plt.close(fig)
+    md = [
+        "# Evaluation report", "",
+        f"Set: `{report['set']}`; threshold {report['threshold']:.2f} (suggested by cost: {report['suggested_threshold']:.2f}).", "",
+        "## Metrics", "", metrics_table(report, markdown=True), "",
+        "## Confidence", "", "![confidence](confidence.png)", "",
+        "## Threshold trade-off (product)", "", thresholds_text(report, markdown=True), "",
+        "## Failures", "", failures_text(report), "",
+    ]
+    path = folder / "report.md"
+    path.write_text("\n".join(md), encoding="utf-8")
+    return path
+
+
+def run_cli(file: Path | None, *, as_json: bool = False, report: Path | None = None) -> None:
+    from .answer import get_assistant
+
+    assistant = get_assistant(progress=True)
+    result = evaluate(assistant, file, progress=not as_json)
+    result.pop("_runs")
+    if report is not None:
+        path = write_report(result, report)
+        print(f"report written to {path}", file=sys.stderr)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    print(metrics_table(result))
+    print(f"\nThreshold {result['threshold']:.2f} (suggested {result['suggested_threshold']:.2f}); what others would trade:")
+    print(thresholds_text(result))
+    print("\nFailures (product):")
+    print(failures_text(result))

@@ -1,0 +1,785 @@
+"""Fill a whole security questionnaire (.xlsx or .csv) with cited answers, one row per question.
+
+The questionnaire belongs to the customer, so nothing of theirs is changed: every sheet, cell, format
+and row order stays as it was, and the answers go into new columns to the right of the table on the
+sheet that holds the questions (an .xlsx is loaded with openpyxl and only gains cells; it is never
+rebuilt). openpyxl cannot carry some Excel features through a load/save (images, charts, some
+extensions); when it warns about one, the summary says so.
+
+Which rows are questions
+    The question column is found by its header (質問, 設問, Question, 確認項目, 項目, Requirement ...,
+    compared after NFKC and case folding; bilingual headers like "質問 (Question)" count) in the
+    first rows of a sheet, or named with ``--column``. Below the header, a row is passed over (its new
+    cells left blank) when its question cell is blank, holds no words, repeats the header, or when the
+    row is a section header:
+
+    * a banner: the cell is merged across the table (it spans the question column and others);
+    * a lone title: short (at most 30 characters), not question-like, and no other cell in the row
+      holds anything, e.g. "1. アクセス管理" on a row of its own;
+    * a marked title: short, not question-like and starting with a heading mark (■ □ ◆ ● ▼ ▶ 【 第1章);
+    * a bold title: short, not question-like and bold, in a column whose questions are mostly not bold.
+
+    "Question-like" means a question mark, a Japanese question or request ending (か, ください, こと ...),
+    an English question or request opening (Does, Is, How, Describe ...), or more than 30 characters.
+
+Review flags
+    要確認 (Needs review) is "yes" for every "not documented" answer, every question the assistant
+    refused (too long, control characters), and every answer whose confidence is under the answering
+    threshold plus REVIEW_MARGIN: answers just above the threshold are the ones most often wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sys
+import tempfile
+import time
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import InputError
+
+if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap for the CLI's error paths
+    from .answer import Answer, Assistant
+
+#: Answers with confidence under threshold + this margin are flagged for review.
+REVIEW_MARGIN = 0.2
+#: Rows scanned for a header row (title rows and notes often come first).
+_HEADER_SCAN_ROWS = 10
+#: Rows below the header sampled to judge which candidate column holds the questions.
+_SAMPLE_ROWS = 200
+#: A cell this short that is not question-like can be a section title.
+_TITLE_MAX_CHARS = 30
+#: Decompressed size an .xlsx may reach: a small upload must not unzip into gigabytes.
+_MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_ENCRYPTED_MARKER = "EncryptedPackage".encode("utf-16-le")
+_IN_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
+_OUT_SUFFIXES = (".xlsx", ".csv")
+
+#: Header names of a question column, by how surely they mean "the question" (higher wins).
+_HEADER_NAMES: dict[str, int] = {
+    **dict.fromkeys(("質問", "設問", "質問内容", "質問事項", "質問項目", "質問文", "ご質問", "問い",
+                     "question", "questions", "question text", "security question"), 3),
+    **dict.fromkeys(("確認項目", "確認事項", "確認内容", "チェック項目", "評価項目", "要求事項", "要件",
+                     "管理策", "requirement", "requirements", "control", "controls",
+                     "control description", "check item", "check items"), 2),
+    **dict.fromkeys(("項目", "項目名", "内容", "item", "items", "description"), 1),
+}
+_ID_WORDS = {"no", "no.", "id", "#", "番号", "ref", "number", "num"}
+_HEADER_SPLIT = re.compile(r"[\s/／()（）\[\]【】<>:：・|｜,、]+")
+
+#: The columns added, in order: (key, header, width).
+COLUMNS: tuple[tuple[str, str, int], ...] = (
+    ("status", "回答状況 (Status)", 16),
+    ("answer", "回答 (Answer)", 60),
+    ("quote", "引用 (Quote)", 50),
+    ("section", "セクション (Section)", 28),
+    ("source", "出典 (Source)", 36),
+    ("confidence", "確信度 (Confidence)", 12),
+    ("review", "要確認 (Needs review)", 12),
+)
+HEADERS = tuple(h for _, h, _ in COLUMNS)
+STATUS_SKIPPED = "skipped"
+
+_REVIEW_FILL = "FFF2CC"  # light yellow: Excel's own "needs attention" tone
+_QUESTION_JA = re.compile(
+    r"(か|かどうか|ですか|ますか|でしょうか|ください|下さい|こと|すること|教えて|説明|記載|記述|有無|可否)"
+    r"[\s。．.、？?）)」]*$"
+)
+_QUESTION_EN = re.compile(
+    r"^\s*(?:\d+[.)]\s*)?(do|does|did|is|are|was|were|can|could|how|what|which|who|whom|whose|when|where|why|"
+    r"will|would|has|have|had|should|shall|may|must|please|describe|explain|list|provide|indicate|specify|"
+    r"state|confirm|detail|identify|outline)\b",
+    re.I,
+)
+_HEADING_MARK = re.compile(r"^\s*(?:[■□◆◇●○▼▽▶►▷◎★☆]|【|第\s*[0-9０-９一二三四五六七八九十]+\s*[章節部])")
+_WORDY = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class FillSummary:
+    total: int = 0  # questions answered or found not documented
+    answered: int = 0
+    not_documented: int = 0
+    needs_review: int = 0
+    skipped: int = 0  # non-blank rows passed over: section headers, non-questions, refused questions
+    seconds: float = 0.0
+    sheet: str = ""
+    column: str = ""
+    header_row: int = 0  # 1-based, as Excel shows it
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def line(self) -> str:
+        return (f"answered: {self.answered}, not documented: {self.not_documented}, "
+                f"needs review: {self.needs_review}, skipped: {self.skipped}, {self.seconds:.1f} s")
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Table:
+    """One sheet as plain values (0-based rows and columns), plus what row classification needs."""
+
+    name: str
+    rows: list[list[Any]]
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # min_row, min_col, max_row, max_col
+    bold: set[tuple[int, int]] = field(default_factory=set)
+    worksheet: Any = None
+
+    @property
+    def width(self) -> int:
+        used = max((len(r) for r in self.rows), default=0)
+        return max([used] + [m[3] + 1 for m in self.merged])
+
+
+@dataclass
+class _Book:
+    kind: str  # "xlsx" | "csv"
+    tables: list[_Table]
+    workbook: Any = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Row:
+    index: int  # 0-based row in the table
+    kind: str  # "question" | "skip" | "blank"
+    text: str = ""
+
+
+@dataclass
+class _Job:
+    book: _Book
+    table: _Table
+    header_row: int
+    column: int
+    rows: list[_Row]
+    out_suffix: str
+    name: str
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _norm(value: Any) -> str:
+    return unicodedata.normalize("NFKC", _text(value)).casefold().strip()
+
+
+def _read_book(data: bytes, name: str) -> _Book:
+    """Bytes -> sheets; refuses, with what to do instead, anything that is not a readable questionnaire."""
+    if not data or not data.strip():
+        raise InputError(f"{name} is empty; export the questionnaire again as .xlsx or .csv")
+    suffix = Path(name).suffix.lower()
+    if data.startswith(_OLE_MAGIC):
+        if _ENCRYPTED_MARKER in data or suffix in (".xlsx", ".xlsm"):
+            raise InputError(f"{name}: the file is password-protected/encrypted; remove the password in Excel "
+                             "(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again")
+        raise InputError(f"{name} is an old-format Excel .xls (or another legacy Office) file; open it in Excel "
+                         "and use Save As > Excel Workbook (.xlsx), then try again")
+    if suffix not in _IN_SUFFIXES:
+        raise InputError(f"{name}: unsupported file type {suffix or '(no suffix)'}; save the questionnaire "
+                         "as .xlsx or .csv and try again")
+    if data.startswith(_ZIP_MAGIC):
+        return _read_xlsx(data, name)
+    if suffix in (".xlsx", ".xlsm"):
+        raise InputError(f"{name} is not an Excel workbook (no .xlsx content inside); open it in Excel and save "
+                         "it as .xlsx, or if it is a CSV, name it .csv")
+    return _read_csv(data, name, delimiter="\t" if suffix == ".tsv" else None)
+
+
+def _read_xlsx(data: bytes, name: str) -> _Book:
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+    except zipfile.BadZipFile:
+        raise InputError(f"{name} is a damaged or incomplete .xlsx; open it in Excel, save it again and retry") from None
+    if unzipped > _MAX_UNZIPPED_BYTES:
+        raise InputError(f"{name} unpacks to {unzipped // 2**20} MiB, more than the {_MAX_UNZIPPED_BYTES // 2**20} MiB "
+                         "a questionnaire can be; remove images or unused sheets and try again")
+    notes: list[str] = []
+    # openpyxl warns about features it drops (data validation extensions, slicers...); that is news for the
+    # user, not a failure, so the warnings go into the summary instead of stderr.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            wb = load_workbook(io.BytesIO(data), rich_text=False)
+        except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, XML errors ...
+            raise InputError(f"{name} could not be read as an Excel workbook ({exc.__class__.__name__}: {exc}); "
+                             "open it in Excel, save it as .xlsx and try again") from None
+    for w in caught:
+        note = f"openpyxl: {w.message}"
+        if note not in notes:
+            notes.append(note)
+    tables = [_sheet_table(ws) for ws in wb.worksheets]
+    return _Book("xlsx", tables, wb, notes)
+
+
+def _sheet_table(ws) -> _Table:
+    # Read the stored cells directly: iterating rows would create every empty cell up to max_column,
+    # which a single formatted column (A:XFD) inflates to millions.
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # pragma: no cover - guards a future openpyxl without the private dict
+        cells = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+    rows: list[list[Any]] = []
+    bold: set[tuple[int, int]] = set()
+    for (r, c), cell in cells.items():
+        if cell.value is None:
+            continue
+        while len(rows) < r:
+            rows.append([])
+        row = rows[r - 1]
+        while len(row) < c:
+            row.append(None)
+        row[c - 1] = cell.value
+        if cell.font is not None and cell.font.b:
+            bold.add((r - 1, c - 1))
+    merged = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
+    return _Table(ws.title, rows, merged, bold, ws)
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{name} is neither UTF-8 nor Shift_JIS (CP932) text, so it is not a CSV the assistant can read; "
+                     "in Excel use Save As > 'CSV UTF-8 (comma delimited)' or save as .xlsx, and try again")
+
+
+def _read_csv(data: bytes, name: str, delimiter: str | None = None) -> _Book:
+    text = _decode(data, name)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    if "\x00" in text or controls > max(2, len(text) // 100):
+        raise InputError(f"{name} holds binary data, not CSV text; export the questionnaire as .csv or .xlsx "
+                         "and try again")
+    if not text.strip():
+        raise InputError(f"{name} is empty; export the questionnaire again as .xlsx or .csv")
+    if delimiter is None:
+        first = next((line for line in text.splitlines() if line.strip()), "")
+        delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    except csv.Error as exc:
+        raise InputError(f"{name} is not a well-formed CSV ({exc}); export it from Excel again and retry") from None
+    stem = Path(name).stem or "questions"
+    return _Book("csv", [_Table(stem[:31], rows)])
+
+
+# ------------------------------------------------------------------------------------------- locating
+
+
+def _header_priority(value: Any) -> int:
+    """How surely a header cell names the question column (0: not at all)."""
+    norm = _norm(value)
+    if not norm or len(norm) > 60:
+        return 0
+    best = _HEADER_NAMES.get(norm, 0) or _HEADER_NAMES.get(norm.replace(" ", ""), 0)
+    parts = [p for p in _HEADER_SPLIT.split(norm) if p]
+    if best or any(p in _ID_WORDS for p in parts):  # "Question No." numbers the questions
+        return best
+    return max((_HEADER_NAMES.get(p, 0) for p in parts), default=0)
+
+
+def question_like(text: str) -> bool:
+    """Reads as a question or a request (not a title): used to tell questions from section headers."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if "?" in text:
+        return True
+    return bool(_QUESTION_JA.search(text) or _QUESTION_EN.match(text)) or len(text) > _TITLE_MAX_CHARS
+
+
+def _column_sample(table: _Table, header_row: int, col: int) -> list[str]:
+    out = []
+    for row in table.rows[header_row + 1: header_row + 1 + _SAMPLE_ROWS]:
+        t = _text(row[col]) if col < len(row) else ""
+        if t:
+            out.append(t)
+    return out
+
+
+def _content_score(sample: list[str]) -> float:
+    """0..3: how much a column's cells look like questions (long, question-like, filled)."""
+    if not sample:
+        return 0.0
+    mean_len = sum(len(s) for s in sample) / len(sample)
+    asking = sum(question_like(s) for s in sample) / len(sample)
+    wordy = sum(bool(_WORDY.search(s)) for s in sample) / len(sample)
+    return min(mean_len, 60) / 60 + 1.5 * asking + 0.5 * wordy
+
+
+def _is_banner(table: _Table, r: int, c: int) -> bool:
+    """A cell merged across several columns in that row: a title, not a header or a question."""
+    return any(m[0] <= r <= m[2] and m[1] <= c <= m[3] and m[3] > m[1] for m in table.merged)
+
+
+def _filled(row: list[Any]) -> int:
+    return sum(1 for v in row if _text(v))
+
+
+def _locate(book: _Book, column: str | None) -> tuple[_Table, int, int]:
+    """(table, header row, question column), all 0-based."""
+    if column is not None:
+        return _locate_named(book, column)
+    best: tuple[float, _Table, int, int] | None = None  # score, table, header row, column
+    for table in book.tables:
+        scan = table.rows[:_HEADER_SCAN_ROWS]
+        one_column = max((_filled(r) for r in table.rows[:_SAMPLE_ROWS]), default=0) <= 1
+        for r, row in enumerate(scan):
+            if _filled(row) < 2 and not one_column:
+                continue  # a title row, or a note
+            for c, value in enumerate(row):
+                priority = _header_priority(value)
+                if not priority:
+                    continue
+                sample = _column_sample(table, r, c)
+                if sum(bool(_WORDY.search(t)) for t in sample) < max(1, len(sample) / 2):
+                    continue  # empty, or numbers only: not where the questions are
+                score = 2.0 * priority + _content_score(sample) - 0.01 * r
+                if best is None or score > best[0]:
+                    best = (score, table, r, c)
+    if best is None:
+        headers = _headers_seen(book)
+        raise InputError("no question column found (looked for a header such as 質問, 設問, 確認項目, 項目, "
+                         f"Question, Requirement in the first {_HEADER_SCAN_ROWS} rows); headers seen: {headers}. "
+                         "Pass --column NAME with the header of the column that holds the questions")
+    return best[1], best[2], best[3]
+
+
+def _locate_named(book: _Book, column: str) -> tuple[_Table, int, int]:
+    wanted = _norm(column)
+    if not wanted:
+        raise InputError("--column is empty; pass the header of the column that holds the questions")
+    for table in book.tables:
+        for r, row in enumerate(table.rows[:_HEADER_SCAN_ROWS]):
+            for c, value in enumerate(row):
+                if _norm(value) == wanted:
+                    return table, r, c
+    raise InputError(f"no column headed {column!r} in the first {_HEADER_SCAN_ROWS} rows; headers seen: "
+                     f"{_headers_seen(book)}. Pass --column with one of them")
+
+
+def _headers_seen(book: _Book) -> str:
+    """The likeliest header row of each sheet, for error messages."""
+    seen = []
+    for table in book.tables:
+        rows = [r for r in table.rows[:_HEADER_SCAN_ROWS] if _filled(r)]
+        if not rows:
+            continue
+        row = max(rows, key=_filled)
+        cells = [_text(v)[:40] for v in row if _text(v)]
+        prefix = f"[{table.name}] " if len(book.tables) > 1 else ""
+        seen.append(prefix + ", ".join(repr(c) for c in cells[:20]))
+    return "; ".join(seen) or "none (the file has no text in its first rows)"
+
+
+# --------------------------------------------------------------------------------------------- rows
+
+
+def _classify(table: _Table, header_row: int, col: int) -> list[_Row]:
+    header = _norm(table.rows[header_row][col])
+    body = range(header_row + 1, len(table.rows))
+    cells = [_text(table.rows[r][col]) if col < len(table.rows[r]) else "" for r in body]
+    texts = [t for t in cells if t]
+    mostly_bold = texts and sum((r, col) in table.bold for r, t in zip(body, cells) if t) > len(texts) / 2
+    out = []
+    for r, text in zip(body, cells):
+        row = table.rows[r]
+        if not text:
+            out.append(_Row(r, "skip" if _filled(row) or _is_banner(table, r, col) else "blank"))
+            continue
+        if _section_header(table, r, col, text, row, bool(mostly_bold)) or _norm(text) == header:
+            out.append(_Row(r, "skip", text))
+        elif not _WORDY.search(text) or (isinstance(row[col], str) and row[col].startswith("=")):
+            out.append(_Row(r, "skip", text))  # numbers, marks, or a formula we cannot evaluate
+        else:
+            out.append(_Row(r, "question", text))
+    return out
+
+
+def _section_header(table: _Table, r: int, col: int, text: str, row: list[Any], mostly_bold: bool) -> bool:
+    if _is_banner(table, r, col):
+        return True
+    if question_like(text):
+        return False
+    alone = all(not _text(v) for i, v in enumerate(row) if i != col)
+    bold = (r, col) in table.bold and not mostly_bold
+    return alone or bool(_HEADING_MARK.match(text)) or bold
+
+
+# ------------------------------------------------------------------------------------------ answering
+
+
+def _answer_cells(assistant: "Assistant", answer: "Answer") -> dict[str, Any]:
+    best = answer.citations[0] if answer.citations else None
+    review = (not answer.answered) or answer.confidence < assistant.threshold + REVIEW_MARGIN
+    cells: dict[str, Any] = {
+        "status": answer.status,
+        "answer": answer.answer,
+        "quote": best.quote if best else "",
+        "section": " › ".join(best.section) if best else "",
+        "source": _source_text(best, answer.lang) if best else "",
+        "confidence": round(float(answer.confidence), 3),
+        "review": "yes" if review else "",
+    }
+    return cells
+
+
+def _source_text(c, lang: str) -> str:
+    where = c.source
+    if c.as_of:
+        where += f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
+    if not c.title:
+        return where
+    return f"{c.title}（{where}）" if lang == "ja" else f"{c.title} ({where})"
+
+
+def _answer_all(assistant: "Assistant", job: _Job, summary: FillSummary, progress: bool) -> dict[int, dict[str, Any]]:
+    from tqdm import tqdm
+
+    results: dict[int, dict[str, Any]] = {}
+    seen: dict[str, dict[str, Any]] = {}  # a questionnaire often repeats a question; answers are pure
+    questions = [row for row in job.rows if row.kind == "question"]
+    summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
+    bar = tqdm(questions, total=len(questions), desc="Filling", unit="q", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+    for row in bar:
+        cells = seen.get(row.text)
+        if cells is None:
+            try:
+                cells = _answer_cells(assistant, assistant.ask(row.text))
+            except InputError as exc:  # too long, control characters: the row says why
+                cells = {"status": STATUS_SKIPPED, "answer": f"not answered: {exc}", "quote": "", "section": "",
+                         "source": "", "confidence": None, "review": "yes"}
+            seen[row.text] = cells
+        results[row.index] = cells
+        if cells["status"] == STATUS_SKIPPED:
+            summary.skipped += 1
+        elif cells["status"] == "answered":
+            summary.answered += 1
+        else:
+            summary.not_documented += 1
+        summary.needs_review += cells["review"] == "yes"
+    bar.close()
+    summary.total = summary.answered + summary.not_documented
+    return results
+
+
+# -------------------------------------------------------------------------------------------- writing
+
+
+def _new_columns(table: _Table, header_row: int) -> list[int]:
+    """0-based columns for the added cells: ours again if the sheet was filled before, else past the table."""
+    header = [_text(v) for v in table.rows[header_row]]
+    if all(h in header for h in HEADERS):
+        return [header.index(h) for h in HEADERS]
+    start = table.width
+    return list(range(start, start + len(HEADERS)))
+
+
+def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
+    from copy import copy
+
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    table, ws = job.table, job.table.worksheet
+    cols = _new_columns(table, job.header_row)
+    review_fill = PatternFill("solid", fgColor=_REVIEW_FILL)
+    head_src = ws.cell(job.header_row + 1, job.column + 1)
+    for (key, title, width), c in zip(COLUMNS, cols):
+        cell = ws.cell(job.header_row + 1, c + 1, title)
+        cell.font, cell.fill, cell.border = copy(head_src.font), copy(head_src.fill), copy(head_src.border)
+        cell.alignment = Alignment(horizontal=head_src.alignment.horizontal, vertical="center", wrap_text=True)
+        letter = get_column_letter(c + 1)
+        if letter not in ws.column_dimensions or not ws.column_dimensions[letter].width:
+            ws.column_dimensions[letter].width = width
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row in job.rows:
+        cells = results.get(row.index)
+        if cells is None:
+            continue
+        src = ws.cell(row.index + 1, job.column + 1)
+        for (key, _, _), c in zip(COLUMNS, cols):
+            cell = ws.cell(row.index + 1, c + 1)
+            _set(cell, cells[key])
+            cell.alignment = wrap
+            cell.border = copy(src.border)
+            cell.font = Font(name=src.font.name, size=src.font.size)
+            if key == "confidence":
+                cell.number_format = "0.00"
+            if cells["review"] == "yes":
+                cell.fill = review_fill
+    if ws.auto_filter.ref:
+        _extend_filter(ws, job.header_row + 1, max(cols) + 1)
+    buf = io.BytesIO()
+    job.book.workbook.save(buf)
+    return buf.getvalue()
+
+
+def _extend_filter(ws, header_row: int, last_col: int) -> None:
+    """An autofilter on the questions' header row should cover the new columns too."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
+    except (ValueError, TypeError):
+        return
+    if min_row == header_row and max_col < last_col:
+        ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_col)}{max_row or ws.max_row}"
+
+
+def _set(cell, value: Any) -> None:
+    """Write a value as data: a quote that starts with '=' must stay text, not become a formula."""
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _grid(job: _Job, results: dict[int, dict[str, Any]]) -> list[list[Any]]:
+    """The question table with the added columns, as rows of values (for CSV or a new workbook)."""
+    table = job.table
+    cols = _new_columns(table, job.header_row)
+    width = max(table.width, max(cols) + 1)
+    out = []
+    for r, row in enumerate(table.rows):
+        values = list(row) + [None] * (width - len(row))
+        if r == job.header_row:
+            for title, c in zip(HEADERS, cols):
+                values[c] = title
+        elif r in results:
+            for (key, _, _), c in zip(COLUMNS, cols):
+                values[c] = results[r][key]
+        out.append(values)
+    return out
+
+
+def _write_csv(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    cols = set(_new_columns(job.table, job.header_row))
+    for r, values in enumerate(_grid(job, results)):
+        line = []
+        for c, v in enumerate(values):
+            text = _csv_value(v)
+            # Excel runs a CSV cell starting with = + - @ as a formula: our cells are data, never code.
+            if c in cols and r != job.header_row and text.startswith(_CSV_FORMULA_START):
+                text = "'" + text
+            line.append(text)
+        writer.writerow(line)
+    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _csv_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", "_", job.table.name)[:31] or "Sheet1"
+    cols = _new_columns(job.table, job.header_row)
+    review_fill = PatternFill("solid", fgColor=_REVIEW_FILL)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for r, values in enumerate(_grid(job, results)):
+        review = r in results and results[r]["review"] == "yes"
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            if isinstance(v, str):
+                v = ILLEGAL_CHARACTERS_RE.sub("", v)
+            cell = ws.cell(r + 1, c + 1)
+            _set(cell, v)
+            if r == job.header_row:
+                cell.font = Font(bold=True)
+            elif c in cols:
+                cell.alignment = wrap
+                if review:
+                    cell.fill = review_fill
+        if review:
+            for c in cols:
+                ws.cell(r + 1, c + 1).fill = review_fill
+    for (key, _, width), c in zip(COLUMNS, cols):
+        ws.column_dimensions[get_column_letter(c + 1)].width = width
+        if key == "confidence":
+            for r in results:
+                ws.cell(r + 1, c + 1).number_format = "0.00"
+    ws.column_dimensions[get_column_letter(job.column + 1)].width = 50
+    ws.freeze_panes = ws.cell(job.header_row + 2, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------------------------------------ api
+
+
+def _out_suffix(suffix: str | None, default: str) -> str:
+    suffix = (suffix or default).lower()
+    if not suffix.startswith("."):
+        suffix = "." + suffix
+    if suffix == ".xlsm":
+        suffix = ".xlsx"
+    if suffix not in _OUT_SUFFIXES:
+        raise InputError(f"cannot write a {suffix} file; name the output .xlsx or .csv")
+    return suffix
+
+
+def _prepare(data: bytes, name: str, column: str | None, out_suffix: str) -> _Job:
+    """Everything that can refuse the input, before any question is asked (and before the model loads)."""
+    book = _read_book(data, name)
+    table, header_row, col = _locate(book, column)
+    rows = _classify(table, header_row, col)
+    if not any(r.kind == "question" for r in rows):
+        raise InputError(f"{name}: the column {_text(table.rows[header_row][col])!r} (sheet {table.name!r}) holds no "
+                         "questions below its header; pass --column NAME with the column that does")
+    return _Job(book, table, header_row, col, rows, out_suffix, name)
+
+
+def _execute(assistant: "Assistant", job: _Job, progress: bool) -> tuple[bytes, FillSummary]:
+    started = time.perf_counter()
+    summary = FillSummary(sheet=job.table.name, column=_text(job.table.rows[job.header_row][job.column]),
+                          header_row=job.header_row + 1, notes=list(job.book.notes))
+    results = _answer_all(assistant, job, summary, progress)
+    if job.out_suffix == ".csv":
+        data = _write_csv(job, results)
+        if job.book.kind == "xlsx" and len(job.book.tables) > 1:
+            summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
+                                 "write .xlsx to keep every sheet")
+    elif job.book.kind == "xlsx":
+        data = _write_xlsx_in_place(job, results)
+    else:
+        data = _write_new_xlsx(job, results)
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return data, summary
+
+
+def _check_paths(src: Path, dst: Path, force: bool) -> str:
+    src, dst = Path(src), Path(dst)
+    if not src.is_file():
+        raise InputError(f"{src} does not exist or is not a file; pass the path of an .xlsx or .csv questionnaire")
+    if not dst.suffix:
+        raise InputError(f"{dst} has no suffix; name the output .xlsx or .csv")
+    suffix = _out_suffix(dst.suffix, dst.suffix)
+    if dst.exists() and src.resolve() == dst.resolve():
+        raise InputError(f"{dst} is the questionnaire itself; write the answers to another file")
+    if dst.exists() and not force:
+        raise InputError(f"{dst} already exists; pass --force to overwrite it, or choose another -o")
+    if dst.exists() and dst.is_dir():
+        raise InputError(f"{dst} is a folder; pass a file name ending in .xlsx or .csv")
+    if not dst.parent.is_dir():
+        raise InputError(f"folder {dst.parent} does not exist; create it or choose another -o")
+    return suffix
+
+
+def _read_source(src: Path) -> bytes:
+    try:
+        return Path(src).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read {src}: {exc.strerror or exc}") from None
+
+
+def _atomic_write(dst: Path, data: bytes, force: bool) -> None:
+    """Temp file beside the target, then rename: a crash leaves the old file or none, never half of one."""
+    dst = Path(dst)
+    fd, tmp = tempfile.mkstemp(dir=dst.parent, prefix=f".{dst.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if dst.exists() and not force:
+            raise InputError(f"{dst} already exists; pass --force to overwrite it, or choose another -o")
+        os.replace(tmp, dst)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def fill_file(assistant: "Assistant", src: Path, dst: Path, *, column: str | None = None, force: bool = False,
+              progress: bool = True) -> FillSummary:
+    """Answer every question of SRC into DST (.xlsx or .csv, by DST's suffix); writes nothing on bad input."""
+    suffix = _check_paths(src, dst, force)
+    job = _prepare(_read_source(src), Path(src).name, column, suffix)
+    data, summary = _execute(assistant, job, progress)
+    _atomic_write(dst, data, force)
+    return summary
+
+
+def fill_bytes(assistant: "Assistant", data: bytes, filename: str, *, column: str | None = None,
+               out_suffix: str | None = None) -> tuple[bytes, str, FillSummary]:
+    """The web upload's path: bytes in, (filled bytes, suggested file name, summary) out."""
+    limit = assistant.settings.max_upload_bytes
+    if len(data) > limit:
+        raise InputError(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.1f} MiB. "
+                         "Remove unused sheets or images, or split the questionnaire, and try again")
+    name = _safe_name(filename)
+    suffix = _out_suffix(out_suffix, ".csv" if Path(name).suffix.lower() in (".csv", ".tsv") else ".xlsx")
+    job = _prepare(data, name, column, suffix)
+    out, summary = _execute(assistant, job, progress=False)
+    return out, f"{Path(name).stem}-filled{suffix}", summary
+
+
+def _safe_name(filename: str) -> str:
+    """The upload's own name without any folder part or characters that break a download header."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = re.sub(r"[\x00-\x1f\x7f\"<>|:*?]", "", name).strip().lstrip(".")
+    return name or "questionnaire.xlsx"
+
+
+def run_cli(questionnaire: Path, output: Path, *, column: str | None = None, force: bool = False) -> FillSummary:
+    """`assistant fill`: check the files first (fast errors), then load the model and fill."""
+    from .answer import get_assistant
+
+    suffix = _check_paths(questionnaire, output, force)
+    job = _prepare(_read_source(questionnaire), Path(questionnaire).name, column, suffix)
+    started = time.perf_counter()
+    assistant = get_assistant(progress=True)
+    loaded = time.perf_counter() - started
+    data, summary = _execute(assistant, job, progress=True)
+    _atomic_write(output, data, force)
+    questions = sum(1 for r in job.rows if r.kind == "question")
+    print(f"Filled {questionnaire} -> {output} (sheet {summary.sheet!r}, column {summary.column!r}, "
+          f"header row {summary.header_row}, {questions} questions; model and index ready in {loaded:.1f} s)")
+    print(summary.line())
+    for note in summary.notes:
+        print(f"note: {note}")
+    return summary
