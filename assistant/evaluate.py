@@ -99,7 +99,7 @@ def load_set(path: Path, corpus_texts: list[str]) -> list[Item]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
-        where = f"{path}:{n}"
+        where = f"{path}, line {n}"
         try:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:

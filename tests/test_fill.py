@@ -1,0 +1,374 @@
+"""Filling whole questionnaires: real .xlsx/.csv files in, real model and index answering, cells checked."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font, PatternFill
+from typer.testing import CliRunner
+
+from assistant import fill
+from assistant.config import get_settings
+from assistant.errors import InputError
+
+HEADERS = list(fill.HEADERS)
+STATUS, ANSWER, QUOTE, SECTION, SOURCE, CONF, REVIEW = range(7)
+RED = "FFFF0000"
+
+# (row, No., 分類, 質問, 備考) of the main sheet; None rows are blank, section rows have one cell.
+QUESTIONS = {
+    "scim": "SCIMによるユーザープロビジョニングに対応していますか？",
+    "password": "パスワードポリシー（桁数・複雑性）を教えてください。",
+    "encryption": "保存データ（保管時）は暗号化されていますか？",
+    "timeout_ja": "ログインセッションのタイムアウト（自動ログアウト）は設定できますか？",
+    "timeout_en": "Can administrators configure an idle session timeout?",
+    "ismap": "ISMAPに登録されていますか？",
+    "offtopic": "What is the capital of France?",
+    "password_en": "What is the minimum password length?",
+}
+
+
+def _make_xlsx(path):
+    """A questionnaire as customers send them: title banner, header on row 3, sections, blanks, 2 sheets."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "チェックシート"
+    ws["A1"] = "Workato セキュリティチェックシート"
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.merge_cells("A1:D1")
+    ws.append([])
+    ws.append(["No.", "分類", "質問", "備考"])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="FFD9D9D9")
+    ws.column_dimensions["C"].width = 70
+    ws.column_dimensions["D"].width = 25
+    rows = [
+        ("1. アクセス管理", None, None, None),  # banner: merged across the table
+        (1, "認証", QUESTIONS["scim"], None),
+        (2, "認証", QUESTIONS["password"], "桁数も確認"),
+        (None, None, None, None),
+        (None, None, "■ データ保護", None),  # marked lone title in the question column
+        (3, "暗号化", QUESTIONS["encryption"], None),
+        (None, None, None, None),
+        (None, None, "セッション管理", None),  # lone short title
+        (4, "認証", QUESTIONS["timeout_ja"], None),
+        (5, "Auth", QUESTIONS["timeout_en"], None),
+        (6, "認証", QUESTIONS["ismap"], "必須"),
+        (7, "その他", QUESTIONS["offtopic"], None),
+        (8, "Auth", QUESTIONS["password_en"], None),
+    ]
+    for row in rows:
+        ws.append(list(row))
+    ws.merge_cells("A4:D4")
+    ws["B6"].fill = PatternFill("solid", fgColor=RED)  # a customer's own highlight must survive
+    history = wb.create_sheet("改訂履歴")
+    history.append(["版", "日付", "内容"])
+    history.append([1, "2024-05-01", "初版"])
+    history.append([2, "2024-06-01", "=A2+1"])
+    wb.save(path)
+    return path
+
+
+def _values(ws):
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def _row_of(ws, text):
+    return next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 3).value == text)
+
+
+@pytest.fixture(scope="module")
+def filled_xlsx(assistant, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("xlsx")
+    src = _make_xlsx(folder / "questionnaire.xlsx")
+    dst = folder / "answers.xlsx"
+    summary = fill.fill_file(assistant, src, dst, progress=False)
+    return src, dst, summary
+
+
+def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
+    src, dst, summary = filled_xlsx
+    ws = load_workbook(dst)["チェックシート"]
+    assert [ws.cell(3, c).value for c in range(5, 12)] == HEADERS, "new columns right of the used range A:D"
+
+    def cells(key):
+        r = _row_of(ws, QUESTIONS[key])
+        return [ws.cell(r, c).value for c in range(5, 12)]
+
+    for key in ("scim", "password", "timeout_ja", "timeout_en", "password_en"):
+        assert cells(key)[STATUS] == "answered", key
+    for key in ("ismap", "offtopic"):
+        row = cells(key)
+        assert row[STATUS] == "not documented" and row[REVIEW] == "yes", key
+    assert "SCIM" in cells("scim")[QUOTE]
+    assert "8文字以上" in cells("password")[QUOTE]
+    assert "自動ログアウト" in cells("timeout_en")[QUOTE]
+    encryption = cells("encryption")
+    if encryption[STATUS] == "answered":  # borderline confidence: whichever way, the flag must follow the rule
+        assert "AES-256" in encryption[QUOTE]
+
+    text = assistant.source_text("corpus/workato-security-summary.ja.txt")
+    for key in QUESTIONS:
+        row = cells(key)
+        conf = row[CONF]
+        assert isinstance(conf, (int, float)) and 0.0 <= conf <= 1.0
+        should_review = row[STATUS] != "answered" or conf < assistant.threshold + fill.REVIEW_MARGIN
+        assert (row[REVIEW] == "yes") == should_review, key
+        assert row[QUOTE] and row[QUOTE] in text, "quotes are verbatim"
+        assert "corpus/workato-security-summary.ja.txt" in row[SOURCE]
+        assert "2024-04-28" in row[SOURCE] and row[SECTION]
+        if row[STATUS] == "answered":
+            assert row[QUOTE] in row[ANSWER]
+    assert summary.answered + summary.not_documented == summary.total == len(QUESTIONS)
+    assert summary.not_documented >= 2 and summary.answered >= 5
+    assert summary.needs_review == sum(cells(k)[REVIEW] == "yes" for k in QUESTIONS)
+    assert summary.skipped == 3, "banner, ■ title and lone title"
+    assert (summary.sheet, summary.column, summary.header_row) == ("チェックシート", "質問", 3)
+
+
+def test_xlsx_keeps_everything_else(filled_xlsx):
+    src, dst, _ = filled_xlsx
+    before, after = load_workbook(src), load_workbook(dst)
+    assert after.sheetnames == before.sheetnames
+    assert _values(after["改訂履歴"]) == _values(before["改訂履歴"])
+    assert after["改訂履歴"]["C3"].value == "=A2+1", "formulas stay formulas"
+    old, new = before["チェックシート"], after["チェックシート"]
+    assert [row[:4] for row in _values(new)] == _values(old), "original cells and row order unchanged"
+    assert new.max_row == old.max_row
+    assert sorted(str(r) for r in new.merged_cells.ranges) == ["A1:D1", "A4:D4"]
+    assert new["C3"].font.b and new["A1"].font.sz == 14
+    assert new.column_dimensions["C"].width == 70 and new.column_dimensions["D"].width == 25
+    assert new["B6"].fill.fgColor.rgb == RED and new["A3"].fill.fgColor.rgb == "FFD9D9D9"
+
+
+def test_xlsx_blank_and_section_rows_left_blank_and_review_rows_highlighted(filled_xlsx):
+    _, dst, _ = filled_xlsx
+    ws = load_workbook(dst)["チェックシート"]
+    questions = set(QUESTIONS.values())
+    for r in range(4, ws.max_row + 1):
+        new = [ws.cell(r, c) for c in range(5, 12)]
+        if ws.cell(r, 3).value in questions:
+            assert new[STATUS].value in ("answered", "not documented")
+            highlighted = new[REVIEW].value == "yes"
+            assert all((c.fill.fgColor.rgb == fill._REVIEW_FILL) == highlighted for c in new), r
+        else:
+            assert all(c.value is None for c in new), f"row {r} is blank or a section header"
+    # rows above the header stay untouched
+    assert all(ws.cell(r, c).value is None for r in (1, 2) for c in range(5, 12))
+
+
+def test_refill_of_filled_file_reuses_columns(assistant, filled_xlsx, tmp_path):
+    _, dst, _ = filled_xlsx
+    again = tmp_path / "again.xlsx"
+    fill.fill_file(assistant, dst, again, progress=False)
+    ws = load_workbook(again)["チェックシート"]
+    assert ws.max_column == 11 and [ws.cell(3, c).value for c in range(5, 12)] == HEADERS
+
+
+def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
+    src = tmp_path / "sjis.csv"
+    rows = [["No.", "質問項目", "回答欄"], ["1", QUESTIONS["scim"], ""], ["", "", ""],
+            ["2", QUESTIONS["ismap"], ""], ["3", "二要素認証（TOTP）に対応していますか？", ""]]
+    with open(src, "w", encoding="cp932", newline="") as f:
+        csv.writer(f).writerows(rows)
+    with pytest.raises(UnicodeDecodeError):
+        src.read_bytes().decode("utf-8")  # the test file really is Shift_JIS
+
+    dst = tmp_path / "out.csv"
+    summary = fill.fill_file(assistant, src, dst, progress=False)
+    raw = dst.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "BOM so Excel reads UTF-8"
+    out = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert [r[:3] for r in out] == rows, "original cells and order unchanged"
+    assert out[0][3:] == HEADERS
+    assert out[1][3] == "answered" and "SCIM" in out[1][5]
+    assert out[2][3:] == [""] * 7, "blank row stays blank"
+    assert out[3][3] == "not documented" and out[3][9] == "yes"
+    assert out[4][3] == "answered" and "TOTP" in out[4][5]
+    assert (summary.answered, summary.not_documented, summary.skipped) == (2, 1, 0)
+
+    xdst = tmp_path / "out.xlsx"
+    fill.fill_file(assistant, src, xdst, progress=False)
+    ws = load_workbook(xdst).active
+    assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *HEADERS]
+    assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 4).value == "answered"
+    assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert isinstance(ws.cell(2, 9).value, float)
+
+
+def test_utf8_bom_csv_with_title_line_and_column_override(assistant, tmp_path):
+    src = tmp_path / "vendor.csv"
+    body = ("Vendor security review,,\r\n"
+            "Ref,Ask,Comments\r\n"
+            f"A-1,{QUESTIONS['password_en']},\r\n"
+            "A-2,\"Is there a documented process for handling, reporting security incidents?\",\r\n")
+    src.write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    dst = tmp_path / "vendor-filled.csv"
+    with pytest.raises(InputError) as err:
+        fill.fill_file(assistant, src, dst, progress=False)
+    assert "'Ask'" in str(err.value) and "--column" in str(err.value), "the error lists the headers found"
+    assert not dst.exists()
+    with pytest.raises(InputError, match="no column headed 'Question'"):
+        fill.fill_file(assistant, src, dst, column="Question", progress=False)
+
+    summary = fill.fill_file(assistant, src, dst, column="ask", progress=False)
+    out = list(csv.reader(io.StringIO(dst.read_text(encoding="utf-8-sig"), newline="")))
+    assert out[0] == ["Vendor security review", "", ""] + [""] * 7, "title line untouched, no new cells"
+    assert out[1] == ["Ref", "Ask", "Comments", *HEADERS]
+    assert out[2][3] == "answered" and "8文字以上" in out[2][5]
+    assert out[3][1].startswith("Is there a documented process for handling, reporting")
+    assert summary.total == 2 and summary.column == "Ask" and summary.header_row == 2
+
+
+def test_header_choice_prefers_specific_and_question_like_columns():
+    rows = [["項目", "質問", "回答"], ["認証", "SSOに対応していますか？", ""], ["暗号化", "保存データは暗号化されますか？", ""]]
+    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    assert job.column == 1
+    rows = [["Question No.", "Item", "Requirement"], ["1", "MFA", "Describe how users authenticate to the service."],
+            ["2", "Logs", "State how long audit logs are kept."]]
+    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    assert job.column == 2, "numbers under 'Question No.' are not questions; Requirement beats Item"
+    rows = [["分類", "Question / 質問"], ["", "1. アクセス管理"], ["IAM", "Do you support SCIM?"], ["", "Logging"]]
+    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    assert job.column == 1 and [r.kind for r in job.rows] == ["skip", "question", "skip"]
+
+
+def _csv_bytes(rows) -> bytes:
+    buf = io.StringIO()
+    csv.writer(buf).writerows(rows)
+    return buf.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("random.xlsx", os.urandom(2048), "not an Excel workbook"),
+    ("renamed.xlsx", "これはテキストです\n".encode() * 20, "not an Excel workbook"),
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4000), "password-protected/encrypted; remove the password"),
+    ("old.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + os.urandom(4000), "old-format Excel .xls"),
+    ("empty.csv", b"", "is empty"),
+    ("blank.csv", b"\r\n\r\n", "is empty"),
+    ("nocol.csv", "名前,部署\n山田,情報システム\n".encode("utf-8"), "no question column found"),
+    ("binary.csv", bytes(range(256)) * 8, "CSV"),
+    ("notes.txt", b"Do you support SCIM?\n", "unsupported file type .txt"),
+    ("damaged.xlsx", b"PK\x03\x04" + os.urandom(500), "damaged"),
+])
+def test_bad_input_raises_and_writes_nothing(assistant, tmp_path, name, data, message):
+    src = tmp_path / name
+    src.write_bytes(data)
+    dst = tmp_path / "out.xlsx"
+    with pytest.raises(InputError, match=re.escape(message)):
+        fill.fill_file(assistant, src, dst, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name], "no output, no temp file"
+    with pytest.raises(InputError, match=re.escape(message)):
+        fill.fill_bytes(assistant, data, name)
+
+
+def test_nocol_error_lists_headers(assistant, tmp_path):
+    with pytest.raises(InputError) as err:
+        fill.fill_bytes(assistant, "名前,部署\n山田,情報システム\n".encode(), "x.csv")
+    assert "'名前', '部署'" in str(err.value) and "--column" in str(err.value)
+
+
+def test_existing_output_needs_force_and_output_suffix_is_checked(assistant, tmp_path):
+    src = tmp_path / "q.csv"
+    src.write_bytes(_csv_bytes([["質問"], [QUESTIONS["scim"]]]))
+    dst = tmp_path / "out.csv"
+    dst.write_text("keep me", encoding="utf-8")
+    with pytest.raises(InputError, match="--force"):
+        fill.fill_file(assistant, src, dst, progress=False)
+    assert dst.read_text(encoding="utf-8") == "keep me"
+    fill.fill_file(assistant, src, dst, force=True, progress=False)
+    assert "answered" in dst.read_text(encoding="utf-8-sig")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "q.csv"], "no temp file left behind"
+    with pytest.raises(InputError, match=r"name the output \.xlsx or \.csv"):
+        fill.fill_file(assistant, src, tmp_path / "out.ods", progress=False)
+    with pytest.raises(InputError, match="questionnaire itself"):
+        fill.fill_file(assistant, src, src, force=True, progress=False)
+
+
+def test_fill_bytes_for_the_web(assistant, monkeypatch):
+    data = _csv_bytes([["Question"], [QUESTIONS["timeout_en"]], [QUESTIONS["ismap"]]])
+    out, name, summary = fill.fill_bytes(assistant, data, "../../uploads/My Vendor.csv", out_suffix=".xlsx")
+    assert name == "My Vendor-filled.xlsx"
+    ws = load_workbook(io.BytesIO(out)).active
+    assert [ws.cell(r, 2).value for r in (2, 3)] == ["answered", "not documented"]
+    assert (summary.answered, summary.not_documented, summary.needs_review >= 1) == (1, 1, True)
+    out, name, _ = fill.fill_bytes(assistant, data, "v.csv")
+    assert name == "v-filled.csv" and out.startswith(b"\xef\xbb\xbf")
+    monkeypatch.setattr(assistant.settings, "max_upload_bytes", 10)
+    with pytest.raises(InputError, match="the limit is"):
+        fill.fill_bytes(assistant, data, "v.csv")
+
+
+def test_refused_questions_are_flagged_not_fatal(assistant):
+    long_question = "Do you encrypt data at rest? " * 40
+    data = _csv_bytes([["質問"], ["SCIM\x01に対応していますか？"], [long_question], [QUESTIONS["scim"]]])
+    out, _, summary = fill.fill_bytes(assistant, data, "q.csv", out_suffix=".xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert ws.cell(2, 1).value == "SCIMに対応していますか？", "a control character Excel cannot store is dropped"
+    for r in (2, 3):
+        assert ws.cell(r, 2).value == fill.STATUS_SKIPPED and ws.cell(r, 8).value == "yes"
+        assert ws.cell(r, 3).value.startswith("not answered: ")
+    assert "limit is 1000" in ws.cell(3, 3).value
+    assert ws.cell(4, 2).value == "answered"
+    assert (summary.answered, summary.skipped, summary.needs_review) == (1, 2, 2)
+
+
+def test_text_rules():
+    assert fill.question_like("Do you support SCIM?") and fill.question_like("暗号化の有無")
+    assert fill.question_like("保存データは暗号化されていますか")
+    assert not fill.question_like("1. アクセス管理") and not fill.question_like("Access Control")
+    for cell, asked in [("Q12. SCIMに対応していますか？", "SCIMに対応していますか？"), ("（１）監査ログの保存期間", "監査ログの保存期間"),
+                        ("AC-01: Do you encrypt data?", "Do you encrypt data?"), ("1-3) パスワード", "パスワード"),
+                        ("2要素認証に対応していますか", "2要素認証に対応していますか"), ("SOC 2 report?", "SOC 2 report?"),
+                        ("3 months of logs?", "3 months of logs?"), ("12", "12")]:
+        assert fill.asked_text(cell) == asked
+
+
+def test_enumerated_questions_are_answered_like_plain_ones(assistant):
+    """"Q61." is no word the documents use: asking it would make a documented answer look doubtful."""
+    question = "How long are audit logs retained?"
+    data = _csv_bytes([["No.", "Question"], ["1", f"Q61. {question}"]])
+    out, _, summary = fill.fill_bytes(assistant, data, "q.csv")
+    row = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))[1]
+    assert row[1] == f"Q61. {question}", "the cell keeps its number"
+    plain = assistant.ask(question)
+    assert row[2] == plain.status and float(row[7]) == round(plain.confidence, 3)
+
+
+@pytest.fixture
+def cli_env(monkeypatch, settings):
+    """The CLI reads settings from the environment: point it at the session's already built index."""
+    monkeypatch.setenv("ASSISTANT_INDEX", str(settings.index))
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(settings.corpus))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_cli_fill(assistant, cli_env, tmp_path):
+    from assistant.cli import app
+
+    src = tmp_path / "q.csv"
+    src.write_bytes(_csv_bytes([["No.", "質問"], ["1", QUESTIONS["password"]], ["2", QUESTIONS["offtopic"]]]))
+    dst = tmp_path / "q-filled.xlsx"
+    result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst)])
+    assert result.exit_code == 0, result.output
+    assert "answered: 1, not documented: 1, needs review: 1, skipped: 0" in result.stdout
+    assert load_workbook(dst).active.cell(2, 3).value == "answered"
+
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(os.urandom(1000))
+    result = CliRunner().invoke(app, ["fill", str(bad), "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "not an Excel workbook" in lines[0]
+    assert not (tmp_path / "x.xlsx").exists()
+
+    result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst)])
+    assert result.exit_code != 0 and "--force" in result.stderr

@@ -1,0 +1,410 @@
+"""The web app in-process (FastAPI TestClient) on the real model and a real index.
+
+Covers the answer contract over HTTP, input refusals, security headers, rate limiting, the source
+view (escaping, highlight, no path traversal), feedback storage and export, the questionnaire upload,
+and a corpus whose passages carry HTML/JS payloads.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from assistant.answer import Assistant
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.web import MAX_JSON_BODY, create_app
+
+SCIM_JA = "SCIMに対応していますか？"
+SCIM_EN = "Does Workato support SCIM?"
+ISMAP = "Is Workato registered under ISMAP?"
+DOC = "corpus/workato-security-summary.ja.txt"
+
+#: A document whose passages and headings carry markup that must be shown, never run.
+EVIL_DOC = """# 悪意のある資料
+
+本資料は 2024年5月1日時点の情報です。
+
+## 暗号化<svg onload=alert(1)>
+
+保存データはAES-256で暗号化されます。<script>alert(1)</script> 鍵はHSMで管理されます。
+
+## 監査ログ
+
+監査ログは<img src=x onerror=alert(1)>1年間保存されます。
+"""
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def client(assistant):
+    with TestClient(create_app(assistant=assistant)) as c:
+        yield c
+
+
+def _ask(client, question):
+    r = client.post("/api/ask", json={"question": question})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def _settings_with(assistant, **changes) -> Settings:
+    return assistant.settings.model_copy(update=changes)
+
+
+# --------------------------------------------------------------------------------------------------
+# The answer contract over HTTP
+# --------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question", [SCIM_JA, SCIM_EN])
+def test_ask_cites_the_scim_passage_verbatim(client, question):
+    body = _ask(client, question)
+    assert body["question"] == question
+    assert 0.0 <= body["confidence"] <= 1.0
+    first = body["citations"][0]
+    assert "SCIM" in first["quote"]
+    assert first["source"] == DOC
+    assert first["section"] == ["ユーザー管理", "SSO"]
+    text = (PROJECT_ROOT / first["source"]).read_text(encoding="utf-8")
+    for c in body["citations"]:  # the contract: the source read as UTF-8 gives the quote at start:end
+        assert text[c["start"]:c["end"]] == c["quote"]
+
+
+@pytest.mark.parametrize("question", [
+    SCIM_JA,
+    pytest.param(SCIM_EN, marks=pytest.mark.xfail(
+        strict=False, reason="core: the English SCIM question retrieves the right passage but its confidence "
+                             "stays just under the threshold (0.63 < 0.65 when written)")),
+])
+def test_ask_answers_scim(client, question):
+    body = _ask(client, question)
+    assert body["answered"] is True, (body["confidence"], body["answer"])
+    assert body["status"] == "answered"
+    assert body["citations"][0]["quote"] in body["answer"]
+
+
+def test_ask_says_not_documented_for_ismap(client):
+    body = _ask(client, ISMAP)
+    assert body["answered"] is False
+    assert body["status"] == "not documented"
+    assert body["citations"], "the closest passages are still listed for the reader"
+    assert "Not documented" in body["answer"]
+
+
+@pytest.mark.parametrize(("kwargs", "status", "fragment"), [
+    ({"json": {"question": ""}}, 400, "empty"),
+    ({"json": {"question": "   \n "}}, 400, "empty"),
+    ({"json": {"question": "x" * 1001}}, 400, "limit is 1000"),
+    ({"json": {"question": "a\x00b"}}, 400, "control characters"),
+    ({"json": {"question": 123}}, 422, "must be text"),
+    ({"json": {"question": None}}, 422, "must be text"),
+    ({"json": {"question": ["SCIM"]}}, 422, "must be text"),
+    ({"json": {}}, 422, "'question' is missing"),
+    ({"json": ["SCIM"]}, 422, "JSON object"),
+    ({"json": "SCIM"}, 422, "JSON object"),
+    ({"content": b"{not json", "headers": {"Content-Type": "application/json"}}, 422, "not valid JSON"),
+    ({"content": b"\xff\xfe\x00binary", "headers": {"Content-Type": "application/json"}}, 400, "body"),  # not UTF-8
+    ({"content": b"question=SCIM", "headers": {"Content-Type": "application/x-www-form-urlencoded"}}, 422, "JSON"),
+    ({"content": b'{"question": "' + b"a" * (MAX_JSON_BODY + 10) + b'"}',
+      "headers": {"Content-Type": "application/json"}}, 413, "larger than"),
+])
+def test_ask_refuses_bad_input_with_a_clear_json_error(client, kwargs, status, fragment):
+    r = client.post("/api/ask", **kwargs)
+    assert r.status_code == status, r.text
+    assert r.headers["content-type"].startswith("application/json")
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and fragment in detail
+
+
+def test_ask_refuses_an_endless_chunked_body(client):
+    """No Content-Length to check up front: the body is counted as it arrives."""
+
+    def chunks():
+        yield b'{"question": "'
+        for _ in range(100):
+            yield b"a" * 1000
+        yield b'"}'
+
+    r = client.post("/api/ask", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "larger than" in r.json()["detail"]
+
+
+def test_every_response_carries_security_headers(client):
+    responses = {
+        "page": client.get("/"),
+        "api": client.post("/api/ask", json={"question": SCIM_JA}),
+        "api error": client.post("/api/ask", json={"question": ""}),
+        "static": client.get("/static/app.js"),
+        "source": client.get(f"/source/{DOC}"),
+        "not found": client.get("/no/such/page"),
+        "health": client.get("/healthz"),
+    }
+    for name, r in responses.items():
+        csp = r.headers.get("content-security-policy", "")
+        directives = {d.split()[0]: d.split()[1:] for d in csp.split("; ") if d}
+        assert directives.get("default-src") == ["'self'"], (name, csp)
+        assert directives.get("script-src") == ["'self'"], (name, csp)
+        assert directives.get("style-src") == ["'self'"], (name, csp)
+        assert directives.get("frame-ancestors") == ["'none'"], (name, csp)
+        assert r.headers.get("x-content-type-options") == "nosniff", name
+        assert r.headers.get("x-frame-options") == "DENY", name
+        assert r.headers.get("referrer-policy") == "no-referrer", name
+    # the page itself has no inline script: only external files and a JSON data block
+    for tag in re.findall(r"<script\b[^>]*>", responses["page"].text):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+
+
+def test_docs_work_offline_with_shipped_swagger_ui(client):
+    schema = client.get("/openapi.json")
+    assert schema.status_code == 200
+    assert {"/api/ask", "/api/fill", "/api/feedback", "/healthz"} <= set(schema.json()["paths"])
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "cdn" not in docs.text.lower() and "https://" not in docs.text
+    for asset in re.findall(r'(?:src|href)="(/static/[^"]+)"', docs.text):
+        assert client.get(asset).status_code == 200, asset
+    csp = docs.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "style-src 'self';" in csp and "frame-ancestors 'none'" in csp
+    assert "img-src 'self' data:;" in csp  # the one relaxation: Swagger UI's icons
+
+
+def test_rate_limit_answers_429_json(assistant):
+    app = create_app(assistant=assistant, settings=_settings_with(assistant, rate_limit="3/minute"))
+    with TestClient(app) as c:
+        codes = [c.post("/api/ask", json={"question": "パスワードポリシーは？"}).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        r = c.post("/api/ask", json={"question": "パスワードポリシーは？"})
+        assert r.status_code == 429
+        assert "too many requests" in r.json()["detail"]
+        assert int(r.headers["retry-after"]) > 0
+        assert r.headers["x-frame-options"] == "DENY"
+        # the upload endpoint has its own budget, limited the same way
+        fills = [c.post("/api/fill", files={"file": ("q.csv", b"", "text/csv")}).status_code for _ in range(4)]
+        assert fills == [400, 400, 400, 429]
+        assert c.get("/healthz").status_code == 200  # reads are not limited
+    with TestClient(app, client=("10.0.0.7", 5000)) as other:  # another client has its own budget
+        assert other.post("/api/ask", json={"question": "パスワードポリシーは？"}).status_code == 200
+
+
+def test_healthz_reports_model_and_index(client, assistant):
+    body = client.get("/healthz").json()
+    assert body["status"] == "ok"
+    assert body["model"] == assistant.embedder.spec
+    assert body["passages"] == len(assistant.index.passages) > 0
+    assert body["documents"] == 1
+    assert body["built_at"] == assistant.index.manifest["built_at"]
+    assert body["index"]["key"] == assistant.index.manifest["key"]
+
+
+def test_app_without_assistant_loads_one_in_its_lifespan(assistant):
+    app = create_app(settings=assistant.settings)
+    assert app.state.assistant is None
+    with TestClient(app) as c:
+        assert c.get("/healthz").json()["passages"] == len(assistant.index.passages)
+        assert app.state.assistant is not None
+
+
+# --------------------------------------------------------------------------------------------------
+# The source view
+# --------------------------------------------------------------------------------------------------
+
+
+def test_source_view_shows_whole_document_with_passage_highlighted(client):
+    c = _ask(client, SCIM_JA)["citations"][0]
+    r = client.get(f"/source/{c['source']}", params={"start": c["start"], "end": c["end"]})
+    assert r.status_code == 200
+    assert r.headers["content-type"].startswith("text/html")
+    marked = re.search(r'<mark id="p"[^>]*>(.*?)</mark>', r.text, re.S)
+    assert marked and marked.group(1) == c["quote"]
+    text = (PROJECT_ROOT / DOC).read_text(encoding="utf-8")
+    assert text[:40] in r.text and text.rstrip()[-30:] in r.text  # the whole document, not just the passage
+    assert "ユーザー管理" in r.text and "2024-04-28" in r.text
+    assert '<script src="/static/source.js"' in r.text
+    whole = client.get(f"/source/{DOC}")  # no range: the document without a highlight
+    assert whole.status_code == 200 and "<mark" not in whole.text
+
+
+@pytest.mark.parametrize("path", [
+    "/source/corpus/no-such-document.txt",
+    "/source/%2e%2e/%2e%2e/etc/passwd",
+    "/source/..%2f..%2fetc%2fpasswd",
+    "/source//etc/passwd",
+    "/source/corpus/%2e%2e/pyproject.toml",
+    "/source/pyproject.toml",
+    f"/source/{DOC}.bak",
+])
+def test_source_view_only_shows_indexed_documents(client, path):
+    r = client.get(path)
+    assert r.status_code == 404
+    assert "root:" not in r.text and "[project]" not in r.text
+    assert r.headers["x-content-type-options"] == "nosniff"
+
+
+def test_source_view_refuses_traversal_even_unnormalised(client):
+    """Sent byte for byte (clients normalise '..' away; an attacker's need not)."""
+    r = client.request("GET", "http://testserver/source/../../etc/passwd")
+    assert r.status_code == 404 and "root:" not in r.text
+
+
+@pytest.mark.parametrize("query", ["start=5&end=2", "start=0&end=999999", "start=-1&end=4", "start=a&end=9",
+                                   "start=5", "end=9", "start=3&end=3"])
+def test_source_view_refuses_bad_offsets(client, query):
+    r = client.get(f"/source/{DOC}?{query}")
+    assert r.status_code == 400
+    assert "<mark" not in r.text
+
+
+# --------------------------------------------------------------------------------------------------
+# Feedback
+# --------------------------------------------------------------------------------------------------
+
+
+def test_feedback_round_trip_and_export(assistant, tmp_path):
+    db = tmp_path / "feedback.db"
+    with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
+        scim = _ask(c, SCIM_JA)
+        ismap = _ask(c, ISMAP)
+        sent = [
+            {"question": scim["question"], "answered": True, "quote": scim["citations"][0]["quote"],
+             "source": scim["citations"][0]["source"], "verdict": "helpful", "comment": "<b>正しい</b>"},
+            {"question": ismap["question"], "answered": False, "quote": ismap["citations"][0]["quote"],
+             "source": ismap["citations"][0]["source"], "verdict": "helpful", "comment": ""},
+            {"question": "パスワードポリシーは？", "answered": True, "quote": "違う箇所", "source": DOC,
+             "verdict": "wrong", "comment": "should quote the password policy"},
+        ]
+        ids = []
+        for body in sent:
+            r = c.post("/api/feedback", json=body)
+            assert r.status_code == 201, r.text
+            ids.append(r.json()["id"])
+        assert len(set(ids)) == 3
+
+        bad = c.post("/api/feedback", json={**sent[0], "verdict": "meh"})
+        assert bad.status_code == 422 and "verdict" in bad.json()["detail"]
+        assert c.post("/api/feedback", json={**sent[0], "question": " "}).status_code == 400
+        assert c.post("/api/feedback", json={**sent[0], "answered": "perhaps"}).status_code == 422
+
+        with sqlite3.connect(db) as conn:
+            rows = conn.execute("SELECT question, answered, quote, verdict, comment, lang FROM feedback ORDER BY id").fetchall()
+        assert rows == [
+            (SCIM_JA, 1, sent[0]["quote"], "helpful", "<b>正しい</b>", "ja"),
+            (ISMAP, 0, sent[1]["quote"], "helpful", "", "en"),
+            ("パスワードポリシーは？", 1, "違う箇所", "wrong", "should quote the password policy", "ja"),
+        ]
+
+        page = c.get("/admin/feedback")
+        assert page.status_code == 200
+        assert "&lt;b&gt;正しい&lt;/b&gt;" in page.text and "<b>正しい" not in page.text
+        assert "no authentication" in page.text.lower() or "認証はありません" in page.text
+
+        export = c.get("/admin/feedback.jsonl")
+        assert export.status_code == 200
+        lines = [json.loads(line) for line in export.text.splitlines()]
+        for line in lines:  # every line is a valid evaluation item (contracts.md)
+            assert isinstance(line["id"], str) and line["id"].startswith("fb-")
+            assert isinstance(line["question"], str) and line["question"]
+            assert isinstance(line["expected"], list)
+        assert [(x["question"], x["expected"]) for x in lines] == [
+            (SCIM_JA, [sent[0]["quote"]]),  # a confirmed answer: its quote is the label
+            (ISMAP, []),  # a confirmed "not documented": the documents are silent
+        ]
+        assert lines[0]["lang"] == "ja" and lines[1]["lang"] == "en"
+
+        todo = [json.loads(line) for line in c.get("/admin/feedback-needs-label.jsonl").text.splitlines()]
+        assert len(todo) == 1
+        assert todo[0]["needs_label"] is True and todo[0]["expected"] is None
+        assert todo[0]["rejected_quote"] == "違う箇所" and todo[0]["comment"] == sent[2]["comment"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Questionnaire upload
+# --------------------------------------------------------------------------------------------------
+
+
+def test_fill_upload_returns_the_filled_csv(client):
+    src = "質問,備考\nSCIMに対応していますか？,\nIs Workato registered under ISMAP?,\n".encode("utf-8")
+    r = client.post("/api/fill", files={"file": ("チェックシート.csv", src, "text/csv")})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    disposition = r.headers["content-disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''" in disposition
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows[0][:2] == ["質問", "備考"] and len(rows[0]) > 2
+    assert rows[1][0] == SCIM_JA and any("SCIM" in cell for cell in rows[1][2:])
+    summary = json.loads(r.headers["x-fill-summary"])
+    assert summary["total"] == 2 and summary["answered"] + summary["not_documented"] == 2
+
+
+def test_fill_upload_returns_the_filled_xlsx(client):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["No.", "質問"])
+    sheet.append([1, "パスワードポリシーは？"])
+    buf = io.BytesIO()
+    book.save(buf)
+    r = client.post("/api/fill", files={"file": ("q.xlsx", buf.getvalue(), "application/octet-stream")})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert "attachment;" in r.headers["content-disposition"]
+    filled = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    assert filled.cell(2, 2).value == "パスワードポリシーは？"
+    assert any("8文字以上" in str(cell.value or "") for cell in filled[2])
+
+
+@pytest.mark.parametrize(("name", "data"), [
+    ("q.csv", b""),
+    ("q.xlsx", b"this is not a workbook"),
+    ("q.txt", "質問\nSCIM?\n".encode()),
+])
+def test_fill_upload_refuses_unreadable_files_with_400(client, name, data):
+    r = client.post("/api/fill", files={"file": (name, data, "application/octet-stream")})
+    assert r.status_code == 400
+    assert isinstance(r.json()["detail"], str) and r.json()["detail"]
+
+
+def test_fill_upload_over_the_size_limit_is_413(assistant):
+    app = create_app(assistant=assistant, settings=_settings_with(assistant, max_upload_bytes=2048))
+    with TestClient(app) as c:
+        big = ("質問\n" + "SCIMに対応していますか？\n" * 200).encode()
+        r = c.post("/api/fill", files={"file": ("q.csv", big, "text/csv")})
+        assert r.status_code == 413 and "larger than" in r.json()["detail"]
+        huge = b"x" * (200 * 1024)  # past the multipart allowance: refused before parsing
+        r = c.post("/api/fill", files={"file": ("q.csv", huge, "text/csv")})
+        assert r.status_code == 413
+
+
+# --------------------------------------------------------------------------------------------------
+# Markup inside the documents
+# --------------------------------------------------------------------------------------------------
+
+
+def test_markup_in_documents_is_returned_verbatim_and_escaped(make_corpus, tmp_path, assistant):
+    folder = make_corpus({"evil.md": EVIL_DOC})
+    # threshold 0: a two-passage corpus gives no confidence; the point here is how quotes are shown
+    evil = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                              model=assistant.settings.model, threshold=0.0, feedback_db=tmp_path / "fb.db"),
+                     progress=False)
+    with TestClient(create_app(assistant=evil)) as c:
+        enc = _ask(c, "保存データは暗号化されていますか？")["citations"][0]
+        log = _ask(c, "監査ログの保存期間は？")["citations"][0]
+        assert SCRIPT in enc["quote"] and IMG in log["quote"]
+        text = (folder / "evil.md").read_text(encoding="utf-8")
+        assert text[enc["start"]:enc["end"]] == enc["quote"]
+        assert text[log["start"]:log["end"]] == log["quote"]
+
+        for cite, payload in ((enc, SCRIPT), (log, IMG)):
+            page = c.get(f"/source/{cite['source']}", params={"start": cite["start"], "end": cite["end"]})
+            assert page.status_code == 200
+            assert payload not in page.text
+            assert payload.replace("<", "&lt;").replace(">", "&gt;") in page.text
+            assert "<svg" not in page.text
+        home = c.get("/")
+        assert "<script>alert" not in home.text and "<svg" not in home.text

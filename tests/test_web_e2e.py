@@ -1,0 +1,310 @@
+"""The web chat as a person uses it: a real uvicorn server on loopback, driven in Debian's Chromium.
+
+Screenshots go to test-artifacts/ (git-ignored) for a human look: chat-desktop.png, chat-phone.png,
+source-view.png, docs.png.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright import sync_api
+
+from assistant.answer import Assistant
+from assistant.config import PROJECT_ROOT, Settings
+from assistant.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed: "
+                                "apt-get install chromium to run the browser tests")
+
+EVIL_DOC = """# 悪意のある資料
+
+本資料は 2024年5月1日時点の情報です。
+
+## 暗号化<svg onload=alert(1)>
+
+保存データはAES-256で暗号化されます。<script>alert(1)</script> 鍵はHSMで管理されます。
+
+## 監査ログ
+
+監査ログは<img src=x onerror=alert(1)>1年間保存されます。
+"""
+
+
+@contextmanager
+def _serve(app) -> Iterator[str]:
+    """Run `app` under uvicorn on a free loopback port in a background thread."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    # ws="none": nothing here speaks WebSocket, and loading a websockets backend only adds warnings
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(assistant) -> Iterator[str]:
+    with _serve(create_app(assistant=assistant)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class _Watch:
+    """What a page did that it should not: script errors, console errors (CSP reports), dialogs."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(f"pageerror: {exc}"))
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"console: {msg.text}"))
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+
+@contextmanager
+def _page(browser, **context_args):
+    context = browser.new_context(locale="ja-JP", **context_args)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        watch = _Watch(page)
+        yield page, watch
+        assert watch.errors == []
+        assert watch.dialogs == []
+    finally:
+        context.close()
+
+
+def _ask_by_typing(page, question: str, *, press_enter: bool = True):
+    before = page.locator(".answer:not(.pending)").count()
+    box = page.locator("#question")
+    box.fill("")
+    box.press_sequentially(question) if press_enter else box.fill(question)
+    if press_enter:
+        box.press("Enter")
+    else:
+        page.locator("#ask-button").click()
+    page.locator(".answer:not(.pending)").nth(before).wait_for()
+    return page.locator(".answer:not(.pending)").nth(before)
+
+
+def _no_horizontal_overflow(page) -> bool:
+    return page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
+
+
+def test_chat_answers_in_japanese_and_english_and_keeps_the_conversation(browser, base_url, assistant):
+    ARTIFACTS.mkdir(exist_ok=True)
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/")
+        assert page.locator("h1").inner_text().strip().endswith("セキュリティチェックシート回答アシスタント")
+
+        ja = _ask_by_typing(page, "SCIMに対応していますか？")
+        assert "is-answered" in ja.get_attribute("class")
+        assert ja.locator(".badge").inner_text() == "記載あり"
+        quote = ja.locator(".citation-primary blockquote.quote").inner_text()
+        assert "SCIMによる同期" in quote
+        assert ja.locator(".citation-primary .crumbs li").all_inner_texts() == ["ユーザー管理", "SSO"]
+        assert "2024-04-28" in ja.locator(".citation-primary .cite-source").inner_text()
+        assert "%" in ja.locator(".conf-value").inner_text()
+
+        en = _ask_by_typing(page, "What is the password policy?", press_enter=False)
+        assert "8文字以上" in en.locator("blockquote.quote").first.inner_text()
+
+        page.locator("button.example", has_text="Is Workato registered under ISMAP?").click()
+        ismap = page.locator(".answer:not(.pending)").nth(2)
+        ismap.wait_for()
+        assert "is-unanswered" in ismap.get_attribute("class")
+        assert ismap.locator(".badge").inner_text() == "記載なし"
+        assert ismap.locator(".related-title").inner_text() == "関連箇所（回答ではありません）"
+        assert ismap.locator(".citation-related").count() >= 1
+        assert page.locator(".turn").count() == 3  # earlier turns stay on the page
+        assert page.locator(".turn .bubble").first.inner_text().endswith("SCIMに対応していますか？")
+
+        page.screenshot(path=str(ARTIFACTS / "chat-desktop.png"), full_page=True)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.screenshot(path=str(ARTIFACTS / "chat-desktop-bottom.png"))  # as seen: the question box at the bottom
+
+        page.locator(".lang-toggle button[data-lang=en]").click()
+        assert ismap.locator(".related-title").inner_text() == "Related, does not answer"
+        assert ja.locator(".badge").inner_text() == "Documented"
+        assert page.locator("h1").inner_text().strip().endswith("Security questionnaire assistant")
+        page.screenshot(path=str(ARTIFACTS / "chat-desktop-en.png"), full_page=True)
+
+        page.reload()  # the choice of language is remembered
+        assert page.locator("#question").get_attribute("placeholder").startswith("Type a question")
+        page.locator(".lang-toggle button[data-lang=ja]").click()
+
+
+def test_copy_button_puts_a_questionnaire_cell_on_the_clipboard(browser, base_url):
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        page.goto(base_url + "/")
+        answer = _ask_by_typing(page, "パスワードポリシーは？")
+        answer.locator("button.copy").click()
+        page.wait_for_function("document.querySelector('button.copy.done') !== null")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        quote = answer.locator(".citation-primary blockquote.quote").inner_text().strip()
+        assert copied.startswith("記載あり:「" + quote + "」")
+        assert "corpus/workato-security-summary.ja.txt" in copied
+        assert "ユーザー管理 › パスワードポリシー(桁数・複雑性)" in copied and "2024-04-28 時点" in copied
+        assert "<" not in copied
+
+
+def test_quote_links_to_the_source_view_with_the_passage_highlighted(browser, base_url):
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/")
+        answer = _ask_by_typing(page, "監査ログの保存期間は？")
+        citation = answer.locator(".citation").first
+        quote = citation.locator("blockquote.quote").inner_text().strip()
+        with page.context.expect_page() as opened:
+            citation.locator("a.source-link").click()
+        source = opened.value
+        source_watch = _Watch(source)
+        source.wait_for_load_state()
+        mark = source.locator("mark#p")
+        assert mark.inner_text() == quote
+        assert "#p" in source.url
+        assert source.locator("pre.doc").inner_text().startswith("LoginSignup")  # the whole document
+        # the passage is scrolled into view, not left at the top of a long page
+        box = mark.bounding_box()
+        viewport = source.viewport_size
+        assert box is not None and 0 <= box["y"] and box["y"] + box["height"] <= viewport["height"]
+        assert source.evaluate("window.scrollY") > 0
+        source.screenshot(path=str(ARTIFACTS / "source-view.png"))
+        assert source_watch.errors == [] and source_watch.dialogs == []
+
+
+def test_feedback_from_the_page_lands_in_the_database(browser, base_url, assistant):
+    marker = f"e2e-{uuid.uuid4().hex[:8]}"
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/")
+        answer = _ask_by_typing(page, "SCIMに対応していますか？")
+        answer.locator(".fb-comment").fill(marker)
+        answer.locator("button.fb-wrong").click()
+        status = answer.locator(".fb-status.ok")
+        status.wait_for()
+        assert "ありがとうございます" in status.inner_text()
+        assert answer.locator("button.fb-helpful").is_disabled()
+    with sqlite3.connect(assistant.settings.feedback_db) as conn:
+        rows = conn.execute("SELECT question, answered, quote, source, verdict FROM feedback WHERE comment = ?",
+                            (marker,)).fetchall()
+    assert len(rows) == 1
+    question, answered, quote, source, verdict = rows[0]
+    assert (question, answered, verdict, source) == ("SCIMに対応していますか？", 1, "wrong",
+                                                     "corpus/workato-security-summary.ja.txt")
+    assert "SCIM" in quote
+
+
+def test_phone_layout_has_no_horizontal_overflow(browser, base_url):
+    with _page(browser, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+               has_touch=True) as (page, watch):
+        page.goto(base_url + "/")
+        assert _no_horizontal_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / "chat-phone-start.png"))
+        _ask_by_typing(page, "ログインセッションの有効期限は？")
+        _ask_by_typing(page, "Is Workato registered under ISMAP?")
+        page.locator(".answer .more summary").first.click()  # open the other candidates too
+        page.locator("#fill summary").click()
+        assert _no_horizontal_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / "chat-phone.png"), full_page=True)
+        page.goto(base_url + "/source/corpus/workato-security-summary.ja.txt?start=613&end=660#p")
+        assert _no_horizontal_overflow(page)
+        page.screenshot(path=str(ARTIFACTS / "source-phone.png"))
+
+
+def test_questionnaire_upload_downloads_the_filled_file(browser, base_url, tmp_path):
+    questionnaire = tmp_path / "checksheet.csv"
+    questionnaire.write_text("No,質問\n1,SCIMに対応していますか？\n2,Is Workato registered under ISMAP?\n",
+                             encoding="utf-8")
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/")
+        page.locator("#fill summary").click()
+        page.locator("#fill-file").set_input_files(str(questionnaire))
+        with page.expect_download() as download_info:
+            page.locator("#fill-form button[type=submit]").click()
+        download = download_info.value
+        assert download.suggested_filename.endswith(".csv")
+        rows = list(csv.reader(io.StringIO(Path(download.path()).read_text(encoding="utf-8-sig"))))
+        assert rows[0][:2] == ["No", "質問"] and rows[1][1] == "SCIMに対応していますか？"
+        assert any("SCIM" in cell for cell in rows[1][2:])
+        assert "2" in page.locator("#fill-status .summary").inner_text()
+
+
+def test_api_docs_render_offline(browser, base_url):
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/docs")
+        page.locator(".opblock-summary-path", has_text="/api/ask").first.click()
+        page.get_by_role("button", name="Try it out").click()
+        page.get_by_role("button", name="Execute").click()  # sends the example body to the live API
+        page.locator(".live-responses-table .response-col_status", has_text="200").first.wait_for()
+        assert "SCIM" in page.locator(".live-responses-table .microlight").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "docs.png"))
+
+
+def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, assistant):
+    folder = make_corpus({"evil.md": EVIL_DOC})
+    evil = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                              model=assistant.settings.model, threshold=0.0, feedback_db=tmp_path / "fb.db"),
+                     progress=False)
+    with _serve(create_app(assistant=evil)) as url, \
+            _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(url + "/")
+        enc = _ask_by_typing(page, "保存データは暗号化されていますか？")
+        log = _ask_by_typing(page, "監査ログの保存期間は？")
+        assert "<script>alert(1)</script>" in enc.locator(".citation-primary blockquote").inner_text()
+        assert "<img src=x onerror=alert(1)>" in log.locator(".citation-primary blockquote").inner_text()
+        assert "<svg onload=alert(1)>" in enc.locator(".citation-primary .crumbs").inner_text()
+        counts = page.evaluate("""() => ({
+            img: document.querySelectorAll('img').length,
+            svg: document.querySelectorAll('svg').length,
+            inlineScripts: [...document.scripts].filter(s => !s.src && s.type !== 'application/json').length,
+        })""")
+        assert counts == {"img": 0, "svg": 0, "inlineScripts": 0}
+        page.wait_for_timeout(300)  # give an onerror handler every chance to fire
+        with page.context.expect_page() as opened:
+            log.locator(".citation-primary a.source-link").click()
+        source = opened.value
+        source_watch = _Watch(source)
+        source.wait_for_load_state()
+        assert source.locator("mark#p").inner_text() == log.locator(".citation-primary blockquote").inner_text().strip()
+        assert source.evaluate("document.querySelectorAll('img, svg').length") == 0
+        source.wait_for_timeout(300)
+        assert source_watch.dialogs == [] and source_watch.errors == []

@@ -1,0 +1,372 @@
+// The chat page. Everything from the server is put on the page with textContent / DOM nodes, never
+// innerHTML: answers quote documents verbatim, and a document may contain markup.
+"use strict";
+(function () {
+  const UI = JSON.parse(document.getElementById("ui-text").textContent);
+  const CONFIG = JSON.parse(document.getElementById("app-config").textContent);
+  const conversation = document.getElementById("conversation");
+  const form = document.getElementById("ask-form");
+  const input = document.getElementById("question");
+  const askButton = document.getElementById("ask-button");
+  let lang = initialLang();
+  let busy = false;
+
+  // ---------------------------------------------------------------- language
+
+  function initialLang() {
+    try {
+      const saved = localStorage.getItem("lang");
+      if (saved && UI[saved]) return saved;
+    } catch (e) { /* storage may be disabled */ }
+    return UI[document.documentElement.lang] ? document.documentElement.lang : "ja";
+  }
+
+  function t(key) {
+    return (UI[lang] && UI[lang][key]) || UI.en[key] || key;
+  }
+
+  function applyLang() {
+    document.documentElement.lang = lang;
+    for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+    for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
+      node.placeholder = t(node.dataset.i18nPlaceholder);
+    }
+    for (const b of document.querySelectorAll("[data-lang]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
+    }
+    document.title = t("title");
+  }
+
+  for (const b of document.querySelectorAll("[data-lang]")) {
+    b.addEventListener("click", () => {
+      lang = b.dataset.lang;
+      try { localStorage.setItem("lang", lang); } catch (e) { /* ignore */ }
+      applyLang();
+    });
+  }
+
+  // ---------------------------------------------------------------- DOM helpers
+
+  // el("p", {class: "x", text: "shown as text"}, [child, "text child"]): strings become Text nodes.
+  function el(tag, props, children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(props || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      if (key === "class") node.className = value;
+      else if (key === "text") node.textContent = String(value);
+      else if (key === "i18n") { node.dataset.i18n = value; node.textContent = t(value); }
+      else if (key === "placeholderKey") { node.dataset.i18nPlaceholder = value; node.placeholder = t(value); }
+      else node.setAttribute(key, String(value));
+    }
+    for (const child of [].concat(children || [])) {
+      if (child !== null && child !== undefined) node.append(child);
+    }
+    return node;
+  }
+
+  function sourceUrl(c) {
+    const path = String(c.source).split("/").map(encodeURIComponent).join("/");
+    return "/source/" + path + "?start=" + Number(c.start) + "&end=" + Number(c.end) + "#p";
+  }
+
+  function detailOf(data, res) {
+    if (data && typeof data.detail === "string") return data.detail;
+    if (data && data.detail !== undefined) return JSON.stringify(data.detail);
+    return res.status + " " + res.statusText;
+  }
+
+  async function readJson(res) {
+    try { return await res.json(); } catch (e) { return null; }
+  }
+
+  // ---------------------------------------------------------------- answer cards
+
+  function confidenceMeter(conf) {
+    const value = Math.max(0, Math.min(1, Number(conf) || 0));
+    const pct = Math.round(value * 100);
+    const level = value >= 0.8 ? "high" : value >= CONFIG.threshold ? "medium" : "low";
+    const fill = el("span", { class: "meter-fill" });
+    fill.style.width = pct + "%";
+    return el("div", { class: "confidence level-" + level }, [
+      el("span", { class: "conf-label", i18n: "confidence" }),
+      el("span", {
+        class: "meter", role: "meter", "aria-valuemin": 0, "aria-valuemax": 100, "aria-valuenow": pct,
+      }, [fill]),
+      el("span", { class: "conf-value", text: pct + "%" }),
+      el("span", { class: "conf-level", i18n: "conf_" + level }),
+    ]);
+  }
+
+  function crumbs(section) {
+    if (!section || !section.length) return null;
+    return el("ol", { class: "crumbs", "aria-label": "section" }, section.map((s) => el("li", { text: s })));
+  }
+
+  function citationBlock(c, kind) {
+    const url = sourceUrl(c);
+    const sourceLine = el("p", { class: "cite-source" }, [
+      el("span", { class: "label", i18n: "source" }), " ",
+      el("a", {
+        class: "source-link", href: url, target: "_blank", rel: "noopener", title: c.source,
+        text: c.title || c.source,
+      }),
+      c.title ? el("code", { class: "source-path", text: c.source }) : null,
+      c.as_of ? el("span", { class: "as-of" }, [el("span", { class: "label", i18n: "as_of" }), " ", c.as_of]) : null,
+    ]);
+    return el("figure", { class: "citation citation-" + kind }, [
+      el("blockquote", { class: "quote", cite: url }, [el("p", { text: c.quote })]),
+      el("figcaption", { class: "cite-meta" }, [crumbs(c.section), sourceLine]),
+    ]);
+  }
+
+  // Plain text for a questionnaire cell, in the question's language.
+  function cellText(a) {
+    const ja = a.lang === "ja";
+    const c = (a.citations || [])[0];
+    if (!a.answered || !c) {
+      return ja ? "記載なし（提供資料に該当する記述はありません）"
+        : "Not documented (the provided documents do not address this).";
+    }
+    const where = [c.title ? c.title + (ja ? "（" + c.source + "）" : " (" + c.source + ")") : c.source];
+    if (c.section && c.section.length) where.push(c.section.join(" › "));
+    if (c.as_of) where.push(ja ? c.as_of + " 時点" : "as of " + c.as_of);
+    return ja ? "記載あり:「" + c.quote + "」\n出典: " + where.join("／")
+      : "Documented: \"" + c.quote + "\"\nSource: " + where.join(" / ");
+  }
+
+  async function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) {
+      try { await navigator.clipboard.writeText(text); return true; } catch (e) { /* fall back */ }
+    }
+    const area = el("textarea", { class: "clip", readonly: "", "aria-hidden": "true" });
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    area.remove();
+    return ok;
+  }
+
+  function actions(a) {
+    const copyButton = el("button", { type: "button", class: "copy", i18n: "copy" });
+    const status = el("p", { class: "fb-status", role: "status" });
+    copyButton.addEventListener("click", async () => {
+      const ok = await copyText(cellText(a));
+      copyButton.dataset.i18n = ok ? "copied" : "copy_failed";
+      copyButton.textContent = t(copyButton.dataset.i18n);
+      copyButton.classList.toggle("done", ok);
+      setTimeout(() => {
+        copyButton.dataset.i18n = "copy";
+        copyButton.textContent = t("copy");
+        copyButton.classList.remove("done");
+      }, 2000);
+    });
+
+    const comment = el("input", {
+      type: "text", class: "fb-comment", maxlength: 2000, placeholderKey: "comment_placeholder",
+      "aria-label": "comment",
+    });
+    const helpful = el("button", { type: "button", class: "fb fb-helpful", "data-verdict": "helpful", i18n: "helpful" });
+    const wrong = el("button", { type: "button", class: "fb fb-wrong", "data-verdict": "wrong", i18n: "wrong" });
+    for (const button of [helpful, wrong]) {
+      button.addEventListener("click", () => sendFeedback(a, button, [helpful, wrong, comment], comment, status));
+    }
+    return el("footer", { class: "answer-actions" }, [
+      copyButton,
+      el("div", { class: "feedback" }, [comment, helpful, wrong]),
+      status,
+    ]);
+  }
+
+  async function sendFeedback(a, button, controls, comment, status) {
+    const c = (a.citations || [])[0];
+    const body = {
+      question: a.question, answered: !!a.answered, quote: c ? c.quote : null, source: c ? c.source : null,
+      verdict: button.dataset.verdict, comment: comment.value.trim(),
+    };
+    controls.forEach((x) => { x.disabled = true; });
+    try {
+      const res = await fetch("/api/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+      });
+      if (res.ok) {
+        button.setAttribute("aria-pressed", "true");
+        status.dataset.i18n = "feedback_thanks";
+        status.textContent = t("feedback_thanks");
+        status.className = "fb-status ok";
+        return;
+      }
+      const data = await readJson(res);
+      status.removeAttribute("data-i18n");
+      status.textContent = t("feedback_failed") + ": " + detailOf(data, res);
+    } catch (e) {
+      status.textContent = t("feedback_failed") + ": " + t("network_error");
+    }
+    status.className = "fb-status error";
+    controls.forEach((x) => { x.disabled = false; });
+  }
+
+  function answerCard(a) {
+    const answered = !!a.answered;
+    const cites = a.citations || [];
+    const card = el("section", {
+      class: "answer " + (answered ? "is-answered" : "is-unanswered"), "data-status": a.status || "",
+    });
+    card.append(el("header", { class: "answer-head" }, [
+      el("span", { class: "badge", i18n: answered ? "documented" : "not_documented" }),
+      confidenceMeter(a.confidence),
+    ]));
+    if (answered && cites.length) {
+      card.append(citationBlock(cites[0], "primary"));
+      if (cites.length > 1) {
+        const more = el("details", { class: "more" }, [
+          el("summary", null, [el("span", { i18n: "other_passages" }), " (" + (cites.length - 1) + ")"]),
+        ]);
+        for (const c of cites.slice(1)) more.append(citationBlock(c, "secondary"));
+        card.append(more);
+      }
+    } else {
+      card.append(el("p", { class: "answer-text", text: a.answer }));
+      if (a.missing_terms && a.missing_terms.length) {
+        card.append(el("p", { class: "missing" }, [
+          el("span", { i18n: "missing_terms" }), ": ", a.missing_terms.join(", "),
+        ]));
+      }
+      if (cites.length) {
+        const related = el("div", { class: "related" }, [el("h3", { class: "related-title", i18n: "related" })]);
+        for (const c of cites) related.append(citationBlock(c, "related"));
+        card.append(related);
+      }
+    }
+    card.append(actions(a));
+    return card;
+  }
+
+  function errorCard(message) {
+    return el("section", { class: "answer is-error", role: "alert" }, [
+      el("header", { class: "answer-head" }, [el("span", { class: "badge", i18n: "error" })]),
+      el("p", { class: "answer-text", text: message }),
+    ]);
+  }
+
+  // ---------------------------------------------------------------- asking
+
+  async function ask(question) {
+    question = (question || "").trim();
+    if (!question || busy) { input.focus(); return; }
+    busy = true;
+    askButton.disabled = true;
+    const empty = document.getElementById("empty");
+    if (empty) empty.remove();
+    const pending = el("div", { class: "answer pending", role: "status" }, [el("span", { i18n: "thinking" })]);
+    const turn = el("article", { class: "turn" }, [
+      el("div", { class: "bubble" }, [el("span", { class: "who", i18n: "you" }), el("p", { class: "q", text: question })]),
+      pending,
+    ]);
+    conversation.append(turn);
+    turn.scrollIntoView({ block: "nearest" });
+    try {
+      const res = await fetch("/api/ask", {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ question }),
+      });
+      const data = await readJson(res);
+      if (res.ok && data) {
+        pending.replaceWith(answerCard(data));
+        if (input.value.trim() === question) input.value = "";
+      } else {
+        pending.replaceWith(errorCard(detailOf(data, res)));
+      }
+    } catch (e) {
+      pending.replaceWith(errorCard(t("network_error")));
+    } finally {
+      busy = false;
+      askButton.disabled = false;
+      turn.scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    ask(input.value);
+  });
+
+  input.addEventListener("keydown", (event) => {
+    // Enter sends; Shift+Enter is a new line; Enter that confirms a Japanese IME conversion does nothing.
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  for (const button of document.querySelectorAll("button.example")) {
+    button.addEventListener("click", () => {
+      input.value = button.textContent;
+      ask(button.textContent);
+    });
+  }
+
+  // ---------------------------------------------------------------- questionnaire upload
+
+  const fillForm = document.getElementById("fill-form");
+  const fillInput = document.getElementById("fill-file");
+  const fillStatus = document.getElementById("fill-status");
+
+  function filenameFrom(disposition) {
+    if (!disposition) return null;
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    if (star) {
+      try { return decodeURIComponent(star[1]); } catch (e) { /* fall through */ }
+    }
+    const plain = /filename="([^"]+)"/i.exec(disposition);
+    return plain ? plain[1] : null;
+  }
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+  }
+
+  function setFillStatus(kind, children) {
+    fillStatus.className = "fill-status " + kind;
+    fillStatus.replaceChildren(...children);
+  }
+
+  fillForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = fillInput.files && fillInput.files[0];
+    if (!file) { setFillStatus("error", [t("fill_choose")]); return; }
+    if (file.size > CONFIG.maxUploadBytes) {
+      setFillStatus("error", [format(t("fill_too_large"), { limit: CONFIG.maxUploadText })]);
+      return;
+    }
+    const button = fillForm.querySelector("button[type=submit]");
+    button.disabled = true;
+    setFillStatus("working", [t("fill_working")]);
+    try {
+      const body = new FormData();
+      body.append("file", file);
+      const res = await fetch("/api/fill", { method: "POST", body });
+      if (!res.ok) {
+        const data = await readJson(res);
+        setFillStatus("error", [t("error") + ": " + detailOf(data, res)]);
+        return;
+      }
+      const blob = await res.blob();
+      const name = filenameFrom(res.headers.get("Content-Disposition")) || "filled-" + file.name;
+      const link = el("a", { href: URL.createObjectURL(blob), download: name, class: "download", text: name });
+      let summary = null;
+      try { summary = JSON.parse(res.headers.get("X-Fill-Summary") || "null"); } catch (e) { summary = null; }
+      setFillStatus("ok", [
+        t("fill_done") + ": ", link,
+        summary ? el("span", { class: "summary", text: format(t("fill_summary"), summary) }) : null,
+      ].filter(Boolean));
+      link.click();
+    } catch (e) {
+      setFillStatus("error", [t("network_error")]);
+    } finally {
+      button.disabled = false;
+    }
+  });
+
+  applyLang();
+})();
