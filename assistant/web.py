@@ -77,14 +77,15 @@ _FILL_SUFFIXES = {
 }
 _DOCS_PATHS = frozenset({"/docs"})
 
-#: Example questions on the page: the kind a security questionnaire asks, in both languages.
+#: Example questions on the page: the kind any security questionnaire asks, in both languages, and
+#: about no vendor in particular (the corpus is configurable).
 EXAMPLES = [
     "SCIMに対応していますか？",
-    "Is data encrypted at rest?",
+    "What is the minimum password length?",
+    "データセンターの所在地は？",
+    "Is two-factor authentication supported?",
     "パスワードポリシーは？",
-    "Does Workato support two-factor authentication?",
-    "監査ログの保存期間は？",
-    "Is Workato registered under ISMAP?",
+    "Is the service registered under ISMAP?",
 ]
 
 #: UI text in both languages; the page renders one and app.js switches with the toggle.
@@ -149,7 +150,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "corpus": "Documents",
         "passages": "passages",
         "question_label": "Question",
-        "placeholder": "Type a question (e.g. Does Workato support SCIM?)",
+        "placeholder": "Type a question (e.g. Is SCIM provisioning supported?)",
         "hint": "Enter to send · Shift+Enter for a new line",
         "ask": "Ask",
         "examples": "Examples",

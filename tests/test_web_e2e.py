@@ -148,7 +148,7 @@ def test_chat_answers_in_japanese_and_english_and_keeps_the_conversation(browser
         en = _ask_by_typing(page, "What is the password policy?", press_enter=False)
         assert "8文字以上" in en.locator("blockquote.quote").first.inner_text()
 
-        page.locator("button.example", has_text="Is Workato registered under ISMAP?").click()
+        page.locator("button.example", has_text="Is the service registered under ISMAP?").click()
         ismap = page.locator(".answer:not(.pending)").nth(2)
         ismap.wait_for()
         assert "is-unanswered" in ismap.get_attribute("class")
