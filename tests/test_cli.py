@@ -1,0 +1,82 @@
+"""The command line, through typer's runner, against the session's real index."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import config
+from assistant.cli import app
+
+
+@pytest.fixture
+def cli(settings, assistant, monkeypatch):
+    """Commands see the session's corpus and index through the environment, as a user's shell would."""
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(settings.corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(settings.index))
+    config.get_settings.cache_clear()
+    yield CliRunner()
+    config.get_settings.cache_clear()
+
+
+def test_ask_json_follows_the_contract(cli, assistant):
+    result = cli.invoke(app, ["ask", "SCIMに対応していますか？", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["answered"] is True and 0 <= data["confidence"] <= 1
+    c = data["citations"][0]
+    assert "SCIMによる同期" in c["quote"]
+    assert assistant.source_text(c["source"])[c["start"]:c["end"]] == c["quote"]
+
+
+def test_ask_prints_a_readable_answer(cli):
+    result = cli.invoke(app, ["ask", "Is Workato registered under ISMAP?"])
+    assert result.exit_code == 0
+    assert "[NOT DOCUMENTED]" in result.stdout and "ismap" in result.stdout
+    assert "Closest passages (they do not answer it)" in result.stdout
+
+
+@pytest.mark.parametrize("question", ["", "x" * 5000])
+def test_bad_question_is_a_one_line_error(cli, question):
+    result = cli.invoke(app, ["ask", question])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+def test_index_reports_what_it_serves(cli):
+    result = cli.invoke(app, ["index"])
+    assert result.exit_code == 0, result.output
+    assert "45 passages from 1 document(s)" in result.stdout
+
+
+def test_missing_corpus_is_a_clear_error(cli, monkeypatch, tmp_path):
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "nowhere"))
+    config.get_settings.cache_clear()
+    result = cli.invoke(app, ["index"])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: corpus folder") and "ASSISTANT_CORPUS" in result.stderr
+
+
+def test_eval_json_on_a_small_set(cli, tmp_path):
+    path = tmp_path / "mini.jsonl"
+    path.write_text(
+        '{"id": "ja-scim", "question": "SCIMに対応していますか？", "expected": ["SCIMによる同期"]}\n'
+        '{"id": "un-ismap", "question": "ISMAPに登録されていますか？", "expected": []}\n', encoding="utf-8")
+    result = cli.invoke(app, ["eval", str(path), "--json", "--report", str(tmp_path / "rep")])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["metrics"]["n"] == 2 and data["metrics"]["top1_accuracy"] == 1.0
+    assert data["metrics"]["abstain_recall"] == 1.0
+    assert {r["id"]: r["correct"] for r in data["results"]} == {"ja-scim": True, "un-ismap": True}
+    assert set(data["baselines"]) == {"dense", "bm25"}
+    assert (tmp_path / "rep" / "report.md").is_file() and (tmp_path / "rep" / "confidence.png").is_file()
+
+
+def test_eval_broken_set_names_the_line(cli, tmp_path):
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"id": "a", "question": "q", "expected": []}\n{oops\n', encoding="utf-8")
+    result = cli.invoke(app, ["eval", str(path)])
+    assert result.exit_code != 0 and "line 2" in result.stderr
