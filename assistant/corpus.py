@@ -31,6 +31,7 @@ _PASSAGE_TARGET_CHARS = 250
 
 _BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
@@ -200,6 +201,13 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         if in_fence:
             lines.append(_Line(start, end, stripped, "text"))
+            continue
+        if _RULE.match(stripped):
+            # a setext underline makes the line above a heading; otherwise it is a horizontal rule
+            prev = lines[-1] if lines else None
+            if prev is not None and prev.kind == "text" and stripped[0] in "=-" and (markdown or has_md_headings):
+                prev.kind, prev.level = "heading", 1 if stripped[0] == "=" else 2
+            lines.append(_Line(start, end, stripped, "chrome"))
             continue
         if has_md_headings or markdown:
             if m := _MD_HEADING.match(line):

@@ -120,3 +120,13 @@ def test_no_documents_is_a_clear_error(make_corpus, tmp_path):
         load_corpus(make_corpus({"empty.md": ""}))
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope")
+
+
+def test_setext_headings_and_rules(tmp_path):
+    md = "Security\n========\n\nAccess\n------\n\nMFA is required for all staff.\n\n---\n\n* SSO via SAML\n"
+    doc = parse_document(tmp_path / "s.md", md)
+    assert doc.title == "Security"  # a top heading right above another is the document's title
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("Access",), "MFA is required for all staff."),
+        (("Access",), "SSO via SAML"),
+    ]
