@@ -31,6 +31,10 @@ _PASSAGE_TARGET_CHARS = 250
 
 _BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_NUMBERED_HEADING = re.compile(
+    r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})*\.?)(?=\s|[^\d.])"
+    r"|(?P<mark>[■◆□◇]|【))\s*\S"
+)
 _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
@@ -216,6 +220,10 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         if _NUMBERS_ONLY.match(stripped) and len(stripped) <= 12:
             lines.append(_Line(start, end, stripped, "chrome"))
             continue
+        if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and _stands_alone(stripped, raw, i):
+            # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
+            lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
+            continue
         if m := _BULLET.match(line):
             if m.end() < len(line.rstrip()):
                 lines.append(_Line(start, end, stripped, "bullet", body_start=offset + m.end()))
@@ -225,6 +233,23 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         lines.append(_Line(start, end, stripped, "text"))
     return lines
+
+
+def _stands_alone(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+    """Short, not a sentence, with blank lines (or the file's edges) around it."""
+    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
+        return False
+    before = raw[i - 1][1].strip() if i > 0 else ""
+    after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    return not before and not after
+
+
+def _numbered_level(m: re.Match) -> int:
+    if m.group("chapter"):
+        return {"章": 1, "節": 2, "項": 3}[m.group("unit")]
+    if m.group("number"):
+        return m.group("number").rstrip(".").count(".") + 1
+    return 0  # ■ / 【】: a heading, level unknown
 
 
 def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
@@ -261,7 +286,8 @@ def _take_title(lines: list[_Line]) -> str | None:
     """The first heading is the document's title when another heading follows it before any body."""
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
     if len(content) >= 2 and content[0].kind == "heading" and content[1].kind == "heading":
-        if content[0].level <= 1 and not any(ln.kind == "heading" and ln.level == 1 for ln in content[1:] if ln.level):
+        others_at_top = any(ln.kind == "heading" and ln.level == 1 for ln in content[1:])
+        if content[0].level == 0 or (content[0].level == 1 and not others_at_top):
             content[0].kind = "title"
             return content[0].text
     return None

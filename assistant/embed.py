@@ -73,7 +73,13 @@ def _resolve_model(spec: str, cache: Path) -> Path | str:
     if spec == DEFAULT_MODEL:
         from .materialize import materialize_e5
 
-        return materialize_e5(cache / "models" / DEFAULT_MODEL)
+        try:
+            return materialize_e5(cache / "models" / DEFAULT_MODEL)
+        except OSError as exc:
+            raise ModelError(
+                f"cannot write the model to {cache / 'models'} ({exc.strerror or exc}); "
+                "set ASSISTANT_CACHE to a writable folder"
+            ) from exc
     path = Path(spec).expanduser()
     if path.exists():
         if not path.is_dir():

@@ -124,14 +124,20 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
     build = current_build(index_root)
     if not force and build is not None and build.name == f"build-{key}":
         return load_index(build)
-    index_root.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(index_root / ".lock"), timeout=600):
-        build = current_build(index_root)  # another process may have built it meanwhile
-        if force or build is None or build.name != f"build-{key}":
-            reason = "forced" if force else ("missing" if build is None else "stale")
-            if progress:
-                print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)
-            build = build_index(corpus_folder, index_root, embedder, key, inputs, progress=progress)
+    try:
+        index_root.mkdir(parents=True, exist_ok=True)
+        with FileLock(str(index_root / ".lock"), timeout=600):
+            build = current_build(index_root)  # another process may have built it meanwhile
+            if force or build is None or build.name != f"build-{key}":
+                reason = "forced" if force else ("missing" if build is None else "stale")
+                if progress:
+                    print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)
+                build = build_index(corpus_folder, index_root, embedder, key, inputs, progress=progress)
+    except OSError as exc:
+        raise IndexError_(
+            f"cannot write the index to {index_root} ({exc.strerror or exc}); "
+            "set ASSISTANT_INDEX to a writable folder"
+        ) from exc
     return load_index(build)
 
 

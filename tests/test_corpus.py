@@ -130,3 +130,17 @@ def test_setext_headings_and_rules(tmp_path):
         (("Access",), "MFA is required for all staff."),
         (("Access",), "SSO via SAML"),
     ]
+
+
+def test_numbered_and_marked_headings_in_plain_text(tmp_path):
+    text = ("セキュリティホワイトペーパー\n\n第1章 アクセス管理\n\n1.1 認証\n\nSAML 2.0によるシングルサインオンに対応しています。\n\n"
+            "1.2 パスワード\n\nパスワードは12文字以上です。\n\n第2章 暗号化\n\n2.1 保存データ\n\n保存データはAES-256で暗号化されます。\n\n"
+            "手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を変更する\n")
+    doc = parse_document(tmp_path / "w.txt", text)
+    assert doc.title == "セキュリティホワイトペーパー"
+    got = [(p.section, p.kind, p.text) for p in doc.passages]
+    assert got[0] == (("第1章 アクセス管理", "1.1 認証"), "paragraph", "SAML 2.0によるシングルサインオンに対応しています。")
+    assert got[1][0] == ("第1章 アクセス管理", "1.2 パスワード")
+    assert got[2][0] == ("第2章 暗号化", "2.1 保存データ")
+    assert [g[1:] for g in got[-2:]] == [("bullet", "管理画面を開く"), ("bullet", "設定を変更する")]
+    assert all(text[p.start:p.end] == p.text for p in doc.passages)

@@ -99,3 +99,11 @@ def test_passages_round_trip_through_the_index(assistant):
         assert texts[p.source][p.start:p.end] == p.text
     manifest = json.loads((assistant.index.folder / "manifest.json").read_text())
     assert manifest["key"] in assistant.index.folder.name
+
+
+def test_unwritable_index_folder_is_a_clear_error(make_corpus, tmp_path, embedder):
+    corpus = make_corpus({"a.txt": DOC})
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(index_mod.IndexError_, match="ASSISTANT_INDEX to a writable folder"):
+        ensure_index(corpus, blocker / "idx", embedder, progress=False)
