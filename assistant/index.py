@@ -101,7 +101,7 @@ def current_build(index_root: Path) -> Path | None:
     pointer = index_root / "CURRENT"
     try:
         name = pointer.read_text().strip()
-    except FileNotFoundError:
+    except OSError:  # missing, or the folder is not one: nothing to serve
         return None
     build = index_root / name
     return build if (build / "manifest.json").is_file() else None
