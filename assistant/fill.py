@@ -493,6 +493,9 @@ def _source_text(c, lang: str) -> str:
     return f"{c.title}（{where}）" if lang == "ja" else f"{c.title} ({where})"
 
 
+_BATCH = 32
+
+
 def _answer_all(assistant: "Assistant", job: _Job, summary: FillSummary, progress: bool) -> dict[int, dict[str, Any]]:
     from tqdm import tqdm
 
@@ -502,7 +505,9 @@ def _answer_all(assistant: "Assistant", job: _Job, summary: FillSummary, progres
     summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
     bar = tqdm(questions, total=len(questions), desc="Filling", unit="q", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
-    for row in bar:
+    for n, row in enumerate(bar):
+        if n % _BATCH == 0:  # embed the next rows together: much faster than one by one
+            assistant.retriever.prime([asked_text(r.text) for r in questions[n:n + _BATCH] if r.text not in seen])
         cells = seen.get(row.text)
         if cells is None:
             try:

@@ -137,3 +137,13 @@ def test_any_corpus_works(make_corpus, tmp_path, assistant):
     assert other.ask("How often are penetration tests done?").citations[0].quote.startswith("External penetration")
     assert not other.ask("Is Acme ISMAP registered?").answered
     assert other.embedder is assistant.embedder, "the model is loaded once per process"
+
+
+def test_primed_questions_score_as_if_asked_alone(assistant):
+    questions = ["SCIMに対応していますか？", "What is the minimum password length?"]
+    alone = [assistant.retriever.dense_scores(q) for q in questions]
+    assistant.retriever.prime([f"  {q} " for q in questions])
+    primed = [assistant.retriever.dense_scores(q) for q in questions]
+    for a, b in zip(alone, primed):
+        assert abs(a - b).max() < 1e-4  # batch padding changes float rounding only
+    assert not assistant.retriever._primed, "each primed vector is used once"
