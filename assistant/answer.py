@@ -82,7 +82,7 @@ def validate_question(question: object, max_chars: int) -> str:
         raise InputError("the question contains control characters or binary data; send plain text")
     question = question.strip()
     if not question:
-        raise InputError("the question is empty; type a question, e.g. 'Does Workato support SCIM?'")
+        raise InputError("the question is empty; type a question, e.g. 'Is SCIM provisioning supported?'")
     if len(question) > max_chars:
         raise InputError(f"the question is {len(question)} characters long; the limit is {max_chars}")
     return question
@@ -150,7 +150,6 @@ class Assistant:
         self.model_seconds = time.perf_counter() - started
         self.index: Index = ensure_index(self.settings.corpus, self.settings.index, self.embedder, progress=progress)
         self.retriever = Retriever(self.index, self.embedder)
-        self._lock = threading.Lock()
 
     @property
     def threshold(self) -> float:
@@ -202,7 +201,7 @@ _ASSISTANTS_LOCK = threading.Lock()
 def get_assistant(settings: Settings | None = None, *, progress: bool = True) -> Assistant:
     """One Assistant per (corpus, index, model) per process."""
     settings = settings or get_settings()
-    key = (settings.corpus, settings.index, settings.model, settings.cache)
+    key = settings.model_dump_json()  # any setting may change answers (threshold, limits)
     with _ASSISTANTS_LOCK:
         if key not in _ASSISTANTS:
             _ASSISTANTS[key] = Assistant(settings, progress=progress)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -20,6 +21,18 @@ app = typer.Typer(
 def _fail(message: str, code: int = 1) -> None:
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def _user_errors():
+    """Whatever a user can cause ends as one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        yield
+    except AssistantError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
 
 
 def _assistant():
@@ -52,10 +65,8 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (see shared/contracts.md).")] = False,
 ) -> None:
     """Answer one question with a verbatim quote, or say it is not documented."""
-    try:
+    with _user_errors():
         answer = _assistant().ask(question)
-    except AssistantError as exc:
-        _fail(str(exc))
     if as_json:
         typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -71,12 +82,10 @@ def index(
     from .embed import get_embedder
     from .index import ensure_index
 
-    settings = get_settings()
-    try:
+    with _user_errors():
+        settings = get_settings()
         embedder = get_embedder(settings.model, settings.cache)
         built = ensure_index(settings.corpus, settings.index, embedder, progress=True, force=force)
-    except AssistantError as exc:
-        _fail(str(exc))
     m = built.manifest
     typer.echo(f"index {built.folder} : {m['passages']} passages from {m['documents']} document(s), model {m['model']}")
     for warning in built.warnings:
@@ -92,10 +101,8 @@ def eval_(
     """Run an evaluation set through `ask` and print metrics beside the BM25 and dense baselines."""
     from . import evaluate
 
-    try:
+    with _user_errors():
         evaluate.run_cli(file, as_json=as_json, report=report)
-    except AssistantError as exc:
-        _fail(str(exc))
 
 
 @app.command()
@@ -108,10 +115,8 @@ def fill(
     """Fill a whole security questionnaire with cited answers."""
     from . import fill as fill_mod
 
-    try:
+    with _user_errors():
         fill_mod.run_cli(questionnaire, output, column=column, force=force)
-    except AssistantError as exc:
-        _fail(str(exc))
 
 
 @app.command()
@@ -122,10 +127,8 @@ def serve(
     """Start the web chat (and the Slack endpoint) at http://HOST:PORT."""
     import uvicorn
 
-    try:
+    with _user_errors():
         assistant = _assistant()  # build the index before listening, with progress on the terminal
-    except AssistantError as exc:
-        _fail(str(exc))
     from .web import create_app
 
     typer.echo(f"Serving {len(assistant.index.passages)} passages at http://{host}:{port}", err=True)

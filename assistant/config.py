@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
 
 #: The repository root: defaults are relative to it so commands work from any working directory.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +53,14 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a bad value is a ConfigError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"ASSISTANT_{str(e['loc'][0]).upper()}: {e['msg']}" if e["loc"] else e["msg"] for e in exc.errors()
+        )
+        raise ConfigError(f"bad setting ({problems}); fix the environment variable and try again") from None
 
 
 def display_path(path: Path) -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,9 +84,6 @@ class Corpus:
     @property
     def passages(self) -> list[Passage]:
         return [p for d in self.documents for p in d.passages]
-
-    def document(self, source: str) -> Document | None:
-        return next((d for d in self.documents if d.source == source), None)
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -403,7 +399,3 @@ def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if e2 > s2:
             trimmed.append((s2, e2))
     return trimmed
-
-
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)

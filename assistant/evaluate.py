@@ -320,6 +320,8 @@ def write_report(report: dict, folder: Path) -> Path:
 def run_cli(file: Path | None, *, as_json: bool = False, report: Path | None = None) -> None:
     from .answer import get_assistant
 
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)  # fail before a long run, not after it
     assistant = get_assistant(progress=True)
     result = evaluate(assistant, file, progress=not as_json)
     result.pop("_runs")

@@ -27,9 +27,16 @@ Asking
     "1-3)", "AC-01:"), which stays in the cell: the retriever would take "q12" for a term the documents
     never use. A question repeated word for word is asked once.
 
+Cells
+    An answered row gets the quote, its section and its source with the quote's character offsets and
+    the document's as-of date (``corpus/x.txt:613-660、2024-04-28 時点``), so a reviewer can find the
+    passage. A "not documented" row leaves Quote, Section and Source blank: the closest passage is no
+    answer, and the status and the review flag say what to do.
+
 Review flags
     要確認 (Needs review) is "yes" for every "not documented" answer, every question the assistant
-    refused (too long, control characters), and every answer whose confidence is under the answering
+    refused (too long, control characters), every row whose quote or answer had to be altered to fit the
+    spreadsheet (see Output), and every answer whose confidence is under the answering
     threshold plus REVIEW_MARGIN: answers just above the threshold are the ones most often wrong. On the
     evaluation set (threshold 0.65) a margin of 0.2 flagged 49 of 131 answers and caught 10 of the 15
     wrong ones; 0.1 caught 5, 0.3 caught all 15 but flagged 94. In .xlsx output the added cells of a
@@ -38,7 +45,10 @@ Review flags
 Output
     The suffix of the output decides its format. CSV is written UTF-8 with a BOM (Excel reads it right)
     and holds the question sheet only; an added cell starting with = + - @ gets a leading apostrophe
-    there, because Excel would run it as a formula. In .xlsx such text is stored as text, verbatim.
+    there, because Excel would run it as a formula. In .xlsx such text is stored as text, verbatim, but
+    control characters (a form feed inside a passage) cannot be stored and are removed. Quotes are
+    promised verbatim, so a row whose text had to be altered either way is flagged for review and its
+    answer cell says so and where the exact text is (source:start-end).
     Files are written to a temporary file beside the target and renamed into place.
 """
 
@@ -72,7 +82,9 @@ _SAMPLE_ROWS = 200
 #: A cell this short that is not question-like can be a section title.
 _TITLE_MAX_CHARS = 30
 #: Decompressed size an .xlsx may reach: a small upload must not unzip into gigabytes.
-_MAX_UNZIPPED_BYTES = 512 * 1024 * 1024
+_MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
+#: Most question rows a web upload may hold (the CLI has no cap): one request must not hold the server.
+MAX_WEB_QUESTIONS = 2_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -125,6 +137,22 @@ _ENUMERATOR = re.compile(
 )
 _WORDY = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Added cells holding text that may have to be altered to fit a spreadsheet.
+_TEXT_KEYS = ("answer", "quote", "section", "source")
+#: Answer text of a "not documented" row: the closest passages are not written, so it does not mention them.
+_NOT_DOCUMENTED = {
+    "ja": "記載なし: ドキュメントにはこの質問に答える記述が見つかりませんでした。",
+    "en": "Not documented: the documents do not answer this question.",
+}
+_ALTERED = {
+    "ja": "※スプレッドシートに収めるため{what}を変更しました（{why}）。正確な本文は出典 {where} にあります。",
+    "en": "Note: {what} was altered to fit the spreadsheet ({why}); the exact text is in the source at {where}.",
+}
+_ALTERED_WHAT = {"ja": ("引用", "この行の文言"), "en": ("the quote", "this row's text")}
+_ALTERED_WHY = {
+    "controls": {"ja": "制御文字を削除", "en": "control characters removed"},
+    "apostrophe": {"ja": "先頭にアポストロフィを追加", "en": "leading apostrophe added"},
+}
 
 
 @dataclass
@@ -470,22 +498,31 @@ def asked_text(text: str) -> str:
 
 
 def _answer_cells(assistant: "Assistant", answer: "Answer") -> dict[str, Any]:
-    best = answer.citations[0] if answer.citations else None
+    """The added cells of one row; keys starting with "_" are for the writers, not written."""
     review = (not answer.answered) or answer.confidence < assistant.threshold + REVIEW_MARGIN
+    # Only an answer cites: the closest passage to an undocumented question is not one.
+    best = answer.citations[0] if answer.answered and answer.citations else None
     cells: dict[str, Any] = {
         "status": answer.status,
-        "answer": answer.answer,
+        "answer": answer.answer if answer.answered else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
         "quote": best.quote if best else "",
         "section": " › ".join(best.section) if best else "",
         "source": _source_text(best, answer.lang) if best else "",
         "confidence": round(float(answer.confidence), 3),
         "review": "yes" if review else "",
+        "_lang": answer.lang,
+        "_where": _where(best) if best else "",
     }
     return cells
 
 
+def _where(c) -> str:
+    """Where the quote is, to the character: ``corpus/x.txt:613-660``."""
+    return f"{c.source}:{c.start}-{c.end}"
+
+
 def _source_text(c, lang: str) -> str:
-    where = c.source
+    where = _where(c)
     if c.as_of:
         where += f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
     if not c.title:
@@ -496,27 +533,86 @@ def _source_text(c, lang: str) -> str:
 _BATCH = 32
 
 
-def _answer_all(assistant: "Assistant", job: _Job, summary: FillSummary, progress: bool) -> dict[int, dict[str, Any]]:
+def _primable(assistant: "Assistant", rows: list[_Row]) -> list[str]:
+    """The texts of ROWS as they will be asked, leaving out those validation refuses: a refused
+    question is never asked, so a vector primed for it would never be used."""
+    from .answer import validate_question
+
+    out = []
+    for row in rows:
+        try:
+            out.append(validate_question(asked_text(row.text), assistant.settings.max_question_chars))
+        except InputError:
+            continue
+    return out
+
+
+def _answer_all(assistant: "Assistant", job: _Job, progress: bool) -> dict[int, dict[str, Any]]:
     from tqdm import tqdm
 
     results: dict[int, dict[str, Any]] = {}
     seen: dict[str, dict[str, Any]] = {}  # a questionnaire often repeats a question; answers are pure
     questions = [row for row in job.rows if row.kind == "question"]
-    summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
     bar = tqdm(questions, total=len(questions), desc="Filling", unit="q", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
-    for n, row in enumerate(bar):
-        if n % _BATCH == 0:  # embed the next rows together: much faster than one by one
-            assistant.retriever.prime([asked_text(r.text) for r in questions[n:n + _BATCH] if r.text not in seen])
-        cells = seen.get(row.text)
-        if cells is None:
-            try:
-                cells = _answer_cells(assistant, assistant.ask(asked_text(row.text)))
-            except InputError as exc:  # too long, control characters: the row says why
-                cells = {"status": STATUS_SKIPPED, "answer": f"not answered: {exc}", "quote": "", "section": "",
-                         "source": "", "confidence": None, "review": "yes"}
-            seen[row.text] = cells
-        results[row.index] = cells
+    try:
+        for n, row in enumerate(bar):
+            if n % _BATCH == 0:  # embed the next rows together: much faster than one by one
+                assistant.retriever.prime(
+                    _primable(assistant, [r for r in questions[n:n + _BATCH] if r.text not in seen]))
+            cells = seen.get(row.text)
+            if cells is None:
+                try:
+                    cells = _answer_cells(assistant, assistant.ask(asked_text(row.text)))
+                except InputError as exc:  # too long, control characters: the row says why
+                    cells = {"status": STATUS_SKIPPED, "answer": f"not answered: {exc}", "quote": "", "section": "",
+                             "source": "", "confidence": None, "review": "yes"}
+                seen[row.text] = cells
+            results[row.index] = cells
+    finally:
+        bar.close()
+        assistant.retriever.clear_primed()  # vectors primed for rows never reached (an error, a cancel)
+    return results
+
+
+def _fit_cells(cells: dict[str, Any], kind: str) -> dict[str, Any]:
+    """A row's cells as KIND ("xlsx" | "csv") can hold them (a new dict: repeated questions share one).
+
+    Any text that had to change flags the row for review and says, in the answer cell, where the exact
+    text is: quotes are promised verbatim."""
+    out = dict(cells)
+    changed: dict[str, str] = {}  # key -> why
+    for key in _TEXT_KEYS:
+        value = out.get(key)
+        if isinstance(value, str) and value:
+            fitted, why = _fit_text(value, kind)
+            if why:
+                out[key], changed[key] = fitted, why
+    if changed:
+        lang = "ja" if out.get("_lang") == "ja" else "en"
+        whys = dict.fromkeys(_ALTERED_WHY[w][lang] for w in changed.values())
+        what = _ALTERED_WHAT[lang][0 if "quote" in changed else 1]
+        where = out.get("_where") or ("元の文書" if lang == "ja" else "the source document")
+        note = _ALTERED[lang].format(what=what, why=("、" if lang == "ja" else ", ").join(whys), where=where)
+        out["answer"] = f"{out['answer']}\n{note}" if out.get("answer") else note
+        out["review"] = "yes"
+    return out
+
+
+def _fit_text(value: str, kind: str) -> tuple[str, str]:
+    """(text as KIND stores it, why it changed or "")."""
+    if kind == "csv":
+        # Excel runs a CSV cell starting with = + - @ as a formula: our cells are data, never code.
+        return ("'" + value, "apostrophe") if value.startswith(_CSV_FORMULA_START) else (value, "")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    fitted = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters an .xlsx cannot store
+    return (fitted, "controls") if fitted != value else (value, "")
+
+
+def _tally(results: dict[int, dict[str, Any]], job: _Job, summary: FillSummary) -> None:
+    summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
+    for cells in results.values():
         if cells["status"] == STATUS_SKIPPED:
             summary.skipped += 1
         elif cells["status"] == "answered":
@@ -524,9 +620,7 @@ def _answer_all(assistant: "Assistant", job: _Job, summary: FillSummary, progres
         else:
             summary.not_documented += 1
         summary.needs_review += cells["review"] == "yes"
-    bar.close()
     summary.total = summary.answered + summary.not_documented
-    return results
 
 
 # -------------------------------------------------------------------------------------------- writing
@@ -630,9 +724,8 @@ def _write_csv(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
         line = []
         for c, v in enumerate(values):
             text = _csv_value(v)
-            # Excel runs a CSV cell starting with = + - @ as a formula: our cells are data, never code.
-            if c in cols and r != job.header_row and text.startswith(_CSV_FORMULA_START):
-                text = "'" + text
+            if c in cols and r != job.header_row:  # already fitted by _fit_cells (and flagged); kept as a guard
+                text = _fit_text(text, "csv")[0]
             line.append(text)
         writer.writerow(line)
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
@@ -716,7 +809,10 @@ def _execute(assistant: "Assistant", job: _Job, progress: bool) -> tuple[bytes, 
     started = time.perf_counter()
     summary = FillSummary(sheet=job.table.name, column=_text(job.table.rows[job.header_row][job.column]),
                           header_row=job.header_row + 1, notes=list(job.book.notes))
-    results = _answer_all(assistant, job, summary, progress)
+    results = _answer_all(assistant, job, progress)
+    kind = "csv" if job.out_suffix == ".csv" else "xlsx"
+    results = {r: _fit_cells(cells, kind) for r, cells in results.items()}
+    _tally(results, job, summary)
     if job.out_suffix == ".csv":
         data = _write_csv(job, results)
         if job.book.kind == "xlsx" and len(job.book.tables) > 1:
@@ -792,6 +888,11 @@ def fill_bytes(assistant: "Assistant", data: bytes, filename: str, *, column: st
     name = _safe_name(filename)
     suffix = _out_suffix(out_suffix, ".csv" if Path(name).suffix.lower() in (".csv", ".tsv") else ".xlsx")
     job = _prepare(data, name, column, suffix)
+    questions = sum(1 for r in job.rows if r.kind == "question")
+    if questions > MAX_WEB_QUESTIONS:
+        raise InputError(f"{name} has {questions:,} questions; an upload can hold at most {MAX_WEB_QUESTIONS:,}. "
+                         "Split the questionnaire into smaller files, or fill it with the command line "
+                         "(assistant fill FILE -o OUT), which has no limit")
     out, summary = _execute(assistant, job, progress=False)
     return out, f"{Path(name).stem}-filled{suffix}", summary
 

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import bm25s
 import faiss
-import numpy as np
 from filelock import FileLock
 from tqdm import tqdm
 
@@ -235,7 +234,3 @@ def load_index(build: Path) -> Index:
     if dense.ntotal != len(passages):
         raise IndexError_(f"index at {build} is inconsistent; rebuild it with `assistant index`")
     return Index(build, manifest, passages, documents, dense, bm25, frozenset(data["vocab"]), data.get("warnings", []))
-
-
-def dense_matrix(index: Index) -> np.ndarray:
-    return index.dense.reconstruct_n(0, index.dense.ntotal)

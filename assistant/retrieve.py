@@ -18,6 +18,8 @@ from .embed import Embedder
 from .index import Index
 
 MODES = ("hybrid", "dense", "bm25")
+#: Most question vectors kept primed at once (a few batches).
+_PRIMED_MAX = 256
 #: Weight of the BM25 z-score against the dense one in the blend. The evaluation set put the best
 #: ranking anywhere in 0.5-1.0 (top-1 within one question); this is the ratio the confidence
 #: calibration found, so that ranking and confidence are one and the same score.
@@ -92,9 +94,15 @@ class Retriever:
         each primed vector is used once by dense_scores and then dropped.
         """
         new = [q for q in dict.fromkeys(q.strip() for q in questions) if q and q not in self._primed]
+        if len(self._primed) + len(new) > _PRIMED_MAX:
+            self._primed.clear()  # vectors primed but never asked (refused questions): drop them
         if new:
-            for q, vector in zip(new, self.embedder.encode_queries(new)):
+            for q, vector in zip(new, self.embedder.encode_queries(new[:_PRIMED_MAX])):
                 self._primed[q] = vector
+
+    def clear_primed(self) -> None:
+        """Forget vectors primed but not used (call when a batch of questions is done)."""
+        self._primed.clear()
 
     def dense_scores(self, question: str) -> np.ndarray:
         query = self._primed.pop(question, None)

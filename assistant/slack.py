@@ -51,6 +51,8 @@ MAX_CLOCK_SKEW_SECONDS = 5 * 60
 
 #: Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
 SECTION_TEXT_LIMIT = 3000
+#: Slack documents no length limit for a rich_text element; a quote keeps to this conservative one.
+QUOTE_TEXT_LIMIT = 3000
 MAX_BLOCKS = 50
 FALLBACK_TEXT_LIMIT = 3000
 BUTTON_VALUE_LIMIT = 2000
@@ -74,9 +76,9 @@ _LABELS = {
         "source": "出典",
         "as_of": "（{date} 時点）",
         "related_header": "*参考: 最も近い箇所（回答ではありません。判断はご自身で）*",
-        "related": "_関連箇所 {n}（回答ではありません）_",
+        "related": "関連箇所 {n}（回答ではありません）",
         "similarity": "類似度",
-        "trimmed": "_（引用を省略しました — 全文は出典を参照）_",
+        "trimmed": "（引用を省略しました — 全文は出典を参照）",
         "share_button": "チャンネルに投稿",
         "shared_by": "<@{user}> がこの回答を共有しました",
         "searching": ":mag: 検索中…",
@@ -93,9 +95,9 @@ _LABELS = {
         "source": "Source",
         "as_of": ", as of {date}",
         "related_header": "*Closest passages, for reference — related, not answers:*",
-        "related": "_Related passage {n} (not an answer)_",
+        "related": "Related passage {n} (not an answer)",
         "similarity": "similarity",
-        "trimmed": "_(quote trimmed — full text in source)_",
+        "trimmed": "(quote trimmed — full text in source)",
         "share_button": "Post to channel",
         "shared_by": "Shared by <@{user}>",
         "searching": ":mag: Searching…",
@@ -401,7 +403,7 @@ def _retry_after(value: str | None) -> float:
 
 
 def _escape(text: str) -> str:
-    """Slack's only three entities; everything else in a quote stays as written."""
+    """Slack's three entities, for mrkdwn and the fallback text (rich_text quotes need no escaping)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -413,10 +415,6 @@ def _unescape(text: str) -> str:
 def _slack_len(text: str) -> int:
     """Length as Slack counts it at worst (UTF-16 code units), so emoji never push a block over."""
     return len(text.encode("utf-16-le")) // 2
-
-
-def _blockquote(text: str) -> str:
-    return "\n".join(f">{line}" for line in _escape(text).split("\n"))
 
 
 def _fit(raw: str, render, limit: int, notice: str) -> tuple[str, bool]:
@@ -435,10 +433,26 @@ def _fit(raw: str, render, limit: int, notice: str) -> tuple[str, bool]:
     return render(raw[:lo]) + suffix, True
 
 
-def _quote_text(quote: str, lang: str, label: str = "", limit: int = SECTION_TEXT_LIMIT) -> str:
-    head = label + "\n" if label else ""
-    text, _ = _fit(quote, lambda q: head + _blockquote(q), limit, _LABELS[lang]["trimmed"])
-    return text
+def _quote_block(quote: str, lang: str, label: str = "") -> dict:
+    """The passage as a rich_text quote: its text elements are literal, so the quote stays verbatim.
+
+    A mrkdwn "> " block would turn *, _, ~ and ` in a passage into formatting (and drop the markers);
+    rich_text text is shown as written, with no escaping either. A long quote keeps its longest prefix
+    that fits QUOTE_TEXT_LIMIT, then "…", followed by the trimmed notice.
+    """
+    text, trimmed = _fit(quote, lambda q: q, QUOTE_TEXT_LIMIT, "")
+    elements: list[dict] = []
+    if label:
+        elements.append(_rich_section(label))
+    elements.append({"type": "rich_text_quote", "elements": [{"type": "text", "text": text}]})
+    if trimmed:
+        elements.append(_rich_section(_LABELS[lang]["trimmed"]))
+    return {"type": "rich_text", "elements": elements}
+
+
+def _rich_section(text: str) -> dict:
+    """A line of rich text in italics (labels and notices, written without mrkdwn markers)."""
+    return {"type": "rich_text_section", "elements": [{"type": "text", "text": text, "style": {"italic": True}}]}
 
 
 def _plain(text: str, limit: int) -> str:
@@ -456,7 +470,7 @@ def _context(text: str) -> dict:
 def _location(c: Citation, lang: str, extra: str = "") -> str:
     labels = _LABELS[lang]
     section = " › ".join(c.section) if c.section else labels["top"]
-    source = f"`{c.source}`"
+    source = f"`{c.source}:{c.start}-{c.end}`"  # character offsets, as the CLI shows them
     if c.title:
         source = f"{c.title} ({source})"
     if c.as_of:
@@ -487,12 +501,12 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
 
     if answer.answered and answer.citations:
         best = answer.citations[0]
-        blocks.append(_section(_quote_text(best.quote, lang)))
+        blocks.append(_quote_block(best.quote, lang))
         blocks.append(_context(_location(best, lang)))
     elif answer.citations:
         blocks.append(_section(labels["related_header"]))
         for n, c in enumerate(answer.citations[:RELATED_SHOWN], start=1):
-            blocks.append(_section(_quote_text(c.quote, lang, labels["related"].format(n=n))))
+            blocks.append(_quote_block(c.quote, lang, labels["related"].format(n=n)))
             blocks.append(_context(_location(c, lang, f"  •  {labels['similarity']} {c.score:.2f}")))
 
     if share_button is None:
@@ -515,7 +529,8 @@ def _fallback(answer: Answer, lang: str) -> str:
     best = answer.citations[0]
     head = ("記載あり: " if lang == "ja" else "Documented: ")
     where = " › ".join(best.section) or labels["top"]
-    tail = f"（{where}／{best.source}）" if lang == "ja" else f" ({where}; {best.source})"
+    at = f"{best.source}:{best.start}-{best.end}"
+    tail = f"（{where}／{at}）" if lang == "ja" else f" ({where}; {at})"
     budget = FALLBACK_TEXT_LIMIT - _slack_len(_escape(head + tail)) - 2
     quote, _ = _fit(best.quote, _escape, budget, labels["trimmed"])
     return _escape(head) + (f"「{quote}」" if lang == "ja" else f"\"{quote}\"") + _escape(tail)
@@ -537,7 +552,7 @@ def usage(command: str = "/secqa") -> dict:
         f"• `{c} help` — この説明 / this help\n"
         "*例 / Examples*\n"
         f"• `{c} SCIMに対応していますか？`\n"
-        f"• `{c} Does Workato support SCIM?`\n"
+        f"• `{c} Is data encrypted at rest?`\n"
         f"• `{c} share データセンターはどこにありますか？`\n"
         "記載がなければ「記載なし」と答え、近い箇所を参考として示します（回答ではありません）。"
         " / When the documents are silent it says *Not documented* and lists the closest passages, "

@@ -7,13 +7,10 @@ case, base forms, サーバ/サーバー, 二/2) makes variant spellings meet.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
 
 import fugashi
-
-#: Bumped when tokenization changes, so old indexes are rebuilt.
-VERSION = "1"
 
 _DROP_POS = {"助詞", "助動詞", "補助記号", "記号", "空白", "感動詞", "接続詞"}
 #: Light verbs and formal nouns that occur everywhere and answer nothing.
@@ -39,9 +36,15 @@ _NUMBERING = re.compile(r"^(?:[A-Za-z]?\d{1,3}[A-Za-z]?)$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _tagger() -> fugashi.Tagger:
-    return fugashi.Tagger()
+    """One MeCab tagger per thread: a shared one mixes up results under concurrent requests."""
+    tagger = getattr(_local, "tagger", None)
+    if tagger is None:
+        tagger = _local.tagger = fugashi.Tagger()
+    return tagger
 
 
 def normalize(text: str) -> str:

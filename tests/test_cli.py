@@ -80,3 +80,31 @@ def test_eval_broken_set_names_the_line(cli, tmp_path):
     path.write_text('{"id": "a", "question": "q", "expected": []}\n{oops\n', encoding="utf-8")
     result = cli.invoke(app, ["eval", str(path)])
     assert result.exit_code != 0 and "line 2" in result.stderr
+
+
+def test_bad_setting_is_a_one_line_error(cli, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_THRESHOLD", "abc")
+    config.get_settings.cache_clear()
+    result = cli.invoke(app, ["ask", "SCIM?"])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: bad setting (ASSISTANT_THRESHOLD:") and len(result.stderr.splitlines()) == 1
+
+
+def test_unwritable_report_folder_is_a_one_line_error(cli, tmp_path):
+    path = tmp_path / "mini.jsonl"
+    path.write_text('{"id": "a", "question": "SCIMに対応していますか？", "expected": []}\n', encoding="utf-8")
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = cli.invoke(app, ["eval", str(path), "--report", str(blocker / "rep")])
+    assert result.exit_code != 0 and result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_installed_package_imports_outside_the_repository(tmp_path):
+    """The console script runs from anywhere, not only where pytest puts the repository on sys.path."""
+    import subprocess
+    import sys
+
+    code = "import assistant.web, assistant.cli; print(assistant.__version__)"
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == __import__("assistant").__version__

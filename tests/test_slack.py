@@ -9,7 +9,6 @@ and so could not show that the acknowledgement goes out before the answer.
 from __future__ import annotations
 
 import asyncio
-import importlib
 import json
 import logging
 import socket
@@ -28,6 +27,7 @@ from slack_sdk.signature import SignatureVerifier
 from assistant import slack as slack_mod
 from assistant.answer import Answer, Citation
 from assistant.config import Settings
+from assistant.web import create_app
 
 SECRET = "test-signing-secret-0123456789abcdef"  # a test value, not a real app's secret
 FORM = "application/x-www-form-urlencoded"
@@ -76,24 +76,51 @@ def signed(body: bytes, *, secret: str = SECRET, timestamp: int | None = None,
 
 
 def texts(message: dict) -> list[str]:
-    """Every mrkdwn/plain text in a message's blocks."""
+    """Every mrkdwn/plain text in a message's blocks, rich_text elements included."""
     out = []
     for block in message.get("blocks", []):
         if "text" in block:
             out.append(block["text"]["text"])
         for element in block.get("elements", []):
-            out.append(element["text"]["text"] if isinstance(element.get("text"), dict) else element.get("text", ""))
+            if block["type"] == "rich_text":
+                out.extend(leaf["text"] for leaf in element["elements"])
+            else:
+                out.append(element["text"]["text"] if isinstance(element.get("text"), dict)
+                           else element.get("text", ""))
     return out
 
 
-def quote_sections(message: dict) -> list[str]:
-    return [t for t in texts(message) if any(line.startswith(">") for line in t.split("\n"))]
+def quote_blocks(message: dict) -> list[dict]:
+    """The rich_text blocks that quote a passage."""
+    return [b for b in message.get("blocks", []) if b["type"] == "rich_text"
+            and any(e["type"] == "rich_text_quote" for e in b["elements"])]
 
 
-def unquote(section_text: str) -> str:
-    """The quoted passage back from a mrkdwn block quote: drop '>' markers, undo Slack's 3 entities."""
-    lines = [line[1:] for line in section_text.split("\n") if line.startswith(">")]
-    return slack_mod._unescape("\n".join(lines))
+def quote_of(block: dict) -> str:
+    """The quoted text: one literal text element (no style, no markup) inside the rich_text_quote."""
+    (quote,) = [e for e in block["elements"] if e["type"] == "rich_text_quote"]
+    (leaf,) = quote["elements"]
+    assert leaf["type"] == "text" and set(leaf) == {"type", "text"}, leaf
+    return leaf["text"]
+
+
+def label_of(block: dict) -> str:
+    """The italic line before the quote (related passages), or ''."""
+    first = block["elements"][0]
+    if first["type"] != "rich_text_section":
+        return ""
+    assert all(leaf.get("style") == {"italic": True} for leaf in first["elements"])
+    return "".join(leaf["text"] for leaf in first["elements"])
+
+
+def notice_of(block: dict) -> str:
+    """The italic line after the quote (the trimmed notice), or ''."""
+    last = block["elements"][-1]
+    return "".join(leaf["text"] for leaf in last["elements"]) if last["type"] == "rich_text_section" else ""
+
+
+def quotes(message: dict) -> list[str]:
+    return [quote_of(b) for b in quote_blocks(message)]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -101,18 +128,8 @@ def unquote(section_text: str) -> str:
 
 
 def make_app(assistant, settings: Settings) -> FastAPI:
-    """The real web app when it exists; until then a bare app with the Slack router, wired the same way."""
-    try:
-        web = importlib.import_module("assistant.web")
-    except ModuleNotFoundError:
-        web = None
-    if web is not None and hasattr(web, "create_app"):
-        return web.create_app(assistant=assistant, settings=settings)
-    app = FastAPI()
-    app.include_router(slack_mod.router)
-    app.state.assistant = assistant
-    app.state.settings = settings
-    return app
+    """The real web app: the Slack router as the server mounts it."""
+    return create_app(assistant=assistant, settings=settings)
 
 
 @pytest.fixture(scope="module")
@@ -254,12 +271,15 @@ def test_japanese_question_quotes_the_document_verbatim(client, assistant):
     allt = "\n".join(texts(msg))
     assert ":white_check_mark: *記載あり*" in allt and "記載なし" not in allt
     assert "信頼度" in allt and f"{round(expected.confidence * 100)}%" in allt
-    assert "ユーザー管理 › SSO" in allt and f"`{SOURCE}`" in allt and "2024-04-28 時点" in allt
-    (quote,) = quote_sections(msg)
-    assert "SCIM" in quote
+    assert "ユーザー管理 › SSO" in allt and "2024-04-28 時点" in allt
+    assert f"`{SOURCE}:{best.start}-{best.end}`" in allt  # the offsets, as the CLI shows them
+    (block,) = quote_blocks(msg)
+    assert label_of(block) == "" and notice_of(block) == ""
+    assert "SCIM" in quote_of(block)
     source_text = assistant.source_text(best.source)
-    assert unquote(quote) == source_text[best.start:best.end] == best.quote  # verbatim, offsets agree
+    assert quote_of(block) == source_text[best.start:best.end] == best.quote  # verbatim, offsets agree
     assert "SCIM" in msg["text"] and "記載あり" in msg["text"]  # the notification fallback
+    assert f"{SOURCE}:{best.start}-{best.end}" in msg["text"]
     assert any(b["type"] == "actions" for b in msg["blocks"])  # the "Post to channel" button
 
 
@@ -275,10 +295,11 @@ def test_english_question_gets_english_labels(client, assistant):
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
     assert "Section:" in allt and "Source:" in allt and "as of 2024-04-28" in allt
     assert "セクション" not in allt and "信頼度" not in allt and "記載" not in allt
-    assert "ユーザー管理 › パスワードポリシー(桁数・複雑性)" in allt and f"`{SOURCE}`" in allt
-    (quote,) = quote_sections(msg)
-    assert "8文字以上" in unquote(quote)
-    assert unquote(quote) == assistant.source_text(best.source)[best.start:best.end] == best.quote
+    assert "ユーザー管理 › パスワードポリシー(桁数・複雑性)" in allt
+    assert f"`{SOURCE}:{best.start}-{best.end}`" in allt
+    (quote,) = quotes(msg)
+    assert "8文字以上" in quote
+    assert quote == assistant.source_text(best.source)[best.start:best.end] == best.quote
     assert msg["text"].startswith("Documented: ") and "8文字以上" in msg["text"]  # the notification fallback
     assert any(b["type"] == "actions" for b in msg["blocks"])
 
@@ -297,20 +318,21 @@ def test_english_scim_question_is_not_documented_but_lists_the_scim_passage_firs
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
     assert ":white_check_mark:" not in allt and "記載" not in allt
     assert "Closest passages, for reference" in allt
-    quotes = quote_sections(msg)
-    assert len(quotes) == min(len(expected.citations), slack_mod.RELATED_SHOWN) >= 1
-    assert quotes[0].startswith("_Related passage 1 (not an answer)_\n")
-    first = unquote(quotes[0])
+    blocks = quote_blocks(msg)
+    assert len(blocks) == min(len(expected.citations), slack_mod.RELATED_SHOWN) >= 1
+    assert label_of(blocks[0]) == "Related passage 1 (not an answer)"
+    first = quote_of(blocks[0])
     assert "SCIMによる同期" in first
     assert first == assistant.source_text(SOURCE)[best.start:best.end] == best.quote and best.source == SOURCE
     assert "ユーザー管理 › SSO" in allt and "as of 2024-04-28" in allt
+    assert f"`{SOURCE}:{best.start}-{best.end}`" in allt
     assert msg["text"].startswith("Not documented")  # the notification fallback
 
 
 def test_share_posts_to_the_channel(client):
     msg = post_command(client, f"share {JA_SCIM}").json()
     assert msg["response_type"] == "in_channel"
-    assert "SCIM" in "".join(quote_sections(msg))
+    assert "SCIM" in "".join(quotes(msg))
     assert "share" not in texts(msg)[0]  # the keyword is not part of the question
     assert not any(b["type"] == "actions" for b in msg["blocks"])  # already public: no share button
     assert post_command(client, f"共有 {JA_SCIM}").json()["response_type"] == "in_channel"
@@ -329,7 +351,8 @@ def test_help_and_empty_show_usage(client, text):
     msg = r.json()
     assert msg["response_type"] == "ephemeral"
     assert "/askdocs SCIMに対応していますか？" in msg["text"] and "/askdocs share" in msg["text"]
-    assert "Examples" in msg["text"] and not quote_sections(msg)
+    assert "Examples" in msg["text"] and not quote_blocks(msg)
+    assert "Workato" not in json.dumps(msg)  # vendor-neutral examples
 
 
 def test_over_long_question_gets_a_short_error(client, slack_settings):
@@ -362,11 +385,12 @@ def test_not_documented_lists_related_passages_not_answers(client, assistant):
     allt = "\n".join(texts(msg))
     assert ":warning: *記載なし*" in allt and "記載あり" not in allt
     assert "回答ではありません" in allt
-    quotes = quote_sections(msg)
-    assert len(quotes) == len(expected.citations[:slack_mod.RELATED_SHOWN]) >= 1
-    for n, (q, c) in enumerate(zip(quotes, expected.citations), start=1):
-        assert q.startswith(f"_関連箇所 {n}（回答ではありません）_\n")
-        assert unquote(q) == c.quote
+    blocks = quote_blocks(msg)
+    assert len(blocks) == len(expected.citations[:slack_mod.RELATED_SHOWN]) >= 1
+    for n, (b, c) in enumerate(zip(blocks, expected.citations), start=1):
+        assert label_of(b) == f"関連箇所 {n}（回答ではありません）"
+        assert quote_of(b) == c.quote
+        assert f"`{c.source}:{c.start}-{c.end}`" in allt
     assert "記載なし" in msg["text"]
 
 
@@ -500,7 +524,7 @@ def test_slow_answer_is_acknowledged_then_posted_once(live, slow, local_hooks):
         msg = req["json"]
         assert msg["response_type"] == "ephemeral"
         assert ":white_check_mark: *記載あり*" in texts(msg)[0]
-        assert "SCIMによる同期" in unquote(quote_sections(msg)[0])
+        assert "SCIMによる同期" in quotes(msg)[0]
         assert "ユーザー管理 › SSO" in "\n".join(texts(msg))
     finally:
         slow.delay = 0.0
@@ -510,7 +534,7 @@ def test_quick_answer_comes_inline_and_nothing_is_posted(live, slow, local_hooks
     live.post("/slack/commands", content=(b := command_body("help")), headers=signed(b))  # warm the path
     body = command_body(JA_SCIM, response_url=local_hooks.url)
     msg = live.post("/slack/commands", content=body, headers=signed(body)).json()
-    assert "SCIMによる同期" in unquote(quote_sections(msg)[0])
+    assert "SCIMによる同期" in quotes(msg)[0]
     time.sleep(0.3)
     assert local_hooks.requests == []
 
@@ -524,7 +548,7 @@ def test_share_button_reposts_in_channel_and_removes_the_private_copy(live, clie
     shared, delete = local_hooks.wait_for(2)
     assert shared["json"]["response_type"] == "in_channel" and shared["json"]["replace_original"] is False
     assert "Shared by <@U2147483697>" in texts(shared["json"])
-    assert any("SCIMによる同期" in unquote(q) for q in quote_sections(shared["json"]))
+    assert any("SCIMによる同期" in q for q in quotes(shared["json"]))
     assert not any(b["type"] == "actions" for b in shared["json"]["blocks"])
     assert delete["json"] == {"delete_original": True}
 
@@ -645,18 +669,18 @@ def test_long_quote_is_trimmed_visibly(assistant):
     answer = Answer("Is data encrypted?", True, "...", 0.91, [_citation(quote)], lang="en")
     msg = slack_mod.render_answer(answer)
     _check_limits(msg)
-    (section,) = quote_sections(msg)
-    quoted = [line for line in section.split("\n") if line.startswith(">")]
-    assert quoted[-1].endswith("…")
-    assert section.endswith("_(quote trimmed — full text in source)_")
-    kept = unquote(section)[:-1]  # minus the ellipsis
+    (block,) = quote_blocks(msg)
+    shown = quote_of(block)
+    assert shown.endswith("…") and slack_mod._slack_len(shown) <= slack_mod.QUOTE_TEXT_LIMIT
+    assert notice_of(block) == "(quote trimmed — full text in source)"
+    kept = shown[:-1]  # minus the ellipsis
     assert len(kept) > 1000 and quote.startswith(kept)  # a verbatim prefix, not a paraphrase
-    assert "&lt;AES-256&gt; &amp; TLS" in section
+    assert "<AES-256> & TLS" in kept  # rich_text is literal: nothing escaped
     assert "(quote trimmed — full text in source)" in msg["text"] and "…" in msg["text"]
 
     ja = slack_mod.render_answer(Answer("暗号化されていますか？", True, "...", 0.91, [_citation(quote)], lang="ja"))
     _check_limits(ja)
-    assert "引用を省略しました" in quote_sections(ja)[0]
+    assert "引用を省略しました" in notice_of(quote_blocks(ja)[0])
 
 
 def test_long_related_passages_and_emoji_stay_within_limits():
@@ -664,14 +688,33 @@ def test_long_related_passages_and_emoji_stay_within_limits():
     answer = Answer("暗号鍵の管理は？", False, "記載なし: ...", 0.1, [_citation(quote)] * 3, lang="ja")
     msg = slack_mod.render_answer(answer)
     _check_limits(msg)
-    assert len(quote_sections(msg)) == 3
-    assert all("引用を省略しました" in s for s in quote_sections(msg))
+    blocks = quote_blocks(msg)
+    assert len(blocks) == 3
+    assert all("引用を省略しました" in notice_of(b) for b in blocks)
+    assert all(quote.startswith(quote_of(b)[:-1]) for b in blocks)  # never half an emoji
 
 
-def test_quote_is_verbatim_apart_from_the_three_entities():
-    quote = "a < b && c > d; *not bold* `code` _x_ ~y~ <@U123> <!channel> &amp;"
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_quote_is_verbatim_byte_for_byte(lang):
+    """mrkdwn would turn these markers into formatting and drop them; the rich_text quote keeps them."""
+    passage = "*bold* _x_ ~y~ <b> & `code`"
+    msg = slack_mod.render_answer(Answer("q?", True, "...", 0.9, [_citation(passage)], lang=lang))
+    _check_limits(msg)
+    (block,) = quote_blocks(msg)
+    assert block == {"type": "rich_text", "elements": [
+        {"type": "rich_text_quote", "elements": [{"type": "text", "text": passage}]}]}
+    assert quote_of(block).encode() == passage.encode()
+    related = slack_mod.render_answer(Answer("q?", False, "...", 0.1, [_citation(passage)], lang=lang))
+    assert quotes(related) == [passage]
+
+
+def test_quote_cannot_ping_or_link():
+    """rich_text text elements are literal: <!channel> or <@U123> in a passage is shown, not a mention;
+    the mrkdwn fallback text escapes them."""
+    quote = "a < b && c > d; <@U123> <!channel> &amp;"
     msg = slack_mod.render_answer(Answer("q?", True, "...", 0.9, [_citation(quote)], lang="en"))
-    (section,) = quote_sections(msg)
-    assert section == ">a &lt; b &amp;&amp; c &gt; d; *not bold* `code` _x_ ~y~ &lt;@U123&gt; &lt;!channel&gt; &amp;amp;"
-    assert unquote(section) == quote
-    assert "<!channel>" not in json.dumps(msg, ensure_ascii=False)  # a quote can never ping a channel
+    assert quotes(msg) == [quote]
+    (block,) = quote_blocks(msg)
+    assert {e["type"] for e in block["elements"]} == {"rich_text_quote"}  # no user/broadcast elements
+    assert "<!channel>" not in msg["text"] and "&lt;!channel&gt;" in msg["text"]
+    assert "&amp;amp;" in msg["text"]

@@ -55,3 +55,16 @@ def test_glossary_expands_english_to_japanese():
     assert "2要素認証" in glossary.expand("Is MFA available?")
     assert "ログイン" in glossary.expand("サインインの方法")
     assert glossary.expand("") == ()
+
+
+def test_tokenize_is_thread_safe():
+    """The web server tokenizes from many threads at once; results must not mix."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .conftest import DEFAULT_DOC
+
+    lines = [ln for ln in DEFAULT_DOC.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    expected = [tokenize(ln) for ln in lines]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        for _ in range(5):
+            assert list(pool.map(tokenize, lines)) == expected
