@@ -33,7 +33,7 @@ class Settings(BaseSettings):
         "or any sentence-transformers model folder or hub id.",
     )
     #: Confidence under which the assistant says "not documented" (chosen on the evaluation set).
-    threshold: float = Field(default=0.65, ge=0.0, le=1.0)
+    threshold: float = Field(default=0.70, ge=0.0, le=1.0)
     feedback_db: Path = Field(default=PROJECT_ROOT / "feedback.db")
     max_question_chars: int = 1000
     rate_limit: str = Field(default="30/minute", description="Per-client limit on the ask and upload endpoints.")

@@ -7,7 +7,9 @@ connections must not be shared between threads. The table is created on first us
 Exports (see :meth:`FeedbackStore.eval_lines` and :meth:`FeedbackStore.label_lines`):
 
 - **Evaluation lines** (``/admin/feedback.jsonl``): only feedback that *is* a label. A "helpful"
-  verdict on an answered question confirms its quote (``expected: [quote]``); a "helpful" verdict on
+  verdict on an answered question confirms its quote (``expected: [quote]``), provided the quote was
+  verified: the web server stores a quote only by looking its ``passage_id`` up in the index, never as
+  a client sent it (rows without a ``passage_id`` are not exported as labels); a "helpful" verdict on
   a "not documented" answer confirms that the documents are silent (``expected: []``). Every line
   has the evaluation set's required fields (``id``, ``question``, ``expected``), so the file can be
   appended to ``eval/questions.jsonl`` as it is (after a human glance).
@@ -40,9 +42,14 @@ CREATE TABLE IF NOT EXISTS feedback (
     source     TEXT,
     verdict    TEXT    NOT NULL CHECK (verdict IN ('helpful', 'wrong')),
     comment    TEXT    NOT NULL DEFAULT '',
-    lang       TEXT
+    lang       TEXT,
+    passage_id INTEGER,
+    quote_start INTEGER,
+    quote_end  INTEGER
 )
 """
+#: Columns added after the first release, with their types: older databases get them on first use.
+_ADDED_COLUMNS = {"passage_id": "INTEGER", "quote_start": "INTEGER", "quote_end": "INTEGER"}
 
 
 @dataclass
@@ -56,6 +63,9 @@ class FeedbackRecord:
     verdict: str
     comment: str
     lang: str | None
+    passage_id: int | None = None
+    start: int | None = None
+    end: int | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -64,8 +74,8 @@ class FeedbackRecord:
         """This feedback as an evaluation-set line, or None when it is no label (a "wrong" verdict)."""
         if self.verdict != "helpful":
             return None
-        if self.answered and not self.quote:
-            return None  # an answer confirmed without its quote says nothing checkable
+        if self.answered and (not self.quote or self.passage_id is None):
+            return None  # an answer confirmed without a verified (indexed) quote says nothing checkable
         return {
             "id": f"fb-{self.id}",
             "question": self.question,
@@ -74,6 +84,8 @@ class FeedbackRecord:
             "verdict": self.verdict,
             "comment": self.comment,
             "source": self.source,
+            "start": self.start,
+            "end": self.end,
         }
 
     def label_item(self) -> dict | None:
@@ -91,6 +103,8 @@ class FeedbackRecord:
             "answered": self.answered,
             "rejected_quote": self.quote,
             "source": self.source,
+            "start": self.start,
+            "end": self.end,
         }
 
 
@@ -104,27 +118,42 @@ class FeedbackStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if not self._ready:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self._ready:
+            self._set_up()
         with closing(sqlite3.connect(self.path, timeout=10)) as conn:
             conn.row_factory = sqlite3.Row
-            if not self._ready:
-                conn.execute(_SCHEMA)
-                self._ready = True
             with conn:  # commits, or rolls back on error
                 yield conn
 
+    def _set_up(self) -> None:
+        """Create the table, or add the columns an older database lacks (once, by one thread)."""
+        with self._lock:
+            if self._ready:
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(sqlite3.connect(self.path, timeout=10)) as conn:
+                conn.execute(_SCHEMA)
+                have = {row[1] for row in conn.execute("PRAGMA table_info(feedback)")}
+                for name, kind in _ADDED_COLUMNS.items():
+                    if name not in have:
+                        conn.execute(f"ALTER TABLE feedback ADD COLUMN {name} {kind}")
+                conn.commit()
+            self._ready = True
+
     def add(self, *, question: str, answered: bool, quote: str | None, source: str | None,
-            verdict: str, comment: str = "", lang: str | None = None) -> int:
+            verdict: str, comment: str = "", lang: str | None = None, passage_id: int | None = None,
+            start: int | None = None, end: int | None = None) -> int:
+        """Store one verdict. ``passage_id`` (with quote, source, start, end) must come from the index:
+        the caller verifies it; a quote stored without one is never exported as a label."""
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._connect() as conn:
             cur = conn.execute(
-                "INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, question, int(bool(answered)), quote, source, verdict, comment or "", lang),
+                "INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang,"
+                " passage_id, quote_start, quote_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (created, question, int(bool(answered)), quote, source, verdict, comment or "", lang,
+                 passage_id, start, end),
             )
             return int(cur.lastrowid)
 
@@ -156,4 +185,5 @@ def _record(row: sqlite3.Row) -> FeedbackRecord:
     return FeedbackRecord(
         id=row["id"], created_at=row["created_at"], question=row["question"], answered=bool(row["answered"]),
         quote=row["quote"], source=row["source"], verdict=row["verdict"], comment=row["comment"], lang=row["lang"],
+        passage_id=row["passage_id"], start=row["quote_start"], end=row["quote_end"],
     )

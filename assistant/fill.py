@@ -38,8 +38,8 @@ Review flags
     refused (too long, control characters), every row whose quote or answer had to be altered to fit the
     spreadsheet (see Output), and every answer whose confidence is under the answering
     threshold plus REVIEW_MARGIN: answers just above the threshold are the ones most often wrong. On the
-    evaluation set (threshold 0.65) a margin of 0.2 flagged 49 of 131 answers and caught 10 of the 15
-    wrong ones; 0.1 caught 5, 0.3 caught all 15 but flagged 94. In .xlsx output the added cells of a
+    evaluation set (threshold 0.70) a margin of 0.2 flagged 51 of 120 answers and caught 8 of the 10
+    wrong ones; 0.1 caught 1, 0.25 caught all 10 but flagged 77. In .xlsx output the added cells of a
     flagged row are filled light yellow.
 
 Output

@@ -5,7 +5,7 @@ Routes (see also ``/docs``, served from shipped assets because the machine may h
 - ``GET /``                        the chat page (with the questionnaire upload form)
 - ``POST /api/ask``                ``{"question": "..."}`` -> the answer JSON of shared/contracts.md
 - ``POST /api/fill``               multipart upload of a .xlsx/.csv questionnaire -> the filled file
-- ``POST /api/feedback``           a verdict (helpful / wrong) on an answer, kept in SQLite
+- ``POST /api/feedback``           a verdict (helpful / wrong) on a cited passage (by passage_id), in SQLite
 - ``GET /source/{source}``         an indexed document, the cited passage highlighted (?start=&end=)
 - ``GET /healthz``                 model, index and corpus facts, for monitoring
 - ``GET /admin/feedback``          the feedback as a table; ``.jsonl`` exports (see assistant.feedback)
@@ -25,6 +25,7 @@ clients share its address, so set the limit with that in mind.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import logging
 import re
@@ -58,6 +59,7 @@ from starlette.concurrency import run_in_threadpool
 from . import __version__, slack
 from .answer import Assistant, get_assistant, language, validate_question
 from .config import PROJECT_ROOT, Settings, get_settings
+from .corpus import Passage
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
 
@@ -242,8 +244,15 @@ class AnswerOut(BaseModel):
 class FeedbackIn(BaseModel):
     question: str = Field(description="The question that was asked.")
     answered: bool = Field(description="Whether the assistant answered (true) or said 'not documented'.")
-    quote: str | None = Field(default=None, max_length=20_000, description="The first citation's quote.")
-    source: str | None = Field(default=None, max_length=2_000, description="The first citation's source.")
+    passage_id: int | None = Field(
+        default=None, strict=True,
+        description="The `passage_id` of the citation the verdict is about (the first one). The server "
+                    "stores that passage's quote, source and offsets from its index; an id the index does "
+                    "not hold is refused (400).")
+    quote: str | None = Field(default=None, max_length=20_000,
+                              description="Optional, for older clients: must equal the passage's text.")
+    source: str | None = Field(default=None, max_length=2_000,
+                               description="Optional, for older clients: must equal the passage's source.")
     verdict: Literal["helpful", "wrong"]
     comment: str = Field(default="", max_length=2_000)
 
@@ -322,6 +331,31 @@ def health(assistant: Assistant) -> dict:
     }
 
 
+def verified_passage(assistant: Assistant, passage_id: int | None, quote: str | None,
+                     source: str | None) -> Passage | None:
+    """The indexed passage feedback is about, or None when it names none; InputError when it names a
+    passage the index does not hold, or sends a quote/source that is not that passage's.
+
+    Feedback becomes evaluation labels, so its quote must be one the assistant can actually cite: it is
+    taken from the index, never from the request.
+    """
+    if passage_id is None:
+        if quote is not None or source is not None:
+            raise InputError("send the citation's 'passage_id' (from /api/ask): quotes are taken from the "
+                             "index, not from the request")
+        return None
+    passages = assistant.index.passages
+    passage = passages[passage_id] if 0 <= passage_id < len(passages) else None
+    if passage is None or passage.id != passage_id:
+        raise InputError(f"passage_id {passage_id} is not in the index (it holds passages 0-{len(passages) - 1}); "
+                         "send the passage_id of a citation from /api/ask")
+    if quote is not None and quote != passage.text:
+        raise InputError(f"the quote is not the text of passage {passage_id}; send only its passage_id")
+    if source is not None and source != passage.source:
+        raise InputError(f"passage {passage_id} is from {passage.source!r}, not {source[:200]!r}")
+    return passage
+
+
 def _parse_offset(value: str | None, name: str) -> int | None:
     if value is None or value == "":
         return None
@@ -330,21 +364,37 @@ def _parse_offset(value: str | None, name: str) -> int | None:
     return int(value)
 
 
+class StaleDocument(Exception):
+    """The file on disk is no longer the text the index was built from (changed, unreadable or gone)."""
+
+    def __init__(self, source: str, why: str):
+        super().__init__(f"{source}: the document changed since the index was built ({why}), so the "
+                         "highlighted offsets would land on the wrong text; run `assistant index` "
+                         "(or restart the server) to index it again")
+
+
 def source_view(assistant: Assistant, source: str, start: str | None, end: str | None) -> dict | None:
     """What the source page shows: the document cut around the highlighted range.
 
     Returns None for a source the index does not hold: only indexed documents can be shown, looked up
-    by name, so no path from the URL is ever opened. Raises InputError for offsets outside the text.
+    by name, so no path from the URL is ever opened. Raises InputError for offsets outside the text,
+    and StaleDocument when the file is not the text the index holds (its sha256 differs): the
+    citations' offsets count characters of the indexed text.
     """
     doc = assistant.document(source)
     if doc is None:
         return None
     try:
         text = assistant.source_text(source)
-    except OSError:
-        return None  # indexed but gone from disk since: the index is stale
+    except UnicodeDecodeError:
+        raise StaleDocument(source, "it is no longer UTF-8 text") from None
+    except OSError as exc:
+        raise StaleDocument(source, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
     if text is None:
         return None
+    # DocInfo.sha256 hashes the decoded text (corpus.parse_document), not the file's bytes
+    if hashlib.sha256(text.encode()).hexdigest() != doc.sha256:
+        raise StaleDocument(source, "its content differs")
     lo, hi = _parse_offset(start, "start"), _parse_offset(end, "end")
     if (lo is None) != (hi is None):
         raise InputError("give both 'start' and 'end' (character offsets of the passage), or neither")
@@ -384,6 +434,8 @@ def _describe_validation(errors: list[dict]) -> str:
             messages.append(f"'{field}' must be text (a JSON string)")
         elif kind in ("bool_type", "bool_parsing"):
             messages.append(f"'{field}' must be true or false")
+        elif kind in ("int_type", "int_parsing", "int_from_float"):
+            messages.append(f"'{field}' must be a whole number")
         elif kind == "literal_error":
             messages.append(f"'{field}' {err.get('msg', 'has a value that is not allowed')}")
         else:
@@ -434,6 +486,9 @@ def source_page(request: Request, source: str, assistant: AssistantDep, template
         view = source_view(assistant, source, start, end)
     except InputError as exc:
         return _error_page(request, templates, 400, str(exc))
+    except StaleDocument as exc:
+        log.warning("source view refused: %s", exc)
+        return _error_page(request, templates, 409, str(exc))
     if view is None:
         return _error_page(request, templates, 404,
                            "no indexed document has this name; open sources from the links in an answer")
@@ -500,12 +555,19 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
 
     @api.post("/feedback", status_code=201, responses=_ERRORS)
     @limiter.limit(rate_limit)
-    async def feedback(request: Request, body: FeedbackIn, store: StoreDep, settings: SettingsDep) -> dict:
-        """Record whether an answer was helpful or wrong (it feeds the evaluation set)."""
+    async def feedback(request: Request, body: FeedbackIn, store: StoreDep, settings: SettingsDep,
+                       assistant: AssistantDep) -> dict:
+        """Record whether an answer was helpful or wrong (it feeds the evaluation set).
+
+        Name the cited passage by its `passage_id`; its quote, source and offsets are taken from the index.
+        """
         question = validate_question(body.question, settings.max_question_chars)
+        p = verified_passage(assistant, body.passage_id, body.quote, body.source)
         new_id = await run_in_threadpool(
-            store.add, question=question, answered=body.answered, quote=body.quote, source=body.source,
-            verdict=body.verdict, comment=body.comment.strip(), lang=language(question),
+            store.add, question=question, answered=body.answered, verdict=body.verdict,
+            comment=body.comment.strip(), lang=language(question), passage_id=p.id if p else None,
+            quote=p.text if p else None, source=p.source if p else None,
+            start=p.start if p else None, end=p.end if p else None,
         )
         return {"id": new_id, "status": "recorded"}
 
@@ -521,7 +583,10 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         """Fill a whole questionnaire: each question gets an answer, its quote, source and confidence."""
         from . import fill as fill_mod  # imported late: the filler is optional for the chat
 
-        filename = Path(file.filename or "questionnaire.xlsx").name  # the filler judges the type (and says why not)
+        # The name goes to the filler as sent: fill_bytes cleans it (folders, header-breaking characters)
+        # and judges the type. The size is checked here too, only because the read must stop at the
+        # limit and an oversized upload is a 413 (fill_bytes' own check answers 400).
+        filename = file.filename or ""
         data = await file.read(settings.max_upload_bytes + 1)
         if len(data) > settings.max_upload_bytes:
             raise HTTPException(413, f"the file is larger than {_human_bytes(settings.max_upload_bytes)}; "

@@ -11,6 +11,7 @@ from assistant.errors import InputError
 
 @pytest.mark.parametrize("question, fragment", [
     ("SCIMに対応していますか？", "SCIMによる同期"),
+    ("保存データの暗号化方式は？", "AES-256"),
     ("Is data at rest encrypted with AES-256?", "AES-256"),
     ("ジョブ履歴の保存期間は？", "デフォルトで30日間"),
     ("How long is job history retained?", "デフォルトで30日間"),
@@ -32,14 +33,13 @@ def test_answers_quote_the_right_passage(assistant, question, fragment):
 
 @pytest.mark.parametrize("question, fragment", [
     ("Does Workato support SCIM?", "SCIMによる同期"),
-    ("保存データの暗号化方式は？", "AES-256"),
     ("What encryption is used for stored data?", "AES-256"),
+    ("監査ログの保存期間は？", "1年間保存されます"),
 ])
 def test_right_passage_ranks_first(assistant, question, fragment):
     """Retrieval alone: whether it is answered also depends on the calibrated threshold (see README)."""
     answer = assistant.ask(question)
     assert fragment in answer.citations[0].quote, answer.to_dict()
-    assert answer.confidence > 0.5
 
 
 @pytest.mark.parametrize("question", [
@@ -124,6 +124,38 @@ Employees complete security awareness training when hired and every year.
 ## Vulnerability management
 
 External penetration tests are performed twice a year by an independent firm.
+
+Critical vulnerabilities are patched within 7 days of disclosure.
+
+## Logging
+
+Administrative actions are written to an audit log that is kept for two years.
+
+Logs are forwarded to a central SIEM and reviewed daily.
+
+## Data handling
+
+Customer data is deleted within 30 days after the contract ends.
+
+Production data is never copied to test environments.
+
+## Business continuity
+
+The recovery time objective is 4 hours and the recovery point objective is 1 hour.
+
+Disaster recovery is tested once a year.
+
+## Application security
+
+All code changes are peer reviewed before they are merged.
+
+Dependencies are scanned for known vulnerabilities on every build.
+
+## Authentication
+
+Passwords must be at least 14 characters long.
+
+Sessions expire after 30 minutes of inactivity.
 """
 
 

@@ -85,8 +85,8 @@ def report(assistant):
 
 # Levels reached when the gate was set (see README "Evaluation"); raise them when quality improves,
 # lower them only with a reason in the commit message.
-GATE = {"top1_accuracy": 0.72, "retrieval_top1": 0.85, "recall_at_3": 0.95, "abstain_recall": 0.80,
-        "abstain_precision": 0.48}
+GATE = {"top1_accuracy": 0.68, "retrieval_top1": 0.87, "recall_at_3": 0.95, "abstain_recall": 0.85,
+        "abstain_precision": 0.45}
 
 
 def test_quality_gate(report):

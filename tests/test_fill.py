@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import re
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -13,7 +14,8 @@ from openpyxl.styles import Font, PatternFill
 from typer.testing import CliRunner
 
 from assistant import fill
-from assistant.config import get_settings
+from assistant.answer import Assistant
+from assistant.config import PROJECT_ROOT, Settings, get_settings
 from assistant.errors import InputError
 
 HEADERS = list(fill.HEADERS)
@@ -22,7 +24,7 @@ RED = "FFFF0000"
 
 # (row, No., 分類, 質問, 備考) of the main sheet; None rows are blank, section rows have one cell.
 QUESTIONS = {
-    "scim": "SCIMによるユーザープロビジョニングに対応していますか？",
+    "scim": "SCIMに対応していますか？",
     "password": "パスワードポリシー（桁数・複雑性）を教えてください。",
     "encryption": "保存データ（保管時）は暗号化されていますか？",
     "timeout_ja": "ログインセッションのタイムアウト（自動ログアウト）は設定できますか？",
@@ -30,7 +32,13 @@ QUESTIONS = {
     "ismap": "ISMAPに登録されていますか？",
     "offtopic": "What is the capital of France?",
     "password_en": "What is the minimum password length?",
+    "ismap_en": "Is Workato registered under ISMAP?",
 }
+# Outcomes far from the threshold (confidence > 0.9 or < 0.1), so they are settled; "encryption" is
+# borderline and checked against assistant.ask instead.
+ANSWERED = ("scim", "password", "timeout_ja", "timeout_en", "password_en")
+NOT_DOCUMENTED = ("ismap", "ismap_en", "offtopic")
+DOC = "corpus/workato-security-summary.ja.txt"
 
 
 def _make_xlsx(path):
@@ -62,6 +70,7 @@ def _make_xlsx(path):
         (6, "認証", QUESTIONS["ismap"], "必須"),
         (7, "その他", QUESTIONS["offtopic"], None),
         (8, "Auth", QUESTIONS["password_en"], None),
+        (9, "Compliance", QUESTIONS["ismap_en"], None),
     ]
     for row in rows:
         ws.append(list(row))
@@ -92,6 +101,13 @@ def filled_xlsx(assistant, tmp_path_factory):
     return src, dst, summary
 
 
+def _offsets(source_cell, source=DOC):
+    """(start, end) of the quote, as the Source column gives them: ``corpus/x.txt:613-660``."""
+    m = re.search(re.escape(source) + r":(\d+)-(\d+)", source_cell or "")
+    assert m, f"no {source}:start-end in {source_cell!r}"
+    return int(m[1]), int(m[2])
+
+
 def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
     src, dst, summary = filled_xlsx
     ws = load_workbook(dst)["チェックシート"]
@@ -101,32 +117,39 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
         r = _row_of(ws, QUESTIONS[key])
         return [ws.cell(r, c).value for c in range(5, 12)]
 
-    for key in ("scim", "password", "timeout_ja", "timeout_en", "password_en"):
-        assert cells(key)[STATUS] == "answered", key
-    for key in ("ismap", "offtopic"):
+    def review_rule(row):
+        return row[STATUS] != "answered" or row[CONF] < assistant.threshold + fill.REVIEW_MARGIN
+
+    text = assistant.source_text(DOC)
+    for key in ANSWERED:
+        row = cells(key)
+        assert row[STATUS] == "answered", key
+        assert 0.0 <= row[CONF] <= 1.0 and (row[REVIEW] == "yes") == review_rule(row), key
+        start, end = _offsets(row[SOURCE])
+        assert row[QUOTE] == text[start:end], "quotes are verbatim, and the Source column finds them"
+        assert row[QUOTE] in row[ANSWER] and row[SECTION], key
+        assert re.search(re.escape(f"{DOC}:{start}-{end}") + r"(、|, as of )2024-04-28", row[SOURCE]), \
+            "offsets, then the as-of date"
+    for key in NOT_DOCUMENTED:
         row = cells(key)
         assert row[STATUS] == "not documented" and row[REVIEW] == "yes", key
-    assert "SCIM" in cells("scim")[QUOTE]
-    assert "8文字以上" in cells("password")[QUOTE]
+        assert isinstance(row[CONF], float) and row[CONF] < assistant.threshold, key
+        assert not row[QUOTE] and not row[SECTION] and not row[SOURCE], "no closest passage posing as an answer"
+        assert row[ANSWER].startswith(("記載なし", "Not documented")) and "closest" not in row[ANSWER], key
+    assert "SCIMによる同期" in cells("scim")[QUOTE]
+    assert "8文字以上" in cells("password")[QUOTE] and "8文字以上" in cells("password_en")[QUOTE]
     assert "自動ログアウト" in cells("timeout_en")[QUOTE]
-    encryption = cells("encryption")
-    if encryption[STATUS] == "answered":  # borderline confidence: whichever way, the flag must follow the rule
-        assert "AES-256" in encryption[QUOTE]
 
-    text = assistant.source_text("corpus/workato-security-summary.ja.txt")
-    for key in QUESTIONS:
-        row = cells(key)
-        conf = row[CONF]
-        assert isinstance(conf, (int, float)) and 0.0 <= conf <= 1.0
-        should_review = row[STATUS] != "answered" or conf < assistant.threshold + fill.REVIEW_MARGIN
-        assert (row[REVIEW] == "yes") == should_review, key
-        assert row[QUOTE] and row[QUOTE] in text, "quotes are verbatim"
-        assert "corpus/workato-security-summary.ja.txt" in row[SOURCE]
-        assert "2024-04-28" in row[SOURCE] and row[SECTION]
-        if row[STATUS] == "answered":
-            assert row[QUOTE] in row[ANSWER]
+    # Borderline: whichever way the model decides, the row says what assistant.ask says, by the rule.
+    encryption, plain = cells("encryption"), assistant.ask(QUESTIONS["encryption"])
+    assert encryption[STATUS] == plain.status
+    assert encryption[CONF] == round(plain.confidence, 3)
+    assert (encryption[REVIEW] == "yes") == review_rule(encryption)
+    assert (encryption[QUOTE] or "") == (plain.citations[0].quote if plain.answered else "")
+
     assert summary.answered + summary.not_documented == summary.total == len(QUESTIONS)
-    assert summary.not_documented >= 2 and summary.answered >= 5
+    assert summary.answered == len(ANSWERED) + plain.answered
+    assert summary.not_documented == len(NOT_DOCUMENTED) + (not plain.answered)
     assert summary.needs_review == sum(cells(k)[REVIEW] == "yes" for k in QUESTIONS)
     assert summary.skipped == 3, "banner, ■ title and lone title"
     assert (summary.sheet, summary.column, summary.header_row) == ("チェックシート", "質問", 3)
@@ -190,6 +213,7 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     assert out[1][3] == "answered" and "SCIM" in out[1][5]
     assert out[2][3:] == [""] * 7, "blank row stays blank"
     assert out[3][3] == "not documented" and out[3][9] == "yes"
+    assert out[3][5:8] == ["", "", ""], "no quote, section or source for a not-documented row"
     assert out[4][3] == "answered" and "TOTP" in out[4][5]
     assert (summary.answered, summary.not_documented, summary.skipped) == (2, 1, 0)
 
@@ -372,3 +396,141 @@ def test_cli_fill(assistant, cli_env, tmp_path):
 
     result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst)])
     assert result.exit_code != 0 and "--force" in result.stderr
+
+
+# ------------------------------------------------------------------------ text altered for a spreadsheet
+
+PASSWORD_Q = "What is the minimum password length?"
+NOTIFY_Q = "障害の通知はどのように届きますか？"
+
+
+@pytest.fixture
+def odd_assistant(make_corpus, tmp_path):
+    """The default document with a form feed inside the password paragraph (a page break from a PDF) and a
+    paragraph that starts with '@' (a formula start for Excel)."""
+    text = (PROJECT_ROOT / DOC).read_text(encoding="utf-8")
+    cut, section = "必須要件となっています。設定されたパスワード", "ユーザー権限\n"
+    assert cut in text and section in text
+    text = text.replace(cut, cut.replace("。", "。\x0c", 1))
+    text = text.replace(section, "障害通知\n\n@メンションで担当者に障害の通知がSlackへ届きます。\n\n" + section)
+    corpus = make_corpus({"x.txt": text})
+    return Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+
+
+def _exact(assistant, question):
+    """(quote, where) as the document holds it, checked against the document's own text."""
+    best = assistant.ask(question).citations[0]
+    quote = assistant.source_text(best.source)[best.start:best.end]
+    assert quote == best.quote
+    return quote, f"{best.source}:{best.start}-{best.end}"
+
+
+def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
+    a = odd_assistant
+    password, password_at = _exact(a, PASSWORD_Q)
+    notify, notify_at = _exact(a, NOTIFY_Q)
+    assert "\x0c" in password and notify.startswith("@")
+    for q in (PASSWORD_Q, NOTIFY_Q):  # settled, and sure enough that only an alteration can flag them
+        plain = a.ask(q)
+        assert plain.answered and plain.confidence >= a.threshold + fill.REVIEW_MARGIN
+    data = _csv_bytes([["Question"], [PASSWORD_Q], [NOTIFY_Q]])
+
+    # .xlsx cannot store the form feed: the quote loses it, so the row is flagged and says where the text is
+    out, _, summary = fill.fill_bytes(a, data, "q.csv", out_suffix=".xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    pw = [ws.cell(2, c).value for c in range(2, 9)]
+    assert pw[QUOTE] == password.replace("\x0c", "") != password
+    assert pw[REVIEW] == "yes" and ws.cell(2, 2).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert "the quote was altered to fit the spreadsheet (control characters removed)" in pw[ANSWER]
+    assert f"the exact text is in the source at {password_at}." in pw[ANSWER]
+    assert password_at in pw[SOURCE]
+    nt = [ws.cell(3, c).value for c in range(2, 9)]
+    assert nt[QUOTE] == notify and nt[REVIEW] is None and "※" not in nt[ANSWER], "'@' is text in .xlsx, verbatim"
+    assert (summary.answered, summary.needs_review) == (2, 1)
+
+    # CSV keeps the form feed, but Excel would run '@...' as a formula: the apostrophe is an alteration too
+    out, _, summary = fill.fill_bytes(a, data, "q.csv")
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
+    pw, nt = rows[1][1:], rows[2][1:]
+    assert pw[QUOTE] == password and pw[REVIEW] == "" and "Note:" not in pw[ANSWER]
+    assert nt[QUOTE] == "'" + notify and nt[REVIEW] == "yes"
+    assert nt[ANSWER].endswith(f"\n※スプレッドシートに収めるため引用を変更しました（先頭にアポストロフィを追加）。"
+                               f"正確な本文は出典 {notify_at} にあります。"), "a Japanese question gets a Japanese note"
+    assert (summary.answered, summary.needs_review) == (2, 1)
+
+
+def test_repeated_altered_question_gets_one_note(odd_assistant):
+    """Repeated questions share their answer: the note must be added to each row once, not once per repeat."""
+    out, _, summary = fill.fill_bytes(odd_assistant, _csv_bytes([["Question"], [NOTIFY_Q], [NOTIFY_Q]]), "q.csv")
+    rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
+    assert rows[1][1:] == rows[2][1:] and rows[1][2].count("※") == 1
+    assert summary.needs_review == 2
+
+
+# ------------------------------------------------------------------------------------ resource limits
+
+
+def test_priming_skips_refused_questions_and_never_leaks(assistant, monkeypatch):
+    retriever = assistant.retriever
+    primed: list[str] = []
+    real_prime = retriever.prime
+    monkeypatch.setattr(retriever, "prime", lambda qs: (primed.extend(qs), real_prime(qs))[1])
+    long_question = "Do you encrypt data at rest? " * 40
+    data = _csv_bytes([["質問"], ["SCIM\x01に対応していますか？"], [long_question], [f"Q1. {QUESTIONS['scim']}"]])
+    fill.fill_bytes(assistant, data, "q.csv")
+    assert primed == [QUESTIONS["scim"]], "questions validation refuses are never primed"
+    assert not retriever._primed
+
+    calls = []
+    real_ask = assistant.ask
+
+    def failing_ask(question, **kw):
+        calls.append(question)
+        if len(calls) == 2:
+            raise RuntimeError("model crashed")
+        return real_ask(question, **kw)
+
+    monkeypatch.setattr(assistant, "ask", failing_ask)
+    data = _csv_bytes([["質問"], *[[QUESTIONS[k]] for k in ANSWERED]])
+    with pytest.raises(RuntimeError):
+        fill.fill_bytes(assistant, data, "q.csv")
+    assert len(primed) > 2 and not retriever._primed, "vectors primed for rows never reached are dropped"
+
+
+def test_zip_bomb_is_refused(assistant, tmp_path):
+    src = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(src, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("xl/worksheets/sheet1.xml", "w") as f:
+        chunk = b"\0" * 2**20
+        for _ in range(101):  # over the 100 MiB limit (and well under the old 512 MiB one)
+            f.write(chunk)
+    data = src.read_bytes()
+    assert len(data) < assistant.settings.max_upload_bytes
+    with pytest.raises(InputError, match="unpacks to 101 MiB, more than the 100 MiB"):
+        fill.fill_bytes(assistant, data, "bomb.xlsx")
+    with pytest.raises(InputError, match="unpacks to 101 MiB"):
+        fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
+    assert not (tmp_path / "out.xlsx").exists()
+
+
+def test_web_caps_questions_per_file_cli_does_not(assistant, tmp_path, monkeypatch):
+    assert fill.MAX_WEB_QUESTIONS == 2000
+    many = _csv_bytes([["Question"], *[[f"Do you support feature {n}?"] for n in range(2001)]])
+    asked = []
+    monkeypatch.setattr(assistant, "ask", lambda q, **kw: asked.append(q))
+    with pytest.raises(InputError, match=r"has 2,001 questions; an upload can hold at most 2,000\. Split the "
+                                         r"questionnaire into smaller files, or fill it with the command line"):
+        fill.fill_bytes(assistant, many, "many.csv")
+    assert asked == [], "refused before any question is asked"
+    monkeypatch.undo()
+
+    monkeypatch.setattr(fill, "MAX_WEB_QUESTIONS", 2)
+    three = _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["password_en"]], [QUESTIONS["ismap_en"]]])
+    with pytest.raises(InputError, match="has 3 questions"):
+        fill.fill_bytes(assistant, three, "q.csv")
+    _, _, summary = fill.fill_bytes(assistant, _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["ismap_en"]]]),
+                                    "q.csv")
+    assert summary.total == 2, "at the cap is fine"
+    src = tmp_path / "q.csv"
+    src.write_bytes(three)
+    summary = fill.fill_file(assistant, src, tmp_path / "out.csv", progress=False)
+    assert summary.total == 3, "the CLI path has no cap"

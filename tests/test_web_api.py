@@ -281,6 +281,37 @@ def test_source_view_refuses_bad_offsets(client, query):
     assert "<mark" not in r.text
 
 
+def test_source_view_refuses_a_document_changed_since_indexing(make_corpus, tmp_path, assistant):
+    """The view reads the file afresh; offsets count the indexed text, so a changed file is a 409."""
+    original = (PROJECT_ROOT / DOC).read_text(encoding="utf-8")
+    folder = make_corpus({"copy.txt": original})
+    copy = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                              model=assistant.settings.model, feedback_db=tmp_path / "fb.db"), progress=False)
+    (source,) = copy.index.documents
+    p = next(p for p in copy.index.passages if "SCIMによる同期" in p.text)
+    url = f"/source/{source}?start={p.start}&end={p.end}"
+    path = folder / "copy.txt"
+    with TestClient(create_app(assistant=copy)) as c:
+        ok = c.get(url)
+        assert ok.status_code == 200 and f">{p.text}</mark>" in ok.text
+
+        path.write_text("追記: 冒頭に一行増えました。\n" + original, encoding="utf-8")  # offsets now shifted
+        for target in (url, f"/source/{source}"):
+            r = c.get(target)
+            assert r.status_code == 409, r.text
+            assert "<mark" not in r.text and "changed since the index was built" in r.text
+            assert "assistant index" in r.text and "restart the server" in r.text
+            assert r.headers["x-frame-options"] == "DENY"
+
+        path.write_bytes(original.encode("utf-8") + b"\xff\xfe")  # no longer UTF-8
+        assert c.get(url).status_code == 409
+        path.unlink()  # gone
+        assert c.get(url).status_code == 409
+
+        path.write_text(original.replace("\n", "\r\n"), encoding="utf-8")  # CRLF reads as the same text
+        assert c.get(url).status_code == 200
+
+
 # --------------------------------------------------------------------------------------------------
 # Feedback
 # --------------------------------------------------------------------------------------------------
@@ -291,12 +322,14 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
     with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
         scim = _ask(c, SCIM_JA)
         ismap = _ask(c, ISMAP)
-        sent = [
-            {"question": scim["question"], "answered": True, "quote": scim["citations"][0]["quote"],
-             "source": scim["citations"][0]["source"], "verdict": "helpful", "comment": "<b>正しい</b>"},
-            {"question": ismap["question"], "answered": False, "quote": ismap["citations"][0]["quote"],
-             "source": ismap["citations"][0]["source"], "verdict": "helpful", "comment": ""},
-            {"question": "パスワードポリシーは？", "answered": True, "quote": "違う箇所", "source": DOC,
+        audit = _ask(c, "監査ログの保存期間は？")["citations"][0]  # some other indexed passage
+        sent = [  # what app.js sends: the first citation by its passage_id
+            {"question": scim["question"], "answered": True, "passage_id": scim["citations"][0]["passage_id"],
+             "verdict": "helpful", "comment": "<b>正しい</b>"},
+            {"question": ismap["question"], "answered": False, "passage_id": ismap["citations"][0]["passage_id"],
+             "verdict": "helpful", "comment": ""},
+            {"question": "パスワードポリシーは？", "answered": True, "passage_id": audit["passage_id"],
+             "quote": audit["quote"], "source": audit["source"],  # older clients' fields, checked
              "verdict": "wrong", "comment": "should quote the password policy"},
         ]
         ids = []
@@ -312,11 +345,14 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
         assert c.post("/api/feedback", json={**sent[0], "answered": "perhaps"}).status_code == 422
 
         with sqlite3.connect(db) as conn:
-            rows = conn.execute("SELECT question, answered, quote, verdict, comment, lang FROM feedback ORDER BY id").fetchall()
-        assert rows == [
-            (SCIM_JA, 1, sent[0]["quote"], "helpful", "<b>正しい</b>", "ja"),
-            (ISMAP, 0, sent[1]["quote"], "helpful", "", "en"),
-            ("パスワードポリシーは？", 1, "違う箇所", "wrong", "should quote the password policy", "ja"),
+            rows = conn.execute("SELECT question, answered, quote, source, passage_id, quote_start, quote_end,"
+                                " verdict, comment, lang FROM feedback ORDER BY id").fetchall()
+        s0, i0 = scim["citations"][0], ismap["citations"][0]
+        assert rows == [  # quote, source and offsets as the index holds them
+            (SCIM_JA, 1, s0["quote"], DOC, s0["passage_id"], s0["start"], s0["end"], "helpful", "<b>正しい</b>", "ja"),
+            (ISMAP, 0, i0["quote"], DOC, i0["passage_id"], i0["start"], i0["end"], "helpful", "", "en"),
+            ("パスワードポリシーは？", 1, audit["quote"], DOC, audit["passage_id"], audit["start"], audit["end"],
+             "wrong", "should quote the password policy", "ja"),
         ]
 
         page = c.get("/admin/feedback")
@@ -332,15 +368,76 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
             assert isinstance(line["question"], str) and line["question"]
             assert isinstance(line["expected"], list)
         assert [(x["question"], x["expected"]) for x in lines] == [
-            (SCIM_JA, [sent[0]["quote"]]),  # a confirmed answer: its quote is the label
+            (SCIM_JA, [s0["quote"]]),  # a confirmed answer: its (indexed) quote is the label
             (ISMAP, []),  # a confirmed "not documented": the documents are silent
         ]
         assert lines[0]["lang"] == "ja" and lines[1]["lang"] == "en"
+        assert (lines[0]["source"], lines[0]["start"], lines[0]["end"]) == (DOC, s0["start"], s0["end"])
+        text = (PROJECT_ROOT / DOC).read_text(encoding="utf-8")
+        assert text[lines[0]["start"]:lines[0]["end"]] == lines[0]["expected"][0]
 
         todo = [json.loads(line) for line in c.get("/admin/feedback-needs-label.jsonl").text.splitlines()]
         assert len(todo) == 1
         assert todo[0]["needs_label"] is True and todo[0]["expected"] is None
-        assert todo[0]["rejected_quote"] == "違う箇所" and todo[0]["comment"] == sent[2]["comment"]
+        assert todo[0]["rejected_quote"] == audit["quote"] and todo[0]["comment"] == sent[2]["comment"]
+
+
+def _feedback_rows(db) -> list:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM feedback").fetchall()
+
+
+def test_feedback_with_a_forged_or_unknown_passage_is_refused_and_not_stored(assistant, tmp_path):
+    db = tmp_path / "feedback.db"
+    with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
+        best = _ask(c, SCIM_JA)["citations"][0]
+        good = {"question": SCIM_JA, "answered": True, "passage_id": best["passage_id"], "verdict": "helpful"}
+        n = len(assistant.index.passages)
+        refused = {
+            "forged quote": {**good, "quote": "SCIMに対応し、全データを無期限に保存します。"},
+            "quote of another passage": {**good, "quote": assistant.index.passages[(best["passage_id"] + 1) % n].text},
+            "forged source": {**good, "source": "corpus/other-vendor.txt"},
+            "quote without passage_id": {**{k: v for k, v in good.items() if k != "passage_id"},
+                                         "quote": best["quote"], "source": best["source"]},
+            "passage_id past the end": {**good, "passage_id": n},
+            "negative passage_id": {**good, "passage_id": -1},
+        }
+        for case, body in refused.items():
+            r = c.post("/api/feedback", json=body)
+            assert r.status_code == 400, (case, r.text)
+            assert "passage" in r.json()["detail"], case
+        for case, value in {"text": str(best["passage_id"]), "number": 1.5, "bool": True}.items():
+            r = c.post("/api/feedback", json={**good, "passage_id": value})
+            assert r.status_code == 422 and "passage_id" in r.json()["detail"], case
+        assert _feedback_rows(db) == [], "nothing refused is stored"
+        assert c.get("/admin/feedback.jsonl").text == ""
+
+        assert c.post("/api/feedback", json={**good, "quote": best["quote"], "source": DOC}).status_code == 201
+        (line,) = [json.loads(x) for x in c.get("/admin/feedback.jsonl").text.splitlines()]
+        assert line["expected"] == [best["quote"]]
+
+
+def test_feedback_from_an_older_database_is_migrated_and_unverified_quotes_are_no_labels(assistant, tmp_path):
+    """A database from before passage_id: its columns are added, and a quote a client sent unchecked
+    (no passage_id) never becomes an evaluation label."""
+    db = tmp_path / "old.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("""CREATE TABLE feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, created_at TEXT NOT NULL,
+            question TEXT NOT NULL, answered INTEGER NOT NULL, quote TEXT, source TEXT,
+            verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'wrong')), comment TEXT NOT NULL DEFAULT '',
+            lang TEXT)""")
+        conn.execute("INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang)"
+                     " VALUES ('2024-01-01T00:00:00+00:00', 'q?', 1, 'a forged quote', 'x.txt', 'helpful', '', 'en')")
+    with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
+        best = _ask(c, SCIM_JA)["citations"][0]
+        r = c.post("/api/feedback", json={"question": SCIM_JA, "answered": True, "passage_id": best["passage_id"],
+                                          "verdict": "helpful"})
+        assert r.status_code == 201, r.text
+        lines = [json.loads(x) for x in c.get("/admin/feedback.jsonl").text.splitlines()]
+        assert [x["expected"] for x in lines] == [[best["quote"]]]
+        assert "a forged quote" in c.get("/admin/feedback").text  # still shown to the operator
 
 
 # --------------------------------------------------------------------------------------------------
@@ -376,6 +473,16 @@ def test_fill_upload_returns_the_filled_xlsx(client):
     filled = openpyxl.load_workbook(io.BytesIO(r.content)).active
     assert filled.cell(2, 2).value == "パスワードポリシーは？"
     assert any("8文字以上" in str(cell.value or "") for cell in filled[2])
+
+
+def test_fill_upload_name_is_cleaned_by_the_filler(client):
+    """web.py leaves the name to fill_bytes: folders and header-breaking characters are dropped."""
+    src = "質問\nSCIMに対応していますか？\n".encode()
+    r = client.post("/api/fill", files={"file": ("C:\\fakepath\\..\\etc/チェック|シート*.csv", src, "text/csv")})
+    assert r.status_code == 200, r.text
+    disposition = r.headers["content-disposition"]
+    assert "filename*=UTF-8''%E3%83%81%E3%82%A7%E3%83%83%E3%82%AF%E3%82%B7%E3%83%BC%E3%83%88-filled.csv" in disposition
+    assert "etc" not in disposition and "fakepath" not in disposition and "%7C" not in disposition
 
 
 @pytest.mark.parametrize(("name", "data"), [

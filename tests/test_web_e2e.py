@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import socket
 import sqlite3
 import threading
@@ -30,8 +31,18 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium (/usr/bin/chromium) is not installed: "
-                                "apt-get install chromium to run the browser tests")
+INSTALL_HINT = "apt-get install chromium fonts-ipafont-gothic"
+
+
+def _require_chromium(chromium: Path = CHROMIUM) -> None:
+    """Skip the browser tests without Chromium, except under CI (CI=true), where that is a failure:
+    a CI run must never pass without having run them."""
+    if chromium.exists():
+        return
+    message = f"Debian's chromium ({chromium}) is not installed: {INSTALL_HINT} to run the browser tests"
+    if os.environ.get("CI", "").strip().lower() in ("true", "1", "yes"):
+        pytest.fail(f"CI=true and {message} (the fonts render Japanese in the screenshots)", pytrace=False)
+    pytest.skip(message)
 
 EVIL_DOC = """# 悪意のある資料
 
@@ -78,6 +89,7 @@ def base_url(assistant) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser():
+    _require_chromium()
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
@@ -124,6 +136,22 @@ def _ask_by_typing(page, question: str, *, press_enter: bool = True):
         page.locator("#ask-button").click()
     page.locator(".answer:not(.pending)").nth(before).wait_for()
     return page.locator(".answer:not(.pending)").nth(before)
+
+
+def test_missing_chromium_fails_under_ci_and_skips_elsewhere(monkeypatch, tmp_path):
+    absent = tmp_path / "no-chromium"
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="fonts-ipafont-gothic") as failed:
+        _require_chromium(absent)
+    assert "install chromium" in str(failed.value)
+    for value in (None, "", "false"):
+        if value is None:
+            monkeypatch.delenv("CI", raising=False)
+        else:
+            monkeypatch.setenv("CI", value)
+        with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+            _require_chromium(absent)
+    _require_chromium(Path(__file__))  # an existing file: nothing happens
 
 
 def _no_horizontal_overflow(page) -> bool:
@@ -224,13 +252,15 @@ def test_feedback_from_the_page_lands_in_the_database(browser, base_url, assista
         assert "ありがとうございます" in status.inner_text()
         assert answer.locator("button.fb-helpful").is_disabled()
     with sqlite3.connect(assistant.settings.feedback_db) as conn:
-        rows = conn.execute("SELECT question, answered, quote, source, verdict FROM feedback WHERE comment = ?",
-                            (marker,)).fetchall()
+        rows = conn.execute("SELECT question, answered, quote, source, verdict, passage_id, quote_start, quote_end"
+                            " FROM feedback WHERE comment = ?", (marker,)).fetchall()
     assert len(rows) == 1
-    question, answered, quote, source, verdict = rows[0]
+    question, answered, quote, source, verdict, passage_id, start, end = rows[0]
     assert (question, answered, verdict, source) == ("SCIMに対応していますか？", 1, "wrong",
                                                      "corpus/workato-security-summary.ja.txt")
     assert "SCIM" in quote
+    passage = assistant.index.passages[passage_id]  # the page sent the passage_id; the quote is the index's
+    assert (quote, source, start, end) == (passage.text, passage.source, passage.start, passage.end)
 
 
 def test_phone_layout_has_no_horizontal_overflow(browser, base_url):

@@ -182,7 +182,8 @@
   async function sendFeedback(a, button, controls, comment, status) {
     const c = (a.citations || [])[0];
     const body = {
-      question: a.question, answered: !!a.answered, quote: c ? c.quote : null, source: c ? c.source : null,
+      // The passage by its id only: the server takes quote, source and offsets from its index.
+      question: a.question, answered: !!a.answered, passage_id: c ? c.passage_id : null,
       verdict: button.dataset.verdict, comment: comment.value.trim(),
     };
     controls.forEach((x) => { x.disabled = true; });
