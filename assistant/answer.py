@@ -14,19 +14,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings, get_settings
+from .corpus import CJK
 from .embed import get_embedder
 from .errors import InputError
 from .index import DocInfo, Index, ensure_index
 from .retrieve import BM25_WEIGHT, Hit, Retrieval, Retriever
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Citations returned with every answer (best first).
 CITATIONS = 3
 
 
 def language(text: str) -> str:
-    return "ja" if _CJK.search(text) else "en"
+    return "ja" if CJK.search(text) else "en"
 
 
 @dataclass

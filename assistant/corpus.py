@@ -38,7 +38,8 @@ _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+#: Kana and kanji: what tells Japanese text (and a Japanese question) apart.
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 
 _AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
@@ -267,12 +268,12 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
 
 
 def _main_script_is_cjk(text: str) -> bool:
-    cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
+    cjk, latin = len(CJK.findall(text)), len(_LATIN.findall(text))
     return cjk >= 0.3 * (cjk + latin) if cjk + latin else False
 
 
 def _in_main_script(line: _Line, cjk_doc: bool) -> bool:
-    return bool(_CJK.search(line.text)) if cjk_doc else bool(_LATIN.search(line.text) or _CJK.search(line.text))
+    return bool(CJK.search(line.text)) if cjk_doc else bool(_LATIN.search(line.text) or CJK.search(line.text))
 
 
 def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import glossary, tokens
-from .corpus import Passage
+from .corpus import CJK, Passage
 from .embed import Embedder
 from .index import Index
 
@@ -47,7 +47,6 @@ class Retrieval:
 
 
 _KATAKANA = re.compile(r"^[\u30a0-\u30ffー]+$")
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def _strong(term: str) -> bool:
@@ -84,7 +83,7 @@ class Retriever:
         self.bm25_weight = bm25_weight
         self._matrix = index.dense.reconstruct_n(0, index.dense.ntotal)
         self._primed: dict[str, np.ndarray] = {}
-        cjk = sum(1 for t in index.vocab if _CJK.search(t))
+        cjk = sum(1 for t in index.vocab if CJK.search(t))
         self._cjk_corpus = cjk >= 0.3 * max(1, len(index.vocab))
 
     def prime(self, questions: list[str]) -> None:
