@@ -194,12 +194,12 @@ class Assistant:
         return Path(doc.path).read_text(encoding="utf-8")
 
 
-_ASSISTANTS: dict[tuple, Assistant] = {}
+_ASSISTANTS: dict[str, Assistant] = {}
 _ASSISTANTS_LOCK = threading.Lock()
 
 
 def get_assistant(settings: Settings | None = None, *, progress: bool = True) -> Assistant:
-    """One Assistant per (corpus, index, model) per process."""
+    """One Assistant per distinct settings per process (the model itself is shared: see get_embedder)."""
     settings = settings or get_settings()
     key = settings.model_dump_json()  # any setting may change answers (threshold, limits)
     with _ASSISTANTS_LOCK:

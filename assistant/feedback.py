@@ -167,11 +167,6 @@ class FeedbackStore:
         with self._connect() as conn:
             return [_record(row) for row in conn.execute(sql, params).fetchall()]
 
-    def get(self, feedback_id: int) -> FeedbackRecord | None:
-        with self._connect() as conn:
-            row = conn.execute("SELECT * FROM feedback WHERE id = ?", (feedback_id,)).fetchone()
-        return _record(row) if row else None
-
     def eval_lines(self) -> list[dict]:
         """Feedback that labels a question, in the evaluation set's format (oldest first)."""
         return [item for r in self.records() if (item := r.eval_item()) is not None]

@@ -112,8 +112,12 @@ def status(corpus_folder: Path, index_root: Path, embedder: Embedder) -> tuple[s
     if build is None:
         return "missing", None
     key, _ = compute_key(corpus_folder, embedder)
-    manifest = json.loads((build / "manifest.json").read_text())
-    return ("fresh" if manifest.get("key") == key else "stale"), build
+    return ("fresh" if _is_build_of(build, key) else "stale"), build
+
+
+def _is_build_of(build: Path | None, key: str) -> bool:
+    """A build's folder is named after its key, and is only ever renamed into place when complete."""
+    return build is not None and build.name == f"build-{key}"
 
 
 def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, progress: bool = True,
@@ -121,13 +125,13 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
     """Serve the current build, building it first when missing, stale, or forced."""
     key, inputs = compute_key(corpus_folder, embedder)
     build = current_build(index_root)
-    if not force and build is not None and build.name == f"build-{key}":
+    if not force and _is_build_of(build, key):
         return load_index(build)
     try:
         index_root.mkdir(parents=True, exist_ok=True)
         with FileLock(str(index_root / ".lock"), timeout=600):
             build = current_build(index_root)  # another process may have built it meanwhile
-            if force or build is None or build.name != f"build-{key}":
+            if force or not _is_build_of(build, key):
                 reason = "forced" if force else ("missing" if build is None else "stale")
                 if progress:
                     print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)

@@ -77,11 +77,9 @@ def _z(scores: np.ndarray) -> np.ndarray:
 
 
 class Retriever:
-    def __init__(self, index: Index, embedder: Embedder, bm25_weight: float = BM25_WEIGHT):
+    def __init__(self, index: Index, embedder: Embedder):
         self.index = index
         self.embedder = embedder
-        self.bm25_weight = bm25_weight
-        self._matrix = index.dense.reconstruct_n(0, index.dense.ntotal)
         self._primed: dict[str, np.ndarray] = {}
         cjk = sum(1 for t in index.vocab if CJK.search(t))
         self._cjk_corpus = cjk >= 0.3 * max(1, len(index.vocab))
@@ -107,7 +105,12 @@ class Retriever:
         query = self._primed.pop(question, None)
         if query is None:
             query = self.embedder.encode_queries([question])[0]
-        return self._matrix @ query
+        # every passage is scored: the z-scores need the whole distribution, not just the top k
+        n = self.index.dense.ntotal
+        similarities, ids = self.index.dense.search(query[None, :], n)
+        scores = np.empty(n, dtype=np.float32)
+        scores[ids[0]] = similarities[0]
+        return scores
 
     def bm25_scores(self, question: str) -> np.ndarray:
         expanded = " ".join((question, *glossary.expand(question)))
@@ -156,7 +159,7 @@ class Retriever:
         elif mode == "bm25":
             score = bm25
         else:
-            score = dense_z + self.bm25_weight * bm25_z
+            score = dense_z + BM25_WEIGHT * bm25_z
         order = np.argsort(-score, kind="stable")[:k]
         hits = [
             Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]), float(bm25_z[i]))
