@@ -10,11 +10,12 @@ import math
 import re
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Settings, get_settings
-from .corpus import CJK
+from .script import language
+from .types import Answer, Citation, Lang, Status
+from . import messages
 from .embed import get_embedder
 from .errors import InputError
 from .index import DocInfo, Index, ensure_index
@@ -25,66 +26,17 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CITATIONS = 3
 
 
-def language(text: str) -> str:
-    return "ja" if CJK.search(text) else "en"
-
-
-@dataclass
-class Citation:
-    quote: str
-    source: str
-    section: list[str]
-    start: int
-    end: int
-    score: float
-    as_of: str | None = None
-    title: str | None = None
-    passage_id: int = -1
-
-    def to_dict(self) -> dict:
-        return dict(self.__dict__)
-
-
-@dataclass
-class Answer:
-    question: str
-    answered: bool
-    answer: str
-    confidence: float
-    citations: list[Citation]
-    lang: str = "en"
-    missing_terms: list[str] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-
-    @property
-    def status(self) -> str:
-        return "answered" if self.answered else "not documented"
-
-    def to_dict(self) -> dict:
-        return {
-            "question": self.question,
-            "answered": self.answered,
-            "answer": self.answer,
-            "confidence": round(self.confidence, 4),
-            "citations": [c.to_dict() for c in self.citations],
-            "status": self.status,
-            "lang": self.lang,
-            "missing_terms": self.missing_terms,
-            "elapsed_ms": round(self.elapsed_ms, 1),
-        }
-
-
 def validate_question(question: object, max_chars: int) -> str:
     """Refuse what cannot be a question, with a message that says what to send instead."""
     if not isinstance(question, str):
-        raise InputError("the question must be text")
+        raise InputError(messages.t("answer.error.not_text", Lang.EN))
     if _CONTROL.search(question):
-        raise InputError("the question contains control characters or binary data; send plain text")
+        raise InputError(messages.t("answer.error.control", Lang.EN))
     question = question.strip()
     if not question:
-        raise InputError("the question is empty; type a question, e.g. 'Is SCIM provisioning supported?'")
+        raise InputError(messages.t("answer.error.empty", Lang.EN))
     if len(question) > max_chars:
-        raise InputError(f"the question is {len(question)} characters long; the limit is {max_chars}")
+        raise InputError(messages.t("answer.error.too_long", Lang.EN, length=len(question), limit=max_chars))
     return question
 
 
@@ -115,29 +67,27 @@ _W_MISSING = 1.2
 _OFFSET = 4.2
 
 
-def _location(c: Citation, lang: str) -> str:
-    section = " › ".join(c.section) or ("(冒頭)" if lang == "ja" else "(top)")
-    as_of = ""
-    if c.as_of:
-        as_of = f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
-    if lang == "ja":
-        return f"（{section}／出典: {c.source}{as_of}）"
-    return f"(section: {section}; source: {c.source}{as_of})"
+def location(c: Citation, lang: str) -> str:
+    """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
+    section = " › ".join(c.section) or messages.t("answer.top", lang)
+    where = c.source
+    if c.page:
+        where += messages.t("answer.page", lang, page=c.page)
+    if c.sheet:
+        where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
+    as_of = messages.t("answer.as_of", lang, date=c.as_of) if c.as_of else ""
+    return messages.t("answer.location", lang, section=section, source=where, as_of=as_of)
 
 
-def compose(question: str, answered: bool, citations: list[Citation], lang: str) -> str:
-    """The readable answer: the verbatim quote with where it came from, or an honest 'not documented'."""
-    if answered:
+def compose(status: Status, citations: list[Citation], lang: str) -> str:
+    """The readable answer: the verbatim quote with where it came from, a candidate, or an honest 'not documented'."""
+    if status == Status.ANSWERED and citations:
         best = citations[0]
-        if lang == "ja":
-            text = f"記載あり: 「{best.quote}」{_location(best, lang)}"
-        else:
-            text = f"Documented: \"{best.quote}\" {_location(best, lang)}"
-        return text
-    if lang == "ja":
-        return "記載なし: ドキュメントにはこの質問に答える記述が見つかりませんでした。参考として最も近い箇所を示します（回答にはなりません）。"
-    return ("Not documented: the documents do not answer this question. The closest passages are listed "
-            "for reference only; they do not answer it.")
+        return messages.t("answer.documented", lang, quote=best.quote, location=location(best, lang))
+    if status == Status.REVIEW and citations:
+        best = citations[0]
+        return messages.t("answer.review", lang, quote=best.quote, location=location(best, lang))
+    return messages.t("answer.not_documented", lang)
 
 
 class Assistant:
@@ -181,10 +131,11 @@ class Assistant:
         lang = language(question)
         conf = confidence(retrieval)
         answered = conf >= (self.threshold if threshold is None else threshold)
+        status = Status.ANSWERED if answered else Status.NOT_DOCUMENTED
         citations = [self._citation(h, len(retrieval.missing)) for h in retrieval.hits]
-        text = compose(question, answered, citations, lang)
+        text = compose(status, citations, lang)
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        return Answer(question, answered, text, conf, citations, lang, retrieval.missing, elapsed)
+        return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed)
 
     def source_text(self, source: str) -> str | None:
         """The full text of an indexed document, read the way citations' offsets count."""

@@ -39,7 +39,7 @@ _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
 #: Kana and kanji: what tells Japanese text (and a Japanese question) apart.
-CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+from .script import CJK  # noqa: E402,F401  (one pattern, re-exported)
 _LATIN = re.compile(r"[A-Za-z]")
 
 _AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
