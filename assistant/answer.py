@@ -29,14 +29,14 @@ CITATIONS = 3
 def validate_question(question: object, max_chars: int) -> str:
     """Refuse what cannot be a question, with a message that says what to send instead."""
     if not isinstance(question, str):
-        raise InputError(messages.t("answer.error.not_text", Lang.EN))
+        raise InputError(key="answer.error.not_text")
     if _CONTROL.search(question):
-        raise InputError(messages.t("answer.error.control", Lang.EN))
+        raise InputError(key="answer.error.control")
     question = question.strip()
     if not question:
-        raise InputError(messages.t("answer.error.empty", Lang.EN))
+        raise InputError(key="answer.error.empty")
     if len(question) > max_chars:
-        raise InputError(messages.t("answer.error.too_long", Lang.EN, length=len(question), limit=max_chars))
+        raise InputError(key="answer.error.too_long", length=len(question), limit=max_chars)
     return question
 
 

@@ -14,7 +14,27 @@ a one-line message (the text always says what to do next) instead of a stack tra
 
 
 class AssistantError(Exception):
-    """Base class: a problem the user can fix; the message says how."""
+    """Base class: a problem the user can fix; the message says how.
+
+    Raised with a catalog key (``InputError(key="answer.error.empty")``), the message can be shown in
+    the reader's language with ``localized(lang)``; ``str()`` is the English one (logs, CLI).
+    """
+
+    def __init__(self, message: str | None = None, *, key: str | None = None, **values):
+        self.key = key
+        self.values = values
+        if message is None:
+            from . import messages
+
+            message = messages.t(key, "en", **values)
+        super().__init__(message)
+
+    def localized(self, lang: str) -> str:
+        if not self.key:
+            return str(self)
+        from . import messages
+
+        return messages.t(self.key, lang, **self.values)
 
 
 class ConfigError(AssistantError):
