@@ -6,7 +6,6 @@ its confidence clears a threshold chosen on the evaluation set (see eval/README.
 
 from __future__ import annotations
 
-import math
 import re
 import threading
 import time
@@ -19,7 +18,8 @@ from . import messages
 from .embed import get_embedder
 from .errors import InputError
 from .index import DocInfo, Index, ensure_index
-from .retrieve import BM25_WEIGHT, Hit, Retrieval, Retriever
+from . import abstain
+from .retrieve import Hit, Retrieval, Retriever
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Citations returned with every answer (best first).
@@ -40,31 +40,13 @@ def validate_question(question: object, max_chars: int) -> str:
     return question
 
 
-def confidence(retrieval: Retrieval) -> float:
-    """How sure the best passage answers the question, in [0, 1]."""
-    return hit_confidence(retrieval.hits[0], len(retrieval.missing)) if retrieval.hits else 0.0
-
-
-def hit_confidence(hit: Hit, missing: int) -> float:
-    """A calibrated, monotone function of the hybrid ranking score.
-
-    It grows with how far a passage stands out from the rest of the corpus (z-scores of its dense and
-    BM25 similarity, as ranked) and falls for every salient question term the corpus never uses (ISO,
-    ISMAP, バックアップ): a question about something the documents never mention is not answered by
-    them, however similar its wording.
-    """
-    score = hit.dense_z + BM25_WEIGHT * hit.bm25_z
-    logit = _W_SCORE * score - _W_MISSING * missing - _OFFSET
-    return 1.0 / (1.0 + math.exp(-logit))
-
-
-# Calibration (README "Abstention"): a logistic on the dense and BM25 z-scores and the count of missing
-# terms, fitted on the evaluation set's right vs. wrong/unanswerable split (5-fold cross-validated:
-# dense 0.99, BM25 0.66, hence BM25_WEIGHT; then score 1.007, missing -1.18, intercept -4.2), rounded
-# and frozen; the threshold is then chosen on the resulting confidences by the runner's cost rule.
-_W_SCORE = 1.0
-_W_MISSING = 1.2
-_OFFSET = 4.2
+#: The decision model (see abstain.py and README "The decision"); fitted on the suite, frozen here.
+MODEL = abstain.Model(
+    weights={"dense_z": 1.0, "bm25_z": 0.67, "missing": -1.2},
+    bias=-4.2,
+    answer_at=0.70,
+    review_at=0.30,
+)
 
 
 def location(c: Citation, lang: str) -> str:
@@ -105,16 +87,22 @@ class Assistant:
     def threshold(self) -> float:
         return self.settings.threshold
 
+    @property
+    def model(self) -> abstain.Model:
+        return MODEL
+
     def document(self, source: str) -> DocInfo | None:
         return self.index.documents.get(source)
 
-    def _citation(self, hit: Hit, missing: int) -> Citation:
+    def _citation(self, hit: Hit, score: float) -> Citation:
         p = hit.passage
         doc = self.index.documents.get(p.source)
         return Citation(
             quote=p.text, source=p.source, section=list(p.section), start=p.start, end=p.end,
-            score=round(hit_confidence(hit, missing), 4), as_of=doc.as_of if doc else None,
+            score=round(score, 4), as_of=doc.as_of if doc else None,
             title=doc.title if doc else None, passage_id=p.id,
+            page=getattr(p, "page", None), sheet=getattr(p, "sheet", None), row=getattr(p, "row", None),
+            format=getattr(p, "format", None),
         )
 
     def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
@@ -129,13 +117,18 @@ class Assistant:
     def answer_from(self, question: str, retrieval: Retrieval, threshold: float | None = None,
                     started: float | None = None) -> Answer:
         lang = language(question)
-        conf = confidence(retrieval)
-        answered = conf >= (self.threshold if threshold is None else threshold)
-        status = Status.ANSWERED if answered else Status.NOT_DOCUMENTED
-        citations = [self._citation(h, len(retrieval.missing)) for h in retrieval.hits]
+        model = self.model
+        feats = abstain.features(self.index, retrieval)
+        status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
+        citations = []
+        for i, hit in enumerate(retrieval.hits):
+            # later candidates are scored as if they came first, so their scores read on the same scale
+            score = conf if i == 0 else model.probability(abstain.features(self.index, _as_first(retrieval, i)))
+            citations.append(self._citation(hit, score))
         text = compose(status, citations, lang)
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed)
+        return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed,
+                      review_reasons=reasons)
 
     def source_text(self, source: str) -> str | None:
         """The full text of an indexed document, read the way citations' offsets count."""
@@ -143,6 +136,14 @@ class Assistant:
         if doc is None:
             return None
         return Path(doc.path).read_text(encoding="utf-8")
+
+
+def _as_first(retrieval: Retrieval, i: int) -> Retrieval:
+    """The retrieval as if hit i had been ranked first (to score a later candidate on the same scale)."""
+    hits = [retrieval.hits[i]] + [h for j, h in enumerate(retrieval.hits) if j != i]
+    runner_up = max([retrieval.hits[0].dense] + [h.dense for j, h in enumerate(retrieval.hits) if j not in (0, i)])
+    return Retrieval(retrieval.question, retrieval.mode, hits, retrieval.terms, retrieval.missing, runner_up,
+                     retrieval.next_score)
 
 
 _ASSISTANTS: dict[str, Assistant] = {}

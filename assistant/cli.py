@@ -42,21 +42,33 @@ def _assistant():
 
 
 def print_answer(answer, out=None) -> None:
-    """A readable answer for the terminal."""
+    """A readable answer for the terminal: which of the three outcomes, why, and the passages."""
+    from . import messages
     from .answer import Answer
+    from .types import Status
 
     assert isinstance(answer, Answer)
+    lang = answer.lang
     w = (out or sys.stdout).write
-    mark = "ANSWERED" if answer.answered else "NOT DOCUMENTED"
-    w(f"[{mark}] confidence {answer.confidence:.2f}\n\n{answer.answer}\n")
+    mark = messages.t(f"answer.status.{Status(answer.status).value}", lang)
+    conf = messages.t("answer.cli.confidence", lang, confidence=f"{answer.confidence:.2f}")
+    w(f"[{mark}] {conf}\n\n{answer.answer}\n")
+    if answer.review_reasons:
+        why = "; ".join(messages.t(f"answer.reason.{r}", lang) for r in answer.review_reasons)
+        w("\n" + messages.t("answer.cli.why_review", lang, reasons=why) + "\n")
     if answer.missing_terms:
-        w(f"\nTerms the documents never mention: {', '.join(answer.missing_terms)}\n")
+        w("\n" + messages.t("answer.cli.missing", lang, terms=", ".join(answer.missing_terms)) + "\n")
     if answer.citations:
-        w("\n" + ("Supporting passages:" if answer.answered else "Closest passages (they do not answer it):") + "\n")
+        heading = {Status.ANSWERED: "supporting", Status.REVIEW: "candidates"}.get(Status(answer.status), "closest")
+        w("\n" + messages.t(f"answer.cli.{heading}", lang) + "\n")
         for i, c in enumerate(answer.citations, 1):
-            section = " › ".join(c.section) or "-"
-            as_of = f", as of {c.as_of}" if c.as_of else ""
-            w(f"  {i}. \"{c.quote}\"\n     {section} — {c.source}:{c.start}-{c.end}{as_of} (score {c.score:.2f})\n")
+            w(f"  {i}. \"{c.quote}\"\n     {_where(c, lang)} (score {c.score:.2f})\n")
+
+
+def _where(c, lang) -> str:
+    from .answer import location
+
+    return f"{location(c, lang)} {c.source}:{c.start}-{c.end}"
 
 
 @app.command()
@@ -97,12 +109,18 @@ def eval_(
     file: Annotated[Optional[Path], typer.Argument(help="Evaluation set (JSON Lines); default eval/questions.jsonl.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics and per-question results as JSON.")] = False,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a Markdown report with a plot into this folder.")] = None,
+    suite: Annotated[bool, typer.Option("--suite", help="FILE is a suite folder (default eval/suite): corpora/<name>/ "
+                                        "and <name>.jsonl; each corpus gets its own index, then pooled and "
+                                        "leave-one-corpus-out metrics.")] = False,
 ) -> None:
     """Run an evaluation set through `ask` and print metrics beside the BM25 and dense baselines."""
     from . import evaluate
 
     with _user_errors():
-        evaluate.run_cli(file, as_json=as_json, report=report)
+        if suite:
+            evaluate.run_suite_cli(file, as_json=as_json)
+        else:
+            evaluate.run_cli(file, as_json=as_json, report=report)
 
 
 @app.command()

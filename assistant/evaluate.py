@@ -74,7 +74,7 @@ class Result:
         d = self.answer.to_dict()
         return {
             "id": self.item.id, "question": self.item.question, "expected": self.item.expected,
-            "lang": self.item.lang, "correct": self.correct, "outcome": self.outcome,
+            "lang": self.item.lang, "correct": self.correct, "outcome": self.outcome, "status": d["status"],
             "answered": self.answer.answered, "confidence": d["confidence"], "rank": self.ranks[0] if self.ranks else None,
             "ms": round(self.ms, 1), "citations": d["citations"],
         }
@@ -180,6 +180,11 @@ def metrics(results: list[Result], threshold: float | None = None) -> dict:
         "abstain_recall": _ratio(sum(1 for r in unanswerable if not answered(r)), len(unanswerable)),
         "wrong_answer_rate": _ratio(len(wrong), len(results)),
         "accuracy": _ratio(sum(1 for r in results if ((answered(r) and r.top1) if r.item.answerable else not answered(r))), len(results)),
+        # the three outcomes: a needs-review answer is not "answered", but it is useful when its candidate is right
+        "answered": sum(1 for r in results if answered(r)),
+        "needs_review": sum(1 for r in results if not answered(r) and str(r.answer.status) == "needs review"),
+        "review_right": sum(1 for r in results if not answered(r) and str(r.answer.status) == "needs review"
+                            and r.item.answerable and r.top1),
         "p50_ms": _percentile(ms, 50),
         "p95_ms": _percentile(ms, 95),
     }
@@ -223,6 +228,53 @@ def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progre
         "thresholds": threshold_table(product.results),
         "results": [r.to_dict() for r in product.results],
         "_runs": runs,
+    }
+
+
+SUITE = PROJECT_ROOT / "eval" / "suite"
+
+
+def suite_sets(folder: Path) -> list[tuple[str, Path, Path]]:
+    """(name, corpus folder, question set) for each ``corpora/<name>/`` that has a ``<name>.jsonl`` beside it."""
+    corpora = folder / "corpora"
+    if not corpora.is_dir():
+        raise EvalSetError(f"{folder} has no corpora/ folder; a suite is corpora/<name>/ plus <name>.jsonl per corpus")
+    sets = [(d.name, d, folder / f"{d.name}.jsonl") for d in sorted(corpora.iterdir()) if d.is_dir()]
+    sets = [s for s in sets if s[2].is_file()]
+    if not sets:
+        raise EvalSetError(f"{folder}: no corpus in corpora/ has a question set <name>.jsonl beside it")
+    return sets
+
+
+def evaluate_suite(folder: Path | None = None, settings=None, progress: bool = True) -> dict:
+    """Each corpus on its own index, its own questions; then pooled, and thresholds chosen leaving one corpus out.
+
+    Leave-one-corpus-out is the honest number for an unseen vendor: the threshold a held-out corpus is
+    scored at was chosen on the other corpora only.
+    """
+    from .config import get_settings
+
+    folder = folder or SUITE
+    settings = settings or get_settings()
+    per: dict[str, list[Result]] = {}
+    for name, corpus, questions in suite_sets(folder):
+        s = settings.model_copy(update={"corpus": corpus, "index": settings.cache / "suite-index" / name})
+        report = evaluate(Assistant(s, progress=progress), questions, modes=("hybrid",), progress=progress)
+        per[name] = report["_runs"]["hybrid"].results
+    pooled = [r for rs in per.values() for r in rs]
+    loco = {}
+    for name, held in per.items():
+        rest = [r for other, rs in per.items() if other != name for r in rs]
+        chosen = suggest_threshold(rest) if rest else settings.threshold
+        loco[name] = {"threshold": chosen, **metrics(held, chosen)}
+    return {
+        "suite": str(folder),
+        "threshold": settings.threshold,
+        "corpora": {name: metrics(rs) for name, rs in per.items()},
+        "pooled": {**metrics(pooled), "by_lang": by_language(pooled)},
+        "leave_one_corpus_out": loco,
+        "thresholds": threshold_table(pooled),
+        "results": {name: [r.to_dict() for r in rs] for name, rs in per.items()},
     }
 
 
@@ -315,6 +367,31 @@ def write_report(report: dict, folder: Path) -> Path:
     path = folder / "report.md"
     path.write_text("\n".join(md), encoding="utf-8")
     return path
+
+
+_SUITE_COLUMNS = ("n", "answered", "needs_review", "review_right", "top1_accuracy", "retrieval_top1",
+                  "abstain_recall", "wrong_answer_rate")
+
+
+def suite_table(report: dict, markdown: bool = False) -> str:
+    header = ["corpus"] + [_SHORT.get(c, c) for c in _SUITE_COLUMNS]
+    rows = [[name] + [_fmt(m[c]) for c in _SUITE_COLUMNS] for name, m in report["corpora"].items()]
+    rows.append(["pooled"] + [_fmt(report["pooled"][c]) for c in _SUITE_COLUMNS])
+    for name, m in report["leave_one_corpus_out"].items():
+        rows.append([f"{name} (LOCO t={m['threshold']:.2f})"] + [_fmt(m[c]) for c in _SUITE_COLUMNS])
+    return _table(header, rows, markdown)
+
+
+def run_suite_cli(folder: Path | None, *, as_json: bool = False) -> None:
+    result = evaluate_suite(folder, progress=not as_json)
+    if as_json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    print(suite_table(result))
+    print(f"\nThreshold {result['threshold']:.2f}; pooled trade-off:")
+    print(_table(["threshold", "wrong", "missed", "right"],
+                 [[f"{r['threshold']:.2f}", str(r["wrong"]), str(r["missed"]), str(r["right"])] for r in result["thresholds"]],
+                 False))
 
 
 def run_cli(file: Path | None, *, as_json: bool = False, report: Path | None = None) -> None:

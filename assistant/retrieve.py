@@ -7,17 +7,17 @@ both what orders close candidates well and what tells a real answer from a weak 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from . import glossary, tokens
-from .corpus import CJK, Passage
+from . import abstain, glossary, tokens
+from .corpus import Passage
 from .embed import Embedder
 from .index import Index
+from .types import Mode
 
-MODES = ("hybrid", "dense", "bm25")
+MODES = tuple(m.value for m in Mode)
 #: Most question vectors kept primed at once (a few batches).
 _PRIMED_MAX = 256
 #: Weight of the BM25 z-score against the dense one in the blend. The evaluation set put the best
@@ -35,6 +35,8 @@ class Hit:
     dense_z: float
     bm25: float
     bm25_z: float
+    dense_rank: int = 1  # 1-based rank of this passage by dense similarity alone
+    bm25_rank: int = 1  # and by BM25 alone
 
 
 @dataclass
@@ -44,18 +46,10 @@ class Retrieval:
     hits: list[Hit]
     terms: list[str] = field(default_factory=list)  # salient terms of the question
     missing: list[str] = field(default_factory=list)  # salient terms the corpus never uses
-
-
-_KATAKANA = re.compile(r"^[\u30a0-\u30ffー]+$")
-
-
-def _strong(term: str) -> bool:
-    """Names, acronyms, English terms and katakana loanwords: their absence means something.
-
-    Other Japanese nouns (方式, 仕組み, 実施) are too often paraphrases of what the documents say:
-    counting them lost more right answers than it saved wrong ones on the evaluation set.
-    """
-    return term.isascii() or bool(_KATAKANA.match(term))
+    #: Best dense similarity of any passage other than the first hit (the dense margin's other side).
+    dense_runner_up: float = 0.0
+    #: Ranking score of the hit after the last one returned, when there is one.
+    next_score: float | None = None
 
 
 def _z(scores: np.ndarray) -> np.ndarray:
@@ -81,8 +75,6 @@ class Retriever:
         self.index = index
         self.embedder = embedder
         self._primed: dict[str, np.ndarray] = {}
-        cjk = sum(1 for t in index.vocab if CJK.search(t))
-        self._cjk_corpus = cjk >= 0.3 * max(1, len(index.vocab))
 
     def prime(self, questions: list[str]) -> None:
         """Embed questions that will be asked soon in one batch (a questionnaire's next rows).
@@ -119,33 +111,6 @@ class Retriever:
             return np.zeros(len(self.index.passages), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
 
-    def missing_terms(self, question: str) -> tuple[list[str], list[str]]:
-        """Salient question terms, and those that no passage (nor any glossary equivalent) contains."""
-        terms = tokens.salient_terms(question)
-        if self._cjk_corpus:
-            # English security vocabulary asked of Japanese documents: "backups" is salient when no
-            # バックアップ is written anywhere. (Against English documents such words are as often
-            # paraphrases — retained/kept — as Japanese nouns are against Japanese ones.)
-            terms += [k for k in glossary.english_terms(question) if k not in terms]
-        vocab = self.index.vocab
-        covered: set[str] = set()
-        for key, equivalents in glossary.matches(question):
-            if any(self._covered(e) for e in equivalents):
-                covered.add(key.lower())
-                covered.update(tokens.tokenize(key))
-        missing = [t for t in terms if _strong(t) and t not in covered and t not in vocab and not self._covered(t)]
-        return terms, missing
-
-    def _covered(self, term: str) -> bool:
-        """A term the corpus uses: all its tokens, or (for compounds like 'saml-based') any of its parts."""
-        own = tokens.tokenize(term)
-        if not own:
-            return False
-        if all(t in self.index.vocab for t in own):
-            return True
-        parts = [tokens.tokenize(p) for p in re.split(r"[-_/+]", term) if p]
-        return len(parts) > 1 and any(p and all(t in self.index.vocab for t in p) for p in parts)
-
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> Retrieval:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -160,10 +125,25 @@ class Retriever:
             score = bm25
         else:
             score = dense_z + BM25_WEIGHT * bm25_z
-        order = np.argsort(-score, kind="stable")[:k]
+        order = _top(score, k + 1)
         hits = [
-            Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]), float(bm25_z[i]))
-            for i in order
+            Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]),
+                float(bm25_z[i]), 1 + int((dense > dense[i]).sum()), 1 + int((bm25 > bm25[i]).sum()))
+            for i in order[:k]
         ]
-        terms, missing = self.missing_terms(question)
-        return Retrieval(question, mode, hits, terms, missing)
+        runner_up = 0.0
+        if len(dense) > 1 and hits:
+            others = dense.copy()
+            others[order[0]] = -np.inf
+            runner_up = float(others.max())
+        next_score = float(score[order[k]]) if len(order) > k else None
+        terms, missing = abstain.missing_terms(self.index, question)
+        return Retrieval(question, mode, hits, terms, missing, runner_up, next_score)
+
+
+def _top(score: np.ndarray, k: int) -> np.ndarray:
+    """Indices of the k best scores, best first, ties in passage order (stable at any corpus size)."""
+    if len(score) > 4 * k:
+        part = np.argpartition(-score, k - 1)[:k]
+        return part[np.lexsort((part, -score[part]))]
+    return np.argsort(-score, kind="stable")[:k]

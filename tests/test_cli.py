@@ -34,8 +34,15 @@ def test_ask_json_follows_the_contract(cli, assistant):
 def test_ask_prints_a_readable_answer(cli):
     result = cli.invoke(app, ["ask", "Is Workato registered under ISMAP?"])
     assert result.exit_code == 0
-    assert "[NOT DOCUMENTED]" in result.stdout and "ismap" in result.stdout
+    assert "[Not documented]" in result.stdout and "ismap" in result.stdout
     assert "Closest passages (they do not answer it)" in result.stdout
+
+
+def test_ask_in_japanese_prints_the_outcome_in_japanese(cli):
+    result = cli.invoke(app, ["ask", "SCIMに対応していますか？"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith(("[記載あり]", "[要確認]")), result.stdout
+    assert "SCIM" in result.stdout
 
 
 @pytest.mark.parametrize("question", ["", "x" * 5000])

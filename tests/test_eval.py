@@ -115,3 +115,38 @@ def test_report_files_and_json_shape(report, tmp_path):
         assert key in data["metrics"]
     r = data["results"][0]
     assert {"id", "question", "expected", "correct", "answered", "confidence", "citations"} <= set(r)
+
+
+def test_suite_scores_each_corpus_on_its_own_index_and_leaves_one_out(tmp_path, assistant):
+    import shutil
+
+    from assistant.evaluate import SUITE, evaluate_suite
+
+    suite = tmp_path / "suite"
+    for name in ("favy", "onehr"):
+        shutil.copytree(SUITE / "corpora" / name, suite / "corpora" / name)
+        shutil.copy(SUITE / f"{name}.jsonl", suite / f"{name}.jsonl")
+    (suite / "corpora" / "no-questions").mkdir()  # a corpus without a set is skipped, not an error
+    (suite / "corpora" / "no-questions" / "x.txt").write_text("nothing", encoding="utf-8")
+    settings = assistant.settings.model_copy(update={"cache": tmp_path / "cache"})
+    (tmp_path / "cache").symlink_to(assistant.settings.cache, target_is_directory=True)
+    report = evaluate_suite(suite, settings, progress=False)
+    assert set(report["corpora"]) == {"favy", "onehr"}
+    n = sum(1 for name in ("favy", "onehr") for line in (suite / f"{name}.jsonl").read_text().splitlines() if line.strip())
+    assert report["pooled"]["n"] == n
+    for name, m in report["corpora"].items():
+        assert m["answered"] + m["needs_review"] <= m["n"]
+        assert all(r["status"] in ("answered", "needs review", "not documented") for r in report["results"][name])
+        # each citation is a verbatim substring of that corpus's own documents
+        for r in report["results"][name]:
+            for c in r["citations"][:1]:
+                assert c["source"].split("/")[-2] == name
+    assert set(report["leave_one_corpus_out"]) == {"favy", "onehr"}
+    assert all(0 < m["threshold"] < 1 for m in report["leave_one_corpus_out"].values())
+
+
+def test_suite_without_corpora_is_a_clear_error(tmp_path):
+    from assistant.evaluate import evaluate_suite
+
+    with pytest.raises(EvalSetError, match="corpora"):
+        evaluate_suite(tmp_path, progress=False)

@@ -1,0 +1,214 @@
+"""The decision: answer, ask for review, or say the documents are silent.
+
+Ranking orders passages; this module judges whether the first one answers. Its features are chosen to
+mean the same on any corpus, of 3 passages or 10^5: how far the first passage stands ahead of the next
+(margins), whether the two signals agree on it, how much of the question's weighted vocabulary the
+passage and its headings cover, and which question terms the corpus never uses at all. The weights are
+fitted on several corpora at once and reported on corpora left out of the fit (eval/tools/fit_decision.py,
+README "The decision").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from . import glossary, tokens
+from .script import CJK, KATAKANA
+from .types import Status
+
+_SPLIT = re.compile(r"[-_/+]")
+
+
+# --- corpus facts, computed once per loaded index ---------------------------------------------------
+
+class _Facts:
+    def __init__(self, index):
+        vocab = index.vocab
+        self.cjk = sum(1 for t in vocab if CJK.search(t)) >= 0.3 * max(1, len(vocab))
+        self.n = max(1, len(index.passages))
+        bm25 = index.bm25
+        ids = getattr(bm25, "vocab_dict", None) or {}
+        indptr = bm25.scores.get("indptr") if isinstance(getattr(bm25, "scores", None), dict) else None
+        self._ids, self._indptr = ids, indptr
+
+    def df(self, token: str) -> int:
+        i = self._ids.get(token)
+        if i is None or self._indptr is None or i + 1 >= len(self._indptr):
+            return 0
+        return int(self._indptr[i + 1] - self._indptr[i])
+
+    def idf(self, token: str) -> float:
+        """Rarer tokens weigh more; a token no passage uses weighs most (the question asks about it)."""
+        return math.log(1.0 + self.n / (self.df(token) + 0.5))
+
+
+_FACTS: dict[int, _Facts] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def facts(index) -> _Facts:
+    with _FACTS_LOCK:
+        f = _FACTS.get(id(index))
+        if f is None or getattr(f, "_index", None) is not index:
+            f = _FACTS[id(index)] = _Facts(index)
+            f._index = index
+        return f
+
+
+# --- terms the corpus never uses ---------------------------------------------------------------------
+
+def strong(term: str) -> bool:
+    """Names, acronyms, English terms and katakana loanwords: their absence means something.
+
+    Other Japanese nouns (方式, 仕組み, 実施) are too often paraphrases of what the documents say:
+    counting them lost more right answers than it saved wrong ones on the evaluation set.
+    """
+    return term.isascii() or bool(KATAKANA.match(term))
+
+
+def _covered(vocab: frozenset[str], term: str) -> bool:
+    """A term the corpus uses: all its tokens, or (for compounds like 'saml-based') any of its parts."""
+    own = tokens.tokenize(term)
+    if not own:
+        return False
+    if all(t in vocab for t in own):
+        return True
+    parts = [tokens.tokenize(p) for p in _SPLIT.split(term) if p]
+    return len(parts) > 1 and any(p and all(t in vocab for t in p) for p in parts)
+
+
+def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
+    """Salient question terms, and those that no passage (nor any glossary equivalent) contains."""
+    terms = tokens.salient_terms(question)
+    if facts(index).cjk:
+        # English security vocabulary asked of Japanese documents: "backups" is salient when no
+        # バックアップ is written anywhere. (Against English documents such words are as often
+        # paraphrases — retained/kept — as Japanese nouns are against Japanese ones.)
+        terms += [k for k in glossary.english_terms(question) if k not in terms]
+    vocab = index.vocab
+    covered: set[str] = set()
+    for key, equivalents in glossary.matches(question):
+        if any(_covered(vocab, e) for e in equivalents):
+            covered.add(key.lower())
+            covered.update(tokens.tokenize(key))
+    missing = [t for t in terms if strong(t) and t not in covered and t not in vocab and not _covered(vocab, t)]
+    return terms, missing
+
+
+# --- features of the first hit ------------------------------------------------------------------------
+
+@dataclass
+class Features:
+    dense: float  # cosine of question and first passage
+    dense_gap: float  # that cosine minus the best cosine of any other passage
+    score_gap: float  # ranking score of the first hit minus the second's (z units)
+    agree: float  # 1 when dense and BM25 alone would both rank the first hit first
+    dense_rank: float  # log of its rank by dense alone
+    bm25_rank: float  # and by BM25 alone
+    coverage: float  # idf-weighted share of the question's tokens (or glossary equivalents) in the passage + headings
+    vocab_coverage: float  # idf-weighted share of the question's tokens the corpus uses anywhere
+    missing: float  # salient question terms the corpus never uses
+    cross: float  # 1 when question and passage are in different languages
+    bm25_z: float
+    dense_z: float
+
+    def vector(self) -> np.ndarray:
+        return np.array(list(asdict(self).values()), dtype=np.float64)
+
+
+FEATURES = tuple(Features.__dataclass_fields__)
+
+
+def _token_sets(question: str) -> tuple[set[str], list[set[str]]]:
+    """The question's own tokens, and for each glossary entry it matches the tokens of its equivalents."""
+    own = set(tokens.tokenize(question))
+    groups = [set(tokens.tokenize(" ".join((key, *eq)))) for key, eq in glossary.matches(question)]
+    return own, groups
+
+
+def features(index, retrieval) -> Features | None:
+    hits = retrieval.hits
+    if not hits:
+        return None
+    first = hits[0]
+    f = facts(index)
+    own, groups = _token_sets(retrieval.question)
+    passage = set(tokens.tokenize(first.passage.index_text()))
+    vocab = index.vocab
+    weights = {t: f.idf(t) for t in own}
+    total = sum(weights.values()) or 1.0
+    hit = 0.0
+    for t, w in weights.items():
+        if t in passage or any(t in g and g & passage for g in groups):
+            hit += w
+    in_corpus = sum(w for t, w in weights.items() if t in vocab or any(t in g and g & vocab for g in groups))
+    second = hits[1].score if len(hits) > 1 else (retrieval.next_score if retrieval.next_score is not None else first.score)
+    q_cjk = bool(CJK.search(retrieval.question))
+    p_cjk = bool(CJK.search(first.passage.text))
+    return Features(
+        dense=first.dense,
+        dense_gap=first.dense - retrieval.dense_runner_up,
+        score_gap=first.score - second if retrieval.mode == "hybrid" else first.dense_z - (hits[1].dense_z if len(hits) > 1 else 0.0),
+        agree=float(first.dense_rank == 1 and first.bm25_rank == 1),
+        dense_rank=math.log(first.dense_rank),
+        bm25_rank=math.log(first.bm25_rank),
+        coverage=hit / total,
+        vocab_coverage=in_corpus / total,
+        missing=float(len(retrieval.missing)),
+        cross=float(q_cjk != p_cjk),
+        bm25_z=first.bm25_z,
+        dense_z=first.dense_z,
+    )
+
+
+# --- the decision ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Model:
+    """A logistic model over Features, with two cut points on its probability."""
+
+    weights: dict[str, float]
+    bias: float
+    answer_at: float  # probability from which the first passage is given as the answer
+    review_at: float  # from which it is shown as a candidate to confirm
+
+    def probability(self, feats: Features) -> float:
+        d = asdict(feats)
+        logit = self.bias + sum(w * d[name] for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+def decide(model: Model, feats: Features | None, *, answer_at: float | None = None,
+           review_at: float | None = None) -> tuple[Status, float, list[str]]:
+    """The outcome, the probability that the first passage answers, and what a reviewer should check."""
+    if feats is None:
+        return Status.NOT_DOCUMENTED, 0.0, []
+    p = model.probability(feats)
+    hi = model.answer_at if answer_at is None else answer_at
+    lo = model.review_at if review_at is None else review_at
+    if p >= hi:
+        return Status.ANSWERED, p, []
+    if p >= lo:
+        return Status.REVIEW, p, reasons(feats)
+    return Status.NOT_DOCUMENTED, p, []
+
+
+def reasons(feats: Features) -> list[str]:
+    """Catalog keys (answer.reason.*) naming what makes the candidate uncertain, most telling first."""
+    out = []
+    if feats.missing:
+        out.append("missing_terms")
+    if feats.coverage < 0.5:
+        out.append("partial_match")
+    if not feats.agree:
+        out.append("signals_disagree")
+    if feats.dense_gap < 0.01:
+        out.append("close_alternatives")
+    if feats.cross:
+        out.append("other_language")
+    return out or ["confirm"]
