@@ -3,9 +3,8 @@
 Ranking orders passages; this module judges whether the first one answers. Its features are chosen to
 mean the same on any corpus, of 3 passages or 10^5: how far the first passage stands ahead of the next
 (margins), whether the two signals agree on it, how much of the question's weighted vocabulary the
-passage and its headings cover, and which question terms the corpus never uses at all. The weights are
-fitted on several corpora at once and reported on corpora left out of the fit (eval/tools/fit_decision.py,
-README "The decision").
+passage and its headings cover, and which question terms the corpus never uses at all. The model in
+answer.py uses only some of them so far; the others name what a reviewer should check (``reasons``).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from tqdm import tqdm
 from .answer import Answer, Assistant, language, validate_question
 from .config import PROJECT_ROOT
 from .errors import EvalSetError, InputError
+from .types import Status
 
 DEFAULT_SET = PROJECT_ROOT / "eval" / "questions.jsonl"
 #: Baselines run beside the product, so every choice is justified by numbers from the same run.
@@ -167,6 +168,7 @@ def metrics(results: list[Result], threshold: float | None = None) -> dict:
     unanswerable = [r for r in results if not r.item.answerable]
     abstained = [r for r in results if not answered(r)]
     wrong = [r for r in results if answered(r) and (not r.item.answerable or not r.top1)]
+    review = [r for r in abstained if r.answer.status == Status.REVIEW]
     ms = [r.ms for r in results]
     return {
         "n": len(results),
@@ -182,9 +184,8 @@ def metrics(results: list[Result], threshold: float | None = None) -> dict:
         "accuracy": _ratio(sum(1 for r in results if ((answered(r) and r.top1) if r.item.answerable else not answered(r))), len(results)),
         # the three outcomes: a needs-review answer is not "answered", but it is useful when its candidate is right
         "answered": sum(1 for r in results if answered(r)),
-        "needs_review": sum(1 for r in results if not answered(r) and str(r.answer.status) == "needs review"),
-        "review_right": sum(1 for r in results if not answered(r) and str(r.answer.status) == "needs review"
-                            and r.item.answerable and r.top1),
+        "needs_review": len(review),
+        "review_right": sum(1 for r in review if r.item.answerable and r.top1),
         "p50_ms": _percentile(ms, 50),
         "p95_ms": _percentile(ms, 95),
     }
@@ -389,9 +390,7 @@ def run_suite_cli(folder: Path | None, *, as_json: bool = False) -> None:
         return
     print(suite_table(result))
     print(f"\nThreshold {result['threshold']:.2f}; pooled trade-off:")
-    print(_table(["threshold", "wrong", "missed", "right"],
-                 [[f"{r['threshold']:.2f}", str(r["wrong"]), str(r["missed"]), str(r["right"])] for r in result["thresholds"]],
-                 False))
+    print(thresholds_text(result))
 
 
 def run_cli(file: Path | None, *, as_json: bool = False, report: Path | None = None) -> None:
