@@ -28,6 +28,7 @@ from starlette.concurrency import run_in_threadpool
 from .answer import Answer, Citation, language
 from .config import Settings, get_settings
 from .errors import InputError
+from .types import Status
 
 logger = logging.getLogger("assistant.slack")
 
@@ -77,6 +78,9 @@ _LABELS = {
         "as_of": "（{date} 時点）",
         "related_header": "*参考: 最も近い箇所（回答ではありません。判断はご自身で）*",
         "related": "関連箇所 {n}（回答ではありません）",
+        "review": ":large_yellow_circle: *要確認* — 次の箇所が回答の候補です。使う前に内容を確認してください。",
+        "candidates_header": "*回答の候補（確認してから使ってください）:*",
+        "candidate": "候補 {n}（要確認）",
         "similarity": "類似度",
         "trimmed": "（引用を省略しました — 全文は出典を参照）",
         "share_button": "チャンネルに投稿",
@@ -96,6 +100,9 @@ _LABELS = {
         "as_of": ", as of {date}",
         "related_header": "*Closest passages, for reference — related, not answers:*",
         "related": "Related passage {n} (not an answer)",
+        "review": ":large_yellow_circle: *Needs review* — a candidate answer; check it before using it.",
+        "candidates_header": "*Candidate passages — check before use:*",
+        "candidate": "Candidate passage {n} (check before use)",
         "similarity": "similarity",
         "trimmed": "(quote trimmed — full text in source)",
         "share_button": "Post to channel",
@@ -493,7 +500,8 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
     lang = answer.lang if answer.lang in _LABELS else "en"
     labels = _LABELS[lang]
     blocks: list[dict] = []
-    status = labels["documented"] if answer.answered else labels["not_documented"]
+    review = answer.status == Status.REVIEW
+    status = labels["documented"] if answer.answered else labels["review"] if review else labels["not_documented"]
     head = f"{status}  ({labels['confidence']} {_percent(answer.confidence)})\n*{labels['question']}:* "
     blocks.append(_section(head + _plain(answer.question, SECTION_TEXT_LIMIT - _slack_len(head))))
     if shared_by:
@@ -504,9 +512,9 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
         blocks.append(_quote_block(best.quote, lang))
         blocks.append(_context(_location(best, lang)))
     elif answer.citations:
-        blocks.append(_section(labels["related_header"]))
+        blocks.append(_section(labels["candidates_header" if review else "related_header"]))
         for n, c in enumerate(answer.citations[:RELATED_SHOWN], start=1):
-            blocks.append(_quote_block(c.quote, lang, labels["related"].format(n=n)))
+            blocks.append(_quote_block(c.quote, lang, labels["candidate" if review else "related"].format(n=n)))
             blocks.append(_context(_location(c, lang, f"  •  {labels['similarity']} {c.score:.2f}")))
 
     if share_button is None:

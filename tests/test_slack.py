@@ -304,9 +304,9 @@ def test_english_question_gets_english_labels(client, assistant):
     assert any(b["type"] == "actions" for b in msg["blocks"])
 
 
-def test_english_scim_question_is_not_documented_but_lists_the_scim_passage_first(client, assistant):
-    """By design (threshold calibrated on the evaluation set) this one is not answered, yet it retrieves
-    the SCIM passage first: the message says so and shows that passage as related passage 1."""
+def test_english_scim_question_needs_review_with_the_scim_passage_as_first_candidate(client, assistant):
+    """Under the answer threshold but inside the review band: the message says "needs review" and shows
+    the SCIM passage as candidate 1, never as a documented answer."""
     r = post_command(client, EN_SCIM)
     assert r.status_code == 200
     msg = r.json()
@@ -314,19 +314,20 @@ def test_english_scim_question_is_not_documented_but_lists_the_scim_passage_firs
     best = expected.citations[0]
     allt = "\n".join(texts(msg))
     assert msg["response_type"] == "ephemeral"
-    assert texts(msg)[0].startswith(":warning: *Not documented*")
+    assert expected.status == "needs review"
+    assert texts(msg)[0].startswith(":large_yellow_circle: *Needs review*")
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
     assert ":white_check_mark:" not in allt and "記載" not in allt
-    assert "Closest passages, for reference" in allt
+    assert "Candidate passages — check before use" in allt
     blocks = quote_blocks(msg)
     assert len(blocks) == min(len(expected.citations), slack_mod.RELATED_SHOWN) >= 1
-    assert label_of(blocks[0]) == "Related passage 1 (not an answer)"
+    assert label_of(blocks[0]) == "Candidate passage 1 (check before use)"
     first = quote_of(blocks[0])
     assert "SCIMによる同期" in first
     assert first == assistant.source_text(SOURCE)[best.start:best.end] == best.quote and best.source == SOURCE
     assert "ユーザー管理 › SSO" in allt and "as of 2024-04-28" in allt
     assert f"`{SOURCE}:{best.start}-{best.end}`" in allt
-    assert msg["text"].startswith("Not documented")  # the notification fallback
+    assert msg["text"].startswith("Needs review")  # the notification fallback
 
 
 def test_share_posts_to_the_channel(client):

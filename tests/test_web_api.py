@@ -77,10 +77,11 @@ def test_ask_cites_the_scim_passage_verbatim(client, question):
     text = (PROJECT_ROOT / first["source"]).read_text(encoding="utf-8")
     for c in body["citations"]:  # the contract: the source read as UTF-8 gives the quote at start:end
         assert text[c["start"]:c["end"]] == c["quote"]
-    # Whatever the core decided (the English one stays under the calibrated threshold by design),
-    # status and answer text agree with `answered`.
-    assert body["status"] == ("answered" if body["answered"] else "not documented")
-    assert (first["quote"] in body["answer"]) is body["answered"]
+    # Whatever the core decided (the English one falls in the review band), status and answer text
+    # agree: the quote is in the answer exactly when it is answered or offered for review.
+    assert body["status"] in ("answered", "needs review", "not documented")
+    assert body["answered"] is (body["status"] == "answered")
+    assert (first["quote"] in body["answer"]) is (body["status"] != "not documented")
 
 
 def test_ask_answers_scim_in_japanese(client):
