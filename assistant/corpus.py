@@ -35,6 +35,9 @@ _NUMBERED_HEADING = re.compile(
     r"|(?P<mark>[■◆□◇]|【))\s*\S"
 )
 _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
+#: A table row as scraped or written in Markdown: cells between pipes, or two or more tab-separated cells.
+_TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
@@ -211,6 +214,12 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         if in_fence:
             lines.append(_Line(start, end, stripped, "text"))
             continue
+        if _TABLE_RULE.match(stripped) and "|" in stripped:
+            # a Markdown table's rule: the row above is the header, which labels columns, not a fact
+            if lines and lines[-1].kind == "text" and _TABLE_ROW.search(lines[-1].text):
+                lines[-1].kind = "chrome"
+            lines.append(_Line(start, end, stripped, "chrome"))
+            continue
         if _RULE.match(stripped):
             # a setext underline makes the line above a heading; otherwise it is a horizontal rule
             prev = lines[-1] if lines else None
@@ -237,7 +246,69 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             lines.append(_Line(start, end, stripped, "heading"))
             continue
         lines.append(_Line(start, end, stripped, "text"))
+    if not has_md_headings:
+        _promote_labels(lines)
     return lines
+
+
+_LABEL_MAX_CHARS = 40
+_LABEL_MAX_WORDS = 8
+_EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
+_HIRAGANA_START = re.compile(r"^[\u3041-\u309f、。ー]")
+
+
+_HEADER_CELL_MAX_CHARS = 8
+
+
+def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
+    """The first of several table rows, every cell a short label: column names, not a fact."""
+    ln = lines[content[pos]]
+    if not _TABLE_ROW.search(ln.text) or pos + 1 >= len(content):
+        return False
+    if pos and _TABLE_ROW.search(lines[content[pos - 1]].text):
+        return False
+    if not _TABLE_ROW.search(lines[content[pos + 1]].text):
+        return False
+    cells = [c.strip() for c in re.split(r"\||\t", ln.text) if c.strip()]
+    return len(cells) >= 2 and all(len(c) <= _HEADER_CELL_MAX_CHARS and not any(ch.isdigit() for ch in c) for c in cells)
+
+
+def _promote_labels(lines: list[_Line]) -> None:
+    """Scraped pages lose their markup: a heading is a short label line right above its body.
+
+    A label is short, not a sentence, and follows the end of something (a blank line, a sentence, a
+    table row); the line after it starts a sentence of its own (upper case, not a hiragana
+    continuation), so a wrapped line is never taken for one. A table row with one filled cell has lost
+    its value in the scrape and is no fact to quote.
+    """
+    content = [i for i, ln in enumerate(lines) if ln.kind != "blank"]
+    for pos, i in enumerate(content):
+        ln = lines[i]
+        if ln.kind != "text":
+            continue
+        if _is_table_header(lines, content, pos):
+            ln.kind = "chrome"
+            continue
+        if "|" in ln.text and _EMPTY_CELLS.match(ln.text):
+            ln.kind = "chrome"
+            continue
+        if pos + 1 >= len(content) or len(ln.text) > _LABEL_MAX_CHARS or _SENTENCE_END.search(ln.text):
+            continue
+        if _TABLE_ROW.search(ln.text) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
+            continue
+        if not CJK.search(ln.text) and (len(ln.text.split()) > _LABEL_MAX_WORDS or not ln.text[0].isupper()):
+            continue
+        prev = lines[content[pos - 1]] if pos else None
+        nxt = lines[content[pos + 1]]
+        after_blank = prev is None or content[pos - 1] != i - 1
+        if not (after_blank or prev.kind in ("heading", "bullet", "chrome", "title")
+                or _SENTENCE_END.search(prev.text) or _TABLE_ROW.search(prev.text)):
+            continue
+        if nxt.kind not in ("text", "bullet", "heading") or _HIRAGANA_START.match(nxt.text):
+            continue
+        if nxt.kind == "text" and not CJK.search(nxt.text) and not (nxt.text[0].isupper() or nxt.text[0].isdigit()):
+            continue
+        ln.kind = "heading"
 
 
 def _stands_alone(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
@@ -367,7 +438,7 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int) -> list
             i += 1
         elif ln.kind == "text":
             j = i
-            while j + 1 < len(lines) and lines[j + 1].kind == "text":
+            while j + 1 < len(lines) and lines[j + 1].kind == "text" and _continues(lines[j], lines[j + 1]):
                 j += 1
             emit(ln.start, lines[j].end, "paragraph")
             i = j + 1
@@ -381,6 +452,17 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int) -> list
         else:
             i += 1
     return out
+
+
+def _continues(line: _Line, nxt: _Line) -> bool:
+    """Whether the next line carries on the same paragraph (a wrapped line) rather than a new fact.
+
+    Scraped pages put one fact per line and tables one row per line; quoting them merged gave a reader
+    a whole table for one cell. A line that ends its sentence, or a table row, ends its unit.
+    """
+    if _TABLE_ROW.search(line.text) or _TABLE_ROW.search(nxt.text):
+        return False
+    return not _SENTENCE_END.search(line.text)
 
 
 def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

@@ -143,3 +143,33 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert got[2][0] == ("第2章 暗号化", "2.1 保存データ")
     assert [g[1:] for g in got[-2:]] == [("bullet", "管理画面を開く"), ("bullet", "設定を変更する")]
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
+
+
+def _parse(tmp_path, text, name="page.ja.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    doc = parse_document(path, text)
+    for p in doc.passages:
+        assert text[p.start:p.end] == p.text
+    return doc.passages
+
+
+def test_scraped_table_rows_are_units_and_header_is_not(tmp_path):
+    text = ("セキュリティ(全般)\n項目 | 内容 |\n公的認証の取得 | ISMS認証登録番号:JP20/080650 |\n"
+            "通信の暗号化レベル | 伝送データはTLS v1.2以上で暗号化を実施 |\n第三者へ再委託 |\n|\n")
+    passages = _parse(tmp_path, text)
+    assert [p.text for p in passages] == ["公的認証の取得 | ISMS認証登録番号:JP20/080650 |",
+                                          "通信の暗号化レベル | 伝送データはTLS v1.2以上で暗号化を実施 |"]
+    assert all(p.section == ("セキュリティ(全般)",) for p in passages), "the label above a table is its heading"
+
+
+def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
+    text = ("Data backup\nTo avoid any data loss, we restore the data for the past 30 days.\n"
+            "Firewall\nA firewall prevents unauthorized access to the server.\n"
+            "We also keep the ports closed and the services\nthat are not needed are disabled.\n")
+    passages = _parse(tmp_path, text, "terms.en.txt")
+    assert [(p.section, p.text) for p in passages] == [
+        (("Data backup",), "To avoid any data loss, we restore the data for the past 30 days."),
+        (("Firewall",), "A firewall prevents unauthorized access to the server."),
+        (("Firewall",), "We also keep the ports closed and the services\nthat are not needed are disabled."),
+    ], "one fact per line is one unit; a wrapped line (lower case next) is joined, not read as a heading"
