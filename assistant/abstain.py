@@ -188,6 +188,11 @@ def decide(model: Model, feats: Features | None, *, answer_at: float | None = No
     if feats is None:
         return Status.NOT_DOCUMENTED, 0.0, []
     p = model.probability(feats)
+    if feats.vocab_coverage == 0.0:
+        # not one word of the question (nor a glossary equivalent) occurs in the documents: whatever the
+        # embedding finds closest is about something else. On the four fitting corpora 22 of the 23 such
+        # questions had no right first passage.
+        return Status.NOT_DOCUMENTED, min(p, model.review_at / 2), []
     hi = model.answer_at if answer_at is None else answer_at
     lo = model.review_at if review_at is None else review_at
     if p >= hi:

@@ -112,13 +112,15 @@ def eval_(
     suite: Annotated[bool, typer.Option("--suite", help="FILE is a suite folder (default eval/suite): corpora/<name>/ "
                                         "and <name>.jsonl; each corpus gets its own index, then pooled and "
                                         "leave-one-corpus-out metrics.")] = False,
+    fit: Annotated[bool, typer.Option("--fit", help="With --suite: fit the decision model leaving one corpus out "
+                                      "and print the held-out outcomes of each feature set.")] = False,
 ) -> None:
     """Run an evaluation set through `ask` and print metrics beside the BM25 and dense baselines."""
     from . import evaluate
 
     with _user_errors():
         if suite:
-            evaluate.run_suite_cli(file, as_json=as_json)
+            evaluate.run_suite_cli(file, as_json=as_json, fit=fit)
         else:
             evaluate.run_cli(file, as_json=as_json, report=report)
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from . import abstain
 from .answer import Answer, Assistant, language, validate_question
 from .config import PROJECT_ROOT
 from .errors import EvalSetError, InputError
@@ -49,6 +50,7 @@ class Result:
     answer: Answer
     ranks: list[int]  # 1-based ranks (within DEPTH) of passages that contain an expected fragment
     ms: float
+    feats: abstain.Features | None = None  # what the decision saw (for fitting it: calibrate.py)
 
     @property
     def top1(self) -> bool:
@@ -144,7 +146,8 @@ def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: bool 
         answer = assistant.answer_from(question, retrieval, started=started)
         answer.citations = answer.citations[:3]
         ms = (time.perf_counter() - started) * 1000
-        run.results.append(Result(item, answer, _ranks([h.passage for h in retrieval.hits], item.expected), ms))
+        run.results.append(Result(item, answer, _ranks([h.passage for h in retrieval.hits], item.expected), ms,
+                                  abstain.features(assistant.index, retrieval)))
     return run
 
 
@@ -235,13 +238,18 @@ def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progre
 SUITE = PROJECT_ROOT / "eval" / "suite"
 
 
-def suite_sets(folder: Path) -> list[tuple[str, Path, Path]]:
-    """(name, corpus folder, question set) for each ``corpora/<name>/`` that has a ``<name>.jsonl`` beside it."""
+def suite_sets(folder: Path, default: tuple[Path, Path] | None = None) -> list[tuple[str, Path, Path]]:
+    """(name, corpus folder, question set) for each ``corpora/<name>/`` that has a ``<name>.jsonl`` beside it.
+
+    ``default`` (corpus folder, question set) puts the product's own corpus first, named ``default``.
+    """
     corpora = folder / "corpora"
     if not corpora.is_dir():
         raise EvalSetError(f"{folder} has no corpora/ folder; a suite is corpora/<name>/ plus <name>.jsonl per corpus")
     sets = [(d.name, d, folder / f"{d.name}.jsonl") for d in sorted(corpora.iterdir()) if d.is_dir()]
     sets = [s for s in sets if s[2].is_file()]
+    if default is not None and default[0].is_dir() and default[1].is_file():
+        sets.insert(0, ("default", default[0], default[1]))
     if not sets:
         raise EvalSetError(f"{folder}: no corpus in corpora/ has a question set <name>.jsonl beside it")
     return sets
@@ -258,24 +266,31 @@ def evaluate_suite(folder: Path | None = None, settings=None, progress: bool = T
     folder = folder or SUITE
     settings = settings or get_settings()
     per: dict[str, list[Result]] = {}
-    for name, corpus, questions in suite_sets(folder):
-        s = settings.model_copy(update={"corpus": corpus, "index": settings.cache / "suite-index" / name})
+    # the product's own corpus and set join the suite when they are the ones configured
+    own = (settings.corpus, DEFAULT_SET) if folder == SUITE and settings.corpus == PROJECT_ROOT / "corpus" else None
+    for name, corpus, questions in suite_sets(folder, own):
+        s = settings if name == "default" else settings.model_copy(
+            update={"corpus": corpus, "index": settings.cache / "suite-index" / name})
         report = evaluate(Assistant(s, progress=progress), questions, modes=("hybrid",), progress=progress)
         per[name] = report["_runs"]["hybrid"].results
     pooled = [r for rs in per.values() for r in rs]
+    from .answer import MODEL
+
+    threshold = settings.threshold if settings.threshold is not None else MODEL.answer_at
     loco = {}
     for name, held in per.items():
         rest = [r for other, rs in per.items() if other != name for r in rs]
-        chosen = suggest_threshold(rest) if rest else settings.threshold
+        chosen = suggest_threshold(rest) if rest else threshold
         loco[name] = {"threshold": chosen, **metrics(held, chosen)}
     return {
         "suite": str(folder),
-        "threshold": settings.threshold,
+        "threshold": threshold,
         "corpora": {name: metrics(rs) for name, rs in per.items()},
         "pooled": {**metrics(pooled), "by_lang": by_language(pooled)},
         "leave_one_corpus_out": loco,
         "thresholds": threshold_table(pooled),
         "results": {name: [r.to_dict() for r in rs] for name, rs in per.items()},
+        "_per": per,
     }
 
 
@@ -383,8 +398,54 @@ def suite_table(report: dict, markdown: bool = False) -> str:
     return _table(header, rows, markdown)
 
 
-def run_suite_cli(folder: Path | None, *, as_json: bool = False) -> None:
+def fit_rows(per: dict[str, list[Result]]) -> list:
+    from .calibrate import Row
+
+    return [Row(name, r.item.id, r.item.lang, r.item.answerable, r.top1, bool(r.ranks), r.feats)
+            for name, rs in per.items() for r in rs if r.feats is not None]
+
+
+_FIT_COLUMNS = ("n", "retrievable", "answered_right", "answered_wrong", "review", "review_right", "not_documented",
+                "right_of_retrievable", "wrong_rate", "shown_of_retrievable")
+
+
+def fit_report(per: dict[str, list[Result]]) -> dict:
+    """Each candidate feature set, fitted leaving one corpus out; then the chosen set fitted on all corpora."""
+    from . import calibrate
+
+    rows = fit_rows(per)
+    sets = {}
+    for label, names in calibrate.FEATURE_SETS.items():
+        loco = calibrate.leave_one_corpus_out(rows, names)
+        sets[label] = {"features": list(names), "corpora": loco, "pooled": calibrate.pooled(loco)}
+    final = {}
+    for label, names in calibrate.FEATURE_SETS.items():
+        m = calibrate.train(rows, names)
+        final[label] = {"weights": {k: round(v, 4) for k, v in m.weights.items()}, "bias": round(m.bias, 4),
+                        "answer_at": m.answer_at, "review_at": m.review_at}
+    return {"sets": sets, "fitted_on_all": final}
+
+
+def fit_text(report: dict) -> str:
+    out = []
+    for label, block in report["sets"].items():
+        header = ["held-out corpus", "answer_at", "review_at"] + list(_FIT_COLUMNS)
+        rows = [[name, f"{m['answer_at']:.2f}", f"{m['review_at']:.2f}"] + [_fmt(m[c]) for c in _FIT_COLUMNS]
+                for name, m in block["corpora"].items()]
+        rows.append(["pooled", "", ""] + [_fmt(block["pooled"][c]) for c in _FIT_COLUMNS])
+        out += [f"## {label}: {', '.join(block['features'])}", _table(header, rows, False), ""]
+    out.append("## fitted on all corpora (to freeze in answer.py)")
+    out += [f"{label}: {json.dumps(m)}" for label, m in report["fitted_on_all"].items()]
+    return "\n".join(out)
+
+
+def run_suite_cli(folder: Path | None, *, as_json: bool = False, fit: bool = False) -> None:
     result = evaluate_suite(folder, progress=not as_json)
+    per = result.pop("_per")
+    if fit:
+        fitted = fit_report(per)
+        print(json.dumps(fitted, ensure_ascii=False, indent=2) if as_json else fit_text(fitted))
+        return
     if as_json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return

@@ -36,11 +36,9 @@ Cells
 Review flags
     要確認 (Needs review) is "yes" for every "not documented" answer, every question the assistant
     refused (too long, control characters), every row whose quote or answer had to be altered to fit the
-    spreadsheet (see Output), and every answer whose confidence is under the answering
-    threshold plus REVIEW_MARGIN: answers just above the threshold are the ones most often wrong. On the
-    evaluation set (threshold 0.70) a margin of 0.2 flagged 51 of 120 answers and caught 8 of the 10
-    wrong ones; 0.1 caught 1, 0.25 caught all 10 but flagged 77. In .xlsx output the added cells of a
-    flagged row are filled light yellow.
+    spreadsheet (see Output), and every "needs review" answer: the decision's own review band (fitted
+    leaving one corpus out, answer.py MODEL), whose candidate quote, section and source are filled in
+    so the reviewer can confirm it. In .xlsx output the added cells of a flagged row are filled light yellow.
 
 Output
     The suffix of the output decides its format. CSV is written UTF-8 with a BOM (Excel reads it right)
@@ -69,12 +67,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError
+from .types import Status
 
 if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap for the CLI's error paths
     from .answer import Answer, Assistant
 
-#: Answers with confidence under threshold + this margin are flagged for review.
-REVIEW_MARGIN = 0.2
 #: Rows scanned for a header row (title rows and notes often come first).
 _HEADER_SCAN_ROWS = 10
 #: Rows below the header sampled to judge which candidate column holds the questions.
@@ -499,12 +496,12 @@ def asked_text(text: str) -> str:
 
 def _answer_cells(assistant: "Assistant", answer: "Answer") -> dict[str, Any]:
     """The added cells of one row; keys starting with "_" are for the writers, not written."""
-    review = (not answer.answered) or answer.confidence < assistant.threshold + REVIEW_MARGIN
-    # Only an answer cites: the closest passage to an undocumented question is not one.
-    best = answer.citations[0] if answer.answered and answer.citations else None
+    review = answer.status != Status.ANSWERED
+    # An answer cites, and so does a candidate to review; the closest passage to an undocumented question is no answer.
+    best = answer.citations[0] if answer.status != Status.NOT_DOCUMENTED and answer.citations else None
     cells: dict[str, Any] = {
         "status": answer.status,
-        "answer": answer.answer if answer.answered else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
+        "answer": answer.answer if best else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
         "quote": best.quote if best else "",
         "section": " › ".join(best.section) if best else "",
         "source": _source_text(best, answer.lang) if best else "",

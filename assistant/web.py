@@ -56,7 +56,7 @@ from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 from starlette.concurrency import run_in_threadpool
 
-from . import __version__, slack
+from . import __version__, messages, slack
 from .answer import Assistant, get_assistant, language, validate_question
 from .config import PROJECT_ROOT, Settings, get_settings
 from .corpus import Passage
@@ -107,6 +107,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "thinking": "資料を検索しています…",
         "documented": "記載あり",
         "not_documented": "記載なし",
+        "needs_review": "要確認",
+        "candidate": "回答候補（使う前に内容を確認してください）",
+        "why_review": "確認すること",
         "confidence": "確信度",
         "conf_high": "高",
         "conf_medium": "中",
@@ -161,6 +164,9 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "thinking": "Searching the documents\u2026",
         "documented": "Documented",
         "not_documented": "Not documented",
+        "needs_review": "Needs review",
+        "candidate": "Candidate answer (check it before using it)",
+        "why_review": "What to check",
         "confidence": "Confidence",
         "conf_high": "high",
         "conf_medium": "medium",
@@ -201,6 +207,11 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "lang_name": "English",
     },
 }
+
+# what a reviewer should check, from the one catalog (abstain.reasons gives the codes)
+for _lang in UI_TEXT:
+    for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm"):
+        UI_TEXT[_lang][f"reason_{_code}"] = messages.t(f"answer.reason.{_code}", _lang)
 
 
 # --------------------------------------------------------------------------------------------------

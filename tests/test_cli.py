@@ -32,9 +32,9 @@ def test_ask_json_follows_the_contract(cli, assistant):
 
 
 def test_ask_prints_a_readable_answer(cli):
-    result = cli.invoke(app, ["ask", "Is Workato registered under ISMAP?"])
+    result = cli.invoke(app, ["ask", "What is the weather in Tokyo tomorrow?"])
     assert result.exit_code == 0
-    assert "[Not documented]" in result.stdout and "ismap" in result.stdout
+    assert "[Not documented]" in result.stdout and "Documented" not in result.stdout.replace("Not documented", "")
     assert "Closest passages (they do not answer it)" in result.stdout
 
 

@@ -85,14 +85,22 @@ def report(assistant):
 
 # Levels reached when the gate was set (see README "Evaluation"); raise them when quality improves,
 # lower them only with a reason in the commit message.
-GATE = {"top1_accuracy": 0.68, "retrieval_top1": 0.87, "recall_at_3": 0.95, "abstain_recall": 0.85,
-        "abstain_precision": 0.45}
+# The decision fitted on four corpora (answer.py MODEL) answers less on this set than the one fitted on it
+# alone did (top-1 0.70 -> 0.50) and gives far fewer wrong answers (10 -> 0); abstain_precision no longer
+# gates, because "not answered" now includes the review band, whose candidates are mostly right.
+GATE = {"top1_accuracy": 0.48, "retrieval_top1": 0.87, "recall_at_3": 0.95, "abstain_recall": 0.85}
+#: Upper bounds: wrong answers given, and right first passages hidden behind "not documented".
+CEILING = {"wrong_answer_rate": 0.02}
 
 
 def test_quality_gate(report):
     m = report["metrics"]
     failing = {k: (m[k], v) for k, v in GATE.items() if m[k] < v}
+    failing |= {k: (m[k], v) for k, v in CEILING.items() if m[k] > v}
     assert not failing, f"quality dropped below the gate (got, gate): {failing}"
+    right_first = [r for r in report["results"] if r["expected"] and r["rank"] == 1]
+    hidden = [r["id"] for r in right_first if r["status"] == "not documented"]
+    assert len(hidden) <= 0.05 * len(right_first), f"right passages called 'not documented': {hidden}"
     for lang in ("ja", "en"):
         assert report["metrics"]["by_lang"][lang]["recall_at_3"] >= 0.9
 

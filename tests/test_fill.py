@@ -29,15 +29,15 @@ QUESTIONS = {
     "encryption": "保存データ（保管時）は暗号化されていますか？",
     "timeout_ja": "ログインセッションのタイムアウト（自動ログアウト）は設定できますか？",
     "timeout_en": "Can administrators configure an idle session timeout?",
-    "ismap": "ISMAPに登録されていますか？",
+    "weather": "明日の東京の天気は？",
     "offtopic": "What is the capital of France?",
     "password_en": "What is the minimum password length?",
-    "ismap_en": "Is Workato registered under ISMAP?",
+    "weather_en": "What is the weather in Tokyo tomorrow?",
 }
 # Outcomes far from the threshold (confidence > 0.9 or < 0.1), so they are settled; "encryption" is
 # borderline and checked against assistant.ask instead.
 ANSWERED = ("scim", "password", "timeout_ja", "timeout_en", "password_en")
-NOT_DOCUMENTED = ("ismap", "ismap_en", "offtopic")
+NOT_DOCUMENTED = ("weather", "weather_en", "offtopic")
 DOC = "corpus/workato-security-summary.ja.txt"
 
 
@@ -67,10 +67,10 @@ def _make_xlsx(path):
         (None, None, "セッション管理", None),  # lone short title
         (4, "認証", QUESTIONS["timeout_ja"], None),
         (5, "Auth", QUESTIONS["timeout_en"], None),
-        (6, "認証", QUESTIONS["ismap"], "必須"),
+        (6, "認証", QUESTIONS["weather"], "必須"),
         (7, "その他", QUESTIONS["offtopic"], None),
         (8, "Auth", QUESTIONS["password_en"], None),
-        (9, "Compliance", QUESTIONS["ismap_en"], None),
+        (9, "Compliance", QUESTIONS["weather_en"], None),
     ]
     for row in rows:
         ws.append(list(row))
@@ -118,7 +118,7 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
         return [ws.cell(r, c).value for c in range(5, 12)]
 
     def review_rule(row):
-        return row[STATUS] != "answered" or row[CONF] < assistant.threshold + fill.REVIEW_MARGIN
+        return row[STATUS] != "answered"
 
     text = assistant.source_text(DOC)
     for key in ANSWERED:
@@ -197,7 +197,7 @@ def test_refill_of_filled_file_reuses_columns(assistant, filled_xlsx, tmp_path):
 def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     src = tmp_path / "sjis.csv"
     rows = [["No.", "質問項目", "回答欄"], ["1", QUESTIONS["scim"], ""], ["", "", ""],
-            ["2", QUESTIONS["ismap"], ""], ["3", "二要素認証（TOTP）に対応していますか？", ""]]
+            ["2", QUESTIONS["weather"], ""], ["3", "二要素認証（TOTP）に対応していますか？", ""]]
     with open(src, "w", encoding="cp932", newline="") as f:
         csv.writer(f).writerows(rows)
     with pytest.raises(UnicodeDecodeError):
@@ -316,7 +316,7 @@ def test_existing_output_needs_force_and_output_suffix_is_checked(assistant, tmp
 
 
 def test_fill_bytes_for_the_web(assistant, monkeypatch):
-    data = _csv_bytes([["Question"], [QUESTIONS["timeout_en"]], [QUESTIONS["ismap"]]])
+    data = _csv_bytes([["Question"], [QUESTIONS["timeout_en"]], [QUESTIONS["weather"]]])
     out, name, summary = fill.fill_bytes(assistant, data, "../../uploads/My Vendor.csv", out_suffix=".xlsx")
     assert name == "My Vendor-filled.xlsx"
     ws = load_workbook(io.BytesIO(out)).active
@@ -432,7 +432,7 @@ def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
     assert "\x0c" in password and notify.startswith("@")
     for q in (PASSWORD_Q, NOTIFY_Q):  # settled, and sure enough that only an alteration can flag them
         plain = a.ask(q)
-        assert plain.answered and plain.confidence >= a.threshold + fill.REVIEW_MARGIN
+        assert plain.answered
     data = _csv_bytes([["Question"], [PASSWORD_Q], [NOTIFY_Q]])
 
     # .xlsx cannot store the form feed: the quote loses it, so the row is flagged and says where the text is
@@ -524,10 +524,10 @@ def test_web_caps_questions_per_file_cli_does_not(assistant, tmp_path, monkeypat
     monkeypatch.undo()
 
     monkeypatch.setattr(fill, "MAX_WEB_QUESTIONS", 2)
-    three = _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["password_en"]], [QUESTIONS["ismap_en"]]])
+    three = _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["password_en"]], [QUESTIONS["weather_en"]]])
     with pytest.raises(InputError, match="has 3 questions"):
         fill.fill_bytes(assistant, three, "q.csv")
-    _, _, summary = fill.fill_bytes(assistant, _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["ismap_en"]]]),
+    _, _, summary = fill.fill_bytes(assistant, _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["weather_en"]]]),
                                     "q.csv")
     assert summary.total == 2, "at the cap is fine"
     src = tmp_path / "q.csv"

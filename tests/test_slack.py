@@ -380,7 +380,7 @@ def test_slack_escaped_text_is_asked_as_typed_and_escaped_once(client):
 
 
 def test_not_documented_lists_related_passages_not_answers(client, assistant):
-    question = "ISMAPに登録されていますか？"
+    question = "明日の東京の天気は？"
     msg = post_command(client, question).json()
     expected = assistant.ask(question)
     allt = "\n".join(texts(msg))

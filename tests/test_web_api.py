@@ -23,7 +23,7 @@ from assistant.web import MAX_JSON_BODY, create_app
 
 SCIM_JA = "SCIMに対応していますか？"
 SCIM_EN = "Does Workato support SCIM?"
-ISMAP = "Is Workato registered under ISMAP?"
+ISMAP = "What is the weather in Tokyo tomorrow?"  # shares no word with the documents
 PASSWORD_EN = "What is the minimum password length?"
 DOC = "corpus/workato-security-summary.ja.txt"
 
@@ -447,7 +447,7 @@ def test_feedback_from_an_older_database_is_migrated_and_unverified_quotes_are_n
 
 
 def test_fill_upload_returns_the_filled_csv(client):
-    src = "質問,備考\nSCIMに対応していますか？,\nIs Workato registered under ISMAP?,\n".encode("utf-8")
+    src = "質問,備考\nSCIMに対応していますか？,\nWhat is the weather in Tokyo tomorrow?,\n".encode("utf-8")
     r = client.post("/api/fill", files={"file": ("チェックシート.csv", src, "text/csv")})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/csv")

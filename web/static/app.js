@@ -123,6 +123,11 @@
   function cellText(a) {
     const ja = a.lang === "ja";
     const c = (a.citations || [])[0];
+    if (a.status === "needs review" && c) {
+      // a candidate is copied as a candidate: never "not documented" over a likely passage
+      return (ja ? "要確認（候補）:「" + c.quote + "」\n出典: " : "Needs review (candidate): \"" + c.quote + "\"\nSource: ")
+        + [c.source].concat(c.section && c.section.length ? [c.section.join(" › ")] : []).join(ja ? "／" : " / ");
+    }
     if (!a.answered || !c) {
       return ja ? "記載なし（提供資料に該当する記述はありません）"
         : "Not documented (the provided documents do not address this).";
@@ -211,14 +216,34 @@
   function answerCard(a) {
     const answered = !!a.answered;
     const cites = a.citations || [];
+    const review = !answered && a.status === "needs review" && cites.length > 0;
     const card = el("section", {
-      class: "answer " + (answered ? "is-answered" : "is-unanswered"), "data-status": a.status || "",
+      class: "answer " + (answered ? "is-answered" : review ? "is-review" : "is-unanswered"), "data-status": a.status || "",
     });
     card.append(el("header", { class: "answer-head" }, [
-      el("span", { class: "badge", i18n: answered ? "documented" : "not_documented" }),
+      el("span", { class: "badge", i18n: answered ? "documented" : review ? "needs_review" : "not_documented" }),
       confidenceMeter(a.confidence),
     ]));
-    if (answered && cites.length) {
+    if (review) {
+      card.append(el("h3", { class: "candidate-title", i18n: "candidate" }));
+      card.append(citationBlock(cites[0], "candidate"));
+      const reasons = (a.review_reasons || []).map((code) => el("li", { i18n: "reason_" + code }));
+      if (reasons.length) {
+        card.append(el("div", { class: "why-review" }, [el("span", { i18n: "why_review" }), el("ul", null, reasons)]));
+      }
+      if (a.missing_terms && a.missing_terms.length) {
+        card.append(el("p", { class: "missing" }, [
+          el("span", { i18n: "missing_terms" }), ": ", a.missing_terms.join(", "),
+        ]));
+      }
+      if (cites.length > 1) {
+        const more = el("details", { class: "more" }, [
+          el("summary", null, [el("span", { i18n: "other_passages" }), " (" + (cites.length - 1) + ")"]),
+        ]);
+        for (const c of cites.slice(1)) more.append(citationBlock(c, "secondary"));
+        card.append(more);
+      }
+    } else if (answered && cites.length) {
       card.append(citationBlock(cites[0], "primary"));
       if (cites.length > 1) {
         const more = el("details", { class: "more" }, [
