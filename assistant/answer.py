@@ -26,12 +26,22 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CITATIONS = 3
 
 
+def require_utf8(text: str, where: str) -> str:
+    """JSON can carry a lone surrogate (\\ud800) that no UTF-8 consumer (SQLite, the response) can encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(key="answer.error.surrogate", where=where) from None
+    return text
+
+
 def validate_question(question: object, max_chars: int) -> str:
     """Refuse what cannot be a question, with a message that says what to send instead."""
     if not isinstance(question, str):
         raise InputError(key="answer.error.not_text")
     if _CONTROL.search(question):
         raise InputError(key="answer.error.control")
+    require_utf8(question, "question")
     question = question.strip()
     if not question:
         raise InputError(key="answer.error.empty")

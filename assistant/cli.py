@@ -149,10 +149,11 @@ def serve(
 
     with _user_errors():
         assistant = _assistant()  # build the index before listening, with progress on the terminal
-    from .web import create_app
+    from .web import create_app, uvicorn_options
 
     typer.echo(f"Serving {len(assistant.index.passages)} passages at http://{host}:{port}", err=True)
-    uvicorn.run(create_app(assistant=assistant), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(assistant=assistant), host=host, port=port, log_level="info",
+                **uvicorn_options(assistant.settings))
 
 
 def main() -> None:

@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest questionnaire the web upload takes.")
     #: Slack wants an acknowledgement within 3 s: answer inline if ready by then, else post to response_url.
     slack_inline_seconds: float = Field(default=2.0, ge=0.0)
+    #: Host header values the server answers to (DNS rebinding defence); add the names it is reached by.
+    allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost"])
+    #: Proxies whose X-Forwarded-For is believed (client address for rate limits and logs); none by default.
+    trusted_proxies: list[str] = Field(default=[])
     slack_signing_secret: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "ASSISTANT_SLACK_SIGNING_SECRET")
     )

@@ -18,8 +18,10 @@ authenticates. Everything else is read-only over the indexed documents: the sour
 documents up in the index by name and never opens a path taken from the URL. Every response carries
 security headers (a CSP without inline script, nosniff, no framing, no referrer); pages build the DOM
 with textContent, never innerHTML, so quoted text is shown, never run. The ask, fill and feedback
-endpoints are rate-limited per client address (``settings.rate_limit``); behind a reverse proxy all
-clients share its address, so set the limit with that in mind.
+endpoints are rate-limited per client address (``settings.rate_limit``); X-Forwarded-For is believed
+only from ``settings.trusted_proxies`` (none by default), so a client cannot make up its address. A Host
+header not in ``settings.allowed_hosts`` is refused (DNS rebinding), and a POST a browser sends from a page
+of another site is refused (assistant.middleware.same_origin); Slack's requests are signed instead.
 """
 
 from __future__ import annotations
@@ -55,13 +57,15 @@ from slowapi import Limiter
 from slowapi.errors import RateLimitExceeded
 from slowapi.util import get_remote_address
 from starlette.concurrency import run_in_threadpool
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import __version__, messages, slack
-from .answer import Assistant, get_assistant, language, validate_question
+from .answer import Assistant, get_assistant, language, require_utf8, validate_question
 from .config import PROJECT_ROOT, Settings, get_settings
 from .corpus import Passage
 from .errors import AssistantError, InputError
 from .feedback import FeedbackStore
+from .middleware.same_origin import SameOrigin
 
 log = logging.getLogger(__name__)
 
@@ -576,7 +580,7 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         p = verified_passage(assistant, body.passage_id, body.quote, body.source)
         new_id = await run_in_threadpool(
             store.add, question=question, answered=body.answered, verdict=body.verdict,
-            comment=body.comment.strip(), lang=language(question), passage_id=p.id if p else None,
+            comment=require_utf8(body.comment.strip(), "comment"), lang=language(question), passage_id=p.id if p else None,
             quote=p.text if p else None, source=p.source if p else None,
             start=p.start if p else None, end=p.end if p else None,
         )
@@ -762,6 +766,13 @@ async def _lifespan(app: FastAPI):
     yield
 
 
+def uvicorn_options(settings: Settings) -> dict:
+    """How uvicorn is run: forwarded headers believed only from configured proxies (never by default)."""
+    if settings.trusted_proxies:
+        return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
+    return {"proxy_headers": False}
+
+
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
     """The web app. Without an assistant, the lifespan loads the per-process one for `settings`."""
     settings = settings or (assistant.settings if assistant is not None else get_settings())
@@ -799,6 +810,9 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
         "/api/ask": MAX_JSON_BODY, "/api/feedback": MAX_JSON_BODY,
         "/api/fill": settings.max_upload_bytes + _MULTIPART_OVERHEAD,
     })
+    app.add_middleware(SameOrigin)
     app.add_middleware(_InternalErrors)
+    # a Host the server is not known by is a DNS-rebinding page or a misrouted request
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.add_middleware(_SecurityHeaders)  # outermost: every response gets the headers
     return app

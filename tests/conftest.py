@@ -9,6 +9,8 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+# Starlette's TestClient calls itself "testserver"; the real servers of the tests are on 127.0.0.1
+os.environ.setdefault("ASSISTANT_ALLOWED_HOSTS", '["127.0.0.1", "localhost", "testserver"]')
 
 from assistant.answer import Assistant  # noqa: E402
 from assistant.config import PROJECT_ROOT, Settings  # noqa: E402

@@ -1,0 +1,109 @@
+"""Host allow-list, cross-site refusal and forwarded headers, against a real uvicorn server on loopback."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+
+import httpx
+import pytest
+import uvicorn
+
+from assistant.config import Settings
+from assistant.web import create_app, uvicorn_options
+
+
+@contextlib.contextmanager
+def _serve(assistant, tmp_path, rate_limit: str):
+    """The app as `assistant serve` runs it (same uvicorn options), with the default allowed hosts."""
+    settings = assistant.settings.model_copy(update={
+        "allowed_hosts": Settings.model_fields["allowed_hosts"].default,
+        "feedback_db": tmp_path / "fb.db", "rate_limit": rate_limit})
+    app = create_app(assistant=assistant, settings=settings)
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", **uvicorn_options(settings)))
+    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture(scope="module")
+def server(assistant, tmp_path_factory):
+    with _serve(assistant, tmp_path_factory.mktemp("guards"), "1000/minute") as url:
+        yield url
+
+
+def test_default_settings_trust_no_forwarded_headers():
+    assert uvicorn_options(Settings()) == {"proxy_headers": False}
+    opts = uvicorn_options(Settings(trusted_proxies=["10.0.0.1"]))
+    assert opts == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.1"}
+
+
+def test_unknown_host_is_refused_everywhere(server):
+    for path in ("/", "/healthz", "/admin/feedback", "/admin/feedback.jsonl"):
+        r = httpx.get(server + path, headers={"Host": "evil.example"})
+        assert r.status_code == 400, path
+        assert "Workato" not in r.text and "feedback" not in r.text.lower()
+    r = httpx.post(server + "/api/feedback", headers={"Host": "evil.example"},
+                   json={"question": "q", "verdict": "helpful"})
+    assert r.status_code == 400
+    assert httpx.get(server + "/healthz").status_code == 200
+    assert httpx.get(server + "/healthz", headers={"Host": "localhost"}).status_code == 200
+
+
+@pytest.mark.parametrize("headers", [
+    {"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    {"Origin": "https://evil.example"},
+    {"Origin": "null"},
+    {"Sec-Fetch-Site": "same-site"},
+])
+def test_cross_site_posts_are_refused_and_change_nothing(server, headers):
+    before = httpx.get(server + "/admin/feedback.jsonl").text
+    r = httpx.post(server + "/api/feedback", headers=headers,
+                   json={"question": "SCIMに対応していますか？", "verdict": "wrong"})
+    assert r.status_code == 403
+    assert "another site" in r.json()["detail"] or "別のサイト" in r.json()["detail"]
+    files = {"file": ("q.csv", "質問\nSCIMに対応していますか？\n".encode(), "text/csv")}
+    assert httpx.post(server + "/api/fill", headers=headers, files=files).status_code == 403
+    assert httpx.get(server + "/admin/feedback.jsonl").text == before
+
+
+def test_same_origin_and_non_browser_posts_pass(server):
+    same = {"Sec-Fetch-Site": "same-origin", "Origin": server}
+    r = httpx.post(server + "/api/ask", headers=same, json={"question": "SCIMに対応していますか？"})
+    assert r.status_code == 200 and r.json()["citations"]
+    r = httpx.post(server + "/api/ask", headers={"Origin": server}, json={"question": "SCIMに対応していますか？"})
+    assert r.status_code == 200
+    assert httpx.post(server + "/api/ask", json={"question": "SCIMに対応していますか？"}).status_code in (200, 429)
+
+
+def test_rate_limit_is_not_bypassed_by_a_made_up_forwarded_for(assistant, tmp_path):
+    with _serve(assistant, tmp_path, "5/minute") as limited:
+        codes = [httpx.post(limited + "/api/ask", json={"question": "MFA使える？"},
+                            headers={"X-Forwarded-For": f"203.0.113.{i}"}).status_code for i in range(12)]
+    assert codes.count(429) == 12 - 5, codes
+
+
+@pytest.mark.parametrize(("path", "body"), [
+    ("/api/ask", b'{"question": "\\ud800"}'),
+    ("/api/feedback", b'{"question": "\\ud800", "answered": false, "verdict": "helpful"}'),
+    ("/api/feedback", b'{"question": "SCIM?", "answered": false, "verdict": "helpful", "comment": "ok \\udfff"}'),
+])
+def test_lone_surrogate_is_a_clear_400_and_the_connection_stays_usable(server, path, body):
+    with httpx.Client(base_url=server) as client:  # one keep-alive connection for both requests
+        r = client.post(path, content=body, headers={"Content-Type": "application/json"})
+        assert r.status_code in (400, 422), r.text
+        assert "surrogate" in r.json()["detail"] or "unicode" in r.json()["detail"]
+        assert client.get("/healthz").status_code == 200
