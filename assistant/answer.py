@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from . import abstain, messages
+from . import abstain, messages, polarity
 from .config import Settings, get_settings
 from .script import language
 from .types import Answer, Citation, Lang, Status
@@ -145,9 +145,11 @@ class Assistant:
             score = conf if i == 0 else model.probability(abstain.features(self.index, _as_first(retrieval, i)))
             citations.append(self._citation(hit, score))
         text = compose(status, citations, lang)
+        # yes or no only for an answer: a candidate's polarity is for the reviewer to judge with it
+        yes_no = polarity.verdict(question, citations[0].quote) if status == Status.ANSWERED and citations else None
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed,
-                      review_reasons=reasons)
+                      verdict=yes_no, review_reasons=reasons)
 
     def source_text(self, source: str) -> str | None:
         """The full text of an indexed document, read the way citations' offsets count."""

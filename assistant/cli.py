@@ -52,6 +52,8 @@ def print_answer(answer, out=None) -> None:
     w = (out or sys.stdout).write
     mark = messages.t(f"answer.status.{Status(answer.status).value}", lang)
     conf = messages.t("answer.cli.confidence", lang, confidence=f"{answer.confidence:.2f}")
+    if answer.verdict is not None:  # a yes/no question: the check sheet's cell first
+        mark += " · " + messages.t(f"answer.verdict.{answer.verdict}", lang)
     w(f"[{mark}] {conf}\n\n{answer.answer}\n")
     if answer.review_reasons:
         why = "; ".join(messages.t(f"answer.reason.{r}", lang) for r in answer.review_reasons)

@@ -25,6 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
+from . import messages
 from .answer import Answer, Citation, language
 from .config import Settings, get_settings
 from .errors import InputError
@@ -502,6 +503,8 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
     blocks: list[dict] = []
     review = answer.status == Status.REVIEW
     status = labels["documented"] if answer.answered else labels["review"] if review else labels["not_documented"]
+    if answer.verdict is not None:
+        status += "  *" + messages.t(f"answer.verdict.{answer.verdict}", lang) + "*"
     head = f"{status}  ({labels['confidence']} {_percent(answer.confidence)})\n*{labels['question']}:* "
     blocks.append(_section(head + _plain(answer.question, SECTION_TEXT_LIMIT - _slack_len(head))))
     if shared_by:

@@ -216,6 +216,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
 for _lang in UI_TEXT:
     for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm"):
         UI_TEXT[_lang][f"reason_{_code}"] = messages.t(f"answer.reason.{_code}", _lang)
+    for _v in ("yes", "no", "unclear"):
+        UI_TEXT[_lang][f"verdict_{_v}"] = messages.t(f"answer.verdict.{_v}", _lang)
 
 
 # --------------------------------------------------------------------------------------------------

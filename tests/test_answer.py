@@ -196,3 +196,13 @@ def test_primed_questions_score_as_if_asked_alone(assistant):
     for a, b in zip(alone, primed):
         assert abs(a - b).max() < 1e-4  # batch padding changes float rounding only
     assert not assistant.retriever._primed, "each primed vector is used once"
+
+
+def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
+    scim = assistant.ask("SCIMに対応していますか？")
+    assert scim.answered and scim.verdict == "yes", scim.to_dict()
+    assert scim.to_dict()["verdict"] == "yes"
+    open_question = assistant.ask("ジョブ履歴の保存期間は？")
+    assert open_question.answered and open_question.verdict is None
+    weather = assistant.ask("What is the weather in Tokyo tomorrow?")
+    assert weather.verdict is None

@@ -135,8 +135,10 @@
     const where = [c.title ? c.title + (ja ? "（" + c.source + "）" : " (" + c.source + ")") : c.source];
     if (c.section && c.section.length) where.push(c.section.join(" › "));
     if (c.as_of) where.push(ja ? c.as_of + " 時点" : "as of " + c.as_of);
-    return ja ? "記載あり:「" + c.quote + "」\n出典: " + where.join("／")
-      : "Documented: \"" + c.quote + "\"\nSource: " + where.join(" / ");
+    // in the question's language, as the rest of the cell
+    const yesNo = a.verdict && a.verdict !== "unclear" ? (UI[ja ? "ja" : "en"] || UI.en)["verdict_" + a.verdict] + "\n" : "";
+    return yesNo + (ja ? "記載あり:「" + c.quote + "」\n出典: " + where.join("／")
+      : "Documented: \"" + c.quote + "\"\nSource: " + where.join(" / "));
   }
 
   async function copyText(text) {
@@ -222,6 +224,7 @@
     });
     card.append(el("header", { class: "answer-head" }, [
       el("span", { class: "badge", i18n: answered ? "documented" : review ? "needs_review" : "not_documented" }),
+      a.verdict && answered ? el("span", { class: "verdict verdict-" + a.verdict, i18n: "verdict_" + a.verdict }) : null,
       confidenceMeter(a.confidence),
     ]));
     if (review) {

@@ -1,0 +1,41 @@
+"""Yes / no from the quote: conservative, sentence-final predicates only."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.polarity import asks_yes_no, verdict
+from assistant.types import Verdict
+
+
+@pytest.mark.parametrize("question", [
+    "SCIMに対応していますか？", "MFA使える？", "2要素認証に対応していますか?", "Does Workato support SCIM?",
+    "Is data at rest encrypted?", "Can we restrict console access to our office IP range?",
+    "データは暗号化されていますか", "IPアドレス制限はできる？",
+])
+def test_yes_no_questions(question):
+    assert asks_yes_no(question)
+
+
+@pytest.mark.parametrize("question", [
+    "保存データの暗号化方式は？", "パスワードポリシーを教えてください。", "What is the minimum password length?",
+    "Describe your encryption in transit.", "How long is job history retained?", "データセンターの所在地は？",
+    "バックアップの頻度について記載してください。",
+])
+def test_open_questions(question):
+    assert not asks_yes_no(question)
+
+
+@pytest.mark.parametrize(("question", "quote", "expected"), [
+    ("SCIMに対応していますか？", "また、SCIMによる同期(プロビジョニング・デプロビジョニング・属性更新)にも対応しています。", Verdict.YES),
+    ("IPアドレス制限はできますか？", "Workato自体にはログイン元IPアドレスの制限機能は提供されていません。", Verdict.NO),
+    ("IPアドレス制限はできますか？", "接続元IPアドレス制限は提供されていません。SAML SSOを利用することで制限できます。", Verdict.UNCLEAR),
+    ("Is there a native IP allowlist?", "We do not provide a restoration service for deleted project data.", Verdict.NO),
+    ("Do you back up data?", "All data is backed up to different servers in real-time.", Verdict.YES),
+    ("Do you back up data?", "If a server fails, data is not lost. Backups are kept for 30 days.", Verdict.YES),
+    ("2段階認証に対応していますか？", "標準でTOTPベースの2要素認証に対応しています。\n※SMS認証には対応していません。", Verdict.YES),
+    ("SSOは使えますか？", "SAML SSO利用時は、SAMLプロバイダの設定に準じます", Verdict.UNCLEAR),
+    ("保存データの暗号化方式は？", "AES-256で暗号化されます。", None),
+])
+def test_verdict_from_the_quote(question, quote, expected):
+    assert verdict(question, quote) == expected
