@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost"])
     #: Proxies whose X-Forwarded-For is believed (client address for rate limits and logs); none by default.
     trusted_proxies: list[str] = Field(default=[])
+    #: Signs the answer ids feedback refers to; unset, a random key per server start (ids then expire with it).
+    secret_key: str | None = Field(default=None, min_length=16)
     slack_signing_secret: str | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "ASSISTANT_SLACK_SIGNING_SECRET")
     )

@@ -64,6 +64,7 @@ from .answer import Assistant, get_assistant, language, require_utf8, validate_q
 from .config import PROJECT_ROOT, Settings, get_settings
 from .corpus import Passage
 from .errors import AssistantError, InputError
+from .answer_ids import AnswerIds
 from .feedback import FeedbackStore
 from .middleware.same_origin import SameOrigin
 
@@ -260,7 +261,11 @@ class AnswerOut(BaseModel):
 
 class FeedbackIn(BaseModel):
     question: str = Field(description="The question that was asked.")
-    answered: bool = Field(description="Whether the assistant answered (true) or said 'not documented'.")
+    answer_id: str = Field(
+        max_length=4_000,
+        description="The `answer_id` of the answer from /api/ask: the server signed what it answered (the "
+                    "question, the outcome, the cited passage), so feedback records that and not the client's word.")
+    answered: bool | None = Field(default=None, description="Ignored: the outcome is taken from `answer_id`.")
     passage_id: int | None = Field(
         default=None, strict=True,
         description="The `passage_id` of the citation the verdict is about (the first one). The server "
@@ -568,7 +573,7 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
     async def ask(request: Request, body: AskRequest, assistant: AssistantDep) -> JSONResponse:
         """Answer one question with a verbatim quote, or say it is not documented."""
         answer = await run_in_threadpool(assistant.ask, body.question)
-        return JSONResponse(answer.to_dict())
+        return JSONResponse({**answer.to_dict(), "answer_id": request.app.state.answer_ids.sign(answer)})
 
     @api.post("/feedback", status_code=201, responses=_ERRORS)
     @limiter.limit(rate_limit)
@@ -579,9 +584,13 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         Name the cited passage by its `passage_id`; its quote, source and offsets are taken from the index.
         """
         question = validate_question(body.question, settings.max_question_chars)
-        p = verified_passage(assistant, body.passage_id, body.quote, body.source)
+        signed = request.app.state.answer_ids.verify(body.answer_id, question)
+        if body.passage_id is not None and body.passage_id != signed.passage_id:
+            raise InputError("the passage_id is not the passage this answer cited; send the answer_id and the "
+                             "first citation's passage_id from /api/ask")
+        p = verified_passage(assistant, signed.passage_id, body.quote, body.source)
         new_id = await run_in_threadpool(
-            store.add, question=question, answered=body.answered, verdict=body.verdict,
+            store.add, question=question, answered=signed.answered, verdict=body.verdict,
             comment=require_utf8(body.comment.strip(), "comment"), lang=language(question), passage_id=p.id if p else None,
             quote=p.text if p else None, source=p.source if p else None,
             start=p.start if p else None, end=p.end if p else None,
@@ -788,6 +797,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     app.state.assistant = assistant
     app.state.settings = settings
     app.state.feedback = FeedbackStore(settings.feedback_db)
+    app.state.answer_ids = AnswerIds(settings.secret_key)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
 

@@ -323,13 +323,14 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
     with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
         scim = _ask(c, SCIM_JA)
         ismap = _ask(c, ISMAP)
-        audit = _ask(c, "監査ログの保存期間は？")["citations"][0]  # some other indexed passage
-        sent = [  # what app.js sends: the first citation by its passage_id
-            {"question": scim["question"], "answered": True, "passage_id": scim["citations"][0]["passage_id"],
+        pw = _ask(c, "パスワードポリシーは？")
+        audit = pw["citations"][0]  # the passage the page shows first for that question
+        sent = [  # what app.js sends: the answer by its signed id, the first citation by its passage_id
+            {"question": scim["question"], "answer_id": scim["answer_id"], "passage_id": scim["citations"][0]["passage_id"],
              "verdict": "helpful", "comment": "<b>正しい</b>"},
-            {"question": ismap["question"], "answered": False, "passage_id": ismap["citations"][0]["passage_id"],
+            {"question": ismap["question"], "answer_id": ismap["answer_id"], "passage_id": ismap["citations"][0]["passage_id"],
              "verdict": "helpful", "comment": ""},
-            {"question": "パスワードポリシーは？", "answered": True, "passage_id": audit["passage_id"],
+            {"question": "パスワードポリシーは？", "answer_id": pw["answer_id"], "passage_id": audit["passage_id"],
              "quote": audit["quote"], "source": audit["source"],  # older clients' fields, checked
              "verdict": "wrong", "comment": "should quote the password policy"},
         ]
@@ -344,6 +345,7 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
         assert bad.status_code == 422 and "verdict" in bad.json()["detail"]
         assert c.post("/api/feedback", json={**sent[0], "question": " "}).status_code == 400
         assert c.post("/api/feedback", json={**sent[0], "answered": "perhaps"}).status_code == 422
+        assert c.post("/api/feedback", json={k: v for k, v in sent[0].items() if k != "answer_id"}).status_code == 422
 
         with sqlite3.connect(db) as conn:
             rows = conn.execute("SELECT question, answered, quote, source, passage_id, quote_start, quote_end,"
@@ -352,7 +354,7 @@ def test_feedback_round_trip_and_export(assistant, tmp_path):
         assert rows == [  # quote, source and offsets as the index holds them
             (SCIM_JA, 1, s0["quote"], DOC, s0["passage_id"], s0["start"], s0["end"], "helpful", "<b>正しい</b>", "ja"),
             (ISMAP, 0, i0["quote"], DOC, i0["passage_id"], i0["start"], i0["end"], "helpful", "", "en"),
-            ("パスワードポリシーは？", 1, audit["quote"], DOC, audit["passage_id"], audit["start"], audit["end"],
+            ("パスワードポリシーは？", int(pw["answered"]), audit["quote"], DOC, audit["passage_id"], audit["start"], audit["end"],
              "wrong", "should quote the password policy", "ja"),
         ]
 
@@ -393,17 +395,18 @@ def _feedback_rows(db) -> list:
 def test_feedback_with_a_forged_or_unknown_passage_is_refused_and_not_stored(assistant, tmp_path):
     db = tmp_path / "feedback.db"
     with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
-        best = _ask(c, SCIM_JA)["citations"][0]
-        good = {"question": SCIM_JA, "answered": True, "passage_id": best["passage_id"], "verdict": "helpful"}
+        asked = _ask(c, SCIM_JA)
+        best = asked["citations"][0]
+        good = {"question": SCIM_JA, "answer_id": asked["answer_id"], "passage_id": best["passage_id"],
+                "verdict": "helpful"}
         n = len(assistant.index.passages)
         refused = {
             "forged quote": {**good, "quote": "SCIMに対応し、全データを無期限に保存します。"},
             "quote of another passage": {**good, "quote": assistant.index.passages[(best["passage_id"] + 1) % n].text},
             "forged source": {**good, "source": "corpus/other-vendor.txt"},
-            "quote without passage_id": {**{k: v for k, v in good.items() if k != "passage_id"},
-                                         "quote": best["quote"], "source": best["source"]},
             "passage_id past the end": {**good, "passage_id": n},
             "negative passage_id": {**good, "passage_id": -1},
+            "another passage than the one answered": {**good, "passage_id": (best["passage_id"] + 1) % n},
         }
         for case, body in refused.items():
             r = c.post("/api/feedback", json=body)
@@ -412,6 +415,17 @@ def test_feedback_with_a_forged_or_unknown_passage_is_refused_and_not_stored(ass
         for case, value in {"text": str(best["passage_id"]), "number": 1.5, "bool": True}.items():
             r = c.post("/api/feedback", json={**good, "passage_id": value})
             assert r.status_code == 422 and "passage_id" in r.json()["detail"], case
+        forged_ids = {
+            "made up": "eyJxIjoiIn0.0123456789abcdef0123456789abcdef",
+            "another question's": _ask(c, ISMAP)["answer_id"],
+            "tampered": asked["answer_id"][:-1] + ("0" if asked["answer_id"][-1] != "0" else "1"),
+            "not an id": "x",
+        }
+        for case, forged in forged_ids.items():
+            r = c.post("/api/feedback", json={**good, "answer_id": forged})
+            assert r.status_code == 400 and "answer_id" in r.json()["detail"], (case, r.text)
+        # the client's word on the outcome is ignored: the signed id says it was answered
+        assert c.post("/api/feedback", json={**good, "answered": False, "quote": "x"}).status_code == 400
         assert _feedback_rows(db) == [], "nothing refused is stored"
         assert c.get("/admin/feedback.jsonl").text == ""
 
@@ -432,9 +446,10 @@ def test_feedback_from_an_older_database_is_migrated_and_unverified_quotes_are_n
         conn.execute("INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang)"
                      " VALUES ('2024-01-01T00:00:00+00:00', 'q?', 1, 'a forged quote', 'x.txt', 'helpful', '', 'en')")
     with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
-        best = _ask(c, SCIM_JA)["citations"][0]
-        r = c.post("/api/feedback", json={"question": SCIM_JA, "answered": True, "passage_id": best["passage_id"],
-                                          "verdict": "helpful"})
+        asked = _ask(c, SCIM_JA)
+        best = asked["citations"][0]
+        r = c.post("/api/feedback", json={"question": SCIM_JA, "answer_id": asked["answer_id"],
+                                          "passage_id": best["passage_id"], "verdict": "helpful"})
         assert r.status_code == 201, r.text
         lines = [json.loads(x) for x in c.get("/admin/feedback.jsonl").text.splitlines()]
         assert [x["expected"] for x in lines] == [[best["quote"]]]

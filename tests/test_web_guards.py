@@ -98,8 +98,8 @@ def test_rate_limit_is_not_bypassed_by_a_made_up_forwarded_for(assistant, tmp_pa
 
 @pytest.mark.parametrize(("path", "body"), [
     ("/api/ask", b'{"question": "\\ud800"}'),
-    ("/api/feedback", b'{"question": "\\ud800", "answered": false, "verdict": "helpful"}'),
-    ("/api/feedback", b'{"question": "SCIM?", "answered": false, "verdict": "helpful", "comment": "ok \\udfff"}'),
+    ("/api/feedback", b'{"question": "\\ud800", "answer_id": "x", "verdict": "helpful"}'),
+    ("/api/feedback", b'{"question": "SCIM?", "answer_id": "x", "verdict": "helpful", "comment": "ok \\udfff"}'),
 ])
 def test_lone_surrogate_is_a_clear_400_and_the_connection_stays_usable(server, path, body):
     with httpx.Client(base_url=server) as client:  # one keep-alive connection for both requests
@@ -107,3 +107,21 @@ def test_lone_surrogate_is_a_clear_400_and_the_connection_stays_usable(server, p
         assert r.status_code in (400, 422), r.text
         assert "surrogate" in r.json()["detail"] or "unicode" in r.json()["detail"]
         assert client.get("/healthz").status_code == 200
+
+
+def test_answer_ids_sign_what_was_answered():
+    from assistant.answer_ids import AnswerIds
+    from assistant.errors import InputError
+    from assistant.types import Answer, Citation, Status
+
+    cite = Citation(quote="q", source="s", section=[], start=0, end=1, score=0.9, passage_id=7)
+    ids = AnswerIds("k" * 32)
+    token = ids.sign(Answer("SCIM?", Status.ANSWERED, "a", 0.9, [cite]))
+    signed = ids.verify(token, " SCIM? ")
+    assert signed.answered and signed.passage_id == 7
+    review = ids.verify(ids.sign(Answer("SCIM?", Status.REVIEW, "a", 0.5, [cite])), "SCIM?")
+    assert not review.answered
+    with pytest.raises(InputError):
+        ids.verify(token, "another question")
+    with pytest.raises(InputError):
+        AnswerIds("j" * 32).verify(token, "SCIM?")  # another server's key

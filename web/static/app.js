@@ -189,8 +189,8 @@
   async function sendFeedback(a, button, controls, comment, status) {
     const c = (a.citations || [])[0];
     const body = {
-      // The passage by its id only: the server takes quote, source and offsets from its index.
-      question: a.question, answered: !!a.answered, passage_id: c ? c.passage_id : null,
+      // The answer by the id the server signed: it records what it answered, not what the page says.
+      question: a.question, answer_id: a.answer_id, passage_id: c ? c.passage_id : null,
       verdict: button.dataset.verdict, comment: comment.value.trim(),
     };
     controls.forEach((x) => { x.disabled = true; });
