@@ -27,6 +27,12 @@ Asking
     "1-3)", "AC-01:"), which stays in the cell: the retriever would take "q12" for a term the documents
     never use. A question repeated word for word is asked once.
 
+The customer's own columns
+    When the header row has an answer column (回答, 回答欄, 貴社回答, Answer, Response ...) the answer goes
+    there and the evidence into the remarks column (備考, 補足, コメント, Remarks ...) when there is one, in the
+    sheet's language, using the values of the column's dropdown (はい/いいえ, Yes/No, ○/×); only status,
+    confidence and the review flag are added as columns (see fill_place.py for what is left to a person).
+
 Cells
     An answered row gets the quote, its section and its source with the quote's character offsets and
     the document's as-of date (``corpus/x.txt:613-660、2024-04-28 時点``), so a reviewer can find the
@@ -216,6 +222,8 @@ class _Job:
     rows: list[_Row]
     out_suffix: str
     name: str
+    columns: tuple[tuple[str, str, int], ...] = COLUMNS  # the columns added
+    placement: Any = None  # fill_place.Placement: the customer's own answer/remarks columns, when found
 
 
 def _text(value: Any) -> str:
@@ -509,6 +517,8 @@ def _answer_cells(assistant: "Assistant", answer: "Answer") -> dict[str, Any]:
         "review": "yes" if review else "",
         "_lang": answer.lang,
         "_where": _where(best) if best else "",
+        "_citation": best,
+        "_verdict": answer.verdict,
     }
     return cells
 
@@ -623,13 +633,50 @@ def _tally(results: dict[int, dict[str, Any]], job: _Job, summary: FillSummary) 
 # -------------------------------------------------------------------------------------------- writing
 
 
-def _new_columns(table: _Table, header_row: int) -> list[int]:
+def _new_columns(table: _Table, header_row: int, columns=COLUMNS) -> list[int]:
     """0-based columns for the added cells: ours again if the sheet was filled before, else past the table."""
     header = [_text(v) for v in table.rows[header_row]]
-    if all(h in header for h in HEADERS):
-        return [header.index(h) for h in HEADERS]
+    titles = [h for _, h, _ in columns]
+    if all(h in header for h in titles):
+        return [header.index(h) for h in titles]
     start = table.width
-    return list(range(start, start + len(HEADERS)))
+    return list(range(start, start + len(titles)))
+
+
+#: With the customer's own answer column found, only what they have no column for is added.
+_STATUS_COLUMNS = tuple(c for c in COLUMNS if c[0] in ("status", "confidence", "review"))
+
+
+def _place(job: _Job, results: dict[int, dict[str, Any]]) -> None:
+    """Find the customer's answer/remarks columns; give each row its values there (and flag what a person must do)."""
+    from . import fill_place
+
+    header = job.table.rows[job.header_row]
+    placement = fill_place.locate(header, job.column, HEADERS)
+    if not placement.found:
+        return
+    job.placement, job.columns = placement, _STATUS_COLUMNS
+    ws = job.table.worksheet
+    for r, cells in results.items():
+        if cells["status"] == STATUS_SKIPPED:
+            continue
+        options = fill_place.dropdown(ws, r + 1, placement.answer_col + 1)
+        value, remarks, person = fill_place.cells_for(cells, placement, options)
+        cells["_customer"] = (value, remarks)
+        if person:
+            cells["review"] = "yes"
+
+
+def _customer_cells(job: _Job, r: int, cells: dict[str, Any], current) -> list[tuple[int, Any]]:
+    """(column, value) to write into the customer's columns of row r: only into cells still empty."""
+    if job.placement is None or "_customer" not in cells:
+        return []
+    value, remarks = cells["_customer"]
+    out = []
+    for col, v in ((job.placement.answer_col, value), (job.placement.remarks_col, remarks)):
+        if col is not None and v not in (None, "") and _text(current(r, col)) == "":
+            out.append((col, v))
+    return out
 
 
 def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
@@ -639,10 +686,10 @@ def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes
     from openpyxl.utils import get_column_letter
 
     table, ws = job.table, job.table.worksheet
-    cols = _new_columns(table, job.header_row)
+    cols = _new_columns(table, job.header_row, job.columns)
     review_fill = PatternFill("solid", fgColor=_REVIEW_FILL)
     head_src = ws.cell(job.header_row + 1, job.column + 1)
-    for (key, title, width), c in zip(COLUMNS, cols):
+    for (key, title, width), c in zip(job.columns, cols):
         cell = ws.cell(job.header_row + 1, c + 1, title)
         cell.font, cell.fill, cell.border = copy(head_src.font), copy(head_src.fill), copy(head_src.border)
         cell.alignment = Alignment(horizontal=head_src.alignment.horizontal, vertical="center", wrap_text=True)
@@ -655,7 +702,12 @@ def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes
         if cells is None:
             continue
         src = ws.cell(row.index + 1, job.column + 1)
-        for (key, _, _), c in zip(COLUMNS, cols):
+        for c, v in _customer_cells(job, row.index, cells, lambda r, c: ws.cell(r + 1, c + 1).value):
+            cell = ws.cell(row.index + 1, c + 1)
+            _set(cell, v)  # the customer's own cell keeps its format; only its value is new
+        if job.placement is not None and cells["review"] == "yes":  # the cell a person must fill or check
+            ws.cell(row.index + 1, job.placement.answer_col + 1).fill = review_fill
+        for (key, _, _), c in zip(job.columns, cols):
             cell = ws.cell(row.index + 1, c + 1)
             _set(cell, cells[key])
             cell.alignment = wrap
@@ -698,16 +750,18 @@ def _set(cell, value: Any) -> None:
 def _grid(job: _Job, results: dict[int, dict[str, Any]]) -> list[list[Any]]:
     """The question table with the added columns, as rows of values (for CSV or a new workbook)."""
     table = job.table
-    cols = _new_columns(table, job.header_row)
+    cols = _new_columns(table, job.header_row, job.columns)
     width = max(table.width, max(cols) + 1)
     out = []
     for r, row in enumerate(table.rows):
         values = list(row) + [None] * (width - len(row))
         if r == job.header_row:
-            for title, c in zip(HEADERS, cols):
+            for (_, title, _), c in zip(job.columns, cols):
                 values[c] = title
         elif r in results:
-            for (key, _, _), c in zip(COLUMNS, cols):
+            for c, v in _customer_cells(job, r, results[r], lambda _r, col: values[col]):
+                values[c] = v
+            for (key, _, _), c in zip(job.columns, cols):
                 values[c] = results[r][key]
         out.append(values)
     return out
@@ -716,7 +770,9 @@ def _grid(job: _Job, results: dict[int, dict[str, Any]]) -> list[list[Any]]:
 def _write_csv(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, lineterminator="\r\n")
-    cols = set(_new_columns(job.table, job.header_row))
+    cols = set(_new_columns(job.table, job.header_row, job.columns))
+    if job.placement is not None:
+        cols |= {c for c in (job.placement.answer_col, job.placement.remarks_col) if c is not None}
     for r, values in enumerate(_grid(job, results)):
         line = []
         for c, v in enumerate(values):
@@ -746,7 +802,7 @@ def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", job.table.name)[:31] or "Sheet1"
-    cols = _new_columns(job.table, job.header_row)
+    cols = _new_columns(job.table, job.header_row, job.columns)
     review_fill = PatternFill("solid", fgColor=_REVIEW_FILL)
     wrap = Alignment(vertical="top", wrap_text=True)
     for r, values in enumerate(_grid(job, results)):
@@ -765,7 +821,7 @@ def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
         if review:
             for c in cols:
                 ws.cell(r + 1, c + 1).fill = review_fill
-    for (key, _, width), c in zip(COLUMNS, cols):
+    for (key, _, width), c in zip(job.columns, cols):
         ws.column_dimensions[get_column_letter(c + 1)].width = width
         if key == "confidence":
             for r in results:
@@ -809,6 +865,7 @@ def _execute(assistant: "Assistant", job: _Job, progress: bool) -> tuple[bytes, 
     results = _answer_all(assistant, job, progress)
     kind = "csv" if job.out_suffix == ".csv" else "xlsx"
     results = {r: _fit_cells(cells, kind) for r, cells in results.items()}
+    _place(job, results)
     _tally(results, job, summary)
     if job.out_suffix == ".csv":
         data = _write_csv(job, results)

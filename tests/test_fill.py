@@ -208,22 +208,24 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     raw = dst.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "BOM so Excel reads UTF-8"
     out = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert [r[:3] for r in out] == rows, "original cells and order unchanged"
-    assert out[0][3:] == HEADERS
-    assert out[1][3] == "answered" and "SCIM" in out[1][5]
-    assert out[2][3:] == [""] * 7, "blank row stays blank"
-    assert out[3][3] == "not documented" and out[3][9] == "yes"
-    assert out[3][5:8] == ["", "", ""], "no quote, section or source for a not-documented row"
-    assert out[4][3] == "answered" and "TOTP" in out[4][5]
+    status_headers = [h for k, h, _ in fill.COLUMNS if k in ("status", "confidence", "review")]
+    # the sheet has its own answer column (回答欄): the answer goes there, only status columns are added
+    assert [r[:2] for r in out] == [r[:2] for r in rows], "original cells and order unchanged"
+    assert out[0][2:] == ["回答欄", *status_headers]
+    assert out[1][2:4] == ["はい", "answered"], "a documented yes, in the sheet's language"
+    assert out[2][2:] == [""] * 4, "blank row stays blank"
+    assert out[3][2] == "" and out[3][3] == "not documented" and out[3][5] == "yes", "left for a person"
+    assert out[4][2:4] == ["はい", "answered"]
     assert (summary.answered, summary.not_documented, summary.skipped) == (2, 1, 0)
 
     xdst = tmp_path / "out.xlsx"
     fill.fill_file(assistant, src, xdst, progress=False)
     ws = load_workbook(xdst).active
-    assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *HEADERS]
-    assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 4).value == "answered"
+    assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *status_headers]
+    assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 3).value == "はい" and ws.cell(2, 4).value == "answered"
     assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill._REVIEW_FILL
-    assert isinstance(ws.cell(2, 9).value, float)
+    assert ws.cell(4, 3).value is None
+    assert isinstance(ws.cell(2, 5).value, float)
 
 
 def test_utf8_bom_csv_with_title_line_and_column_override(assistant, tmp_path):
@@ -534,3 +536,47 @@ def test_web_caps_questions_per_file_cli_does_not(assistant, tmp_path, monkeypat
     src.write_bytes(three)
     summary = fill.fill_file(assistant, src, tmp_path / "out.csv", progress=False)
     assert summary.total == 3, "the CLI path has no cap"
+
+
+def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdown_values(assistant, tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "チェックシート"
+    ws["A1"] = "セキュリティチェックシート"
+    ws.append([])
+    ws.append(["番号", "カテゴリ", "質問", "回答", "備考"])
+    questions = [QUESTIONS["scim"], "保存データの暗号化方式は？", QUESTIONS["weather"], "MFAに対応していますか？"]
+    for n, q in enumerate(questions, 1):
+        ws.append([n, "認証", q, None, None])
+    ws["D7"] = "いいえ"  # the customer already answered this one: never overwritten
+    dv = DataValidation(type="list", formula1='"はい,いいえ,該当なし"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("D4:D7")
+    ws["G1"] = "=COUNTA(C4:C7)"
+    wb.create_sheet("記入要領")["A1"] = "回答欄は選択式です"
+    src = tmp_path / "sheet.xlsx"
+    wb.save(src)
+
+    dst = tmp_path / "filled.xlsx"
+    summary = fill.fill_file(assistant, src, dst, progress=False)
+    out = load_workbook(dst)
+    ws = out["チェックシート"]
+    header = [c.value for c in ws[3]]
+    assert header[:5] == ["番号", "カテゴリ", "質問", "回答", "備考"]
+    assert "回答 (Answer)" not in header and "引用 (Quote)" not in header, "no duplicate answer/quote columns"
+    scim, cipher, weather, mfa = (4, 5, 6, 7)
+    assert ws.cell(scim, 4).value == "はい", "the dropdown's own value"
+    remarks = ws.cell(scim, 5).value
+    assert "SCIMによる同期" in remarks and "出典" in remarks and "corpus/workato-security-summary.ja.txt" in remarks
+    assert ":613" not in remarks and not any(f":{n}-" in remarks for n in range(10)), "no character offsets for a reader"
+    # an open question's quote fits no はい/いいえ value: left for a person, evidence in 備考, flagged
+    assert ws.cell(cipher, 4).value is None and "AES-256" in ws.cell(cipher, 5).value
+    assert ws.cell(cipher, 4).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
+    assert ws.cell(mfa, 4).value == "いいえ", "a filled customer cell is kept"
+    assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
+    assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["D4:D7"]
+    assert summary.answered >= 2 and summary.needs_review >= 2
