@@ -679,7 +679,20 @@ def _customer_cells(job: _Job, r: int, cells: dict[str, Any], current) -> list[t
     return out
 
 
-def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
+def _summarise(wb, job: _Job, results: dict[int, dict[str, Any]], summary: FillSummary, sheet_title: str,
+               answer_col: int) -> None:
+    from openpyxl.utils import get_column_letter
+
+    from . import fill_place
+
+    lang = job.placement.lang if job.placement else fill_place.locate(job.table.rows[job.header_row], -1, ()).lang
+    letter = get_column_letter(answer_col + 1)
+    review = [(r + 1, f"{letter}{r + 1}") for r, cells in sorted(results.items()) if cells["review"] == "yes"]
+    sources = {c.source: c.as_of for cells in results.values() if (c := cells.get("_citation")) is not None}
+    fill_place.add_summary(wb, sheet_title, lang, summary, review, sources)
+
+
+def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]], summary: FillSummary | None = None) -> bytes:
     from copy import copy
 
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -719,6 +732,9 @@ def _write_xlsx_in_place(job: _Job, results: dict[int, dict[str, Any]]) -> bytes
                 cell.fill = review_fill
     if ws.auto_filter.ref:
         _extend_filter(ws, job.header_row + 1, max(cols) + 1)
+    if summary is not None:
+        _summarise(job.book.workbook, job, results, summary, ws.title,
+                   job.placement.answer_col if job.placement else cols[0])
     buf = io.BytesIO()
     job.book.workbook.save(buf)
     return buf.getvalue()
@@ -794,7 +810,7 @@ def _csv_value(v: Any) -> str:
     return str(v)
 
 
-def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
+def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]], summary: FillSummary | None = None) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -828,6 +844,8 @@ def _write_new_xlsx(job: _Job, results: dict[int, dict[str, Any]]) -> bytes:
                 ws.cell(r + 1, c + 1).number_format = "0.00"
     ws.column_dimensions[get_column_letter(job.column + 1)].width = 50
     ws.freeze_panes = ws.cell(job.header_row + 2, 1)
+    if summary is not None:
+        _summarise(wb, job, results, summary, ws.title, job.placement.answer_col if job.placement else cols[0])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -873,9 +891,9 @@ def _execute(assistant: "Assistant", job: _Job, progress: bool) -> tuple[bytes, 
             summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
                                  "write .xlsx to keep every sheet")
     elif job.book.kind == "xlsx":
-        data = _write_xlsx_in_place(job, results)
+        data = _write_xlsx_in_place(job, results, summary)
     else:
-        data = _write_new_xlsx(job, results)
+        data = _write_new_xlsx(job, results, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     return data, summary
 

@@ -136,3 +136,55 @@ def cells_for(result: dict[str, Any], placement: Placement, options: list[str] |
     if verdict == Verdict.UNCLEAR or options:
         return None, remarks, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
     return cite.quote if cite is not None else None, remarks, False
+
+
+def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str]],
+                sources: dict[str, str | None], today=None) -> None:
+    """A summary sheet: counts by outcome, links to the rows to review, the sources and their dates."""
+    import datetime as dt
+
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    t = lambda key, **v: messages.t(f"fill.{key}", lang, **v)  # noqa: E731
+    title = t("summary_sheet")
+    if title in wb.sheetnames:  # filled again: the old summary is replaced
+        del wb[title]
+    ws = wb.create_sheet(title)
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 60
+    ws["A1"] = t("summary_title", name=sheet_name)
+    ws["A1"].font = Font(bold=True, size=13)
+    counts = [("summary_total", summary.total), ("summary_answered", summary.answered),
+              ("summary_review", summary.needs_review), ("summary_not_documented", summary.not_documented),
+              ("summary_skipped", summary.skipped)]
+    r = 3
+    for key, n in counts:
+        ws.cell(r, 1, t(key))
+        ws.cell(r, 2, n)
+        r += 1
+    r += 1
+    ws.cell(r, 1, t("summary_rows")).font = Font(bold=True)
+    r += 1
+    quoted = sheet_name.replace("'", "''")
+    for row, cell in rows_to_review:
+        link = ws.cell(r, 1, t("summary_row", sheet=sheet_name, row=row))
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{cell}")  # a link inside the book
+        link.font = Font(color="0563C1", underline="single")
+        r += 1
+    r += 1
+    ws.cell(r, 1, t("summary_sources")).font = Font(bold=True)
+    ws.cell(r, 2, t("summary_as_of")).font = Font(bold=True)
+    r += 1
+    today = today or dt.date.today()
+    for source, as_of in sorted(sources.items()):
+        ws.cell(r, 1, source)
+        note = as_of or t("summary_no_date")
+        if as_of:
+            try:
+                if (today - dt.date.fromisoformat(as_of)).days > 365:
+                    note += " — " + t("summary_stale")
+            except ValueError:
+                pass
+        ws.cell(r, 2, note)
+        r += 1

@@ -158,7 +158,7 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
 def test_xlsx_keeps_everything_else(filled_xlsx):
     src, dst, _ = filled_xlsx
     before, after = load_workbook(src), load_workbook(dst)
-    assert after.sheetnames == before.sheetnames
+    assert after.sheetnames == before.sheetnames + ["回答サマリー"], "the customer's sheets, then the summary"
     assert _values(after["改訂履歴"]) == _values(before["改訂履歴"])
     assert after["改訂履歴"]["C3"].value == "=A2+1", "formulas stay formulas"
     old, new = before["チェックシート"], after["チェックシート"]
@@ -580,3 +580,17 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["D4:D7"]
     assert summary.answered >= 2 and summary.needs_review >= 2
+
+
+def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(filled_xlsx):
+    _, dst, summary = filled_xlsx
+    ws = load_workbook(dst)["回答サマリー"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert values["質問数"] == summary.total and values["回答済み"] == summary.answered
+    assert values["要確認"] == summary.needs_review and values["記載なし"] == summary.not_documented
+    links = [ws.cell(r, 1) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).hyperlink is not None]
+    assert len(links) == summary.needs_review >= 1
+    assert all(re.fullmatch(r"'チェックシート'![A-Z]+\d+", c.hyperlink.location or "") for c in links), \
+        [c.hyperlink.location for c in links]
+    assert values["corpus/workato-security-summary.ja.txt"].startswith("2024-04-28")
+    assert "12か月以上前" in values["corpus/workato-security-summary.ja.txt"], "a source older than a year is flagged"
