@@ -70,7 +70,7 @@ def print_answer(answer, out=None) -> None:
 def _where(c, lang) -> str:
     from .answer import location
 
-    return f"{location(c, lang)} {c.source}:{c.start}-{c.end}"
+    return location(c, lang)  # character offsets are for tools: `ask --json` has them
 
 
 @app.command()
