@@ -58,6 +58,7 @@ Output
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import io
 import os
@@ -80,6 +81,8 @@ if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap fo
 
 #: Rows scanned for a header row (title rows and notes often come first).
 _HEADER_SCAN_ROWS = 10
+#: How the user names the question column where they are: a CLI flag, or the web form's field.
+_COLUMN_HINT: contextvars.ContextVar[str] = contextvars.ContextVar("column_hint", default="--column NAME")
 #: Rows below the header sampled to judge which candidate column holds the questions.
 _SAMPLE_ROWS = 200
 #: A cell this short that is not question-like can be a section title.
@@ -428,21 +431,21 @@ def _locate(book: _Book, column: str | None) -> tuple[_Table, int, int]:
         headers = _headers_seen(book)
         raise InputError("no question column found (looked for a header such as 質問, 設問, 確認項目, 項目, "
                          f"Question, Requirement in the first {_HEADER_SCAN_ROWS} rows); headers seen: {headers}. "
-                         "Pass --column NAME with the header of the column that holds the questions")
+                         f"Pass {_COLUMN_HINT.get()} with the header of the column that holds the questions")
     return best[1], best[2], best[3]
 
 
 def _locate_named(book: _Book, column: str) -> tuple[_Table, int, int]:
     wanted = _norm(column)
     if not wanted:
-        raise InputError("--column is empty; pass the header of the column that holds the questions")
+        raise InputError(f"{_COLUMN_HINT.get()} is empty; give the header of the column that holds the questions")
     for table in book.tables:
         for r, row in enumerate(table.rows[:_HEADER_SCAN_ROWS]):
             for c, value in enumerate(row):
                 if _norm(value) == wanted:
                     return table, r, c
     raise InputError(f"no column headed {column!r} in the first {_HEADER_SCAN_ROWS} rows; headers seen: "
-                     f"{_headers_seen(book)}. Pass --column with one of them")
+                     f"{_headers_seen(book)}. Pass {_COLUMN_HINT.get()} with one of them")
 
 
 def _headers_seen(book: _Book) -> str:
@@ -872,7 +875,7 @@ def _prepare(data: bytes, name: str, column: str | None, out_suffix: str) -> _Jo
     rows = _classify(table, header_row, col)
     if not any(r.kind == "question" for r in rows):
         raise InputError(f"{name}: the column {_text(table.rows[header_row][col])!r} (sheet {table.name!r}) holds no "
-                         "questions below its header; pass --column NAME with the column that does")
+                         f"questions below its header; pass {_COLUMN_HINT.get()} with the column that does")
     return _Job(book, table, header_row, col, rows, out_suffix, name)
 
 
@@ -951,8 +954,10 @@ def fill_file(assistant: "Assistant", src: Path, dst: Path, *, column: str | Non
 
 
 def fill_bytes(assistant: "Assistant", data: bytes, filename: str, *, column: str | None = None,
-               out_suffix: str | None = None) -> tuple[bytes, str, FillSummary]:
+               out_suffix: str | None = None, column_hint: str | None = None) -> tuple[bytes, str, FillSummary]:
     """The web upload's path: bytes in, (filled bytes, suggested file name, summary) out."""
+    if column_hint:
+        _COLUMN_HINT.set(column_hint)
     limit = assistant.settings.max_upload_bytes
     if len(data) > limit:
         raise InputError(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.1f} MiB. "

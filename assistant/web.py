@@ -27,6 +27,7 @@ of another site is refused (assistant.middleware.same_origin); Slack's requests 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -37,7 +38,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import jinja2
-from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -139,6 +140,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fill_title": "チェックシートを一括回答（.xlsx / .csv）",
         "fill_help": "質問の列を自動で見つけ、回答・引用・出典・確信度の列を追加したファイルを返します。",
         "fill_file": "ファイル",
+        "fill_column": "質問の列の見出し（自動で見つからないときだけ）",
+        "fill_column_hint": "アップロード欄の「質問の列の見出し」",
         "fill_submit": "アップロードして回答",
         "fill_working": "回答を作成しています…（質問数によっては数分かかります）",
         "fill_done": "完了しました。ダウンロードが始まらない場合はこちら",
@@ -196,6 +199,8 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fill_title": "Fill a whole questionnaire (.xlsx / .csv)",
         "fill_help": "Finds the question column and returns the file with answer, quote, source and confidence columns added.",
         "fill_file": "File",
+        "fill_column": "Header of the question column (only if it is not found)",
+        "fill_column_hint": "the upload form's \u201cheader of the question column\u201d field",
         "fill_submit": "Upload and fill",
         "fill_working": "Filling in the answers\u2026 (a long questionnaire can take a few minutes)",
         "fill_done": "Done. If the download did not start, use this link",
@@ -605,7 +610,9 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
     })
     @limiter.limit(rate_limit)
     async def fill(request: Request, file: Annotated[UploadFile, File(description="A .xlsx or .csv questionnaire.")],
-                   assistant: AssistantDep, settings: SettingsDep) -> Response:
+                   assistant: AssistantDep, settings: SettingsDep,
+                   column: Annotated[str | None, Form(max_length=200, description="Header of the question column, "
+                                                      "when it is not found by itself.")] = None) -> Response:
         """Fill a whole questionnaire: each question gets an answer, its quote, source and confidence."""
         from . import fill as fill_mod  # imported late: the filler is optional for the chat
 
@@ -619,7 +626,10 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
                                      "split the questionnaire")
         if not data:
             raise InputError("the uploaded file is empty")
-        out, out_name, summary = await run_in_threadpool(fill_mod.fill_bytes, assistant, data, filename)
+        lang = "ja" if "ja" in (request.headers.get("accept-language") or "ja")[:5] else "en"
+        out, out_name, summary = await run_in_threadpool(
+            functools.partial(fill_mod.fill_bytes, assistant, data, filename, column=(column or "").strip() or None,
+                              column_hint=UI_TEXT[lang]["fill_column_hint"]))
         media = _FILL_SUFFIXES.get(Path(out_name).suffix.lower(), "application/octet-stream")
         summary_json = json.dumps(dataclasses.asdict(summary), ensure_ascii=True)
         return Response(out, media_type=media, headers={

@@ -550,3 +550,15 @@ def test_markup_in_documents_is_returned_verbatim_and_escaped(make_corpus, tmp_p
             assert "<svg" not in page.text
         home = c.get("/")
         assert "<script>alert" not in home.text and "<svg" not in home.text
+
+
+def test_fill_upload_names_the_question_column_in_the_form_not_a_cli_flag(client):
+    src = "No,Ask the vendor,Notes\n1,SCIMに対応していますか？,\n2,Is data at rest encrypted with AES-256?,\n".encode()
+    r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")}, headers={"Accept-Language": "en"})
+    assert r.status_code == 400
+    detail = r.json()["detail"]
+    assert "--column" not in detail and "question column" in detail, detail
+    r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")}, data={"column": "Ask the vendor"})
+    assert r.status_code == 200, r.text
+    summary = json.loads(r.headers["X-Fill-Summary"])
+    assert summary["column"] == "Ask the vendor" and summary["total"] == 2

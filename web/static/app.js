@@ -374,6 +374,8 @@
     try {
       const body = new FormData();
       body.append("file", file);
+      const column = document.getElementById("fill-column");
+      if (column && column.value.trim()) body.append("column", column.value.trim());
       const res = await fetch("/api/fill", { method: "POST", body });
       if (!res.ok) {
         const data = await readJson(res);
