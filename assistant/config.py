@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     max_question_chars: int = 1000
     rate_limit: str = Field(default="30/minute", description="Per-client limit on the ask and upload endpoints.")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest questionnaire the web upload takes.")
+    max_concurrent_fills: int = Field(default=2, ge=1, description="Questionnaires the server fills at once; more wait for a 503.")
     #: Slack wants an acknowledgement within 3 s: answer inline if ready by then, else post to response_url.
     slack_inline_seconds: float = Field(default=2.0, ge=0.0)
     #: Host header values the server answers to (DNS rebinding defence); add the names it is reached by.

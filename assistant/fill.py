@@ -91,6 +91,8 @@ _TITLE_MAX_CHARS = 30
 _MAX_UNZIPPED_BYTES = 100 * 1024 * 1024
 #: Most question rows a web upload may hold (the CLI has no cap): one request must not hold the server.
 MAX_WEB_QUESTIONS = 2_000
+#: Most cells a workbook may store (a long questionnaire has tens of thousands).
+MAX_CELLS = 500_000
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -263,6 +265,24 @@ def _read_book(data: bytes, name: str) -> _Book:
     return _read_csv(data, name, delimiter="\t" if suffix == ".tsv" else None)
 
 
+def _count_cells(data: bytes) -> int:
+    """Cells stored in the worksheets, counted in the XML as it unpacks (no parse, constant memory)."""
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            tail = b""
+            with zf.open(info) as f:
+                while chunk := f.read(1 << 20):
+                    buf = tail + chunk
+                    total += buf.count(b"<c ") + buf.count(b"<c>")
+                    tail = buf[-3:]
+                    total -= tail.count(b"<c ") + tail.count(b"<c>")  # counted again with the next chunk
+            total += tail.count(b"<c ") + tail.count(b"<c>")
+    return total
+
+
 def _read_xlsx(data: bytes, name: str) -> _Book:
     from openpyxl import load_workbook
 
@@ -274,6 +294,11 @@ def _read_xlsx(data: bytes, name: str) -> _Book:
     if unzipped > _MAX_UNZIPPED_BYTES:
         raise InputError(f"{name} unpacks to {unzipped // 2**20} MiB, more than the {_MAX_UNZIPPED_BYTES // 2**20} MiB "
                          "a questionnaire can be; remove images or unused sheets and try again")
+    cells = _count_cells(data)
+    if cells > MAX_CELLS:
+        # openpyxl holds every cell as a Python object: 7 M cells took minutes and gigabytes
+        raise InputError(f"{name} holds {cells:,} cells, more than the {MAX_CELLS:,} a questionnaire can have; "
+                         "delete unused sheets, rows or columns (or copy the questions to a new file) and try again")
     notes: list[str] = []
     # openpyxl warns about features it drops (data validation extensions, slicers...); that is news for the
     # user, not a failure, so the warnings go into the summary instead of stderr.

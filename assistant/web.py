@@ -32,6 +32,7 @@ import hashlib
 import json
 import logging
 import re
+import threading
 import urllib.parse
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -142,6 +143,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fill_file": "ファイル",
         "fill_column": "質問の列の見出し（自動で見つからないときだけ）",
         "fill_column_hint": "アップロード欄の「質問の列の見出し」",
+        "fill_busy": "ほかのチェックシートを記入中です。少し待ってからもう一度アップロードしてください",
         "fill_submit": "アップロードして回答",
         "fill_working": "回答を作成しています…（質問数によっては数分かかります）",
         "fill_done": "完了しました。ダウンロードが始まらない場合はこちら",
@@ -201,6 +203,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "fill_file": "File",
         "fill_column": "Header of the question column (only if it is not found)",
         "fill_column_hint": "the upload form's \u201cheader of the question column\u201d field",
+        "fill_busy": "Other questionnaires are being filled; wait a little and upload it again",
         "fill_submit": "Upload and fill",
         "fill_working": "Filling in the answers\u2026 (a long questionnaire can take a few minutes)",
         "fill_done": "Done. If the download did not start, use this link",
@@ -627,9 +630,15 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         if not data:
             raise InputError("the uploaded file is empty")
         lang = "ja" if "ja" in (request.headers.get("accept-language") or "ja")[:5] else "en"
-        out, out_name, summary = await run_in_threadpool(
-            functools.partial(fill_mod.fill_bytes, assistant, data, filename, column=(column or "").strip() or None,
-                              column_hint=UI_TEXT[lang]["fill_column_hint"]))
+        slots: threading.BoundedSemaphore = request.app.state.fill_slots
+        if not slots.acquire(blocking=False):  # a fill holds a worker for minutes: never queue them up
+            return JSONResponse({"detail": UI_TEXT[lang]["fill_busy"]}, status_code=503, headers={"Retry-After": "30"})
+        try:
+            out, out_name, summary = await run_in_threadpool(
+                functools.partial(fill_mod.fill_bytes, assistant, data, filename,
+                                  column=(column or "").strip() or None, column_hint=UI_TEXT[lang]["fill_column_hint"]))
+        finally:
+            slots.release()
         media = _FILL_SUFFIXES.get(Path(out_name).suffix.lower(), "application/octet-stream")
         summary_json = json.dumps(dataclasses.asdict(summary), ensure_ascii=True)
         return Response(out, media_type=media, headers={
@@ -808,6 +817,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     app.state.settings = settings
     app.state.feedback = FeedbackStore(settings.feedback_db)
     app.state.answer_ids = AnswerIds(settings.secret_key)
+    app.state.fill_slots = threading.BoundedSemaphore(settings.max_concurrent_fills)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
 

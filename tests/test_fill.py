@@ -594,3 +594,28 @@ def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(fi
         [c.hyperlink.location for c in links]
     assert values["corpus/workato-security-summary.ja.txt"].startswith("2024-04-28")
     assert "12か月以上前" in values["corpus/workato-security-summary.ja.txt"], "a source older than a year is flagged"
+
+
+def test_a_workbook_with_too_many_cells_is_refused_before_it_is_loaded(assistant, tmp_path, monkeypatch):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["質問", "回答"])
+    for i in range(150):
+        ws.append([f"質問{i}はありますか？", None, i])
+    wb.create_sheet("other")["A1"] = "x"
+    src = tmp_path / "big.xlsx"
+    wb.save(src)
+    assert fill._count_cells(src.read_bytes()) == 2 + 150 * 2 + 1, "every stored cell of every sheet, none twice"
+
+    monkeypatch.setattr(fill, "MAX_CELLS", 100)
+    import openpyxl
+
+    def never(*a, **k):
+        raise AssertionError("the workbook was loaded before its size was checked")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", never)
+    with pytest.raises(InputError, match="303 cells, more than the 100"):
+        fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
+    assert not (tmp_path / "out.xlsx").exists()

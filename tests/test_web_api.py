@@ -562,3 +562,21 @@ def test_fill_upload_names_the_question_column_in_the_form_not_a_cli_flag(client
     assert r.status_code == 200, r.text
     summary = json.loads(r.headers["X-Fill-Summary"])
     assert summary["column"] == "Ask the vendor" and summary["total"] == 2
+
+
+def test_fills_beyond_the_concurrent_limit_are_refused_not_queued(client):
+    slots = client.app.state.fill_slots
+    taken = 0
+    while slots.acquire(blocking=False):
+        taken += 1
+    try:
+        src = "質問\nSCIMに対応していますか？\n".encode()
+        r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")}, headers={"Accept-Language": "en"})
+        assert r.status_code == 503 and r.headers["Retry-After"] == "30"
+        assert "being filled" in r.json()["detail"]
+    finally:
+        for _ in range(taken):
+            slots.release()
+    assert taken == 2
+    r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")})
+    assert r.status_code == 200
