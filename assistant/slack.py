@@ -67,52 +67,8 @@ _HELP_WORDS = ("help", "-h", "--help", "?", "ヘルプ", "使い方")
 _FORM = "application/x-www-form-urlencoded"
 _ELLIPSIS = "…"
 
-_LABELS = {
-    "ja": {
-        "documented": ":white_check_mark: *記載あり*",
-        "not_documented": ":warning: *記載なし* — ドキュメントにはこの質問に答える記述が見つかりませんでした。",
-        "confidence": "信頼度",
-        "question": "質問",
-        "section": "セクション",
-        "top": "(冒頭)",
-        "source": "出典",
-        "as_of": "（{date} 時点）",
-        "related_header": "*参考: 最も近い箇所（回答ではありません。判断はご自身で）*",
-        "related": "関連箇所 {n}（回答ではありません）",
-        "review": ":large_yellow_circle: *要確認* — 次の箇所が回答の候補です。使う前に内容を確認してください。",
-        "candidates_header": "*回答の候補（確認してから使ってください）:*",
-        "candidate": "候補 {n}（要確認）",
-        "similarity": "類似度",
-        "trimmed": "（引用を省略しました — 全文は出典を参照）",
-        "share_button": "チャンネルに投稿",
-        "shared_by": "<@{user}> がこの回答を共有しました",
-        "searching": ":mag: 検索中…",
-        "too_long": ":x: 質問が長すぎます（{n} 文字、上限 {limit} 文字）。短くして送り直してください。",
-        "failed": ":x: 回答の作成に失敗しました。少し待ってから再度お試しください（続く場合は管理者へ）。",
-    },
-    "en": {
-        "documented": ":white_check_mark: *Documented*",
-        "not_documented": ":warning: *Not documented* — the documents do not answer this question.",
-        "confidence": "Confidence",
-        "question": "Question",
-        "section": "Section",
-        "top": "(top)",
-        "source": "Source",
-        "as_of": ", as of {date}",
-        "related_header": "*Closest passages, for reference — related, not answers:*",
-        "related": "Related passage {n} (not an answer)",
-        "review": ":large_yellow_circle: *Needs review* — a candidate answer; check it before using it.",
-        "candidates_header": "*Candidate passages — check before use:*",
-        "candidate": "Candidate passage {n} (check before use)",
-        "similarity": "similarity",
-        "trimmed": "(quote trimmed — full text in source)",
-        "share_button": "Post to channel",
-        "shared_by": "Shared by <@{user}>",
-        "searching": ":mag: Searching…",
-        "too_long": ":x: The question is too long ({n} characters; the limit is {limit}). Shorten it and send it again.",
-        "failed": ":x: Something went wrong while answering. Try again in a moment (tell the administrator if it persists).",
-    },
-}
+#: Slack's wording, from the one catalog (messages/<lang>/slack.json).
+_LABELS = {lang: messages.area(lang, "slack") for lang in ("ja", "en")}
 
 
 # ---------------------------------------------------------------------------------------------------

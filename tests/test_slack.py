@@ -270,7 +270,7 @@ def test_japanese_question_quotes_the_document_verbatim(client, assistant):
     assert msg["response_type"] == "ephemeral"
     allt = "\n".join(texts(msg))
     assert ":white_check_mark: *記載あり*" in allt and "記載なし" not in allt
-    assert "信頼度" in allt and f"{round(expected.confidence * 100)}%" in allt
+    assert "確信度" in allt and f"{round(expected.confidence * 100)}%" in allt
     assert "ユーザー管理 › SSO" in allt and "2024-04-28 時点" in allt
     assert f"`{SOURCE}`" in allt and f":{best.start}-" not in allt  # where a person looks; no character offsets
     (block,) = quote_blocks(msg)
@@ -294,7 +294,7 @@ def test_english_question_gets_english_labels(client, assistant):
     assert ":white_check_mark: *Documented*" in texts(msg)[0] and "Not documented" not in allt
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
     assert "Section:" in allt and "Source:" in allt and "as of 2024-04-28" in allt
-    assert "セクション" not in allt and "信頼度" not in allt and "記載" not in allt
+    assert "セクション" not in allt and "確信度" not in allt and "記載" not in allt
     assert "ユーザー管理 › パスワードポリシー(桁数・複雑性)" in allt
     assert f"`{SOURCE}`" in allt and f":{best.start}-" not in allt
     (quote,) = quotes(msg)
