@@ -242,6 +242,19 @@ _JA_JA: dict[str, tuple[str, ...]] = {
     "PW": ("パスワード",),
 }
 
+def _reverse(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Japanese term -> the English terms that name it: the same table read the other way, so that a
+    Japanese question finds English documents (暗号化 -> encryption)."""
+    out: dict[str, list[str]] = {}
+    for en, values in table.items():
+        for ja in values:
+            if not ja.isascii() and len(ja) >= 2:
+                out.setdefault(ja, []).append(en)
+    return {ja: tuple(dict.fromkeys(ens)) for ja, ens in out.items()}
+
+
+_JA_EN = _reverse(_EN_JA)
+
 _EN_PATTERN = re.compile(
     r"(?<![A-Za-z0-9])(" + "|".join(re.escape(k) for k in sorted(_EN_JA, key=len, reverse=True)) + r")(?![A-Za-z0-9])",
     re.IGNORECASE,
@@ -257,6 +270,9 @@ def expand(question: str) -> tuple[str, ...]:
     for key, values in _JA_JA.items():
         if key in question:
             extra.extend(values)
+    for key, values in _JA_EN.items():
+        if key in question:
+            extra.extend(values)
     return tuple(dict.fromkeys(e for e in extra if e.lower() not in question.lower()))
 
 
@@ -269,4 +285,5 @@ def matches(question: str) -> list[tuple[str, tuple[str, ...]]]:
     """(term, equivalents) for every glossary term the question uses."""
     out = [(m.group(1), _EN_JA[m.group(1).lower()]) for m in _EN_PATTERN.finditer(question)]
     out += [(k, v) for k, v in _JA_JA.items() if k in question]
+    out += [(k, v) for k, v in _JA_EN.items() if k in question]
     return out
