@@ -96,7 +96,7 @@ class Assistant:
     def __init__(self, settings: Settings | None = None, *, progress: bool = True):
         self.settings = settings or get_settings()
         started = time.perf_counter()
-        self.embedder = get_embedder(self.settings.model, self.settings.cache)
+        self.embedder = get_embedder(self.settings.model, self.settings.cache, self.settings.runtime)
         self.model_seconds = time.perf_counter() - started
         self.index: Index = ensure_index(self.settings.corpus, self.settings.index, self.embedder, progress=progress)
         self.retriever = Retriever(self.index, self.embedder)

@@ -98,7 +98,7 @@ def index(
 
     with _user_errors():
         settings = get_settings()
-        embedder = get_embedder(settings.model, settings.cache)
+        embedder = get_embedder(settings.model, settings.cache, settings.runtime)
         built = ensure_index(settings.corpus, settings.index, embedder, progress=True, force=force)
     m = built.manifest
     typer.echo(f"index {built.folder} : {m['passages']} passages from {m['documents']} document(s), model {m['model']}")

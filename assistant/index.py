@@ -40,7 +40,8 @@ from .errors import IndexError_
 log = logging.getLogger(__name__)
 
 FORMAT = "1"
-_LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch")
+_LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch",
+         "onnxruntime", "tokenizers")
 
 
 @dataclass

@@ -30,7 +30,7 @@ def _pct(values: list[float], q: int) -> float:
 def main() -> None:
     settings = Settings()
     t0 = time.perf_counter()
-    embedder = get_embedder(settings.model, settings.cache)
+    embedder = get_embedder(settings.model, settings.cache, settings.runtime)
     model_s = time.perf_counter() - t0
 
     with tempfile.TemporaryDirectory() as tmp:

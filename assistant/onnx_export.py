@@ -1,0 +1,165 @@
+"""Export the materialised sentence-transformers model to ONNX, once, offline, next to it.
+
+The serving path (``embed.OnnxEmbedder``) runs this folder with ONNX Runtime and never imports torch,
+transformers or sentence-transformers; only building it does (torch's exporter and the model folder
+that materialize.py writes). Layout of ``<cache>/models/<model>-onnx/``::
+
+    model.onnx        float32 graph: input_ids, attention_mask -> mean-pooled, L2-normalised embedding
+    model.int8.onnx   the same after dynamic int8 quantisation (per-channel weights, MatMul and Gather)
+    tokenizer.json    the model's tokenizer, copied so the folder is self-contained
+    .complete         written last: the source model's marker and this module's format
+
+The folder is built in a sibling temporary directory and renamed into place, so a concurrent reader
+never sees half of it; a folder whose marker does not match the model (or this format) is rebuilt.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+from .errors import ModelError
+
+FP32 = "model.onnx"
+INT8 = "model.int8.onnx"
+TOKENIZER = "tokenizer.json"
+_MARKER = ".complete"
+#: Bump when the output of this module changes, so existing exports are rebuilt.
+FORMAT = 1
+_TMP_PREFIX = ".onnx-export-"
+_STALE_TMP_SECONDS = 900
+_OPSET = 17
+
+
+def onnx_dir(model_dir: Path) -> Path:
+    return Path(model_dir).with_name(Path(model_dir).name + "-onnx")
+
+
+def _marker_text(model_dir: Path) -> str:
+    try:
+        source = (Path(model_dir) / ".complete").read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ModelError(f"{model_dir} is not a complete materialised model ({exc})") from exc
+    return json.dumps({"model": source.strip(), "format": FORMAT, "opset": _OPSET,
+                       "int8": "dynamic, per-channel QInt8 weights, MatMul+Gather"}) + "\n"
+
+
+def is_complete(dest: Path, model_dir: Path) -> bool:
+    try:
+        return (Path(dest) / _MARKER).read_text(encoding="utf-8") == _marker_text(model_dir)
+    except (OSError, UnicodeDecodeError, ModelError):
+        return False
+
+
+def ensure_onnx(model_dir: Path, *, force: bool = False) -> Path:
+    """The ONNX folder for model_dir, exported first when missing or out of date."""
+    model_dir = Path(model_dir)
+    dest = onnx_dir(model_dir)
+    if not force and is_complete(dest, model_dir):
+        return dest
+    marker = _marker_text(model_dir)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale(dest)
+    tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{dest.name}-", dir=dest.parent))
+    try:
+        tmp.chmod(0o755)
+        export(model_dir, tmp)
+        (tmp / _MARKER).write_text(marker, encoding="utf-8")  # last: the folder is complete
+        if not force and is_complete(dest, model_dir):  # another process finished first
+            return dest
+        _swap(tmp, dest, model_dir)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return dest
+
+
+def _remove_stale(dest: Path) -> None:
+    now = time.time()
+    for p in dest.parent.glob(f"{_TMP_PREFIX}{dest.name}-*"):
+        try:
+            if p.is_dir() and now - p.stat().st_mtime > _STALE_TMP_SECONDS:
+                shutil.rmtree(p, ignore_errors=True)
+        except OSError:
+            pass
+
+
+def _swap(tmp: Path, dest: Path, model_dir: Path) -> None:
+    old = None
+    if dest.exists() or dest.is_symlink():
+        if not dest.is_dir() or (any(dest.iterdir()) and not (dest / _MARKER).exists() and not (dest / FP32).exists()):
+            raise ModelError(f"{dest} exists and is not an ONNX export; remove it or choose another cache folder")
+        old = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{dest.name}-old-", dir=dest.parent))
+        os.replace(dest, old / "onnx")
+    try:
+        os.replace(tmp, dest)
+    except OSError:
+        if is_complete(dest, model_dir):
+            return  # a concurrent export won the race with an identical folder
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def export(model_dir: Path, out: Path) -> None:
+    """Write model.onnx, model.int8.onnx and tokenizer.json for model_dir into out (build time only)."""
+    try:
+        import torch
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+        from transformers import AutoModel
+    except ImportError as exc:
+        raise ModelError(f"exporting the model to ONNX needs torch, transformers and onnxruntime ({exc})") from exc
+
+    model_dir, out = Path(model_dir), Path(out)
+    modules = json.loads((model_dir / "modules.json").read_text(encoding="utf-8"))
+    pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+    if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get("pooling_mode_mean_tokens"):
+        raise ModelError(f"{model_dir}: only Transformer -> mean pooling -> Normalize models are exported to ONNX")
+
+    class MeanPooled(torch.nn.Module):
+        """The sentence-transformers pipeline in one graph: encoder, mean over the mask, L2 norm."""
+
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def forward(self, input_ids, attention_mask):
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                                  token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(mean, p=2, dim=1)
+
+    with warnings.catch_warnings(), torch.inference_mode(False), torch.no_grad():
+        # the TorchScript exporter warns about itself and about traced shape checks; the graph is
+        # checked against sentence-transformers by tests/test_onnx_fidelity.py instead
+        warnings.simplefilter("ignore")
+        encoder = AutoModel.from_pretrained(str(model_dir), attn_implementation="eager", local_files_only=True).eval()
+        # traced on a padded batch, so the attention mask stays in the graph for every input
+        ids = torch.tensor([[0, 6, 7, 8, 2], [0, 9, 2, 1, 1]], dtype=torch.int64)
+        mask = torch.tensor([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype=torch.int64)
+        torch.onnx.export(
+            MeanPooled(encoder), (ids, mask), str(out / FP32),
+            input_names=["input_ids", "attention_mask"], output_names=["embedding"],
+            dynamic_axes={"input_ids": {0: "batch", 1: "tokens"}, "attention_mask": {0: "batch", 1: "tokens"},
+                          "embedding": {0: "batch"}},
+            opset_version=_OPSET, dynamo=False,
+        )
+        del encoder
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic logs a pre-processing hint through the root logger
+    try:
+        quantize_dynamic(str(out / FP32), str(out / INT8), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Gather"])
+    finally:
+        root.setLevel(level)
+    shutil.copyfile(model_dir / TOKENIZER, out / TOKENIZER)
