@@ -109,9 +109,9 @@ class OnnxEmbedder(Embedder):
     def __init__(self, spec: str, cache: Path, precision: str = "int8"):
         super().__init__(spec, cache)
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         from . import onnx_export
+        from .unigram import LightTokenizer
 
         self.runtime = f"onnx-{precision}"
         try:
@@ -131,18 +131,17 @@ class OnnxEmbedder(Embedder):
         options.log_severity_level = 3
         try:
             self.session = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
-            self.tokenizer = Tokenizer.from_file(str(folder / onnx_export.TOKENIZER))
+            self.tokenizer = LightTokenizer(folder, max_length=_MAX_TOKENS)
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(f"cannot load the ONNX model {self.onnx_path}: {exc}; delete {folder} to rebuild it") \
                 from exc
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(max_length=_MAX_TOKENS)
         self.dim = int(self.session.get_outputs()[0].shape[-1])
         self._slots = threading.BoundedSemaphore(self.workers)
         self._pool = None
         self._pool_lock = threading.Lock()
 
-    def _one(self, ids: list[int]) -> np.ndarray:
+    def _one(self, text: str) -> np.ndarray:
+        ids = self.tokenizer.encode(text)
         feed = {"input_ids": np.asarray([ids], dtype=np.int64),
                 "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
         with self._slots:
@@ -157,13 +156,11 @@ class OnnxEmbedder(Embedder):
             return self._pool
 
     def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
-        encodings = self.tokenizer.encode_batch(prepared, add_special_tokens=True)
-        ids = [e.ids for e in encodings]
-        if len(ids) == 1:
-            return self._one(ids[0])[None, :]
-        out = np.empty((len(ids), self.dim), dtype=np.float32)
-        bar = _progress_bar(len(ids), progress)
-        for i, vector in enumerate(self._executor().map(self._one, ids)):
+        if len(prepared) == 1:
+            return self._one(prepared[0])[None, :]
+        out = np.empty((len(prepared), self.dim), dtype=np.float32)
+        bar = _progress_bar(len(prepared), progress)
+        for i, vector in enumerate(self._executor().map(self._one, prepared)):
             out[i] = vector
             if bar is not None:
                 bar.update()

@@ -6,7 +6,9 @@ that materialize.py writes). Layout of ``<cache>/models/<model>-onnx/``::
 
     model.onnx        float32 graph: input_ids, attention_mask -> mean-pooled, L2-normalised embedding
     model.int8.onnx   the same after dynamic int8 quantisation (per-channel weights, MatMul and Gather)
-    tokenizer.json    the model's tokenizer, copied so the folder is self-contained
+    tokenizer.json    the model's tokenizer, copied so the folder is self-contained (the reference)
+    tokenizer.light.json, vocab.pieces, vocab.scores
+                      the same tokenizer as unigram.LightTokenizer reads it (what serving loads)
     .complete         written last: the source model's marker and this module's format
 
 The folder is built in a sibling temporary directory and renamed into place, so a concurrent reader
@@ -25,13 +27,14 @@ import warnings
 from pathlib import Path
 
 from .errors import ModelError
+from .unigram import write_light_files
 
 FP32 = "model.onnx"
 INT8 = "model.int8.onnx"
 TOKENIZER = "tokenizer.json"
 _MARKER = ".complete"
 #: Bump when the output of this module changes, so existing exports are rebuilt.
-FORMAT = 1
+FORMAT = 2
 _TMP_PREFIX = ".onnx-export-"
 _STALE_TMP_SECONDS = 900
 _OPSET = 17
@@ -64,6 +67,7 @@ def ensure_onnx(model_dir: Path, *, force: bool = False) -> Path:
     if not force and is_complete(dest, model_dir):
         return dest
     marker = _marker_text(model_dir)
+    _check_replaceable(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(dest)
     tmp = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{dest.name}-", dir=dest.parent))
@@ -90,11 +94,19 @@ def _remove_stale(dest: Path) -> None:
             pass
 
 
+def _check_replaceable(dest: Path) -> None:
+    """Refuse to delete a folder this module did not write (e.g. a mistyped path)."""
+    if not dest.exists() and not dest.is_symlink():
+        return
+    names = {p.name for p in dest.iterdir()} if dest.is_dir() else None
+    if names is None or (names and not names & {_MARKER, FP32, INT8}):
+        raise ModelError(f"{dest} exists and is not an ONNX export; remove it or choose another cache folder")
+
+
 def _swap(tmp: Path, dest: Path, model_dir: Path) -> None:
     old = None
     if dest.exists() or dest.is_symlink():
-        if not dest.is_dir() or (any(dest.iterdir()) and not (dest / _MARKER).exists() and not (dest / FP32).exists()):
-            raise ModelError(f"{dest} exists and is not an ONNX export; remove it or choose another cache folder")
+        _check_replaceable(dest)
         old = Path(tempfile.mkdtemp(prefix=f"{_TMP_PREFIX}{dest.name}-old-", dir=dest.parent))
         os.replace(dest, old / "onnx")
     try:
@@ -163,3 +175,4 @@ def export(model_dir: Path, out: Path) -> None:
     finally:
         root.setLevel(level)
     shutil.copyfile(model_dir / TOKENIZER, out / TOKENIZER)
+    write_light_files(out / TOKENIZER, out)
