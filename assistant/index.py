@@ -28,6 +28,7 @@ from pathlib import Path
 
 import bm25s
 import faiss
+import numpy as np
 from filelock import FileLock
 from tqdm import tqdm
 
@@ -64,6 +65,17 @@ class Index:
     bm25: bm25s.BM25
     vocab: frozenset[str]
     warnings: list[str]
+
+    def vectors(self) -> np.ndarray:
+        """The passage vectors as a read-only (n, dim) view of the flat FAISS index's storage."""
+        view = getattr(self, "_vectors", None)
+        if view is None or view.shape[0] != self.dense.ntotal:
+            n, d = self.dense.ntotal, self.dense.d
+            flat = faiss.rev_swig_ptr(self.dense.get_xb(), n * d) if n else np.zeros(0, np.float32)
+            view = np.asarray(flat, dtype=np.float32).reshape(n, d)
+            view.flags.writeable = False
+            self._vectors = view
+        return view
 
 
 def _lib_versions() -> dict[str, str]:

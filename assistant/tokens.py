@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from functools import lru_cache
 
 import fugashi
 
@@ -99,6 +100,22 @@ def _base_form(word) -> str | None:
 
 def tokenize(text: str) -> list[str]:
     """Tokens of a passage or a question, in order (duplicates kept: BM25 counts them)."""
+    if len(text) > _CACHED_MAX_CHARS:
+        return _tokenize(text)
+    return list(_tokenize_cached(text))
+
+
+#: One answer tokenises the question and its first passages several times (retrieval, missing
+#: terms, abstention features, each candidate's score); a bounded cache makes the repeats free.
+_CACHED_MAX_CHARS = 2000
+
+
+@lru_cache(maxsize=4096)
+def _tokenize_cached(text: str) -> tuple[str, ...]:
+    return tuple(_tokenize(text))
+
+
+def _tokenize(text: str) -> list[str]:
     norm = normalize(text)
     tokens = _ascii_terms(norm)
     for word in _tagger()(norm):
