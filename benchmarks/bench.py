@@ -1,15 +1,36 @@
-"""Speed and memory of the core on the default corpus: prints numbers, never asserts them.
+"""Speed and memory, before (torch) and after (ONNX), beside a naive peer: prints numbers, never asserts.
 
-Model load, index build (cold, into a temporary folder) and per-question latency (p50/p95) of the
-product's hybrid retrieval, with BM25-only and dense-only run in the same process as baselines so the
-ratios stay meaningful on a shared, noisy machine.
+    .venv/bin/python benchmarks/bench.py            # what `make bench` runs
+    BENCH_SCALES=1000,10000 BENCH_LOAD_SECONDS=20 .venv/bin/python benchmarks/bench.py   # quicker
+
+Everything that is compared is measured in the same run, so ratios stay meaningful on a shared, noisy
+machine:
+
+1. start-up: a cold ``assistant ask`` (fresh interpreter, index already built) per runtime, wall time
+   and peak RSS, beside a yardstick interpreter that only imports numpy, faiss, fugashi and bm25s;
+2. the default corpus, in process, per runtime: index build (passages/s), one query embedding, and
+   an answer (p50/p95), with the answer/embedding ratio;
+3. the server (``assistant serve``, ONNX): RSS after 50 questions, then BENCH_CLIENTS (50) clients for
+   BENCH_LOAD_SECONDS (60 s): answers/s, p50/p99, RSS before and after;
+4. scale: synthetic corpora of BENCH_SCALES (10^3, 10^4, 10^5) passages written by this script; the
+   product (ONNX) beside a naive RAG stack in the same process (sentence-transformers + FAISS flat +
+   bm25s top-k, fused by reciprocal rank): build throughput, answer p50/p95, memory. Above
+   BENCH_EMBED_MAX (2000) passages both sides embed only that many for real and reuse those vectors
+   (jittered) for the rest, so a 10^5 run takes minutes, not an hour; build throughput then counts
+   the measured embedding rate for every passage (marked "est.") and everything else (parsing,
+   BM25, FAISS, files) as run. BENCH_EMBED_MAX=0 embeds everything.
 """
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
-import resource
+import os
+import random
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -17,56 +38,392 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from assistant.config import Settings  # noqa: E402
-from assistant.embed import get_embedder  # noqa: E402
-from assistant.index import ensure_index  # noqa: E402
+import numpy as np  # noqa: E402
+
+from assistant.config import DEFAULT_MODEL, Settings  # noqa: E402
+
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1000,10000,100000").split(",") if s.strip()]
+EMBED_MAX = int(os.environ.get("BENCH_EMBED_MAX", "2000"))
+LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+RUNTIMES = ("torch", "onnx")  # before, after
+QUESTIONS = [json.loads(line)["question"] for line in
+             (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+YARDSTICK = "import numpy, faiss, fugashi, bm25s"
 
 
-def _pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
+
+
+def rss_mib(pid: int | str = "self") -> float:
+    m = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+    return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
+    """Wall seconds, peak RSS (MiB) and exit code of one fresh interpreter."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, proc.returncode
+
+
+def header(title: str) -> None:
+    print(f"\n== {title}", flush=True)
+
+
+# --------------------------------------------------------------------------- 1. start-up
+
+
+def startup(tmp: Path) -> dict:
+    header("cold start (fresh interpreter; index built beforehand; median of 3)")
+    yard = [run_child([sys.executable, "-c", YARDSTICK], dict(os.environ))[0] for _ in range(3)]
+    y = statistics.median(yard)
+    print(f"yardstick  `python -c \"{YARDSTICK}\"`  {y:5.2f} s")
+    out = {"yardstick_s": y}
+    for runtime in RUNTIMES:
+        env = {**os.environ, "ASSISTANT_RUNTIME": runtime, "ASSISTANT_INDEX": str(tmp / f"index-{runtime}"),
+               "PYTHONPATH": str(ROOT)}
+        ask = [sys.executable, "-m", "assistant.cli", "ask", "SCIMに対応していますか？"]
+        run_child(ask, env)  # builds the index (and the ONNX export) if needed
+        runs = [run_child(ask, env) for _ in range(3)]
+        wall = statistics.median(r[0] for r in runs)
+        peak = max(r[1] for r in runs)
+        ok = all(r[2] == 0 for r in runs)
+        print(f"assistant ask [{runtime:5s}]  {wall:5.2f} s wall  (x{wall / y:4.1f} yardstick)  peak {peak:5.0f} MiB"
+              + ("" if ok else "  FAILED"))
+        out[runtime] = {"wall_s": wall, "peak_mib": peak, "ok": ok}
+    return out
+
+
+# --------------------------------------------------------------------------- 2. default corpus
+
+
+def default_corpus(tmp: Path) -> dict:
+    from assistant.answer import Assistant
+    from assistant.embed import get_embedder
+    from assistant.index import ensure_index
+
+    header("default corpus, in process (answers p50/p95 over the evaluation questions)")
+    out = {}
+    for runtime in RUNTIMES:
+        settings = Settings(runtime=runtime, index=tmp / f"index-inproc-{runtime}")
+        t0 = time.perf_counter()
+        embedder = get_embedder(settings.model, settings.cache, runtime)
+        load_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        idx = ensure_index(settings.corpus, settings.index, embedder, progress=False)
+        build_s = time.perf_counter() - t0
+        assistant = Assistant(settings, progress=False)
+        for q in QUESTIONS[:5]:
+            assistant.ask(q)
+        embed_ms, answer_ms = [], []
+        for q in QUESTIONS:  # interleaved, so both see the same machine
+            t0 = time.perf_counter()
+            embedder.encode_queries([q])
+            embed_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            assistant.ask(q)
+            answer_ms.append((time.perf_counter() - t0) * 1000)
+        n = len(idx.passages)
+        e50, a50 = pct(embed_ms, 50), pct(answer_ms, 50)
+        print(f"[{runtime:5s}] model load {load_s:5.2f} s | build {n} passages {build_s:5.2f} s ({n / build_s:5.0f}/s) | "
+              f"embed p50 {e50:5.1f} ms | answer p50 {a50:5.1f} p95 {pct(answer_ms, 95):5.1f} ms "
+              f"(x{a50 / e50:.2f} of one embedding)")
+        out[runtime] = {"embed_p50": e50, "answer_p50": a50, "answer_p95": pct(answer_ms, 95),
+                        "build_per_s": n / build_s}
+    t, o = out["torch"], out["onnx"]
+    print(f"onnx vs torch: embedding x{t['embed_p50'] / o['embed_p50']:.1f} faster, "
+          f"answer x{t['answer_p50'] / o['answer_p50']:.1f} faster")
+    return out
+
+
+# --------------------------------------------------------------------------- 3. server
+
+
+def server(tmp: Path) -> dict:
+    import httpx
+
+    header(f"server (assistant serve, onnx): 50 questions, then {CLIENTS} clients for {LOAD_SECONDS:.0f} s")
+    port = 18000 + os.getpid() % 1000
+    env = {**os.environ, "ASSISTANT_RUNTIME": "onnx", "ASSISTANT_INDEX": str(tmp / "index-onnx"),
+           "ASSISTANT_RATE_LIMIT": "1000000/minute", "ASSISTANT_FEEDBACK_DB": str(tmp / "feedback.db"),
+           "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.time() > deadline or proc.poll() is not None:
+                print("server did not start")
+                return {}
+            time.sleep(0.3)
+        with httpx.Client(base_url=url, timeout=30) as client:
+            for q in QUESTIONS[:50]:
+                client.post("/api/ask", json={"question": q}).raise_for_status()
+        after50 = rss_mib(proc.pid)
+        latencies: list[float] = []
+        errors = 0
+
+        async def one_client(i: int, stop: float) -> None:
+            nonlocal errors
+            async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+                k = i
+                while time.perf_counter() < stop:
+                    q = QUESTIONS[k % len(QUESTIONS)]
+                    k += CLIENTS
+                    t0 = time.perf_counter()
+                    try:
+                        r = await c.post("/api/ask", json={"question": q})
+                        ok = r.status_code == 200
+                    except httpx.HTTPError:
+                        ok = False
+                    if ok:
+                        latencies.append(time.perf_counter() - t0)
+                    else:
+                        errors += 1
+
+        async def load() -> float:
+            start = time.perf_counter()
+            await asyncio.gather(*(one_client(i, start + LOAD_SECONDS) for i in range(CLIENTS)))
+            return time.perf_counter() - start
+
+        elapsed = asyncio.run(load())
+        after_load = rss_mib(proc.pid)
+        rate = len(latencies) / elapsed
+        ms = [x * 1000 for x in latencies] or [float("nan")]
+        print(f"RSS after 50 questions {after50:5.0f} MiB; after the load {after_load:5.0f} MiB "
+              f"({(after_load / after50 - 1) * 100:+.0f}%)")
+        print(f"{rate:6.1f} answers/s (x{rate / 22.8:.1f} of the 22.8/s measured on torch in issue 14), "
+              f"p50 {pct(ms, 50):6.1f} ms, p99 {pct(ms, 99):6.1f} ms, errors {errors}")
+        return {"rss_after_50": after50, "rss_after_load": after_load, "rate": rate, "p50": pct(ms, 50),
+                "p99": pct(ms, 99), "errors": errors}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# --------------------------------------------------------------------------- 4. scale
+
+_JA_SUBJECTS = ["パスワード", "監査ログ", "バックアップ", "暗号化キー", "アクセス権", "脆弱性診断", "個人情報", "通信",
+                "保存データ", "APIキー", "委託先", "従業員教育", "データセンター", "多要素認証", "退職者のアカウント"]
+_JA_VERBS = ["は{t}で保護されています", "は{n}日間保持されます", "の管理に{t}を利用しています",
+             "について{t}の要件を満たしています", "は年{n}回見直されます", "は{t}により暗号化されます"]
+_EN = ["{s} are protected with {t}.", "{s} are retained for {n} days.", "We review {s} {n} times a year.",
+       "Access to {s} requires {t}.", "{s} are encrypted with {t} in transit and at rest."]
+_EN_SUBJECTS = ["customer records", "audit logs", "backups", "API tokens", "session keys", "employee accounts"]
+_TERMS = ["AES-256", "TLS 1.2", "SAML 2.0", "SCIM", "MFA", "ISO/IEC 27001", "SOC 2", "RBAC", "KMS", "WAF"]
+
+
+def synthetic_corpus(folder: Path, n: int, seed: int = 14) -> None:
+    """n one-paragraph passages in Markdown files of 1000, each under its own heading."""
+    rnd = random.Random(seed)
+    folder.mkdir(parents=True)
+    per_file = 1000
+    for f in range(0, n, per_file):
+        lines = [f"# 製品{f // per_file} セキュリティ仕様", ""]
+        for i in range(f, min(n, f + per_file)):
+            lines += [f"## 項目 {i}", ""]
+            t, num = rnd.choice(_TERMS), rnd.randint(2, 400)
+            if i % 2:
+                text = rnd.choice(_JA_SUBJECTS) + rnd.choice(_JA_VERBS).format(t=t, n=num) + f"（管理番号 K{i}）。"
+                text += rnd.choice(_JA_SUBJECTS) + rnd.choice(_JA_VERBS).format(t=rnd.choice(_TERMS), n=num + 1) + "。"
+            else:
+                text = rnd.choice(_EN).format(s=rnd.choice(_EN_SUBJECTS), t=t, n=num).capitalize()
+                text += f" Control ref C{i}. " + rnd.choice(_EN).format(s=rnd.choice(_EN_SUBJECTS), t=rnd.choice(_TERMS), n=num)
+            lines += [text, ""]
+        (folder / f"part-{f // per_file:04d}.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+class Sampled:
+    """An embedder that embeds at most `limit` passages for real and reuses (jittered) vectors after."""
+
+    def __init__(self, encode, limit: int, dim: int):
+        self.encode, self.limit, self.dim = encode, limit, dim
+        self.embed_seconds = 0.0
+        self.embedded = 0
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        k = len(texts) if self.limit <= 0 else min(self.limit, len(texts))
+        t0 = time.perf_counter()
+        head = self.encode(texts[:k])
+        self.embed_seconds, self.embedded = time.perf_counter() - t0, k
+        if k == len(texts):
+            return head
+        rng = np.random.default_rng(0)
+        rest = head[np.arange(k, len(texts)) % k] + rng.normal(0, 0.03, (len(texts) - k, head.shape[1])).astype(np.float32)
+        rest /= np.linalg.norm(rest, axis=1, keepdims=True)
+        return np.concatenate([head, rest]).astype(np.float32)
+
+    def build_rate(self, n: int, total_seconds: float) -> float:
+        """Passages/s with every passage embedded at the measured rate."""
+        per = self.embed_seconds / max(self.embedded, 1)
+        return n / (total_seconds - self.embed_seconds + per * n)
+
+
+class NaivePeer:
+    """What a typical RAG tutorial builds: sentence-transformers, FAISS flat top-k, bm25s top-k, RRF."""
+
+    def __init__(self, model_dir: Path):
+        from sentence_transformers import SentenceTransformer
+
+        self.model = SentenceTransformer(str(model_dir), device="cpu", local_files_only=True)
+
+    def build(self, texts: list[str], sampled: Sampled) -> None:
+        import bm25s
+        import faiss
+
+        self.texts = texts
+        vectors = sampled(["passage: " + t for t in texts])
+        self.dense = faiss.IndexFlatIP(vectors.shape[1])
+        self.dense.add(vectors)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index(bm25s.tokenize(texts, show_progress=False), show_progress=False)
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        return self.model.encode(texts, batch_size=32, normalize_embeddings=True, convert_to_numpy=True)
+
+    def ask(self, question: str, k: int = 10) -> list[int]:
+        import bm25s
+
+        q = self.embed(["query: " + question])
+        _, dense_ids = self.dense.search(q, k)
+        ids, _ = self.bm25.retrieve(bm25s.tokenize([question], show_progress=False), k=min(k, len(self.texts)),
+                                    show_progress=False)
+        fused: dict[int, float] = {}
+        for ranking in (dense_ids[0].tolist(), ids[0].tolist()):
+            for r, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (60 + r)
+        return sorted(fused, key=fused.get, reverse=True)[:3]
+
+
+def scale(tmp: Path) -> list[dict]:
+    from assistant.answer import Assistant
+    from assistant.corpus import load_corpus
+    from assistant.embed import get_embedder
+    from assistant.index import build_index, compute_key
+
+    header(f"scale: synthetic corpora, product (onnx) beside the naive peer (sentence-transformers + FAISS flat + bm25s), "
+           f"real embeddings for up to {EMBED_MAX or 'all'} passages")
+    embedder = get_embedder(DEFAULT_MODEL, Settings().cache, "onnx")
+    peer_model_dir = Path(embedder.path)
+    peer = None
+    rows = []
+    for n in SCALES:
+        folder = tmp / f"scale-{n}"
+        synthetic_corpus(folder / "corpus", n)
+        texts = [p.index_text() for p in load_corpus(folder / "corpus").passages]
+        gc.collect()
+        rss0 = rss_mib()
+        ours = Sampled(lambda ts: embedder.encode_passages(ts, progress=False), EMBED_MAX, embedder.dim)
+
+        class Wrapped:  # the product's embedder with a sampled encode_passages
+            spec, fingerprint, dim = embedder.spec, embedder.fingerprint, embedder.dim
+            encode_queries = staticmethod(embedder.encode_queries)
+
+            @staticmethod
+            def encode_passages(ts, progress=False):
+                return ours(ts)
+
+        t0 = time.perf_counter()
+        key, inputs = compute_key(folder / "corpus", Wrapped)
+        build_index(folder / "corpus", folder / "index", Wrapped, key, inputs, progress=False)
+        build_s = time.perf_counter() - t0
+        assistant = Assistant(Settings(corpus=folder / "corpus", index=folder / "index", runtime="onnx"), progress=False)
+        rss_ours = rss_mib() - rss0
+
+        if peer is None:
+            peer = NaivePeer(peer_model_dir)
+        gc.collect()
+        rss1 = rss_mib()
+        theirs = Sampled(peer.embed, EMBED_MAX, embedder.dim)
+        t0 = time.perf_counter()
+        peer.build(texts, theirs)
+        peer_build_s = time.perf_counter() - t0
+        rss_peer = rss_mib() - rss1
+
+        for q in QUESTIONS[:5]:
+            assistant.ask(q)
+            peer.ask(q)
+        ours_ms, peer_ms = [], []
+        for q in QUESTIONS:
+            t0 = time.perf_counter()
+            assistant.ask(q)
+            ours_ms.append((time.perf_counter() - t0) * 1000)
+            t0 = time.perf_counter()
+            peer.ask(q)
+            peer_ms.append((time.perf_counter() - t0) * 1000)
+        cold_wall, cold_peak, code = run_child(
+            [sys.executable, "-m", "assistant.cli", "ask", "パスワードの保持期間は？"],
+            {**os.environ, "ASSISTANT_CORPUS": str(folder / "corpus"), "ASSISTANT_INDEX": str(folder / "index"),
+             "ASSISTANT_RUNTIME": "onnx", "PYTHONPATH": str(ROOT)})
+        est = " est." if ours.embedded < n else ""
+        row = {"n": n, "build": ours.build_rate(n, build_s), "peer_build": theirs.build_rate(n, peer_build_s),
+               "p50": pct(ours_ms, 50), "p95": pct(ours_ms, 95), "peer_p50": pct(peer_ms, 50),
+               "peer_p95": pct(peer_ms, 95), "rss": rss_ours, "peer_rss": rss_peer, "cold_s": cold_wall,
+               "cold_peak": cold_peak, "est": est, "ok": code == 0}
+        rows.append(row)
+        print(f"{n:>7} passages | build {row['build']:6.0f}/s{est} vs peer {row['peer_build']:6.0f}/s{est} "
+              f"(x{row['build'] / row['peer_build']:.2f}) | answer p50 {row['p50']:6.1f} ms p95 {row['p95']:6.1f} vs peer "
+              f"p50 {row['peer_p50']:6.1f} p95 {row['peer_p95']:6.1f} (x{row['peer_p50'] / row['p50']:.2f} faster) | "
+              f"RSS growth {rss_ours:5.0f} vs peer {rss_peer:5.0f} MiB | cold ask {cold_wall:4.1f} s, "
+              f"peak {cold_peak:5.0f} MiB" + ("" if code == 0 else " FAILED"), flush=True)
+        del assistant
+        peer.texts = peer.dense = peer.bm25 = None
+    return rows
 
 
 def main() -> None:
-    settings = Settings()
-    t0 = time.perf_counter()
-    embedder = get_embedder(settings.model, settings.cache, settings.runtime)
-    model_s = time.perf_counter() - t0
-
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        ensure_index(settings.corpus, Path(tmp) / "index", embedder, progress=False)
-        build_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        ensure_index(settings.corpus, Path(tmp) / "index", embedder, progress=False)
-        load_s = time.perf_counter() - t0
-
-        from assistant.answer import Assistant
-
-        assistant = Assistant(Settings(index=Path(tmp) / "index"), progress=False)
-        questions = [json.loads(line)["question"] for line in (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
-        for q in questions[:5]:
-            assistant.ask(q)  # warm-up
-        timings: dict[str, list[float]] = {}
-        for mode in ("bm25", "dense", "hybrid"):
-            ms = []
-            for q in questions:
-                t0 = time.perf_counter()
-                retrieval = assistant.retrieve(q, mode=mode)
-                assistant.answer_from(q, retrieval)
-                ms.append((time.perf_counter() - t0) * 1000)
-            timings[mode] = ms
-
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"model load        {model_s:8.2f} s   ({settings.model})")
-    print(f"index build       {build_s:8.2f} s   ({len(assistant.index.passages)} passages, cold)")
-    print(f"index load        {load_s:8.3f} s   (fresh index: key check + load)")
-    print(f"questions         {len(questions):8d}")
-    base = statistics.median(timings["bm25"])
-    for mode, ms in timings.items():
-        print(f"latency {mode:7s}   p50 {_pct(ms, 50):7.1f} ms   p95 {_pct(ms, 95):7.1f} ms   "
-              f"(x{statistics.median(ms) / base:.2f} of bm25 p50)")
-    print(f"peak RSS          {rss_mb:8.0f} MiB")
+    print(f"benchmark: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        tmp = Path(tmp)
+        start = startup(tmp)
+        corpus = default_corpus(tmp)
+        serve = server(tmp) if LOAD_SECONDS > 0 else {}
+        rows = scale(tmp) if SCALES else []
+    header("targets (issue 14)")
+    y = start["yardstick_s"]
+    o = start["onnx"]
+    checks = [
+        ("cold ask <= 2 s", f"{o['wall_s']:.2f} s", o["wall_s"] <= 2),
+        ("cold ask <= 6x yardstick", f"x{o['wall_s'] / y:.1f}", o["wall_s"] <= 6 * y),
+        ("cold ask peak <= 400 MiB", f"{o['peak_mib']:.0f} MiB", o["peak_mib"] <= 400),
+        ("answer p50 <= 1.5x one embedding", f"x{corpus['onnx']['answer_p50'] / corpus['onnx']['embed_p50']:.2f}",
+         corpus["onnx"]["answer_p50"] <= 1.5 * corpus["onnx"]["embed_p50"]),
+        ("index build >= 150 passages/s", f"{corpus['onnx']['build_per_s']:.0f}/s (45 passages)",
+         corpus["onnx"]["build_per_s"] >= 150),
+    ]
+    if serve:
+        checks += [
+            ("server <= 400 MiB after 50 questions", f"{serve['rss_after_50']:.0f} MiB", serve["rss_after_50"] <= 400),
+            ("server flat under load (+<= 10%)", f"{(serve['rss_after_load'] / serve['rss_after_50'] - 1) * 100:+.0f}%",
+             serve["rss_after_load"] <= 1.1 * serve["rss_after_50"]),
+            ("throughput >= 5x 22.8/s", f"{serve['rate']:.0f}/s", serve["rate"] >= 5 * 22.8),
+            ("p99 < 1 s under load", f"{serve['p99']:.0f} ms", serve["p99"] < 1000),
+        ]
+    for row in rows:
+        if row["n"] >= 100000:
+            checks += [("10^5: answer p50 <= 20 ms", f"{row['p50']:.1f} ms", row["p50"] <= 20),
+                       ("10^5: memory <= 1 GiB", f"{row['cold_peak']:.0f} MiB (cold ask peak)", row["cold_peak"] <= 1024)]
+        if row["n"] == max(SCALES):
+            checks.append((f"build >= 150/s at {row['n']}", f"{row['build']:.0f}/s{row['est']}", row["build"] >= 150))
+    for name, value, ok in checks:
+        print(f"{'met ' if ok else 'MISS'}  {name:40s} {value}")
 
 
 if __name__ == "__main__":
