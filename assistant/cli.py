@@ -149,6 +149,7 @@ def serve(
     """Start the web chat (and the Slack endpoint) at http://HOST:PORT."""
     import uvicorn
 
+    _bound_malloc_arenas()
     with _user_errors():
         assistant = _assistant()  # build the index before listening, with progress on the terminal
     from .web import create_app, uvicorn_options
@@ -156,6 +157,20 @@ def serve(
     typer.echo(f"Serving {len(assistant.index.passages)} passages at http://{host}:{port}", err=True)
     uvicorn.run(create_app(assistant=assistant), host=host, port=port, log_level="info",
                 **uvicorn_options(assistant.settings))
+
+
+def _bound_malloc_arenas(arenas: int = 2) -> None:
+    """glibc gives each thread that allocates its own arena (up to 8 per core) and keeps freed memory in
+    them: under many concurrent requests the server grew from 0.8 to 3.3 GB and never gave it back.
+    Two arenas bound that; set before any worker thread starts. A no-op where libc is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(-8, arenas)  # M_ARENA_MAX
+    except (OSError, AttributeError):
+        pass
 
 
 def main() -> None:

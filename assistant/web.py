@@ -788,8 +788,17 @@ class _BodyLimit:
 # --------------------------------------------------------------------------------------------------
 
 
+#: Worker threads that answer at once. Answers are CPU-bound (the model runs on one core per run, the
+#: rest holds the GIL), so more threads only add latency and memory: each thread that ever allocated
+#: keeps its own malloc arena. Requests beyond this wait in the event loop, which costs nothing.
+ANSWER_THREADS = 4
+
+
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = ANSWER_THREADS
     slack.check_configuration(app.state.settings)  # logs clearly when the Slack endpoint will refuse all
     if app.state.assistant is None:
         app.state.assistant = await run_in_threadpool(get_assistant, app.state.settings)
