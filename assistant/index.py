@@ -41,6 +41,8 @@ from .errors import IndexError_
 log = logging.getLogger(__name__)
 
 FORMAT = "1"
+#: Passages from which a build shows progress bars even when stderr is not a terminal.
+_LONG_BUILD = 2000
 _LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch",
          "onnxruntime", "tokenizers")
 
@@ -168,9 +170,13 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
 
     tmp = Path(tempfile.mkdtemp(prefix=".build-tmp-", dir=index_root))
     try:
-        steps = tqdm(total=3, desc="index", unit="step", disable=not progress, file=sys.stderr)
+        # a bar only where someone watches it or the build is long; the summary line is always printed
+        shown = progress and (sys.stderr.isatty() or len(texts) >= _LONG_BUILD)
+        steps = tqdm(total=3, desc="index", unit="step", disable=not shown, file=sys.stderr)
         steps.set_postfix_str(f"embedding {len(texts)} passages")
+        embed_started = time.perf_counter()
         vectors = embedder.encode_passages(texts, progress=progress)
+        embed_seconds = time.perf_counter() - embed_started
         dense = faiss.IndexFlatIP(vectors.shape[1])
         dense.add(vectors)
         faiss.write_index(dense, str(tmp / "dense.faiss"))
@@ -199,6 +205,7 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
             "key": key, **inputs, "passages": len(passages), "documents": len(docs),
             "dim": int(vectors.shape[1]), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "build_seconds": round(time.perf_counter() - started, 2),
+            "embed_seconds": round(embed_seconds, 2),
         }
         _write_json(tmp / "manifest.json", manifest)  # written last: its presence marks a complete build
         steps.update()
@@ -214,8 +221,9 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
         raise
     _remove_old_builds(index_root, keep=final.name)
     if progress:
-        print(f"Index ready: {len(passages)} passages from {len(docs)} document(s) "
-              f"in {time.perf_counter() - started:.1f}s", file=sys.stderr)
+        seconds = time.perf_counter() - started
+        print(f"Index ready: {len(passages)} passages from {len(docs)} document(s) in {seconds:.1f}s "
+              f"({len(passages) / max(seconds, 1e-9):.0f} passages/s)", file=sys.stderr)
     return final
 
 
