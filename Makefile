@@ -3,17 +3,24 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 
 .PHONY: run test browser bench eval
 
-$(STAMP): pyproject.toml
+# What running needs (torch only builds the ONNX export on first use; answers never import it).
+$(RUN_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 	# torch is pinned in pyproject (2.13.0, the CPU build): an unpinned one pulls a multi-GB CUDA build
+	$(PY) -m pip install -q -e .
+	touch $(RUN_STAMP)
+
+# Running plus the test extras (pytest, playwright).
+$(STAMP): $(RUN_STAMP)
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(VENV)/bin/assistant serve
 
 # Debian's chromium and a Japanese font for the browser tests (no browser download: no internet).
@@ -30,8 +37,8 @@ browser:
 test: $(STAMP) browser
 	$(PY) -m pytest -q -p no:cacheprovider
 
-bench: $(STAMP)
+bench: $(RUN_STAMP)
 	$(PY) benchmarks/bench.py
 
-eval: $(STAMP)
+eval: $(RUN_STAMP)
 	$(VENV)/bin/assistant eval
