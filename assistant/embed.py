@@ -28,7 +28,8 @@ _MAX_WORKERS = 4
 _MAX_TOKENS = 512
 #: Passages from which a build shows progress even when stderr is not a terminal.
 _LONG = 2000
-RUNTIMES = ("onnx", "onnx-fp32", "torch")
+#: runtime setting -> ONNX variant (see onnx_export.py); 'torch' is sentence-transformers.
+RUNTIMES = {"onnx": "emb8", "onnx-int8": "int8", "onnx-fp32": "fp32", "torch": None}
 
 
 class Embedder:
@@ -106,7 +107,7 @@ class OnnxEmbedder(Embedder):
     as fast as batching for passages of this length and bounds the memory the runs can hold.
     """
 
-    def __init__(self, spec: str, cache: Path, precision: str = "int8"):
+    def __init__(self, spec: str, cache: Path, precision: str = "emb8"):
         super().__init__(spec, cache)
         import onnxruntime as ort
 
@@ -119,7 +120,7 @@ class OnnxEmbedder(Embedder):
         except OSError as exc:
             raise ModelError(f"cannot write the ONNX export next to {self.path} ({exc.strerror or exc}); "
                              "set ASSISTANT_CACHE to a writable folder") from exc
-        self.onnx_path = folder / (onnx_export.INT8 if precision == "int8" else onnx_export.FP32)
+        self.onnx_path = folder / onnx_export.FILES[precision]
         self.fingerprint = hashlib.sha256(
             f"{_fingerprint(spec, self.path)}:{self.runtime}:{(folder / '.complete').read_text()}".encode()
         ).hexdigest()[:16]
@@ -217,11 +218,11 @@ def _fingerprint(spec: str, path: Path | str) -> str:
 def get_embedder(spec: str, cache: Path, runtime: str = "onnx") -> Embedder:
     """Loaded once per process: model loads take seconds.
 
-    runtime 'onnx' (int8) or 'onnx-fp32' serves the default model through ONNX Runtime; any other
-    model, or runtime 'torch', goes through sentence-transformers.
+    runtime 'onnx' (int8 embedding table, fp32 encoder), 'onnx-int8' or 'onnx-fp32' serves the default
+    model through ONNX Runtime; any other model, or runtime 'torch', goes through sentence-transformers.
     """
     if runtime not in RUNTIMES:
         raise ModelError(f"unknown runtime {runtime!r}; use one of {', '.join(RUNTIMES)}")
-    if runtime != "torch" and spec == DEFAULT_MODEL:
-        return OnnxEmbedder(spec, cache, precision="fp32" if runtime == "onnx-fp32" else "int8")
+    if RUNTIMES[runtime] and spec == DEFAULT_MODEL:
+        return OnnxEmbedder(spec, cache, precision=RUNTIMES[runtime])
     return TorchEmbedder(spec, cache)

@@ -6,6 +6,8 @@ that materialize.py writes). Layout of ``<cache>/models/<model>-onnx/``::
 
     model.onnx        float32 graph: input_ids, attention_mask -> mean-pooled, L2-normalised embedding
     model.int8.onnx   the same after dynamic int8 quantisation (per-channel weights, MatMul and Gather)
+    model.emb8.onnx   only the word-embedding table in int8 (96 of its 118 M weights), the encoder fp32
+    *.onnx.data       each graph's weights (memory-mapped by ONNX Runtime)
     tokenizer.json    the model's tokenizer, copied so the folder is self-contained (the reference)
     tokenizer.light.json, vocab.pieces, vocab.scores
                       the same tokenizer as unigram.LightTokenizer reads it (what serving loads)
@@ -31,10 +33,12 @@ from .unigram import write_light_files
 
 FP32 = "model.onnx"
 INT8 = "model.int8.onnx"
+EMB8 = "model.emb8.onnx"
+FILES = {"fp32": FP32, "int8": INT8, "emb8": EMB8}
 TOKENIZER = "tokenizer.json"
 _MARKER = ".complete"
 #: Bump when the output of this module changes, so existing exports are rebuilt.
-FORMAT = 2
+FORMAT = 4
 _TMP_PREFIX = ".onnx-export-"
 _STALE_TMP_SECONDS = 900
 _OPSET = 17
@@ -50,7 +54,7 @@ def _marker_text(model_dir: Path) -> str:
     except OSError as exc:
         raise ModelError(f"{model_dir} is not a complete materialised model ({exc})") from exc
     return json.dumps({"model": source.strip(), "format": FORMAT, "opset": _OPSET,
-                       "int8": "dynamic, per-channel QInt8 weights, MatMul+Gather"}) + "\n"
+                       "int8": "dynamic, per-channel QInt8 weights, MatMul+Gather", "emb8": "QInt8 Gather"}) + "\n"
 
 
 def is_complete(dest: Path, model_dir: Path) -> bool:
@@ -99,7 +103,7 @@ def _check_replaceable(dest: Path) -> None:
     if not dest.exists() and not dest.is_symlink():
         return
     names = {p.name for p in dest.iterdir()} if dest.is_dir() else None
-    if names is None or (names and not names & {_MARKER, FP32, INT8}):
+    if names is None or (names and not names & {_MARKER, *FILES.values()}):
         raise ModelError(f"{dest} exists and is not an ONNX export; remove it or choose another cache folder")
 
 
@@ -118,6 +122,20 @@ def _swap(tmp: Path, dest: Path, model_dir: Path) -> None:
     finally:
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _externalise(out: Path) -> None:
+    """Each graph with its weights in a separate <name>.data file, which ONNX Runtime memory-maps: the
+    served model then loads in 0.14 s instead of 0.40 s and adds 96 MiB at peak instead of 277 MiB
+    (the protobuf no longer holds a second copy of the weights while the session is built)."""
+    import onnx
+
+    for name in FILES.values():
+        model = onnx.load(str(out / name))
+        onnx.save_model(model, str(out / name), save_as_external_data=True, all_tensors_to_one_file=True,
+                        location=name + ".data", size_threshold=1024)
+        (out / (name + ".data")).chmod(0o644)
+        del model
 
 
 def export(model_dir: Path, out: Path) -> None:
@@ -172,7 +190,10 @@ def export(model_dir: Path, out: Path) -> None:
     try:
         quantize_dynamic(str(out / FP32), str(out / INT8), weight_type=QuantType.QInt8, per_channel=True,
                          op_types_to_quantize=["MatMul", "Gather"])
+        quantize_dynamic(str(out / FP32), str(out / EMB8), weight_type=QuantType.QInt8,
+                         op_types_to_quantize=["Gather"])
     finally:
         root.setLevel(level)
+    _externalise(out)
     shutil.copyfile(model_dir / TOKENIZER, out / TOKENIZER)
     write_light_files(out / TOKENIZER, out)

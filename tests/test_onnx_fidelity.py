@@ -24,7 +24,9 @@ from assistant.corpus import load_corpus
 from assistant.embed import OnnxEmbedder, TorchEmbedder, get_embedder
 from assistant.errors import ModelError
 
-#: int8 (per-channel weights, dynamic activations) measured min 0.9938, mean 0.9971 on these texts.
+#: Measured on these 244 texts: the served model (int8 embedding table) min 0.99988, mean 0.99996;
+#: all-int8 (per-channel weights, dynamic activations) min 0.9938, mean 0.9971.
+EMB8_MIN, EMB8_MEAN = 0.9995, 0.9999
 INT8_MIN, INT8_MEAN = 0.985, 0.995
 FP32_MIN = 0.99999
 
@@ -52,8 +54,19 @@ def _cosines(embedder, texts, reference) -> np.ndarray:
     return np.sum(ours * reference, axis=1)  # both sides are unit vectors
 
 
-def test_int8_matches_reference(settings, texts, reference, record_property):
+def test_served_model_matches_reference(settings, texts, reference, record_property):
+    """The default runtime: int8 word-embedding table, fp32 encoder."""
     embedder = get_embedder(DEFAULT_MODEL, settings.cache, "onnx")
+    assert isinstance(embedder, OnnxEmbedder) and embedder.runtime == "onnx-emb8"
+    cos = _cosines(embedder, texts, reference)
+    record_property("emb8_min_cosine", float(cos.min()))
+    print(f"emb8 vs sentence-transformers over {len(cos)} texts: min {cos.min():.5f}, "
+          f"1st percentile {np.percentile(cos, 1):.5f}, mean {cos.mean():.5f}")
+    assert cos.min() >= EMB8_MIN and cos.mean() >= EMB8_MEAN
+
+
+def test_int8_matches_reference(settings, texts, reference, record_property):
+    embedder = get_embedder(DEFAULT_MODEL, settings.cache, "onnx-int8")
     assert isinstance(embedder, OnnxEmbedder) and embedder.runtime == "onnx-int8"
     cos = _cosines(embedder, texts, reference)
     record_property("int8_min_cosine", float(cos.min()))
