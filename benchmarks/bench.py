@@ -340,6 +340,7 @@ def scale(tmp: Path) -> list[dict]:
             def encode_passages(ts, progress=False):
                 return ours(ts)
 
+        (folder / "index").mkdir()
         t0 = time.perf_counter()
         key, inputs = compute_key(folder / "corpus", Wrapped)
         build_index(folder / "corpus", folder / "index", Wrapped, key, inputs, progress=False)
