@@ -37,15 +37,20 @@ _NUMBERING = re.compile(r"^(?:[A-Za-z]?\d{1,3}[A-Za-z]?)$")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
-_local = threading.local()
+#: One MeCab tagger for the process, used under a lock (a tagger shared without one mixes up results
+#: under concurrent requests). Not one per thread: each tagger maps the dictionary (sys.dic, matrix.bin)
+#: anew, so a server's resident memory grew by ~200 MiB with its worker threads. Tagging holds the GIL
+#: anyway, so the lock costs no parallelism.
+_TAGGER_LOCK = threading.RLock()
+_TAGGER: fugashi.Tagger | None = None
 
 
 def _tagger() -> fugashi.Tagger:
-    """One MeCab tagger per thread: a shared one mixes up results under concurrent requests."""
-    tagger = getattr(_local, "tagger", None)
-    if tagger is None:
-        tagger = _local.tagger = fugashi.Tagger()
-    return tagger
+    """The shared tagger; call and read its nodes only while holding _TAGGER_LOCK."""
+    global _TAGGER
+    if _TAGGER is None:
+        _TAGGER = fugashi.Tagger()
+    return _TAGGER
 
 
 def normalize(text: str) -> str:
@@ -118,12 +123,13 @@ def _tokenize_cached(text: str) -> tuple[str, ...]:
 def _tokenize(text: str) -> list[str]:
     norm = normalize(text)
     tokens = _ascii_terms(norm)
-    for word in _tagger()(norm):
-        if _HAS_ASCII_ALNUM.match(word.surface):
-            continue  # ASCII runs are handled whole by _ascii_terms
-        base = _base_form(word)
-        if base:
-            tokens.append(base)
+    with _TAGGER_LOCK:
+        for word in _tagger()(norm):
+            if _HAS_ASCII_ALNUM.match(word.surface):
+                continue  # ASCII runs are handled whole by _ascii_terms
+            base = _base_form(word)
+            if base:
+                tokens.append(base)
     return tokens
 
 
@@ -143,11 +149,12 @@ def salient_terms(text: str) -> list[str]:
             continue  # "Q12", "1", "3a": question numbers, not subjects
         if looks_like_name and len(term) > 1:
             out.append(term.lower())
-    for word in _tagger()(norm.lower()):
-        if _HAS_ASCII_ALNUM.match(word.surface):
-            continue
-        if word.feature.pos1 == "名詞" and word.feature.pos2 in ("普通名詞", "固有名詞") and len(word.surface) >= 2:
-            base = _base_form(word)
-            if base:
-                out.append(base)
+    with _TAGGER_LOCK:
+        for word in _tagger()(norm.lower()):
+            if _HAS_ASCII_ALNUM.match(word.surface):
+                continue
+            if word.feature.pos1 == "名詞" and word.feature.pos2 in ("普通名詞", "固有名詞") and len(word.surface) >= 2:
+                base = _base_form(word)
+                if base:
+                    out.append(base)
     return list(dict.fromkeys(out))

@@ -60,9 +60,14 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(np.asarray(values, dtype=np.float64), q))
 
 
-def rss_mib(pid: int | str = "self") -> float:
-    m = re.search(r"VmRSS:\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
+def rss_mib(pid: int | str = "self", kind: str = "VmRSS") -> float:
+    """Resident memory; kind RssAnon is the process's own, RssFile the mapped files (model weights)."""
+    m = re.search(kind + r":\s+(\d+)", Path(f"/proc/{pid}/status").read_text())
     return int(m.group(1)) / 1024 if m else float("nan")
+
+
+def rss_parts(pid: int) -> str:
+    return f"anon {rss_mib(pid, 'RssAnon'):.0f} + files {rss_mib(pid, 'RssFile'):.0f}"
 
 
 def run_child(args: list[str], env: dict[str, str]) -> tuple[float, float, int]:
@@ -173,7 +178,7 @@ def server(tmp: Path) -> dict:
         with httpx.Client(base_url=url, timeout=30) as client:
             for q in QUESTIONS[:50]:
                 client.post("/api/ask", json={"question": q}).raise_for_status()
-        after50 = rss_mib(proc.pid)
+        after50, parts50 = rss_mib(proc.pid), rss_parts(proc.pid)
         latencies: list[float] = []
         errors = 0
 
@@ -201,11 +206,11 @@ def server(tmp: Path) -> dict:
             return time.perf_counter() - start
 
         elapsed = asyncio.run(load())
-        after_load = rss_mib(proc.pid)
+        after_load, parts_load = rss_mib(proc.pid), rss_parts(proc.pid)
         rate = len(latencies) / elapsed
         ms = [x * 1000 for x in latencies] or [float("nan")]
-        print(f"RSS after 50 questions {after50:5.0f} MiB; after the load {after_load:5.0f} MiB "
-              f"({(after_load / after50 - 1) * 100:+.0f}%)")
+        print(f"RSS after 50 questions {after50:5.0f} MiB ({parts50}); after the load {after_load:5.0f} MiB "
+              f"({parts_load}; {(after_load / after50 - 1) * 100:+.0f}%)")
         print(f"{rate:6.1f} answers/s (x{rate / 22.8:.1f} of the 22.8/s measured on torch in issue 14), "
               f"p50 {pct(ms, 50):6.1f} ms, p99 {pct(ms, 99):6.1f} ms, errors {errors}")
         return {"rss_after_50": after50, "rss_after_load": after_load, "rate": rate, "p50": pct(ms, 50),
