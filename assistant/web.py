@@ -348,6 +348,7 @@ def health(assistant: Assistant) -> dict:
         "status": "ok",
         "version": __version__,
         "model": assistant.embedder.spec,
+        "runtime": getattr(assistant.embedder, "runtime", None),
         "passages": len(assistant.index.passages),
         "documents": len(assistant.index.documents),
         "built_at": manifest.get("built_at"),

@@ -218,6 +218,7 @@ def test_healthz_reports_model_and_index(client, assistant):
     body = client.get("/healthz").json()
     assert body["status"] == "ok"
     assert body["model"] == assistant.embedder.spec
+    assert body["runtime"] == assistant.embedder.runtime == "onnx-emb8"
     assert body["passages"] == len(assistant.index.passages) > 0
     assert body["documents"] == 1
     assert body["built_at"] == assistant.index.manifest["built_at"]
