@@ -73,9 +73,10 @@ def rss_parts(pid: int) -> str:
 
 _PEAK_PROBE = (
     "import atexit, re, sys\n"
+    "_out = sys.argv[1]\n"
     "def _peak():\n"
     "    m = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read())\n"
-    "    open(sys.argv[1], 'w').write(m.group(1))\n"
+    "    open(_out, 'w').write(m.group(1))\n"
     "atexit.register(_peak)\n"
     "sys.argv = ['assistant', *sys.argv[2:]]\n"
     "from assistant.cli import main\n"
