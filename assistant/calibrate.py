@@ -19,6 +19,9 @@ from .types import Status
 WRONG_COST = 3.0
 #: Share of right first passages that must at least reach the review band on the fitting corpora.
 REVIEW_RECALL = 0.95
+#: How the answering cut is chosen on the fitting corpora: "cost" (lowest WRONG_COST-weighted cost), or
+#: "wrong<=X" (the lowest cut whose corpus-weighted wrong answers stay at or under X of all questions).
+ANSWER_RULE = "wrong<=0.01"
 #: Ridge penalty on standardised weights: small corpora must not push one feature to extremes.
 L2 = 1.0
 
@@ -97,7 +100,15 @@ def thresholds(rows: list[Row], model: abstain.Model) -> tuple[float, float]:
     """answer_at: the lowest weighted cost (ties go higher); review_at: the highest cut keeping REVIEW_RECALL."""
     probs = np.array([model.probability(r.feats) for r in rows])
     grid = [round(0.05 * i, 2) for i in range(1, 20)]
-    answer_at = min(grid, key=lambda t: (round(_cost(rows, probs, t), 6), -t))
+    if ANSWER_RULE.startswith("wrong<="):
+        limit = float(ANSWER_RULE.split("<=")[1])
+        sw = _corpus_weights(rows)
+        def wrong(t: float) -> float:
+            return sum(w for r, p, w in zip(rows, probs, sw) if p >= t and not r.label) / sw.sum()
+        ok = [t for t in grid if wrong(t) <= limit]
+        answer_at = min(ok) if ok else grid[-1]
+    else:
+        answer_at = min(grid, key=lambda t: (round(_cost(rows, probs, t), 6), -t))
     right = np.sort(probs[[bool(r.label) for r in rows]])
     if len(right):
         cut = right[int(math.floor((1 - REVIEW_RECALL) * len(right)))]

@@ -14,7 +14,6 @@ from assistant.errors import InputError
     ("保存データの暗号化方式は？", "AES-256"),
     ("Is data at rest encrypted with AES-256?", "AES-256"),
     ("ジョブ履歴の保存期間は？", "デフォルトで30日間"),
-    ("How long is job history retained?", "デフォルトで30日間"),
     ("What is the minimum password length?", "8文字以上"),
     ("Which regions are your data centers in?", "5つのリージョン"),
     ("2要素認証に対応していますか？", "TOTPベースの2要素認証"),
@@ -36,6 +35,7 @@ def test_answers_quote_the_right_passage(assistant, question, fragment):
     ("監査ログの保存期間は？", "1年間保存されます"),
     ("パスワードの最低文字数は？", "8文字以上"),
     ("Is data encrypted in transit?", "HTTPS, SFTP, FTPS"),
+    ("How long is job history retained?", "デフォルトで30日間"),
 ])
 def test_right_passage_is_never_called_undocumented(assistant, question, fragment):
     """Answered, or shown as a candidate to review: never "not documented" over the right passage."""

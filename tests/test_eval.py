@@ -85,10 +85,10 @@ def report(assistant):
 
 # Levels reached when the gate was set (see README "Evaluation"); raise them when quality improves,
 # lower them only with a reason in the commit message.
-# The decision fitted on four corpora (answer.py MODEL) answers less on this set than the one fitted on it
-# alone did (top-1 0.70 -> 0.50) and gives far fewer wrong answers (10 -> 0); abstain_precision no longer
+# The decision fitted on five corpora (answer.py MODEL) answers less on this set than the one fitted on it
+# alone did (top-1 0.70 -> 0.42) and gives far fewer wrong answers (10 -> 0); abstain_precision no longer
 # gates, because "not answered" now includes the review band, whose candidates are mostly right.
-GATE = {"top1_accuracy": 0.48, "retrieval_top1": 0.87, "recall_at_3": 0.95, "abstain_recall": 0.85}
+GATE = {"top1_accuracy": 0.40, "retrieval_top1": 0.87, "recall_at_3": 0.95, "abstain_recall": 0.85}
 #: Upper bounds: wrong answers given, and right first passages hidden behind "not documented".
 CEILING = {"wrong_answer_rate": 0.02}
 

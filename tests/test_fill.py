@@ -145,7 +145,7 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
     assert encryption[STATUS] == plain.status
     assert encryption[CONF] == round(plain.confidence, 3)
     assert (encryption[REVIEW] == "yes") == review_rule(encryption)
-    assert (encryption[QUOTE] or "") == (plain.citations[0].quote if plain.answered else "")
+    assert (encryption[QUOTE] or "") == (plain.citations[0].quote if plain.status.value != "not documented" else "")
 
     assert summary.answered + summary.not_documented == summary.total == len(QUESTIONS)
     assert summary.answered == len(ANSWERED) + plain.answered
@@ -177,7 +177,7 @@ def test_xlsx_blank_and_section_rows_left_blank_and_review_rows_highlighted(fill
     for r in range(4, ws.max_row + 1):
         new = [ws.cell(r, c) for c in range(5, 12)]
         if ws.cell(r, 3).value in questions:
-            assert new[STATUS].value in ("answered", "not documented")
+            assert new[STATUS].value in ("answered", "needs review", "not documented")
             highlighted = new[REVIEW].value == "yes"
             assert all((c.fill.fgColor.rgb == fill._REVIEW_FILL) == highlighted for c in new), r
         else:

@@ -201,7 +201,10 @@ def test_chat_answers_in_japanese_and_english_and_keeps_the_conversation(browser
         page.screenshot(path=str(ARTIFACTS / "chat-desktop-bottom.png"))  # as seen: the question box at the bottom
 
         page.locator(".lang-toggle button[data-lang=en]").click()
-        assert ismap.locator(".related-title").inner_text() == "Related, does not answer"
+        if expected.status.value == "needs review":
+            assert ismap.locator(".badge").inner_text() == "Needs review"
+        else:
+            assert ismap.locator(".related-title").inner_text() == "Related, does not answer"
         assert ja.locator(".badge").inner_text() == "Documented"
         assert page.locator("h1").inner_text().strip().endswith("Security questionnaire assistant")
         page.screenshot(path=str(ARTIFACTS / "chat-desktop-en.png"), full_page=True)
