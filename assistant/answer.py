@@ -75,6 +75,8 @@ def location(c: Citation, lang: str) -> str:
         where += messages.t("answer.page", lang, page=c.page)
     if c.sheet:
         where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
+    elif c.row:
+        where += messages.t("answer.row", lang, row=c.row)
     as_of = messages.t("answer.as_of", lang, date=c.as_of) if c.as_of else ""
     return messages.t("answer.location", lang, section=section, source=where, as_of=as_of)
 
@@ -154,10 +156,13 @@ class Assistant:
                       verdict=yes_no, review_reasons=reasons)
 
     def source_text(self, source: str) -> str | None:
-        """The full text of an indexed document, read the way citations' offsets count."""
+        """The full text of an indexed document, the text citations' offsets count in: the extracted text
+        the index keeps for HTML, PDF, DOCX and spreadsheets; the file itself for .txt/.md."""
         doc = self.index.documents.get(source)
         if doc is None:
             return None
+        if doc.text is not None:
+            return doc.text
         return Path(doc.path).read_text(encoding="utf-8")
 
 

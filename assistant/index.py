@@ -33,7 +33,7 @@ from filelock import FileLock
 from tqdm import tqdm
 
 from . import corpus as corpus_mod
-from . import tokens
+from . import readers, tokens
 from .corpus import Corpus, Passage, corpus_files, load_corpus
 from .embed import Embedder
 from .errors import IndexError_
@@ -44,7 +44,7 @@ FORMAT = "1"
 #: Passages from which a build shows progress bars even when stderr is not a terminal.
 _LONG_BUILD = 2000
 _LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch",
-         "onnxruntime", "tokenizers")
+         "onnxruntime", "tokenizers", "trafilatura", "lxml", "pypdfium2", "python-docx", "openpyxl")
 
 
 @dataclass
@@ -55,6 +55,10 @@ class DocInfo:
     as_of: str | None
     sha256: str
     chars: int
+    format: str | None = None
+    #: The extracted text of a document that is not plain text (citations' offsets count in it); None for
+    #: .txt/.md, whose file is the text.
+    text: str | None = None
 
 
 @dataclass
@@ -96,7 +100,7 @@ def compute_key(corpus_folder: Path, embedder: Embedder) -> tuple[str, dict]:
     for path in corpus_files(corpus_folder):
         files[path.relative_to(corpus_folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     code = hashlib.sha256()
-    for mod in (corpus_mod, tokens):
+    for mod in (corpus_mod, readers, tokens):
         code.update(Path(mod.__file__).read_bytes())
     inputs = {
         "format": FORMAT,
@@ -162,7 +166,7 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
 def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: str, inputs: dict,
                 *, progress: bool = True) -> Path:
     started = time.perf_counter()
-    corpus: Corpus = load_corpus(corpus_folder)
+    corpus: Corpus = load_corpus(corpus_folder, progress=progress)
     for warning in corpus.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     passages = corpus.passages
@@ -192,7 +196,8 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
 
         steps.set_postfix_str("passages")
         docs = {
-            d.source: asdict(DocInfo(d.source, str(d.path), d.title, d.as_of, d.sha256, len(d.text)))
+            d.source: asdict(DocInfo(d.source, str(d.path), d.title, d.as_of, d.sha256, len(d.text), d.format,
+                                     d.text if d.extracted else None))
             for d in corpus.documents
         }
         _write_json(tmp / "passages.json", {
