@@ -1,4 +1,4 @@
-"""The command line: ask, index, eval, fill, serve (verbs fixed by shared/contracts.md)."""
+"""The command line: ask, index, eval, fill, text, serve (verbs fixed by shared/contracts.md)."""
 
 from __future__ import annotations
 
@@ -139,6 +139,19 @@ def fill(
 
     with _user_errors():
         fill_mod.run_cli(questionnaire, output, column=column, force=force)
+
+
+@app.command()
+def text(
+    path: Annotated[Path, typer.Argument(help="A document (.txt, .md, .html, .pdf, .docx, .xlsx, .csv).")],
+) -> None:
+    """Print the text citations of PATH count offsets in (for HTML, PDF, DOCX and sheets: the extracted text)."""
+    from .corpus import document_text
+
+    with _user_errors():
+        out = document_text(path)
+    sys.stdout.buffer.write(out.encode("utf-8"))
+    sys.stdout.flush()
 
 
 @app.command()

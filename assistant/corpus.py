@@ -14,6 +14,7 @@ and lines outside the document's main script before its first and after its last
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import re
 from dataclasses import dataclass, field
@@ -147,6 +148,46 @@ def read_document(path: Path, first_id: int = 0) -> Document:
     if path.suffix.lower() in PLAIN_SUFFIXES:
         return parse_document(path, read_text(path), first_id=first_id)
     return parse_blocks(path, readers.read(path), first_id=first_id)
+
+
+def document_text(path: Path, index_root: Path | None = None) -> str:
+    """The text a document's citations count offsets in, what ``assistant text PATH`` prints.
+
+    When the served index holds the document built from these very bytes (or the file is gone), that
+    is the text the index keeps; otherwise the file is read now, by the same readers the index uses.
+    CorpusError when it cannot be read.
+    """
+    from .config import get_settings
+
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise CorpusError(key="corpus.text.not_document", file=str(path), suffixes=", ".join(SUFFIXES))
+    stored = _indexed_text(path, index_root or get_settings().index)
+    if stored is not None:
+        return stored
+    if not path.exists():
+        raise CorpusError(key="corpus.unreadable", file=str(path), why="no such file")
+    return read_document(path).text
+
+
+def _indexed_text(path: Path, index_root: Path) -> str | None:
+    try:
+        name = (index_root / "CURRENT").read_text().strip()
+        build = index_root / name
+        manifest = json.loads((build / "manifest.json").read_text())
+        corpus = Path(manifest["corpus"])
+        rel = path.resolve().relative_to(corpus.resolve()).as_posix()
+        if rel not in manifest.get("files", {}):
+            return None
+        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() != manifest["files"][rel]:
+            return None  # changed since the build: the reader's text of the file as it is now
+        data = json.loads((build / "passages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    doc = data.get("documents", {}).get(display_path(path))
+    if not doc:
+        return None
+    return doc.get("text") if doc.get("text") is not None else None
 
 
 def load_corpus(folder: Path, progress: bool = False) -> Corpus:

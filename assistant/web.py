@@ -155,6 +155,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "back": "チャットに戻る",
         "document": "資料",
         "highlighted": "ハイライト箇所",
+        "extracted": "{format} から抽出したテキスト（引用の位置はこのテキストの文字数で数えます）",
         "admin_title": "フィードバック（運用者向け）",
         "admin_note": "このページに認証はありません。信頼できるネットワーク上の運用者のみが利用してください。",
         "lang_name": "日本語",
@@ -215,6 +216,7 @@ UI_TEXT: dict[str, dict[str, str]] = {
         "back": "Back to the chat",
         "document": "Document",
         "highlighted": "Highlighted passage",
+        "extracted": "Text extracted from the {format} (citations count characters in this text)",
         "admin_title": "Feedback (operator view)",
         "admin_note": "This page has no authentication: it is for the operator on a trusted network only.",
         "lang_name": "English",
@@ -430,6 +432,7 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
     if (lo is None) != (hi is None):
         raise InputError("give both 'start' and 'end' (character offsets of the passage), or neither")
     section: list[str] = []
+    where: dict = {}
     if lo is not None and hi is not None:
         if not lo < hi <= len(text):
             raise InputError(f"the range {lo}-{hi} is outside the document (0-{len(text)}); "
@@ -437,6 +440,7 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
         for p in assistant.index.passages:
             if p.source == source and p.start <= lo and hi <= p.end:
                 section = list(p.section)
+                where = {"page": p.page, "sheet": p.sheet, "row": p.row}
                 break
         before, passage, after = text[:lo], text[lo:hi], text[hi:]
     else:
@@ -444,6 +448,7 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
     return {
         "source": source, "title": doc.title, "as_of": doc.as_of, "chars": len(text),
         "before": before, "passage": passage, "after": after, "start": lo, "end": hi, "section": section,
+        "format": doc.format, "extracted": doc.text is not None, **{k: where.get(k) for k in ("page", "sheet", "row")},
     }
 
 
@@ -523,7 +528,22 @@ def source_page(request: Request, source: str, assistant: AssistantDep, template
     if view is None:
         return _error_page(request, templates, 404,
                            "no indexed document has this name; open sources from the links in an answer")
-    return templates.TemplateResponse(request, "source.html", {"lang": lang, "t": UI_TEXT[lang], "doc": view})
+    return templates.TemplateResponse(request, "source.html", {
+        "lang": lang, "t": UI_TEXT[lang], "doc": view, "where": _where_text(view, lang),
+        "extracted": UI_TEXT[lang]["extracted"].format(format=(view["format"] or "").upper()) if view["extracted"] else "",
+    })
+
+
+def _where_text(view: dict, lang: str) -> str:
+    """The highlighted passage's page, or sheet and row, as the answer text writes them."""
+    out = ""
+    if view.get("page"):
+        out += messages.t("answer.page", lang, page=view["page"])
+    if view.get("sheet"):
+        out += messages.t("answer.sheet_row", lang, sheet=view["sheet"], row=view.get("row") or "")
+    elif view.get("row"):
+        out += messages.t("answer.row", lang, row=view["row"])
+    return out.lstrip(" ,")
 
 
 @pages.get("/docs", response_class=HTMLResponse)
