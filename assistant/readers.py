@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import re
-import statistics
 import unicodedata
 import warnings
 import zipfile
@@ -44,7 +43,7 @@ MAX_PDF_PAGES = 2000
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 _SENTENCE_END = re.compile(r"[。．！？!?:：]$|[.](?!\d)$")
-_BULLET = re.compile(r"^([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
+_BULLET = re.compile(r"^(?:[•・●◦▪■□◆◇○‣⁃]|[\-\*\+](?=\s)|\d{1,3}[.)](?=\s)|[（(]\d{1,3}[)）])\s*")
 _NUMBERED_HEADING = re.compile(
     r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[^\d.])|[■◆□◇]|【)\s*\S")
 _PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
@@ -243,6 +242,7 @@ class _PdfLine:
     top: float
     bottom: float
     left: float
+    right: float
     page: int
     page_height: float
 
@@ -294,17 +294,17 @@ def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
             cleaned = _clean(raw_line)
             if not cleaned:
                 continue
-            size, top, bottom, left = 0.0, 0.0, 0.0, 0.0
+            size, top, bottom, left, right = 0.0, 0.0, 0.0, 0.0, 0.0
             if exact:
                 idx = [i for i in range(start, end) if not raw_line[i - start].isspace()]
                 probe = sorted({idx[0], idx[len(idx) // 2], idx[-1]})
                 boxes = [textpage.get_charbox(i) for i in probe]
                 sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in probe]
                 size = max(sizes)
-                left = boxes[0][0]
+                left, right = boxes[0][0], boxes[-1][2]
                 top = max(b[3] for b in boxes)
                 bottom = min(b[1] for b in boxes)
-            lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, number, height))
+            lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, right, number, height))
         return lines
     finally:
         textpage.close()
@@ -360,9 +360,19 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     body = _body_size(lines)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
-    gaps = [a.bottom - b.top for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size == body
-            and 0 < a.bottom - b.top < 3 * body]
-    line_gap = statistics.median(gaps) if gaps else body * 0.5
+    # the space between two lines of one paragraph: the small end of the gaps between body lines
+    gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size == body
+                  and -0.5 * body < a.bottom - b.top < 3 * body)
+    line_gap = gaps[len(gaps) // 5] if gaps else body * 0.3
+    # where full lines end: a line ending a sentence well before it ends a paragraph
+    rights = sorted(ln.right for ln in lines if ln.size == body)
+    full_right = rights[int(len(rights) * 0.9)] if rights else 0.0
+
+    def paragraph_break(prev: _PdfLine, ln: _PdfLine) -> bool:
+        if prev.page == ln.page and prev.bottom - ln.top > line_gap + max(1.0, 0.35 * body):
+            return True
+        ended = _SENTENCE_END.search(prev.text) is not None
+        return ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body))
 
     blocks: list[Block] = []
     current: list[_PdfLine] = []
@@ -386,21 +396,19 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         if is_heading:
             if prev is not None and blocks and current == [] and blocks[-1].kind == "heading" \
                     and prev.size == ln.size and prev.page == ln.page and blocks[-1].text and \
-                    prev.bottom - ln.top < line_gap * 1.8:
+                    prev.bottom - ln.top < line_gap + max(1.0, 0.35 * ln.size):
                 blocks[-1].text = join_lines([blocks[-1].text, ln.text])  # a heading wrapped over two lines
             else:
                 flush()
                 blocks.append(Block("heading", ln.text, level=level_of.get(ln.size, len(level_of) + 1), page=ln.page))
             prev = ln
             continue
-        bullet = bool(_BULLET.match(ln.text)) and len(ln.text) > 2
-        new_block = (
-            not current or bullet or prev is None or prev.size != ln.size
-            or (prev.page == ln.page and prev.bottom - ln.top > line_gap * 1.8)
-            or (prev.page != ln.page and _SENTENCE_END.search(current[-1].text) is not None)
-            or (prev.page == ln.page and kind == "bullet" and ln.left < current[0].left + 2 and not bullet
-                and _SENTENCE_END.search(current[-1].text) is not None)
-        )
+        # a list marker starts an item only where a line could start one: not in the middle of a wrapped
+        # paragraph ("TLS 1.0 and" / "1.1 are refused" is one sentence)
+        wrapped = (current and prev is not None and prev.page == ln.page and not paragraph_break(prev, ln)
+                   and full_right and prev.right >= full_right - 1.5 * body)
+        bullet = bool(_BULLET.match(ln.text)) and len(ln.text) > 2 and not wrapped
+        new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln)
         if new_block:
             flush()
             kind = "bullet" if bullet else "paragraph"

@@ -1,0 +1,273 @@
+"""Readers: real HTML, PDF, DOCX and check sheets made here, read back into passages whose quotes are
+exact substrings of the extracted text, with page, sheet and row; bad files skipped with a warning."""
+
+from __future__ import annotations
+
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assistant import readers
+from assistant.cli import app
+from assistant.corpus import document_text, load_corpus, read_document
+from assistant.errors import CorpusError
+
+from . import docgen
+
+FONT = docgen.japanese_font()
+needs_font = pytest.mark.skipif(FONT is None, reason="no Japanese font (make browser installs fonts-ipafont-gothic)")
+BODY = [text for kind, text in docgen.SOURCE if kind in ("p", "li")]
+HEADINGS = [text for kind, text in docgen.SOURCE if kind.startswith("h")]
+
+
+def _exact(doc) -> None:
+    assert doc.passages
+    for p in doc.passages:
+        assert doc.text[p.start:p.end] == p.text and p.text.strip() == p.text
+
+
+# --------------------------------------------------------------------------------------------- HTML
+
+def test_html_keeps_the_article_and_drops_the_chrome(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_text(docgen.html(), encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert doc.format == "html" and doc.extracted
+    assert [p.text for p in doc.passages] == BODY, "every paragraph and list item is one passage"
+    for chrome in ("クッキー", "同意する", "料金", "サポート", "関連記事", "新機能のお知らせ", "利用規約", "©",
+                   "analytics", "dataLayer", "font-family", "ホーム"):
+        assert chrome not in doc.text, chrome
+    assert doc.title == "サンプルクラウド セキュリティホワイトペーパー"
+    assert doc.as_of == "2024-04-01", "the date comes from the page's metadata"
+    enc = next(p for p in doc.passages if "AES-256" in p.text)
+    assert enc.section[-2:] == ("データの保護", "保存データの暗号化") and enc.format == "html"
+    assert all(p.kind == "bullet" for p in doc.passages if "SAML" in p.text or "多要素" in p.text)
+    assert not any(p.text in HEADINGS for p in doc.passages), "headings are sections, never passages"
+
+
+def test_html_table_rows_are_units_that_keep_their_header(tmp_path):
+    path = tmp_path / "t.html"
+    path.write_text("""<html><head><title>ログ仕様</title></head><body><nav><a href="/">トップ</a></nav>
+<main><h1>ログの仕様</h1><p>監査ログの仕様を以下に示します。各項目は管理画面から変更できます。</p>
+<table><thead><tr><th>設定項目</th><th>説明</th></tr></thead><tbody>
+<tr><td>保存期間</td><td>監査ログは1年間保存されます。</td></tr>
+<tr><td>出力形式</td><td>CSVまたはJSONで出力できます。</td></tr>
+<tr><td>通知</td><td>重要な操作はメールで管理者に通知されます。</td></tr></tbody></table>
+<h2>Retention</h2><p>Audit logs are kept for one year and can be exported as CSV or JSON files.</p></main>
+<footer>Copyright</footer></body></html>""", encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    rows = [p for p in doc.passages if p.kind == "row"]
+    assert [p.text for p in rows] == ["保存期間 | 監査ログは1年間保存されます。", "出力形式 | CSVまたはJSONで出力できます。",
+                                      "通知 | 重要な操作はメールで管理者に通知されます。"]
+    assert all(p.context == "設定項目 | 説明" and "設定項目" in p.index_text() for p in rows)
+    assert "設定項目 | 説明" in doc.text and not any(p.text == "設定項目 | 説明" for p in doc.passages), \
+        "the header row is shown, never quoted on its own"
+    english = next(p for p in doc.passages if p.text.startswith("Audit logs"))
+    assert english.section[-1] == "Retention", "an English heading is a section, not merged into the body"
+
+
+# ---------------------------------------------------------------------------------------------- PDF
+
+@needs_font
+def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
+    path = docgen.pdf(tmp_path / "paper.pdf", FONT)
+    doc = read_document(path)
+    _exact(doc)
+    assert doc.format == "pdf"
+    assert [p.text for p in doc.passages] == BODY, \
+        "wrapped lines are joined (no space between Japanese characters), list items stay items"
+    assert "社外秘" not in doc.text, "the running header is removed"
+    assert "- 1 -" not in doc.text and "- 2 -" not in doc.text, "page numbers are removed"
+    pages = {p.page for p in doc.passages}
+    assert pages >= {1, 2} and all(isinstance(n, int) for n in pages)
+    assert doc.passages[0].page == 1 and doc.passages[-1].page == max(pages)
+    scim = next(p for p in doc.passages if "SCIM" in p.text)
+    assert scim.section[-2:] == ("アクセス管理", "権限管理"), "headings come from the font size"
+    assert doc.title == docgen.SOURCE[0][1]
+
+
+@needs_font
+def test_a_100_page_pdf_reads_quickly(tmp_path):
+    path = docgen.pdf(tmp_path / "long.pdf", FONT, repeat=60)
+    started = time.perf_counter()
+    doc = read_document(path)
+    seconds = time.perf_counter() - started
+    _exact(doc)
+    assert max(p.page for p in doc.passages) >= 100
+    assert seconds < 10, f"{seconds:.1f} s to read {max(p.page for p in doc.passages)} pages"
+
+
+def test_pdf_line_joining_rules():
+    assert readers.join_lines(["保存データはAES-256で暗号", "化されます。"]) == "保存データはAES-256で暗号化されます。"
+    assert readers.join_lines(["Data is encrypted with", "TLS 1.2."]) == "Data is encrypted with TLS 1.2."
+    assert readers.join_lines(["通信はTLS", "1.2以上です。"]) == "通信はTLS 1.2以上です。"
+    assert readers.join_lines(["the secu-", "rity team"]) == "the security team"
+
+
+# --------------------------------------------------------------------------------------------- DOCX
+
+def test_docx_headings_lists_and_tables(tmp_path):
+    import docx
+
+    path = docgen.docx(tmp_path / "policy.docx")
+    doc = read_document(path)
+    _exact(doc)
+    assert [p.text for p in doc.passages] == BODY
+    assert doc.title == docgen.SOURCE[0][1] and doc.format == "docx"
+    assert all(p.kind == "bullet" for p in doc.passages if "SAML" in p.text)
+    assert next(p for p in doc.passages if "RBAC" in p.text).section[-2:] == ("アクセス管理", "権限管理")
+
+    d = docx.Document(str(path))
+    table = d.add_table(rows=3, cols=2)
+    for r, (a, b) in enumerate([("項目", "内容"), ("保存期間", "監査ログは1年間保存されます。"),
+                                ("暗号化", "保存データはAES-256で暗号化されます。")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    d.save(str(path))
+    rows = [p for p in read_document(path).passages if p.kind == "row"]
+    assert [p.text for p in rows] == ["保存期間 | 監査ログは1年間保存されます。", "暗号化 | 保存データはAES-256で暗号化されます。"]
+    assert all(p.context == "項目 | 内容" for p in rows)
+
+
+# ------------------------------------------------------------------------------------- check sheets
+
+def _check_sheet(path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "セキュリティ"
+    ws.append(["セキュリティチェックシート（2024年度回答）"])
+    ws.append([])
+    ws.append(["No.", "質問", "回答", "備考"])
+    ws.append(["", "データ保護", None, None])
+    ws.append([1, "保存データは暗号化されていますか。", "はい", "AES-256で暗号化しています。"])
+    ws.append([2, "データセンターは国内にありますか。", "はい", "東京と大阪のリージョンを利用しています。"])
+    ws.append(["", "認証", None, None])
+    ws.append([3, "ICカードによる認証に対応していますか。", "いいえ", "対応予定はありません。"])
+    ws.append([4, "まだ回答していない質問ですか。", None, None])
+    other = wb.create_sheet("Operations")
+    other.append(["Question", "Answer"])
+    other.append(["Do you run a 24/7 security operations center?", "Yes, monitored around the clock by our SOC team."])
+    wb.save(str(path))
+    return path
+
+
+def test_check_sheet_rows_quote_the_answer_and_index_the_question(tmp_path):
+    doc = read_document(_check_sheet(tmp_path / "sheet.xlsx"))
+    _exact(doc)
+    rows = {p.row: p for p in doc.passages}
+    assert set(rows) == {5, 6, 8, 2}, "answered rows only, by their spreadsheet row number"
+    enc = rows[5]
+    assert enc.text == "はい | AES-256で暗号化しています。" and enc.sheet == "セキュリティ" and enc.format == "xlsx"
+    assert enc.context == "保存データは暗号化されていますか。" and "保存データは暗号化" in enc.index_text()
+    assert enc.section == ("セキュリティ", "データ保護")
+    assert rows[8].text.startswith("いいえ"), "a No is a documented answer too"
+    assert rows[8].section[-1] == "認証"
+    soc = rows[2]
+    assert soc.sheet == "Operations" and soc.text.startswith("Yes, monitored")
+
+
+def test_csv_check_sheet(tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("質問,回答,備考\n監査ログを保存していますか,はい,1年間保存します\n"
+                    "SOC 2 の報告書はありますか,いいえ,\n空の行ですか,,\n", encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [(p.row, p.text, p.sheet) for p in doc.passages] == [(2, "はい | 1年間保存します", None), (3, "いいえ", None)]
+    assert doc.passages[0].format == "csv"
+
+
+def test_the_assistants_own_filled_output_is_not_an_answer_library(tmp_path):
+    from assistant import fill
+
+    path = tmp_path / "filled.csv"
+    path.write_text(f"質問,{','.join(fill.HEADERS)}\n暗号化していますか,answered,はい,q,s,src,0.9,\n", encoding="utf-8")
+    with pytest.raises(CorpusError):
+        read_document(path)
+
+
+# ------------------------------------------------------------------------------------------ bad files
+
+def _zip_bomb(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        with zf.open("word/document.xml", "w") as f:
+            chunk = b"\0" * (1 << 20)
+            for _ in range(8):
+                f.write(chunk)
+    return path
+
+
+def test_bad_files_are_skipped_with_one_line_warnings_and_the_rest_indexes(make_corpus, tmp_path, monkeypatch):
+    from fpdf import FPDF
+
+    monkeypatch.setattr(readers, "MAX_UNZIPPED_BYTES", 4 * 2**20)
+    monkeypatch.setattr(readers, "MAX_FILE_BYTES", 2**20)
+    scan = FPDF()
+    scan.add_page()
+    scan.rect(10, 10, 50, 50, style="F")  # a page with no text layer, like a scan
+    locked = FPDF()
+    locked.set_encryption(owner_password="owner", user_password="secret")
+    locked.add_page()
+    locked.set_font("helvetica", size=12)
+    locked.cell(0, 10, "Confidential")
+    good = docgen.markdown()
+    folder = make_corpus({
+        "good.md": good,
+        "broken.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF garbage",
+        "scan.pdf": bytes(scan.output()),
+        "locked.pdf": bytes(locked.output()),
+        "broken.docx": b"PK\x03\x04" + b"\x13" * 200,
+        "encrypted.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600,
+        "junk.html": bytes(range(256)) * 8,
+        "huge.html": "<p>" + "あ" * (2**20) + "</p>",
+        "empty.csv": "",
+    })
+    _zip_bomb(folder / "bomb.docx")
+    corpus = load_corpus(folder)
+    assert [d.source.rsplit("/", 1)[-1] for d in corpus.documents] == ["good.md"]
+    assert len(corpus.passages) == len(BODY)
+    bad = {"broken.pdf", "scan.pdf", "locked.pdf", "broken.docx", "encrypted.xlsx", "junk.html", "huge.html",
+           "empty.csv", "bomb.docx"}
+    assert len(corpus.warnings) == len(bad)
+    for name in bad:
+        line = next(w for w in corpus.warnings if f"{name}:" in w)
+        assert "\n" not in line and "skipped" in line
+    said = {name: next(w for w in corpus.warnings if f"{name}:" in w) for name in bad}
+    assert "no text layer" in said["scan.pdf"]
+    assert "encrypted" in said["locked.pdf"]
+    assert "encrypted" in said["encrypted.xlsx"]
+    assert "zip bomb" in said["bomb.docx"]
+    assert "MiB" in said["huge.html"]
+
+
+# ---------------------------------------------------------------------------------- assistant text
+
+@needs_font
+def test_assistant_text_prints_the_extracted_text(tmp_path, monkeypatch):
+    from assistant import config
+
+    path = docgen.pdf(tmp_path / "paper.pdf", FONT)
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "no-index"))
+    config.get_settings.cache_clear()
+    try:
+        runner = CliRunner()
+        result = runner.invoke(app, ["text", str(path)])
+        assert result.exit_code == 0, result.output
+        doc = read_document(path)
+        assert result.stdout == doc.text == document_text(path)
+        for p in doc.passages:
+            assert result.stdout[p.start:p.end] == p.text
+
+        bad = tmp_path / "bad.docx"
+        bad.write_bytes(b"not a zip at all")
+        result = runner.invoke(app, ["text", str(bad)])
+        assert result.exit_code != 0
+        assert result.stderr.count("\n") == 1 and "bad.docx" in result.stderr
+    finally:
+        config.get_settings.cache_clear()
+
