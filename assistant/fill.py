@@ -557,7 +557,15 @@ def _where(c) -> str:
 
 
 def _source_text(c, lang: str) -> str:
+    from . import messages
+
     where = _where(c)
+    if getattr(c, "page", None):
+        where += messages.t("answer.page", lang, page=c.page)
+    if getattr(c, "sheet", None):
+        where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
+    elif getattr(c, "row", None):
+        where += messages.t("answer.row", lang, row=c.row)
     if c.as_of:
         where += f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
     if not c.title:

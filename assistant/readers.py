@@ -171,6 +171,18 @@ def _itertext(el) -> str:
     return _clean("".join(el.itertext()))
 
 
+def _lines(el) -> list[str]:
+    """An element's text split at its line breaks (<br>): lines set one under another are separate units."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "lb":
+            parts.append("\n")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return [line for line in (_clean(x) for x in "".join(parts).split("\n")) if line]
+
+
 def _html_walk(el, blocks: list[Block]) -> None:
     for child in el:
         tag = child.tag if isinstance(child.tag, str) else ""
@@ -188,9 +200,8 @@ def _html_walk(el, blocks: list[Block]) -> None:
                 rows.append(([_itertext(c) for c in cells], all(c.get("role") == "head" for c in cells) and cells))
             _table_blocks(rows, blocks)
         elif tag in ("p", "quote", "code"):
-            text = _itertext(child)
-            if text:
-                blocks.append(Block("paragraph", text))
+            for i, line in enumerate(_lines(child)):
+                blocks.append(Block("paragraph", line, tight=i > 0))
         elif tag in ("div", "main", "section"):
             _html_walk(child, blocks)
         elif tag and tag not in ("comments", "graphic"):
@@ -207,9 +218,8 @@ def _html_list(lst, blocks: list[Block]) -> None:
         nested = [sub for sub in item if sub.tag == "list"]
         for sub in nested:
             item.remove(sub)
-        text = _itertext(item)
-        if text:
-            blocks.append(Block("bullet", text, tight=bool(blocks) and blocks[-1].kind == "bullet"))
+        for line in _lines(item):
+            blocks.append(Block("bullet", line, tight=bool(blocks) and blocks[-1].kind == "bullet"))
         for sub in nested:
             _html_list(sub, blocks)
 

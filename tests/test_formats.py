@@ -12,6 +12,7 @@ import pytest
 from assistant.answer import Assistant
 from assistant.config import Settings
 from assistant.types import Status
+from assistant.web import source_view
 
 from . import docgen
 from .conftest import DEFAULT_DOC
@@ -64,6 +65,11 @@ def test_same_document_in_four_formats_gives_the_same_answers(formats, tmp_path,
                 assert c.format == fmt
                 if fmt == "pdf":
                     assert c.page in (1, 2)
+        if fmt != "md":
+            c = answers[fmt][0].citations[0]
+            view = source_view(a, c.source, str(c.start), str(c.end))
+            assert view["passage"] == c.quote and view["extracted"] and view["format"] == fmt
+            assert view["page"] == c.page
     right = {fmt: sum(1 for ans, (_, want) in zip(got, docgen.QUESTIONS)
                       if ans.citations and want in ans.citations[0].quote)
              for fmt, got in answers.items()}

@@ -71,6 +71,17 @@ def test_html_table_rows_are_units_that_keep_their_header(tmp_path):
     assert english.section[-1] == "Retention", "an English heading is a section, not merged into the body"
 
 
+def test_html_lines_set_one_under_another_stay_separate(tmp_path):
+    path = tmp_path / "facts.html"
+    path.write_text("<html><body><main><h1>概要</h1><p>保存データはAES-256で暗号化されます。<br>通信はTLS 1.2以上で"
+                    "保護されます。</p><p>Backups run daily<br/>and are kept for 30 days.</p></main></body></html>",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [p.text for p in doc.passages] == ["保存データはAES-256で暗号化されます。", "通信はTLS 1.2以上で保護されます。",
+                                              "Backups run daily", "and are kept for 30 days."]
+
+
 # ---------------------------------------------------------------------------------------------- PDF
 
 @needs_font
