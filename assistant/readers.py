@@ -46,6 +46,8 @@ _SENTENCE_END = re.compile(r"[。．！？!?:：]$|[.](?!\d)$")
 _BULLET = re.compile(r"^(?:[•・●◦▪■□◆◇○‣⁃]|[\-\*\+](?=\s)|\d{1,3}[.)](?=\s)|[（(]\d{1,3}[)）])\s*")
 _NUMBERED_HEADING = re.compile(
     r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[^\d.])|[■◆□◇]|【)\s*\S")
+#: A table-of-contents entry: leader dots then a page number.
+_TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
 _PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
                           re.I)
 
@@ -400,6 +402,8 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
 
     prev: _PdfLine | None = None
     for ln in lines:
+        if _TOC_ENTRY.search(ln.text) and len(ln.text) <= 120:
+            continue  # a contents page lists headings, it says nothing itself
         is_heading = (ln.size in level_of and len(ln.text) <= 80) or (
             ln.size >= body and len(ln.text) <= 40 and _NUMBERED_HEADING.match(ln.text)
             and not _SENTENCE_END.search(ln.text) and "。" not in ln.text)

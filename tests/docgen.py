@@ -155,9 +155,10 @@ def japanese_font() -> str | None:
     return None
 
 
-def pdf(path: Path, font: str, repeat: int = 1) -> Path:
+def pdf(path: Path, font: str, repeat: int = 1, contents: bool = False) -> Path:
     """Print the document: A5 pages, a running header and a page number on each, paragraphs wrapped by
-    the layout; ``repeat`` prints the body that many times (for a long PDF)."""
+    the layout; ``contents`` puts a table of contents (leader dots, page numbers) on page 1; ``repeat``
+    prints the body that many times (for a long PDF)."""
     from fpdf import FPDF
 
     class Printed(FPDF):
@@ -177,6 +178,14 @@ def pdf(path: Path, font: str, repeat: int = 1) -> Path:
     doc.set_title(SOURCE[0][1])
     doc.add_page()
     sizes = {"h1": 15, "h2": 13, "h3": 11.5}
+    if contents:
+        doc.set_font("jp", size=sizes["h2"])
+        doc.multi_cell(0, 6.5, "目次", new_x="LMARGIN", new_y="NEXT")
+        doc.set_font("jp", size=9.5)
+        for n, (_, text) in enumerate((k, t) for k, t in SOURCE if k == "h2"):
+            doc.multi_cell(0, 5, f"{n + 1}. {text} " + "." * (40 - 2 * len(text)) + f" {n // 3 + 1}",
+                           new_x="LMARGIN", new_y="NEXT")
+        doc.add_page()
     for _ in range(repeat):
         for kind, text in SOURCE:
             if kind in sizes:

@@ -86,7 +86,7 @@ def test_html_lines_set_one_under_another_stay_separate(tmp_path):
 
 @needs_font
 def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
-    path = docgen.pdf(tmp_path / "paper.pdf", FONT)
+    path = docgen.pdf(tmp_path / "paper.pdf", FONT, contents=True)
     doc = read_document(path)
     _exact(doc)
     assert doc.format == "pdf"
@@ -94,9 +94,11 @@ def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
         "wrapped lines are joined (no space between Japanese characters), list items stay items"
     assert "社外秘" not in doc.text, "the running header is removed"
     assert "- 1 -" not in doc.text and "- 2 -" not in doc.text, "page numbers are removed"
+    assert "...." not in doc.text, "table-of-contents entries are dropped"
     pages = {p.page for p in doc.passages}
-    assert pages >= {1, 2} and all(isinstance(n, int) for n in pages)
-    assert doc.passages[0].page == 1 and doc.passages[-1].page == max(pages)
+    assert pages >= {2, 3} and all(isinstance(n, int) for n in pages)
+    assert doc.passages[0].page == 2, "page 1 holds only the contents"
+    assert doc.passages[-1].page == max(pages)
     scim = next(p for p in doc.passages if "SCIM" in p.text)
     assert scim.section[-2:] == ("アクセス管理", "権限管理"), "headings come from the font size"
     assert doc.title == docgen.SOURCE[0][1]
