@@ -357,6 +357,12 @@ def _drop_running(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
     return out
 
 
+def _depth(heading: str) -> int:
+    """How deep a numbered heading's number goes: "2" 1, "2.1" 2, "2.1.3" 3."""
+    m = re.match(r"(\d{1,2}(?:\.\d{1,2})*)", heading)
+    return m.group(1).count(".") + 1 if m else 1
+
+
 def _body_size(lines: list[_PdfLine]) -> float:
     """The font size most of the text is set in."""
     weights: Counter[float] = Counter()
@@ -414,7 +420,8 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
                 blocks[-1].text = join_lines([blocks[-1].text, ln.text])  # a heading wrapped over two lines
             else:
                 flush()
-                blocks.append(Block("heading", ln.text, level=level_of.get(ln.size, len(level_of) + 1), page=ln.page))
+                blocks.append(Block("heading", ln.text, level=level_of.get(ln.size) or len(level_of) + _depth(ln.text),
+                                    page=ln.page))
             prev = ln
             continue
         # a list marker starts an item only where a line could start one: not in the middle of a wrapped
@@ -449,18 +456,20 @@ def read_docx(path: Path) -> Extracted:
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
             para = docx.text.paragraph.Paragraph(child, document)
-            text = _clean(para.text)
-            if not text:
+            lines = [line for line in (_clean(x) for x in para.text.split("\n")) if line]  # <w:br/>: own units
+            if not lines:
                 continue
             style = (para.style.name if para.style is not None else "") or ""
             level = _docx_heading_level(para, style)
             if level is not None:
-                blocks.append(Block("heading", text, level=level))
-            elif "List" in style or child.find(qn("w:pPr") + "/" + qn("w:numPr")) is not None:
-                blocks.append(Block("bullet", _BULLET.sub("", text, count=1) or text,
-                                    tight=bool(blocks) and blocks[-1].kind == "bullet"))
+                blocks.append(Block("heading", " ".join(lines), level=level))
+            elif "list" in style.lower() or child.find(qn("w:pPr") + "/" + qn("w:numPr")) is not None:
+                for line in lines:
+                    blocks.append(Block("bullet", _BULLET.sub("", line, count=1) or line,
+                                        tight=bool(blocks) and blocks[-1].kind == "bullet"))
             else:
-                blocks.append(Block("paragraph", text))
+                for i, line in enumerate(lines):
+                    blocks.append(Block("paragraph", line, tight=i > 0))
         elif child.tag == qn("w:tbl"):
             table = docx.table.Table(child, document)
             rows = []
@@ -481,9 +490,9 @@ def read_docx(path: Path) -> Extracted:
 def _docx_heading_level(para, style: str) -> int | None:
     from docx.oxml.ns import qn
 
-    if style == "Title":
+    if style.lower() == "title":
         return 1
-    if m := re.match(r"(?:Heading|見出し)\s*(\d)", style):
+    if m := re.match(r"(?:Heading|見出し)\s*(\d)", style, re.I):
         return int(m.group(1)) + (1 if _has_title_style(para) else 0)
     ppr = para._p.pPr
     lvl = ppr.find(qn("w:outlineLvl")) if ppr is not None else None

@@ -140,8 +140,14 @@ def test_docx_headings_lists_and_tables(tmp_path):
     for r, (a, b) in enumerate([("項目", "内容"), ("保存期間", "監査ログは1年間保存されます。"),
                                 ("暗号化", "保存データはAES-256で暗号化されます。")]):
         table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    para = d.add_paragraph("監査ログは1年間保存されます。")
+    para.add_run().add_break()
+    para.add_run("ログはCSVで出力できます。")
     d.save(str(path))
-    rows = [p for p in read_document(path).passages if p.kind == "row"]
+    again = read_document(path)
+    assert [p.text for p in again.passages][-2:] == ["監査ログは1年間保存されます。", "ログはCSVで出力できます。"], \
+        "lines broken inside one paragraph are separate units"
+    rows = [p for p in again.passages if p.kind == "row"]
     assert [p.text for p in rows] == ["保存期間 | 監査ログは1年間保存されます。", "暗号化 | 保存データはAES-256で暗号化されます。"]
     assert all(p.context == "項目 | 内容" for p in rows)
 
