@@ -26,6 +26,7 @@ import warnings
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -34,6 +35,8 @@ from .script import CJK
 
 #: Largest file read at all; bigger ones are skipped (a corpus document is not a disk image).
 MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Largest web page or CSV: text formats parse in memory, many times their size.
+MAX_TEXT_BYTES = 30 * 1024 * 1024
 #: What a DOCX/XLSX may unpack to, and how much more than its size: a zip bomb stops here.
 MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
 MAX_ZIP_RATIO = 200
@@ -112,13 +115,14 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
-def _read_bytes(path: Path) -> bytes:
+def _read_bytes(path: Path, limit: int | None = None) -> bytes:
+    limit = min(limit or MAX_FILE_BYTES, MAX_FILE_BYTES)
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise _fail("corpus.unreadable", path, why=exc.strerror or type(exc).__name__) from None
-    if size > MAX_FILE_BYTES:
-        raise _fail("corpus.too_big", path, mib=size // 2**20, limit=MAX_FILE_BYTES // 2**20)
+    if size > limit:
+        raise _fail("corpus.too_big", path, mib=size // 2**20, limit=limit // 2**20)
     data = path.read_bytes()
     if not data.strip():
         raise _fail("corpus.empty", path)
@@ -148,16 +152,18 @@ _HTML_HEADINGS = {f"h{i}": i for i in range(1, 7)}
 def read_html(path: Path) -> Extracted:
     import trafilatura
     from lxml import etree
+    from trafilatura.utils import decode_file
 
-    data = _read_bytes(path)
+    data = _read_bytes(path, MAX_TEXT_BYTES)
     if b"\x00" in data[:4096]:
         raise _fail("corpus.binary", path)
+    page = decode_file(data)  # the declared charset, else a detected one (UTF-8, Shift_JIS, EUC-JP ...)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the libraries' own deprecation notices are not the user's problem
-        xml = trafilatura.extract(data, output_format="xml", include_tables=True, include_comments=False,
+        xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
                                   include_images=False, include_links=False, favor_recall=True,
-                                  with_metadata=True, deduplicate=False)
-        meta = trafilatura.extract_metadata(data)
+                                  with_metadata=True, deduplicate=False, config=_trafilatura_config())
+        meta = trafilatura.extract_metadata(page)
     if not xml:
         raise _fail("corpus.no_text", path)
     root = etree.fromstring(xml.encode("utf-8"))
@@ -165,8 +171,37 @@ def read_html(path: Path) -> Extracted:
     blocks: list[Block] = []
     _html_walk(main if main is not None else root, blocks)
     title = _clean(meta.title) if meta is not None and meta.title else None
+    h1 = _first_h1(page)
+    if h1 and not any(b.kind == "heading" and b.text == h1 for b in blocks):
+        # trafilatura lifts the page's h1 into the title; it heads the content all the same
+        blocks.insert(0, Block("heading", h1, level=1))
     as_of = meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
     return Extracted("html", blocks, title=title, as_of=as_of)
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_config():
+    """trafilatura's defaults, except that pages up to MAX_TEXT_BYTES are read.
+
+    MIN_EXTRACTED_SIZE stays at 250: lowered to 1, tiny pages keep their own extraction instead of a
+    whole-body dump (navigation included), but pages built of <div>s lose their headings
+    (benchmarks/bench_readers.py: 10 of 516 lines more missed)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(MAX_TEXT_BYTES))
+    return config
+
+
+def _first_h1(page: str) -> str | None:
+    import lxml.html
+
+    try:
+        doc = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    h1 = doc.find(".//h1")
+    return _clean(h1.text_content()) or None if h1 is not None else None
 
 
 def _itertext(el) -> str:
@@ -538,8 +573,8 @@ def read_sheet(path: Path) -> Extracted:
     answer and the remarks next to it); the question is indexed with it, so a paraphrase finds it."""
     from . import fill
 
-    data = _read_bytes(path)
     suffix = path.suffix.lower()
+    data = _read_bytes(path, MAX_TEXT_BYTES if suffix == ".csv" else None)
     if suffix in (".xlsx", ".xlsm"):
         _check_zip(path, data)
     with warnings.catch_warnings():

@@ -82,6 +82,18 @@ def test_html_lines_set_one_under_another_stay_separate(tmp_path):
                                               "Backups run daily", "and are kept for 30 days."]
 
 
+def test_html_in_shift_jis_keeps_its_h1_as_the_section(tmp_path):
+    path = tmp_path / "sjis.html"
+    page = ('<html><head><meta charset="shift_jis"><title>暗号化 | 例</title></head><body>'
+            '<nav><a href="/">トップ</a></nav><main><h1>暗号化</h1>' + "".join(f"<p>{t}</p>" for t in BODY[1:6])
+            + '</main></body></html>')
+    path.write_bytes(page.encode("cp932"))
+    doc = read_document(path)
+    _exact(doc)
+    assert [(p.section, p.text) for p in doc.passages] == [(("暗号化",), t) for t in BODY[1:6]]
+    assert "トップ" not in doc.text
+
+
 # ---------------------------------------------------------------------------------------------- PDF
 
 @needs_font
