@@ -112,6 +112,9 @@
       }),
       c.title ? el("code", { class: "source-path", text: c.source }) : null,
       c.as_of ? el("span", { class: "as-of" }, [el("span", { class: "label", i18n: "as_of" }), " ", c.as_of]) : null,
+      c.page ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "page" }), " ", String(c.page)]) : null,
+      c.sheet ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "sheet" }), " ", c.sheet]) : null,
+      c.row ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "row" }), " ", String(c.row)]) : null,
     ]);
     return el("figure", { class: "citation citation-" + kind }, [
       el("blockquote", { class: "quote", cite: url }, [el("p", { text: c.quote })]),
