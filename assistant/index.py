@@ -136,7 +136,7 @@ def status(corpus_folder: Path, index_root: Path, embedder: Embedder) -> tuple[s
 
 def _is_build_of(build: Path | None, key: str) -> bool:
     """A build's folder is named after its key, and is only ever renamed into place when complete."""
-    return build is not None and build.name == f"build-{key}"
+    return build is not None and (build.name == f"build-{key}" or build.name.startswith(f"build-{key}."))
 
 
 def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, progress: bool = True,
@@ -150,15 +150,21 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
         index_root.mkdir(parents=True, exist_ok=True)
         with FileLock(str(index_root / ".lock"), timeout=600):
             build = current_build(index_root)  # another process may have built it meanwhile
+            _clean_leftovers(index_root)  # of builds killed before they finished (we hold the lock)
             if force or not _is_build_of(build, key):
                 reason = "forced" if force else ("missing" if build is None else "stale")
                 if progress:
                     print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)
                 build = build_index(corpus_folder, index_root, embedder, key, inputs, progress=progress)
     except OSError as exc:
+        last = current_build(index_root)
+        if last is not None:  # disk full, permissions: keep serving the last complete build
+            log.warning("cannot write a new index to %s (%s); serving the last complete build %s",
+                        index_root, exc.strerror or exc, last.name)
+            return load_index(last)
         raise IndexError_(
             f"cannot write the index to {index_root} ({exc.strerror or exc}); "
-            "set ASSISTANT_INDEX to a writable folder"
+            "free some disk space or set ASSISTANT_INDEX to a writable folder"
         ) from exc
     return load_index(build)
 
@@ -217,8 +223,8 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
         steps.close()
 
         final = index_root / f"build-{key}"
-        if final.exists():
-            shutil.rmtree(final)
+        if final.exists():  # a forced rebuild of the same inputs: never delete what CURRENT points at
+            final = index_root / f"build-{key}.{time.time_ns()}"
         os.replace(tmp, final)
         _point_current(index_root, final.name)
     except BaseException:
@@ -243,6 +249,15 @@ def _point_current(index_root: Path, name: str) -> None:
     tmp = index_root / f".CURRENT.{os.getpid()}"
     tmp.write_text(name + "\n")
     os.replace(tmp, index_root / "CURRENT")
+
+
+def _clean_leftovers(index_root: Path) -> None:
+    """Temporary folders and pointer files of builds that were killed (only called under the build lock)."""
+    for child in index_root.iterdir():
+        if child.is_dir() and child.name.startswith(".build-tmp-"):
+            shutil.rmtree(child, ignore_errors=True)
+        elif child.is_file() and child.name.startswith(".CURRENT."):
+            child.unlink(missing_ok=True)
 
 
 def _remove_old_builds(index_root: Path, keep: str) -> None:

@@ -107,3 +107,58 @@ def test_unwritable_index_folder_is_a_clear_error(make_corpus, tmp_path, embedde
     blocker.write_text("not a folder")
     with pytest.raises(index_mod.IndexError_, match="ASSISTANT_INDEX to a writable folder"):
         ensure_index(corpus, blocker / "idx", embedder, progress=False)
+
+
+def test_a_forced_rebuild_killed_before_the_swap_leaves_the_live_build_servable(make_corpus, tmp_path, embedder,
+                                                                                 monkeypatch):
+    corpus = make_corpus({"a.txt": DOC})
+    root = tmp_path / "idx"
+    live = ensure_index(corpus, root, embedder, progress=False)
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt  # the process dies between writing the new build and pointing at it
+
+    monkeypatch.setattr(index_mod, "_point_current", killed)
+    with pytest.raises(KeyboardInterrupt):
+        ensure_index(corpus, root, embedder, progress=False, force=True)
+    monkeypatch.undo()
+    assert current_build(root) == live.folder and (live.folder / "manifest.json").is_file()
+    again = ensure_index(corpus, root, embedder, progress=False)  # no --force needed
+    assert again.folder == live.folder and len(again.passages) == 2
+
+    rebuilt = ensure_index(corpus, root, embedder, progress=False, force=True)
+    assert rebuilt.folder != live.folder and current_build(root) == rebuilt.folder
+    assert status(corpus, root, embedder)[0] == "fresh"
+
+
+def test_leftovers_of_killed_builds_are_cleaned_at_the_next_build(make_corpus, tmp_path, embedder):
+    corpus = make_corpus({"a.txt": DOC})
+    root = tmp_path / "idx"
+    root.mkdir()
+    (root / ".build-tmp-dead").mkdir()
+    (root / ".build-tmp-dead" / "dense.faiss").write_bytes(b"half")
+    (root / ".CURRENT.4242").write_text("build-x\n")
+    ensure_index(corpus, root, embedder, progress=False)
+    assert not (root / ".build-tmp-dead").exists() and not (root / ".CURRENT.4242").exists()
+
+
+def test_a_rebuild_that_cannot_be_written_serves_the_last_complete_build(make_corpus, tmp_path, embedder,
+                                                                         monkeypatch, caplog):
+    import errno
+
+    corpus = make_corpus({"a.txt": DOC})
+    root = tmp_path / "idx"
+    live = ensure_index(corpus, root, embedder, progress=False)
+    (corpus / "b.md").write_text("# Backup\n\nBackups are taken daily.\n", encoding="utf-8")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(index_mod, "build_index", disk_full)
+    with caplog.at_level("WARNING", logger="assistant.index"):
+        served = ensure_index(corpus, root, embedder, progress=False)
+    assert served.folder == live.folder and len(served.passages) == 2
+    assert "No space left on device" in caplog.text and "last complete build" in caplog.text
+    empty = tmp_path / "empty-idx"
+    with pytest.raises(index_mod.IndexError_, match="free some disk space"):
+        ensure_index(corpus, empty, embedder, progress=False)
