@@ -376,6 +376,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
 
 
 _LABEL_MAX_CHARS = 40
+_FAQ_QUESTION = re.compile(r"[?？]\s*$")
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 _HIRAGANA_START = re.compile(r"^[\u3041-\u309f、。ー]")
@@ -415,6 +416,10 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         if "|" in ln.text and _EMPTY_CELLS.match(ln.text):
             ln.kind = "chrome"
+            continue
+        if pos + 1 < len(content) and _FAQ_QUESTION.search(ln.text) and len(ln.text) <= _HEADING_MAX_CHARS * 2 \
+                and lines[content[pos + 1]].kind in ("text", "bullet"):
+            ln.kind = "heading"  # an FAQ's question titles its answer; quoting it answers nothing
             continue
         if pos + 1 >= len(content) or len(ln.text) > _LABEL_MAX_CHARS or _SENTENCE_END.search(ln.text):
             continue

@@ -173,3 +173,12 @@ def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
         (("Firewall",), "A firewall prevents unauthorized access to the server."),
         (("Firewall",), "We also keep the ports closed and the services\nthat are not needed are disabled."),
     ], "one fact per line is one unit; a wrapped line (lower case next) is joined, not read as a heading"
+
+
+def test_an_faq_question_titles_its_answer_and_is_not_quoted(tmp_path):
+    ja = _parse(tmp_path, "よくある質問\n\nアクセスログや監査ログは閲覧できますか?\n"
+                          "プラチナプランのスペースではアクセスログを閲覧できます。\n", "faq.ja.txt")
+    assert [(p.section[-1], p.text) for p in ja] == [
+        ("アクセスログや監査ログは閲覧できますか?", "プラチナプランのスペースではアクセスログを閲覧できます。")]
+    en = _parse(tmp_path, "FAQ\n\nCan I export the audit log?\nYes, administrators can export it as CSV.\n", "faq.en.txt")
+    assert [(p.section[-1], p.text) for p in en] == [("Can I export the audit log?", "Yes, administrators can export it as CSV.")]
