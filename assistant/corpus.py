@@ -377,6 +377,10 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
 
 _LABEL_MAX_CHARS = 40
 _FAQ_QUESTION = re.compile(r"[?？]\s*$")
+#: A page's table of contents title: structure, not a section of its own.
+_TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on this page|このページの内容)$", re.I)
+#: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
+_CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 _HIRAGANA_START = re.compile(r"^[\u3041-\u309f、。ー]")
@@ -409,7 +413,13 @@ def _promote_labels(lines: list[_Line]) -> None:
     content = [i for i, ln in enumerate(lines) if ln.kind != "blank"]
     for pos, i in enumerate(content):
         ln = lines[i]
+        if ln.kind in ("text", "heading") and _TOC_TITLE.match(ln.text.strip()):
+            ln.kind = "chrome"
+            continue
         if ln.kind != "text":
+            continue
+        if len(ln.text) <= _HEADING_MAX_CHARS and not _SENTENCE_END.search(ln.text) and _CAPTION.search(ln.text):
+            ln.kind = "chrome"
             continue
         if _is_table_header(lines, content, pos):
             ln.kind = "chrome"

@@ -182,3 +182,11 @@ def test_an_faq_question_titles_its_answer_and_is_not_quoted(tmp_path):
         ("アクセスログや監査ログは閲覧できますか?", "プラチナプランのスペースではアクセスログを閲覧できます。")]
     en = _parse(tmp_path, "FAQ\n\nCan I export the audit log?\nYes, administrators can export it as CSV.\n", "faq.en.txt")
     assert [(p.section[-1], p.text) for p in en] == [("Can I export the audit log?", "Yes, administrators can export it as CSV.")]
+
+
+def test_contents_titles_and_image_captions_are_not_sections_or_quotes(tmp_path):
+    text = ("2段階認証\n\n目次\n\n認証アプリやSMSから方法を選択できます。\n\n認証方法を選べる画面のイメージ\n\n"
+            "スペース内のユーザーに2段階認証を強制できます。\n")
+    passages = _parse(tmp_path, text, "2fa.ja.txt")
+    assert [p.text for p in passages] == ["認証アプリやSMSから方法を選択できます。", "スペース内のユーザーに2段階認証を強制できます。"]
+    assert all("目次" not in p.section for p in passages)
