@@ -121,10 +121,13 @@ def corpus_files(folder: Path) -> list[Path]:
             "answered .xlsx/.csv check sheets) "
             "or point ASSISTANT_CORPUS at one"
         )
+    root = folder.resolve()
     return sorted(
         p for p in folder.rglob("*")
         if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
         and p.name.lower() != "readme.md"
+        # a symlink to a file outside the folder would let /source serve any file the server can read
+        and p.resolve().is_relative_to(root)
     )
 
 

@@ -240,13 +240,18 @@ async def slack_interaction(request: Request) -> Response:
         return JSONResponse({"error": "missing or unreadable payload"}, status_code=400)
     if not isinstance(payload, dict) or payload.get("type") != "block_actions":
         return Response(status_code=200)  # nothing of ours; Slack only needs the 200
-    action = next((a for a in payload.get("actions") or []
+    actions = payload.get("actions")
+    action = next((a for a in (actions if isinstance(actions, list) else [])
                    if isinstance(a, dict) and a.get("action_id") == SHARE_ACTION_ID), None)
     if action is None:
         return Response(status_code=200)  # nothing of ours; Slack only needs the 200
-    question = str(action.get("value", ""))
-    user = (payload.get("user") or {}).get("id", "?")
-    response_url = payload.get("response_url", "")
+    question = action.get("value")
+    who = payload.get("user")
+    user = str(who.get("id", "?")) if isinstance(who, dict) else "?"
+    response_url = payload.get("response_url")
+    if not isinstance(question, str) or not question.strip() or not isinstance(response_url, str):
+        logger.warning("signed Slack interaction with a malformed share action")
+        return JSONResponse({"error": "malformed share action"}, status_code=400)
     logger.info("share button from user %s", user)
     task = asyncio.ensure_future(_answer_payload(request.app.state, _settings(request), question, "in_channel",
                                                  shared_by=user))

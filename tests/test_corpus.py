@@ -190,3 +190,16 @@ def test_contents_titles_and_image_captions_are_not_sections_or_quotes(tmp_path)
     passages = _parse(tmp_path, text, "2fa.ja.txt")
     assert [p.text for p in passages] == ["認証アプリやSMSから方法を選択できます。", "スペース内のユーザーに2段階認証を強制できます。"]
     assert all("目次" not in p.section for p in passages)
+
+
+def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):
+    from assistant.corpus import corpus_files
+
+    outside = tmp_path / "secret.txt"
+    outside.write_text("社外秘: 本番DBのパスワードは hunter2 です。\n", encoding="utf-8")
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "policy.txt").write_text("保存データはAES-256で暗号化されます。\n", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(outside)
+    (folder / "inside.txt").symlink_to(folder / "policy.txt")  # a link within the folder is fine
+    assert [p.name for p in corpus_files(folder)] == ["inside.txt", "policy.txt"]

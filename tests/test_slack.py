@@ -719,3 +719,19 @@ def test_quote_cannot_ping_or_link():
     assert {e["type"] for e in block["elements"]} == {"rich_text_quote"}  # no user/broadcast elements
     assert "<!channel>" not in msg["text"] and "&lt;!channel&gt;" in msg["text"]
     assert "&amp;amp;" in msg["text"]
+
+
+@pytest.mark.parametrize("payload", [
+    {"type": "block_actions", "actions": "share", "user": "U1"},
+    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID, "value": 42}], "user": "U1",
+     "response_url": "https://hooks.slack.com/x"},
+    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID, "value": "SCIM?"}],
+     "user": "U1", "response_url": ["not", "a", "url"]},
+    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID}], "user": None},
+])
+def test_malformed_signed_interactions_are_a_clear_4xx_or_ignored_never_a_500(client, hook, payload):
+    hook.reset()
+    body = urllib.parse.urlencode({"payload": json.dumps(payload)}).encode()
+    r = client.post("/slack/interactions", content=body, headers=signed(body))
+    assert r.status_code in (200, 400), r.text
+    assert hook.requests == [], "nothing is posted for a malformed action"
