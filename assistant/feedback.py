@@ -22,6 +22,9 @@ Exports (see :meth:`FeedbackStore.eval_lines` and :meth:`FeedbackStore.label_lin
 
 from __future__ import annotations
 
+import json
+import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,6 +32,8 @@ from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 VERDICTS = ("helpful", "wrong")
 
@@ -108,6 +113,10 @@ class FeedbackRecord:
         }
 
 
+_INSERT = ("INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang,"
+           " passage_id, quote_start, quote_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
 class FeedbackStore:
     """A tiny SQLite table of verdicts on answers."""
 
@@ -142,20 +151,44 @@ class FeedbackStore:
 
     def add(self, *, question: str, answered: bool, quote: str | None, source: str | None,
             verdict: str, comment: str = "", lang: str | None = None, passage_id: int | None = None,
-            start: int | None = None, end: int | None = None) -> int:
+            start: int | None = None, end: int | None = None) -> int | None:
         """Store one verdict. ``passage_id`` (with quote, source, start, end) must come from the index:
-        the caller verifies it; a quote stored without one is never exported as a label."""
+        the caller verifies it; a quote stored without one is never exported as a label. Returns the new
+        row's id, or None when the database could not take it and the verdict was queued instead."""
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, not {verdict!r}")
         created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        with self._connect() as conn:
-            cur = conn.execute(
-                "INSERT INTO feedback (created_at, question, answered, quote, source, verdict, comment, lang,"
-                " passage_id, quote_start, quote_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (created, question, int(bool(answered)), quote, source, verdict, comment or "", lang,
-                 passage_id, start, end),
-            )
-            return int(cur.lastrowid)
+        row = (created, question, int(bool(answered)), quote, source, verdict, comment or "", lang,
+               passage_id, start, end)
+        try:
+            with self._connect() as conn:
+                self._flush_pending(conn)
+                return int(conn.execute(_INSERT, row).lastrowid)
+        except sqlite3.OperationalError as exc:  # locked past the timeout, disk full, I/O error
+            log.warning("feedback database %s unavailable (%s); the verdict is queued in %s",
+                        self.path, exc, self.pending_path.name)
+            self._queue(row)
+            return None
+
+    @property
+    def pending_path(self) -> Path:
+        """Verdicts that could not be stored yet, one JSON array a line; stored with the next that can."""
+        return self.path.with_name(self.path.name + ".pending.jsonl")
+
+    def _queue(self, row: tuple) -> None:
+        with self._lock, open(self.pending_path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(list(row), ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _flush_pending(self, conn: sqlite3.Connection) -> None:
+        with self._lock:
+            if not self.pending_path.exists():
+                return
+            rows = [tuple(json.loads(line)) for line in self.pending_path.read_text(encoding="utf-8").splitlines()
+                    if line.strip()]
+            conn.executemany(_INSERT, rows)
+            self.pending_path.unlink()
 
     def records(self, *, newest_first: bool = False, limit: int | None = None) -> list[FeedbackRecord]:
         order = "DESC" if newest_first else "ASC"

@@ -502,6 +502,8 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
             quote=p.text if p else None, source=p.source if p else None,
             start=p.start if p else None, end=p.end if p else None,
         )
+        if new_id is None:  # the database is locked or full: queued, stored with the next verdict that can be
+            return JSONResponse({"id": None, "status": "queued"}, status_code=202)
         return {"id": new_id, "status": "recorded"}
 
     @api.post("/fill", responses={

@@ -581,3 +581,29 @@ def test_fills_beyond_the_concurrent_limit_are_refused_not_queued(client):
     assert taken == 2
     r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")})
     assert r.status_code == 200
+
+
+def test_feedback_on_a_locked_database_is_queued_not_lost(assistant, tmp_path, monkeypatch):
+    from assistant import feedback as feedback_mod
+
+    db = tmp_path / "feedback.db"
+    with TestClient(create_app(assistant=assistant, settings=_settings_with(assistant, feedback_db=db))) as c:
+        asked = _ask(c, SCIM_JA)
+        body = {"question": SCIM_JA, "answer_id": asked["answer_id"], "verdict": "helpful", "comment": "first"}
+        real_connect = sqlite3.connect
+        c.app.state.feedback._set_up()
+
+        def locked(*args, **kwargs):
+            raise sqlite3.OperationalError("database is locked")
+
+        monkeypatch.setattr(feedback_mod.sqlite3, "connect", locked)
+        r = c.post("/api/feedback", json=body)
+        assert r.status_code == 202 and r.json()["status"] == "queued"
+        monkeypatch.setattr(feedback_mod.sqlite3, "connect", real_connect)
+        assert c.app.state.feedback.pending_path.exists()
+        r = c.post("/api/feedback", json={**body, "comment": "second"})
+        assert r.status_code == 201
+        assert not c.app.state.feedback.pending_path.exists()
+        with sqlite3.connect(db) as conn:
+            comments = [row[0] for row in conn.execute("SELECT comment FROM feedback ORDER BY id")]
+        assert comments == ["first", "second"], "the queued verdict is stored first, nothing lost"
