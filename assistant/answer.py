@@ -67,16 +67,22 @@ MODEL = abstain.Model(
 )
 
 
-def location(c: Citation, lang: str) -> str:
-    """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
-    section = " › ".join(c.section) or messages.t("answer.top", lang)
-    where = c.source
+def place(c: Citation, lang: str) -> str:
+    """The page, or sheet and row, of a quote inside its document ("" for plain text)."""
+    where = ""
     if c.page:
         where += messages.t("answer.page", lang, page=c.page)
     if c.sheet:
         where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
     elif c.row:
         where += messages.t("answer.row", lang, row=c.row)
+    return where
+
+
+def location(c: Citation, lang: str) -> str:
+    """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
+    section = " › ".join(c.section) or messages.t("answer.top", lang)
+    where = c.source + place(c, lang)
     as_of = messages.t("answer.as_of", lang, date=c.as_of) if c.as_of else ""
     return messages.t("answer.location", lang, section=section, source=where, as_of=as_of)
 

@@ -141,9 +141,13 @@ def outcomes(rows: list[Row], model: abstain.Model) -> dict:
         else:
             out["not_documented"] += 1
         out["shown_right"] += r.label and status != Status.NOT_DOCUMENTED
+    return _with_ratios(out)
+
+
+def _with_ratios(out: dict) -> dict:
     ret = out["retrievable"] or 1
     out["right_of_retrievable"] = round(out["answered_right"] / ret, 3)
-    out["wrong_rate"] = round(out["answered_wrong"] / max(1, len(rows)), 3)
+    out["wrong_rate"] = round(out["answered_wrong"] / max(1, out["n"]), 3)
     out["shown_of_retrievable"] = round(out["shown_right"] / ret, 3)
     return out
 
@@ -163,8 +167,4 @@ def pooled(report: dict[str, dict]) -> dict:
     keys = ("n", "answerable", "retrievable", "answered_right", "answered_wrong", "review", "review_right",
             "not_documented", "shown_right")
     out = {k: sum(v[k] for v in report.values()) for k in keys}
-    ret = out["retrievable"] or 1
-    out["right_of_retrievable"] = round(out["answered_right"] / ret, 3)
-    out["wrong_rate"] = round(out["answered_wrong"] / max(1, out["n"]), 3)
-    out["shown_of_retrievable"] = round(out["shown_right"] / ret, 3)
-    return out
+    return _with_ratios(out)

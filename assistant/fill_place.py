@@ -11,11 +11,11 @@ dropdown has no matching value.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
 from . import messages
+from .fill import _norm  # one normalisation for headers and cells (fill imports this module lazily)
 from .script import CJK
 from .types import Status, Verdict
 
@@ -25,10 +25,6 @@ _REMARK_HEADERS = ("備考", "補足", "補足説明", "コメント", "根拠",
                    "comment", "notes", "note", "evidence", "details", "explanation")
 _YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true")
 _NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
-
-
-def _norm(value: Any) -> str:
-    return unicodedata.normalize("NFKC", "" if value is None else str(value)).casefold().strip()
 
 
 def _matches(header: str, names: tuple[str, ...]) -> bool:

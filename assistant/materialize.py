@@ -127,12 +127,12 @@ def _check_replaceable(dest: Path) -> None:
         )
 
 
-def _remove_stale_builds(dest: Path) -> None:
+def _remove_stale_builds(dest: Path, prefix: str = _TMP_PREFIX, max_age: float = _STALE_TMP_SECONDS) -> None:
     """Temp dirs of crashed builds hold ~0.5 GB each; recent ones may belong to a live build."""
     now = time.time()
-    for p in dest.parent.glob(f"{_TMP_PREFIX}{dest.name}-*"):
+    for p in dest.parent.glob(f"{prefix}{dest.name}-*"):
         try:
-            if p.is_dir() and now - p.stat().st_mtime > _STALE_TMP_SECONDS:
+            if p.is_dir() and now - p.stat().st_mtime > max_age:
                 shutil.rmtree(p, ignore_errors=True)
         except OSError:
             pass

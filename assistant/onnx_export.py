@@ -24,7 +24,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 import warnings
 from pathlib import Path
 
@@ -89,13 +88,9 @@ def ensure_onnx(model_dir: Path, *, force: bool = False) -> Path:
 
 
 def _remove_stale(dest: Path) -> None:
-    now = time.time()
-    for p in dest.parent.glob(f"{_TMP_PREFIX}{dest.name}-*"):
-        try:
-            if p.is_dir() and now - p.stat().st_mtime > _STALE_TMP_SECONDS:
-                shutil.rmtree(p, ignore_errors=True)
-        except OSError:
-            pass
+    from .materialize import _remove_stale_builds  # the same sweep, for this folder's own temp prefix
+
+    _remove_stale_builds(dest, _TMP_PREFIX, _STALE_TMP_SECONDS)
 
 
 def _check_replaceable(dest: Path) -> None:

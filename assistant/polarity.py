@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from .script import CJK
 from .types import Verdict
 
 # --- does the question ask a yes/no? -------------------------------------------------------------------
@@ -30,7 +31,7 @@ def asks_yes_no(question: str) -> bool:
     q = question.strip()
     if not q:
         return False
-    if re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", q):
+    if CJK.search(q):
         return bool(_JA_POLAR.search(q)) and not _JA_WH.search(q)
     return bool(_EN_AUX.match(q)) and not _EN_WH.match(q)
 
@@ -78,7 +79,7 @@ def verdict(question: str, quote: str) -> Verdict | None:
         if _DEPENDS.search(sentence):
             judged.add(Verdict.UNCLEAR)
             continue
-        cjk = bool(re.search(r"[\u3040-\u30ff\u4e00-\u9fff]", sentence))
+        cjk = bool(CJK.search(sentence))
         v = _judge_ja(sentence) if cjk else _judge_en(sentence)
         judged.add(v)
     judged.discard(None)

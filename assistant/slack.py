@@ -26,7 +26,7 @@ from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 
 from . import messages
-from .answer import Answer, Citation, language
+from .answer import Answer, Citation, language, place
 from .config import Settings, get_settings
 from .errors import InputError
 from .types import Status
@@ -440,21 +440,13 @@ def _location(c: Citation, lang: str, extra: str = "") -> str:
     labels = _LABELS[lang]
     section = " › ".join(c.section) if c.section else labels["top"]
     # where a person finds it: the file, and its page or sheet and row; character offsets stay in the JSON
-    source = f"`{c.source}`" + _place(c, lang)
+    source = f"`{c.source}`" + place(c, lang)
     if c.title:
         source = f"{c.title} ({source})"
     if c.as_of:
         source += labels["as_of"].format(date=c.as_of)
     text = f"*{labels['section']}:* {section}  •  *{labels['source']}:* {source}{extra}"
     return _plain(text, SECTION_TEXT_LIMIT)  # the markup (*, `, •) has nothing to escape
-
-
-def _place(c: Citation, lang: str) -> str:
-    if c.page:
-        return messages.t("answer.page", lang, page=c.page)
-    if c.sheet:
-        return messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
-    return ""
 
 
 def _percent(value: float) -> str:
@@ -510,7 +502,7 @@ def _fallback(answer: Answer, lang: str) -> str:
     best = answer.citations[0]
     head = ("記載あり: " if lang == "ja" else "Documented: ")
     where = " › ".join(best.section) or labels["top"]
-    at = best.source + _place(best, lang)
+    at = best.source + place(best, lang)
     tail = f"（{where}／{at}）" if lang == "ja" else f" ({where}; {at})"
     budget = FALLBACK_TEXT_LIMIT - _slack_len(_escape(head + tail)) - 2
     quote, _ = _fit(best.quote, _escape, budget, labels["trimmed"])

@@ -218,8 +218,7 @@ def ui_language(request: Request) -> str:
     wanted = request.query_params.get("lang", "")
     if wanted in UI_TEXT:
         return wanted
-    first = request.headers.get("accept-language", "").split(",")[0].strip().lower()
-    return "ja" if first.startswith("ja") else "en"
+    return messages.preferred(request.headers.get("accept-language")).value
 
 
 def health(assistant: Assistant) -> dict:
@@ -530,7 +529,7 @@ def _api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
                                      "split the questionnaire")
         if not data:
             raise InputError("the uploaded file is empty")
-        lang = "ja" if "ja" in (request.headers.get("accept-language") or "ja")[:5] else "en"
+        lang = ui_language(request)
         slots: threading.BoundedSemaphore = request.app.state.fill_slots
         if not slots.acquire(blocking=False):  # a fill holds a worker for minutes: never queue them up
             return JSONResponse({"detail": UI_TEXT[lang]["fill_busy"]}, status_code=503, headers={"Retry-After": "30"})

@@ -9,18 +9,16 @@ from __future__ import annotations
 import csv
 import io
 import os
-import socket
 import sqlite3
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright import sync_api
+
+from .servers import serve
 
 from assistant.answer import Assistant
 from assistant.config import PROJECT_ROOT, Settings
@@ -58,27 +56,7 @@ EVIL_DOC = """# 悪意のある資料
 """
 
 
-@contextmanager
-def _serve(app) -> Iterator[str]:
-    """Run `app` under uvicorn on a free loopback port in a background thread."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    # ws="none": nothing here speaks WebSocket, and loading a websockets backend only adds warnings
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", lifespan="on"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        sock.close()
+_serve = serve  # the shared loopback server (tests/servers.py)
 
 
 @pytest.fixture(scope="module")

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
 
 import httpx
 import pytest
-import uvicorn
 
 from assistant.config import Settings
 from assistant.web import create_app, uvicorn_options
+
+from .servers import serve
 
 
 @contextlib.contextmanager
@@ -21,22 +19,8 @@ def _serve(assistant, tmp_path, rate_limit: str):
     settings = assistant.settings.model_copy(update={
         "allowed_hosts": Settings.model_fields["allowed_hosts"].default,
         "feedback_db": tmp_path / "fb.db", "rate_limit": rate_limit})
-    app = create_app(assistant=assistant, settings=settings)
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(app, log_level="warning", ws="none", **uvicorn_options(settings)))
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        assert time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(10)
+    with serve(create_app(assistant=assistant, settings=settings), **uvicorn_options(settings)) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -41,3 +41,9 @@ def t(key: str, lang: str = Lang.EN, /, **values) -> str:
     return template.format(**values) if values else template
 
 
+
+
+def preferred(accept_language: str | None) -> Lang:
+    """The language a client asks for first (an HTTP Accept-Language value); English unless Japanese."""
+    first = (accept_language or "").split(",")[0].strip().lower()
+    return Lang.JA if first.startswith("ja") else Lang.EN

@@ -28,7 +28,7 @@ class SameOrigin:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
         if _cross_site(headers):
-            lang = "ja" if "ja" in headers.get("accept-language", "ja")[:5] else "en"
+            lang = messages.preferred(headers.get("accept-language"))
             await JSONResponse({"detail": messages.t("web.error.cross_site", lang)}, status_code=403)(scope, receive, send)
             return
         await self.app(scope, receive, send)
