@@ -12,7 +12,9 @@ machine:
 2. the default corpus, in process, per runtime: index build (passages/s), one query embedding, and
    an answer (p50/p95), with the answer/embedding ratio;
 3. the server (``assistant serve``, ONNX): RSS after 50 questions, then BENCH_CLIENTS (50) clients for
-   BENCH_LOAD_SECONDS (60 s): answers/s, p50/p99, RSS before and after;
+   BENCH_LOAD_SECONDS (60 s): answers/s, p50/p99, errors, RSS before and after; a third of the way in,
+   BENCH_SLACK_BURST (200) signed Slack commands at once (acknowledgement times against Slack's 3 s),
+   and /healthz probed twice a second throughout;
 4. scale: synthetic corpora of BENCH_SCALES (10^3, 10^4, 10^5) passages written by this script; the
    product (ONNX) beside a naive RAG stack in the same process (sentence-transformers + FAISS flat +
    bm25s top-k, fused by reciprocal rank): build throughput, answer p50/p95, memory. Above
@@ -51,6 +53,9 @@ SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1000,10000,100000").sp
 EMBED_MAX = int(os.environ.get("BENCH_EMBED_MAX", "2000"))
 LOAD_SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
+#: Signed Slack commands sent at once, a third of the way into the load (0: none).
+SLACK_BURST = int(os.environ.get("BENCH_SLACK_BURST", "200"))
+SLACK_SECRET = "bench-signing-secret-0123456789abcdef"  # the benchmark's own server only
 RUNTIMES = ("torch", "onnx")  # before, after
 QUESTIONS = [json.loads(line)["question"] for line in
              (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -188,7 +193,7 @@ def server(tmp: Path) -> dict:
     port = 18000 + os.getpid() % 1000
     env = {**os.environ, "ASSISTANT_RUNTIME": "onnx", "ASSISTANT_INDEX": str(tmp / "index-onnx"),
            "ASSISTANT_RATE_LIMIT": "1000000/minute", "ASSISTANT_FEEDBACK_DB": str(tmp / "feedback.db"),
-           "PYTHONPATH": str(ROOT)}
+           "ASSISTANT_SLACK_SIGNING_SECRET": SLACK_SECRET, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "assistant.cli", "serve", "--port", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -229,9 +234,57 @@ def server(tmp: Path) -> dict:
                     else:
                         errors += 1
 
+        acks: list[float] = []  # seconds to each Slack acknowledgement
+        slack_codes: dict[str, int] = {}
+        health_ms: list[float] = []
+
+        async def slack_burst(at: float) -> None:
+            """SLACK_BURST signed commands at once; Slack gives up on an acknowledgement after 3 s."""
+            from slack_sdk.signature import SignatureVerifier
+            import urllib.parse
+
+            await asyncio.sleep(max(0.0, at - time.perf_counter()))
+            verifier = SignatureVerifier(SLACK_SECRET)
+
+            async def one(i: int, c) -> None:
+                body = urllib.parse.urlencode({
+                    "command": "/secqa", "text": QUESTIONS[i % len(QUESTIONS)], "user_id": f"U{i}", "team_id": "T1",
+                    "response_url": f"https://hooks.slack.com/commands/T1/{i}/bench"}).encode()
+                ts = str(int(time.time()))
+                headers = {"X-Slack-Request-Timestamp": ts, "Content-Type": "application/x-www-form-urlencoded",
+                           "X-Slack-Signature": verifier.generate_signature(timestamp=ts, body=body)}
+                t0 = time.perf_counter()
+                try:
+                    r = await c.post("/slack/commands", content=body, headers=headers)
+                    text = json.dumps(r.json(), ensure_ascii=False) if r.status_code == 200 else ""
+                    kind = "error" if r.status_code != 200 else ("deferred" if "blocks" not in text else "inline")
+                except httpx.HTTPError:
+                    kind = "error"
+                acks.append(time.perf_counter() - t0)
+                slack_codes[kind] = slack_codes.get(kind, 0) + 1
+
+            limits = httpx.Limits(max_connections=SLACK_BURST)
+            async with httpx.AsyncClient(base_url=url, timeout=30, limits=limits) as c:
+                await asyncio.gather(*(one(i, c) for i in range(SLACK_BURST)))
+
+        async def health(stop: float) -> None:
+            """What a monitor sees during the load: /healthz every half second."""
+            async with httpx.AsyncClient(base_url=url, timeout=30) as c:
+                while time.perf_counter() < stop:
+                    t0 = time.perf_counter()
+                    try:
+                        await c.get("/healthz")
+                    except httpx.HTTPError:
+                        pass
+                    health_ms.append((time.perf_counter() - t0) * 1000)
+                    await asyncio.sleep(0.5)
+
         async def load() -> float:
             start = time.perf_counter()
-            await asyncio.gather(*(one_client(i, start + LOAD_SECONDS) for i in range(CLIENTS)))
+            extra = [health(start + LOAD_SECONDS)]
+            if SLACK_BURST:
+                extra.append(slack_burst(start + LOAD_SECONDS / 3))
+            await asyncio.gather(*(one_client(i, start + LOAD_SECONDS) for i in range(CLIENTS)), *extra)
             return time.perf_counter() - start
 
         elapsed = asyncio.run(load())
@@ -242,8 +295,18 @@ def server(tmp: Path) -> dict:
               f"({parts_load}; {(after_load / after50 - 1) * 100:+.0f}%)")
         print(f"{rate:6.1f} answers/s (x{rate / 22.8:.1f} of the 22.8/s measured on torch in issue 14), "
               f"p50 {pct(ms, 50):6.1f} ms, p99 {pct(ms, 99):6.1f} ms, errors {errors}")
+        slack = {}
+        if acks:
+            late = sum(a > 3 for a in acks)
+            slack = {"ack_p99": pct(acks, 99) * 1000, "ack_max": max(acks) * 1000, "late": late, **slack_codes}
+            print(f"Slack burst of {SLACK_BURST} commands during the load: ack p50 {pct(acks, 50) * 1000:6.0f} ms, "
+                  f"p99 {slack['ack_p99']:6.0f} ms, max {slack['ack_max']:6.0f} ms, over 3 s {late}; "
+                  + ", ".join(f"{k} {v}" for k, v in sorted(slack_codes.items())))
+        if health_ms:
+            print(f"/healthz during the load: p50 {pct(health_ms, 50):6.1f} ms, max {max(health_ms):6.1f} ms")
         return {"rss_after_50": after50, "rss_after_load": after_load, "rate": rate, "p50": pct(ms, 50),
-                "p99": pct(ms, 99), "errors": errors}
+                "p99": pct(ms, 99), "errors": errors, "slack": slack,
+                "health_max": max(health_ms) if health_ms else float("nan")}
     finally:
         proc.terminate()
         try:
@@ -454,7 +517,12 @@ def main() -> None:
              serve["rss_after_load"] <= 1.1 * serve["rss_after_50"]),
             ("throughput >= 5x 22.8/s", f"{serve['rate']:.0f}/s", serve["rate"] >= 5 * 22.8),
             ("p99 < 1 s under load", f"{serve['p99']:.0f} ms", serve["p99"] < 1000),
+            ("no errors under load", f"{serve['errors']}", serve["errors"] == 0),
         ]
+        if serve.get("slack"):
+            sl = serve["slack"]
+            checks += [("Slack acks all under 3 s during the load", f"max {sl['ack_max']:.0f} ms, {sl['late']} late",
+                        sl["late"] == 0 and not sl.get("error"))]
     for row in rows:
         if row["n"] >= 100000:
             checks += [("10^5: answer p50 <= 20 ms", f"{row['p50']:.1f} ms", row["p50"] <= 20),
