@@ -35,6 +35,15 @@ def _user_errors():
         _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
 
 
+@contextmanager
+def _progress_bar(total: int, desc: str, unit: str, leave: bool = True):
+    """A progress bar on stderr, as the callback the library takes: progress(done, total)."""
+    from tqdm import tqdm
+
+    with tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, leave=leave) as bar:
+        yield lambda done, _total: bar.update(done - bar.n)
+
+
 def _assistant():
     from .answer import get_assistant
 
@@ -135,10 +144,22 @@ def fill(
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
 ) -> None:
     """Fill a whole security questionnaire with cited answers."""
+    import time
+
     from . import fill as fill_mod
 
     with _user_errors():
-        fill_mod.run_cli(questionnaire, output, column=column, force=force)
+        job = fill_mod.prepare_file(questionnaire, output, column=column, force=force)  # fast errors first
+        started = time.perf_counter()
+        assistant = _assistant()
+        loaded = time.perf_counter() - started
+        with _progress_bar(job.questions, "Filling", "q") as progress:
+            summary = fill_mod.fill_prepared(assistant, job, output, force=force, progress=progress)
+    typer.echo(f"Filled {questionnaire} -> {output} (sheet {summary.sheet!r}, column {summary.column!r}, "
+               f"header row {summary.header_row}, {job.questions} questions; model and index ready in {loaded:.1f} s)")
+    typer.echo(summary.line())
+    for note in summary.notes:
+        typer.echo(f"note: {note}")
 
 
 @app.command()

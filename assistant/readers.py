@@ -556,7 +556,7 @@ _REMARK_HEADERS = ("備考", "補足", "コメント", "説明", "回答補足",
 
 
 def _header_kind(value: Any) -> str | None:
-    from .fill import _norm
+    from .fill.model import norm as _norm
 
     norm = re.sub(r"[\s()（）\[\]【】]+", "", _norm(value))
     if not norm:
@@ -571,7 +571,7 @@ def _header_kind(value: Any) -> str | None:
 def read_sheet(path: Path) -> Extracted:
     """An answered check sheet: each row with an answer is a unit. The quote is the answer cells (the
     answer and the remarks next to it); the question is indexed with it, so a paraphrase finds it."""
-    from . import fill
+    from .fill.read import read_book
 
     suffix = path.suffix.lower()
     data = _read_bytes(path, MAX_TEXT_BYTES if suffix == ".csv" else None)
@@ -580,7 +580,7 @@ def read_sheet(path: Path) -> Extracted:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl's notes on dropped features (validation, slicers)
         try:
-            book = fill._read_book(data, path.name)
+            book = read_book(data, path.name)
         except InputError as exc:
             raise _fail("corpus.bad_sheet", path, why=str(exc).removeprefix(path.name).lstrip(" :")) from None
     fmt = "csv" if book.kind == "csv" else "xlsx"
@@ -593,15 +593,16 @@ def read_sheet(path: Path) -> Extracted:
 
 
 def _sheet_blocks(table, fmt: str) -> list[Block]:
-    from . import fill
+    from .fill.locate import HEADER_SCAN_ROWS, header_priority, question_like
+    from .fill.model import HEADERS, cell_text
 
     sheet = table.name if fmt == "xlsx" else None
     found = None
-    for r, row in enumerate(table.rows[:fill._HEADER_SCAN_ROWS]):
-        values = [fill._text(v) for v in row]
-        if fill.HEADERS[0] in values:
+    for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+        values = [cell_text(v) for v in row]
+        if HEADERS[0] in values:
             return []  # the assistant's own filled output: its answers are not documents
-        questions = [(fill._header_priority(v), c) for c, v in enumerate(values) if fill._header_priority(v)]
+        questions = [(header_priority(v), c) for c, v in enumerate(values) if header_priority(v)]
         kinds = {c: _header_kind(v) for c, v in enumerate(values)}
         answers = [c for c, k in kinds.items() if k == "answer"]
         if questions and answers:
@@ -620,14 +621,14 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
     header_row, q_col, a_cols, _ = found
     blocks: list[Block] = []
     for r in range(header_row + 1, len(table.rows)):
-        values = [fill._text(v) for v in table.rows[r]]
+        values = [cell_text(v) for v in table.rows[r]]
         question = _clean(values[q_col]) if q_col < len(values) else ""
         answer_cells = [_clean(values[c]) if c < len(values) else "" for c in a_cols]
         if not question:
             continue
         if not any(answer_cells):
             others = [v for c, v in enumerate(values) if v and c != q_col]
-            if all(len(v) <= 6 for v in others) and not fill.question_like(question) and len(question) <= 40:
+            if all(len(v) <= 6 for v in others) and not question_like(question) and len(question) <= 40:
                 blocks.append(Block("heading", question, level=2, sheet=sheet, row=r + 1))  # a section title row
             continue
         cells_before = [_clean(v) for c, v in enumerate(values) if v and c < a_cols[0]]
