@@ -23,6 +23,10 @@ def _fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _print_json(value) -> None:
+    typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
+
+
 @contextmanager
 def _user_errors():
     """Whatever a user can cause ends as one line on stderr and a non-zero exit, never a traceback."""
@@ -33,6 +37,37 @@ def _user_errors():
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
+
+
+class _Bars:
+    """The library's progress callbacks, progress(done, total[, label]), drawn as tqdm bars on stderr:
+    a new bar for each label (eval's modes), one for all when there is no label (fill)."""
+
+    def __init__(self, unit: str, label: str = "", leave: bool = True):
+        self.unit, self.label, self.leave = unit, label, leave
+        self.bar, self.shown = None, ""
+
+    def __call__(self, done: int, total: int, label: str | None = None) -> None:
+        from tqdm import tqdm
+
+        label = label or self.label
+        if self.bar is None or label != self.shown:
+            self.close()
+            self.bar = tqdm(total=total, desc=label, unit=self.unit, file=sys.stderr, dynamic_ncols=True,
+                            leave=self.leave)
+            self.shown = label
+        self.bar.update(done - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+    def __enter__(self) -> "_Bars":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def _assistant():
@@ -82,7 +117,7 @@ def ask(
     with _user_errors():
         answer = _assistant().ask(question)
     if as_json:
-        typer.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        _print_json(answer.to_dict())
     else:
         print_answer(answer)
 
@@ -118,13 +153,57 @@ def eval_(
                                       "and print the held-out outcomes of each feature set.")] = False,
 ) -> None:
     """Run an evaluation set through `ask` and print metrics beside the BM25 and dense baselines."""
-    from . import evaluate
-
     with _user_errors():
         if suite:
-            evaluate.run_suite_cli(file, as_json=as_json, fit=fit)
+            _eval_suite(file, as_json=as_json, fit=fit)
         else:
-            evaluate.run_cli(file, as_json=as_json, report=report)
+            _eval_set(file, as_json=as_json, report=report)
+
+
+def _eval_suite(folder: Optional[Path], *, as_json: bool, fit: bool) -> None:
+    from . import evaluate
+    from .report import fit_text, suite_table, thresholds_text
+
+    with _Bars("q", leave=False) as bars:
+        result = evaluate.evaluate_suite(folder, progress=None if as_json else bars)
+    per = result.pop("_per")
+    if fit:
+        fitted = evaluate.fit_report(per)
+        if as_json:
+            _print_json(fitted)
+        else:
+            typer.echo(fit_text(fitted))
+        return
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(suite_table(result))
+    typer.echo(f"\nThreshold {result['threshold']:.2f}; pooled trade-off:")
+    typer.echo(thresholds_text(result))
+
+
+def _eval_set(file: Optional[Path], *, as_json: bool, report: Optional[Path]) -> None:
+    from . import evaluate
+    from .report import failures_text, metrics_table, thresholds_text, write_report
+
+    if report is not None:
+        report.mkdir(parents=True, exist_ok=True)  # fail before a long run, not after it
+    assistant = _assistant()
+    with _Bars("q", leave=False) as bars:
+        result = evaluate.evaluate(assistant, file, progress=None if as_json else bars)
+    result.pop("_runs")
+    if report is not None:
+        path = write_report(result, report)
+        typer.echo(f"report written to {path}", err=True)
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(metrics_table(result))
+    typer.echo(f"\nThreshold {result['threshold']:.2f} (suggested {result['suggested_threshold']:.2f}); "
+               "what others would trade:")
+    typer.echo(thresholds_text(result))
+    typer.echo("\nFailures (product):")
+    typer.echo(failures_text(result))
 
 
 @app.command()
@@ -135,10 +214,23 @@ def fill(
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
 ) -> None:
     """Fill a whole security questionnaire with cited answers."""
+    import time
+
     from . import fill as fill_mod
 
     with _user_errors():
-        fill_mod.run_cli(questionnaire, output, column=column, force=force)
+        job = fill_mod.prepare_file(questionnaire, output, column=column, force=force)  # fast errors first
+        started = time.perf_counter()
+        assistant = _assistant()
+        loaded = time.perf_counter() - started
+        with _Bars("q", "Filling") as bars:
+            bars(0, job.questions)  # the bar shows while the first questions are asked
+            summary = fill_mod.fill_prepared(assistant, job, output, force=force, progress=bars)
+    typer.echo(f"Filled {questionnaire} -> {output} (sheet {summary.sheet!r}, column {summary.column!r}, "
+               f"header row {summary.header_row}, {job.questions} questions; model and index ready in {loaded:.1f} s)")
+    typer.echo(summary.line())
+    for note in summary.notes:
+        typer.echo(f"note: {note}")
 
 
 @app.command()

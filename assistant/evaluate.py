@@ -1,19 +1,18 @@
 """Evaluation: run a Q&A set through the same path as `ask`, beside BM25-only and dense-only baselines.
 
 Metrics follow shared/contracts.md: an answerable question is right when it was answered and its first
-citation contains an expected fragment; an unanswerable one is right when it was not answered.
+citation contains an expected fragment; an unanswerable one is right when it was not answered. The
+numbers are data here; report.py formats them and cli.py prints them.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import Callable
 
 from . import abstain
 from .answer import Answer, Assistant, language, validate_question
@@ -29,6 +28,8 @@ DEPTH = 10
 #: A wrong answer in a questionnaire costs this many missed ones (used to suggest a threshold).
 WRONG_COST = 3.0
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(1, 20))
+#: Called after each question with (questions done, questions in the run, what runs: "eval hybrid").
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -134,9 +135,9 @@ def _ranks(answer_hits, expected: list[str]) -> list[int]:
     return [i for i, p in enumerate(answer_hits, 1) if any(e in p.text for e in expected)]
 
 
-def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: bool = True) -> Run:
+def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: Progress | None = None) -> Run:
     run = Run(mode)
-    for item in tqdm(items, desc=f"eval {mode}", unit="q", disable=not progress, file=sys.stderr, leave=False):
+    for n, item in enumerate(items, 1):
         started = time.perf_counter()
         try:
             question = validate_question(item.question, assistant.settings.max_question_chars)
@@ -148,6 +149,8 @@ def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: bool 
         ms = (time.perf_counter() - started) * 1000
         run.results.append(Result(item, answer, _ranks([h.passage for h in retrieval.hits], item.expected), ms,
                                   abstain.features(assistant.index, retrieval)))
+        if progress:
+            progress(n, len(items), f"eval {mode}")
     return run
 
 
@@ -218,7 +221,7 @@ def suggest_threshold(results: list[Result]) -> float:
     return best["threshold"]
 
 
-def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progress: bool = True) -> dict:
+def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progress: Progress | None = None) -> dict:
     texts = [assistant.source_text(s) or "" for s in assistant.index.documents]
     items = load_set(path or DEFAULT_SET, texts)
     runs = {mode: run_mode(assistant, items, mode, progress) for mode in modes}
@@ -255,7 +258,7 @@ def suite_sets(folder: Path, default: tuple[Path, Path] | None = None) -> list[t
     return sets
 
 
-def evaluate_suite(folder: Path | None = None, settings=None, progress: bool = True) -> dict:
+def evaluate_suite(folder: Path | None = None, settings=None, progress: Progress | None = None) -> dict:
     """Each corpus on its own index, its own questions; then pooled, and thresholds chosen leaving one corpus out.
 
     Leave-one-corpus-out is the honest number for an unseen vendor: the threshold a held-out corpus is
@@ -271,7 +274,7 @@ def evaluate_suite(folder: Path | None = None, settings=None, progress: bool = T
     for name, corpus, questions in suite_sets(folder, own):
         s = settings if name == "default" else settings.model_copy(
             update={"corpus": corpus, "index": settings.cache / "suite-index" / name})
-        report = evaluate(Assistant(s, progress=progress), questions, modes=("hybrid",), progress=progress)
+        report = evaluate(Assistant(s, progress=bool(progress)), questions, modes=("hybrid",), progress=progress)
         per[name] = report["_runs"]["hybrid"].results
     pooled = [r for rs in per.values() for r in rs]
     from .answer import MODEL
@@ -294,119 +297,11 @@ def evaluate_suite(folder: Path | None = None, settings=None, progress: bool = T
     }
 
 
-# --- presentation ----------------------------------------------------------------------------------
-
-_COLUMNS = ("top1_accuracy", "retrieval_top1", "recall_at_3", "mrr", "abstain_precision", "abstain_recall", "wrong_answer_rate", "p50_ms", "p95_ms")
-_SHORT = {"top1_accuracy": "top1", "retrieval_top1": "ret@1", "recall_at_3": "R@3", "mrr": "MRR", "abstain_precision": "abst.P",
-          "abstain_recall": "abst.R", "wrong_answer_rate": "wrong", "p50_ms": "p50ms", "p95_ms": "p95ms"}
-
-
-def _fmt(v) -> str:
-    if v is None:
-        return "-"
-    return f"{v:.3f}" if isinstance(v, float) and v <= 1.0 else f"{v:.1f}" if isinstance(v, float) else str(v)
-
-
-def metrics_table(report: dict, markdown: bool = False) -> str:
-    rows = []
-    for name, m in [("hybrid (product)", report["metrics"])] + [(f"{k} (baseline)", v) for k, v in report["baselines"].items()]:
-        rows.append([name, "all", str(m["n"])] + [_fmt(m[c]) for c in _COLUMNS])
-        for lang, lm in m["by_lang"].items():
-            rows.append(["", lang, str(lm["n"])] + [_fmt(lm[c]) for c in _COLUMNS])
-    header = ["system", "lang", "n"] + [_SHORT[c] for c in _COLUMNS]
-    return _table(header, rows, markdown)
-
-
-def _table(header: list[str], rows: list[list[str]], markdown: bool) -> str:
-    if markdown:
-        out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(r) + " |" for r in rows]
-        return "\n".join(out)
-    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    line = lambda r: "  ".join(str(x).ljust(w) for x, w in zip(r, widths))  # noqa: E731
-    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
-
-
-def thresholds_text(report: dict, markdown: bool = False) -> str:
-    rows = [[f"{r['threshold']:.2f}" + (" *" if abs(r["threshold"] - report["threshold"]) < 1e-9 else ""),
-             str(r["wrong"]), str(r["missed"]), str(r["right"]), f"{r['cost']:.0f}"] for r in report["thresholds"]]
-    return _table(["threshold", "wrong answers", "missed answers", "right", f"cost (wrong x{WRONG_COST:g})"], rows, markdown)
-
-
-def failures_text(report: dict) -> str:
-    out = []
-    for r in report["results"]:
-        if r["correct"]:
-            continue
-        got = r["citations"][0]["quote"] if r["citations"] else "(nothing)"
-        want = " | ".join(r["expected"]) if r["expected"] else "(not documented)"
-        status = "answered" if r["answered"] else "abstained"
-        out.append(f"- [{r['outcome']}] {r['id']}: {r['question']}\n    expected: {want}\n"
-                   f"    got ({status}, conf {r['confidence']:.2f}, right passage at rank {r['rank'] or '-'}): {got[:120]}")
-    return "\n".join(out) if out else "(none)"
-
-
-def write_report(report: dict, folder: Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    folder.mkdir(parents=True, exist_ok=True)
-    groups = {"right": [], "wrong": [], "missed": [], "unanswerable": []}
-    for r in report["results"]:
-        key = r["outcome"] if r["expected"] else "unanswerable"
-        groups.setdefault(key, []).append(r["confidence"])
-    fig, ax = plt.subplots(figsize=(8, 3.6), dpi=110)
-    colors = {"right": "#2e7d32", "wrong": "#c62828", "missed": "#f9a825", "unanswerable": "#546e7a"}
-    for i, (name, values) in enumerate(groups.items()):
-        ys = [i + (j % 7 - 3) * 0.05 for j in range(len(values))]
-        ax.scatter(values, ys, s=14, alpha=0.75, color=colors.get(name, "grey"), label=f"{name} ({len(values)})")
-    ax.axvline(report["threshold"], color="black", linestyle="--", linewidth=1)
-    ax.text(report["threshold"], len(groups) - 0.4, f" threshold {report['threshold']:.2f}", fontsize=8)
-    ax.set_yticks(range(len(groups)), list(groups))
-    ax.set_xlim(0, 1)
-    ax.set_xlabel("confidence")
-    ax.set_title("Confidence of right, wrong, missed and unanswerable questions")
-    ax.legend(fontsize=7, loc="lower left")
-    fig.tight_layout()
-    fig.savefig(folder / "confidence.png")
-    plt.close(fig)
-    md = [
-        "# Evaluation report", "",
-        f"Set: `{report['set']}`; threshold {report['threshold']:.2f} (suggested by cost: {report['suggested_threshold']:.2f}).", "",
-        "## Metrics", "", metrics_table(report, markdown=True), "",
-        "## Confidence", "", "![confidence](confidence.png)", "",
-        "## Threshold trade-off (product)", "", thresholds_text(report, markdown=True), "",
-        "## Failures", "", failures_text(report), "",
-    ]
-    path = folder / "report.md"
-    path.write_text("\n".join(md), encoding="utf-8")
-    return path
-
-
-_SUITE_COLUMNS = ("n", "answered", "needs_review", "review_right", "top1_accuracy", "retrieval_top1",
-                  "abstain_recall", "wrong_answer_rate")
-
-
-def suite_table(report: dict, markdown: bool = False) -> str:
-    header = ["corpus"] + [_SHORT.get(c, c) for c in _SUITE_COLUMNS]
-    rows = [[name] + [_fmt(m[c]) for c in _SUITE_COLUMNS] for name, m in report["corpora"].items()]
-    rows.append(["pooled"] + [_fmt(report["pooled"][c]) for c in _SUITE_COLUMNS])
-    for name, m in report["leave_one_corpus_out"].items():
-        rows.append([f"{name} (LOCO t={m['threshold']:.2f})"] + [_fmt(m[c]) for c in _SUITE_COLUMNS])
-    return _table(header, rows, markdown)
-
-
 def fit_rows(per: dict[str, list[Result]]) -> list:
     from .calibrate import Row
 
     return [Row(name, r.item.id, r.item.lang, r.item.answerable, r.top1, bool(r.ranks), r.feats)
             for name, rs in per.items() for r in rs if r.feats is not None]
-
-
-_FIT_COLUMNS = ("n", "retrievable", "answered_right", "answered_wrong", "review", "review_right", "not_documented",
-                "right_of_retrievable", "wrong_rate", "shown_of_retrievable")
 
 
 def fit_report(per: dict[str, list[Result]]) -> dict:
@@ -424,52 +319,3 @@ def fit_report(per: dict[str, list[Result]]) -> dict:
         final[label] = {"weights": {k: round(v, 4) for k, v in m.weights.items()}, "bias": round(m.bias, 4),
                         "answer_at": m.answer_at, "review_at": m.review_at}
     return {"sets": sets, "fitted_on_all": final}
-
-
-def fit_text(report: dict) -> str:
-    out = []
-    for label, block in report["sets"].items():
-        header = ["held-out corpus", "answer_at", "review_at"] + list(_FIT_COLUMNS)
-        rows = [[name, f"{m['answer_at']:.2f}", f"{m['review_at']:.2f}"] + [_fmt(m[c]) for c in _FIT_COLUMNS]
-                for name, m in block["corpora"].items()]
-        rows.append(["pooled", "", ""] + [_fmt(block["pooled"][c]) for c in _FIT_COLUMNS])
-        out += [f"## {label}: {', '.join(block['features'])}", _table(header, rows, False), ""]
-    out.append("## fitted on all corpora (to freeze in answer.py)")
-    out += [f"{label}: {json.dumps(m)}" for label, m in report["fitted_on_all"].items()]
-    return "\n".join(out)
-
-
-def run_suite_cli(folder: Path | None, *, as_json: bool = False, fit: bool = False) -> None:
-    result = evaluate_suite(folder, progress=not as_json)
-    per = result.pop("_per")
-    if fit:
-        fitted = fit_report(per)
-        print(json.dumps(fitted, ensure_ascii=False, indent=2) if as_json else fit_text(fitted))
-        return
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    print(suite_table(result))
-    print(f"\nThreshold {result['threshold']:.2f}; pooled trade-off:")
-    print(thresholds_text(result))
-
-
-def run_cli(file: Path | None, *, as_json: bool = False, report: Path | None = None) -> None:
-    from .answer import get_assistant
-
-    if report is not None:
-        report.mkdir(parents=True, exist_ok=True)  # fail before a long run, not after it
-    assistant = get_assistant(progress=True)
-    result = evaluate(assistant, file, progress=not as_json)
-    result.pop("_runs")
-    if report is not None:
-        path = write_report(result, report)
-        print(f"report written to {path}", file=sys.stderr)
-    if as_json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
-        return
-    print(metrics_table(result))
-    print(f"\nThreshold {result['threshold']:.2f} (suggested {result['suggested_threshold']:.2f}); what others would trade:")
-    print(thresholds_text(result))
-    print("\nFailures (product):")
-    print(failures_text(result))

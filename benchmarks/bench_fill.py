@@ -24,6 +24,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 from openpyxl import Workbook  # noqa: E402
 from openpyxl.styles import Font  # noqa: E402
+from tqdm import tqdm  # noqa: E402
 
 from assistant import fill  # noqa: E402
 from assistant.answer import Assistant  # noqa: E402
@@ -106,7 +107,8 @@ def main() -> None:
         src, dst = tmp / "bench.xlsx", tmp / "bench-filled.xlsx"
         n = _questionnaire(src, args.questions)
         started = time.perf_counter()
-        summary = fill.fill_file(assistant, src, dst, progress=True)
+        with tqdm(total=n, desc="Filling", unit="q", file=sys.stderr) as bar:
+            summary = fill.fill_file(assistant, src, dst, progress=lambda done, _total: bar.update(done - bar.n))
         wall = time.perf_counter() - started
         if args.keep:
             shutil.copyfile(dst, args.keep)

@@ -1,6 +1,6 @@
 """How the readers' libraries were chosen: quality and speed against the alternatives; prints, never asserts.
 
-HTML: trafilatura (what assistant/readers.py uses) against selectolax with tag rules (drop nav, header,
+HTML: trafilatura (what assistant/corpus/html.py uses) against selectolax with tag rules (drop nav, header,
 footer, aside, script, style, form; keep main/article, else body) and lxml's whole-body text (no
 boilerplate removal). Pages: the test whitepaper, the default corpus and the eval-suite corpora, each
 laid out as an article inside site chrome (navigation, cookie banner, breadcrumbs, sidebar, footer).
@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant import readers  # noqa: E402
-from assistant.corpus import _classify, read_document  # noqa: E402
+from assistant.corpus import join_lines, read_document  # noqa: E402
+from assistant.corpus.text import _classify  # noqa: E402
 from tests import docgen  # noqa: E402
 
 CHROME = ["サイトマップ", "クッキーを使用", "同意する", "関連記事", "人気の記事", "プライバシーポリシー",
@@ -140,7 +140,7 @@ def _pdfminer_paragraphs(path: Path) -> list[str]:
     for page in extract_pages(str(path)):
         for el in page:
             if isinstance(el, LTTextContainer):
-                out.append(readers.join_lines(el.get_text().splitlines()))
+                out.append(join_lines(el.get_text().splitlines()))
     return out
 
 

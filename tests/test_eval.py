@@ -10,6 +10,7 @@ from assistant import evaluate
 from assistant.answer import Answer, Citation
 from assistant.errors import EvalSetError
 from assistant.evaluate import Item, Result, load_set, metrics
+from assistant.report import write_report
 
 CORPUS = ["WorkatoはSOC-1およびSOC-2の監査を受けています。", "SAML SSOに対応しています。"]
 
@@ -114,7 +115,7 @@ def test_product_beats_baselines(report):
 
 def test_report_files_and_json_shape(report, tmp_path):
     clean = {k: v for k, v in report.items() if k != "_runs"}
-    path = evaluate.write_report(clean, tmp_path / "rep")
+    path = write_report(clean, tmp_path / "rep")
     text = path.read_text(encoding="utf-8")
     assert "| hybrid (product) |" in text and "confidence.png" in text and "## Failures" in text
     assert (tmp_path / "rep" / "confidence.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -14,6 +14,9 @@ from openpyxl.styles import Font, PatternFill
 from typer.testing import CliRunner
 
 from assistant import fill
+from assistant.fill import read as fill_read
+from assistant.fill import run as fill_run
+from assistant.fill import write as fill_write
 from assistant.answer import Assistant
 from assistant.config import PROJECT_ROOT, Settings, get_settings
 from assistant.errors import InputError
@@ -179,7 +182,7 @@ def test_xlsx_blank_and_section_rows_left_blank_and_review_rows_highlighted(fill
         if ws.cell(r, 3).value in questions:
             assert new[STATUS].value in ("answered", "needs review", "not documented")
             highlighted = new[REVIEW].value == "yes"
-            assert all((c.fill.fgColor.rgb == fill._REVIEW_FILL) == highlighted for c in new), r
+            assert all((c.fill.fgColor.rgb == fill_write.REVIEW_FILL) == highlighted for c in new), r
         else:
             assert all(c.value is None for c in new), f"row {r} is blank or a section header"
     # rows above the header stay untouched
@@ -223,7 +226,7 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     ws = load_workbook(xdst).active
     assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *status_headers]
     assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 3).value == "はい" and ws.cell(2, 4).value == "answered"
-    assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert ws.cell(4, 3).value is None
     assert isinstance(ws.cell(2, 5).value, float)
 
@@ -254,14 +257,14 @@ def test_utf8_bom_csv_with_title_line_and_column_override(assistant, tmp_path):
 
 def test_header_choice_prefers_specific_and_question_like_columns():
     rows = [["項目", "質問", "回答"], ["認証", "SSOに対応していますか？", ""], ["暗号化", "保存データは暗号化されますか？", ""]]
-    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    job = fill_run.prepare(_csv_bytes(rows), "q.csv", None, ".csv")
     assert job.column == 1
     rows = [["Question No.", "Item", "Requirement"], ["1", "MFA", "Describe how users authenticate to the service."],
             ["2", "Logs", "State how long audit logs are kept."]]
-    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    job = fill_run.prepare(_csv_bytes(rows), "q.csv", None, ".csv")
     assert job.column == 2, "numbers under 'Question No.' are not questions; Requirement beats Item"
     rows = [["分類", "Question / 質問"], ["", "1. アクセス管理"], ["IAM", "Do you support SCIM?"], ["", "Logging"]]
-    job = fill._prepare(_csv_bytes(rows), "q.csv", None, ".csv")
+    job = fill_run.prepare(_csv_bytes(rows), "q.csv", None, ".csv")
     assert job.column == 1 and [r.kind for r in job.rows] == ["skip", "question", "skip"]
 
 
@@ -442,7 +445,7 @@ def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
     ws = load_workbook(io.BytesIO(out)).active
     pw = [ws.cell(2, c).value for c in range(2, 9)]
     assert pw[QUOTE] == password.replace("\x0c", "") != password
-    assert pw[REVIEW] == "yes" and ws.cell(2, 2).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert pw[REVIEW] == "yes" and ws.cell(2, 2).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert "the quote was altered to fit the spreadsheet (control characters removed)" in pw[ANSWER]
     assert f"the exact text is in the source at {password_at}." in pw[ANSWER]
     assert password_at in pw[SOURCE]
@@ -525,7 +528,7 @@ def test_web_caps_questions_per_file_cli_does_not(assistant, tmp_path, monkeypat
     assert asked == [], "refused before any question is asked"
     monkeypatch.undo()
 
-    monkeypatch.setattr(fill, "MAX_WEB_QUESTIONS", 2)
+    monkeypatch.setattr(fill_run, "MAX_WEB_QUESTIONS", 2)
     three = _csv_bytes([["Question"], [QUESTIONS["scim"]], [QUESTIONS["password_en"]], [QUESTIONS["weather_en"]]])
     with pytest.raises(InputError, match="has 3 questions"):
         fill.fill_bytes(assistant, three, "q.csv")
@@ -574,7 +577,7 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     assert ":613" not in remarks and not any(f":{n}-" in remarks for n in range(10)), "no character offsets for a reader"
     # an open question's quote fits no はい/いいえ value: left for a person, evidence in 備考, flagged
     assert ws.cell(cipher, 4).value is None and "AES-256" in ws.cell(cipher, 5).value
-    assert ws.cell(cipher, 4).fill.fgColor.rgb == fill._REVIEW_FILL
+    assert ws.cell(cipher, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
     assert ws.cell(mfa, 4).value == "いいえ", "a filled customer cell is kept"
     assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
@@ -607,9 +610,9 @@ def test_a_workbook_with_too_many_cells_is_refused_before_it_is_loaded(assistant
     wb.create_sheet("other")["A1"] = "x"
     src = tmp_path / "big.xlsx"
     wb.save(src)
-    assert fill._count_cells(src.read_bytes()) == 2 + 150 * 2 + 1, "every stored cell of every sheet, none twice"
+    assert fill_read.count_cells(src.read_bytes()) == 2 + 150 * 2 + 1, "every stored cell of every sheet, none twice"
 
-    monkeypatch.setattr(fill, "MAX_CELLS", 100)
+    monkeypatch.setattr(fill_read, "MAX_CELLS", 100)
     import openpyxl
 
     def never(*a, **k):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from assistant import readers
+from assistant.corpus import blocks as readers
 from assistant.cli import app
 from assistant.corpus import document_text, load_corpus, read_document
 from assistant.errors import CorpusError

@@ -1,39 +1,25 @@
-"""Documents -> passages: the only place that knows how text files are laid out.
+"""Plain text and Markdown -> a Document: the rules for how text files are laid out.
 
-A passage is what gets quoted, so its text is always ``document.text[start:end]``; headings are kept as
-each passage's section path (for indexing and display) but are never passages themselves.
-
-HTML, PDF, DOCX and answered check sheets (xlsx/csv) are read by ``readers`` into blocks; their
-passages count offsets in the document's *extracted text* (``Document.text``), which the index keeps.
-
-Scraped web pages come with chrome (sign-up banners, like counters, an English footer on a Japanese
-page). It is dropped by structure, never by matching particular strings: lines that are only numbers,
-and lines outside the document's main script before its first and after its last body text.
+Headings are found by markup (# and setext underlines), by numbering ("2.1", "第3章", "■", "【】") or, in
+scraped pages that lost their markup, as short label lines standing alone above their body. Scraped web
+pages come with chrome (sign-up banners, like counters, an English footer on a Japanese page). It is
+dropped by structure, never by matching particular strings: lines that are only numbers, and lines
+outside the document's main script before its first and after its last body text.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from . import readers
-from .config import display_path
-from .errors import CorpusError
+from ..config import display_path
+from ..script import CJK
+from .model import Document, Passage, find_as_of, split_long
 
-log = logging.getLogger(__name__)
-
-PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-SUFFIXES = PLAIN_SUFFIXES + readers.SUFFIXES
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
-#: Passages longer than this are split into sentence groups, so a quote fits a questionnaire cell.
-_PASSAGE_MAX_CHARS = 400
-_PASSAGE_TARGET_CHARS = 250
-
 _BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(
@@ -46,187 +32,7 @@ _TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 _SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
-_SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
-#: Kana and kanji: what tells Japanese text (and a Japanese question) apart.
-from .script import CJK  # noqa: E402,F401  (one pattern, re-exported)
 _LATIN = re.compile(r"[A-Za-z]")
-
-_AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
-_AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
-_AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
-_MONTHS = {m: i for i, m in enumerate(
-    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
-
-
-@dataclass(frozen=True)
-class Passage:
-    id: int
-    source: str
-    section: tuple[str, ...]
-    start: int
-    end: int
-    text: str
-    kind: str  # "paragraph" | "bullet" | "row" (a table row, or a check sheet's answer)
-    #: True when the section path was inferred from bare heading lines rather than marked levels
-    nesting_guessed: bool = False
-    page: int | None = None  # 1-based, PDF
-    sheet: str | None = None  # spreadsheets
-    row: int | None = None  # 1-based, spreadsheets
-    format: str | None = None  # txt | md | html | pdf | docx | xlsx | csv
-    #: Indexed with the passage but not quoted: a table row's header, a check sheet row's question.
-    context: str = ""
-
-    def index_text(self) -> str:
-        """What is embedded and searched: a passage means little without its headings.
-
-        Ancestors whose nesting was only guessed are left out: a wrong guess (監査ログ under
-        データの暗号化) made encryption questions find audit-log passages. On the evaluation set the
-        leaf heading alone raised hybrid top-1 from 0.859 to 0.891 over the whole guessed path.
-        """
-        section = self.section[-1:] if self.nesting_guessed else self.section
-        head = "\n".join(t for t in (" › ".join(section), self.context) if t)
-        return f"{head}\n{self.text}" if head else self.text
-
-
-@dataclass
-class Document:
-    source: str
-    path: Path
-    text: str
-    sha256: str
-    title: str | None = None
-    as_of: str | None = None
-    passages: list[Passage] = field(default_factory=list)
-    format: str = "txt"
-    #: True when ``text`` was extracted (HTML, PDF ...) rather than being the file's own content.
-    extracted: bool = False
-
-
-@dataclass
-class Corpus:
-    folder: Path
-    documents: list[Document]
-    warnings: list[str]
-
-    @property
-    def passages(self) -> list[Passage]:
-        return [p for d in self.documents for p in d.passages]
-
-
-def corpus_files(folder: Path) -> list[Path]:
-    """The files that make up a corpus, in a stable order (hashing and ids depend on it)."""
-    if not folder.is_dir():
-        raise CorpusError(
-            f"corpus folder {folder} does not exist: create it with documents (.txt, .md, .html, .pdf, .docx, "
-            "answered .xlsx/.csv check sheets) "
-            "or point ASSISTANT_CORPUS at one"
-        )
-    root = folder.resolve()
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-        and p.name.lower() != "readme.md"
-        # a symlink to a file outside the folder would let /source serve any file the server can read
-        and p.resolve().is_relative_to(root)
-    )
-
-
-def read_text(path: Path) -> str:
-    """Decode as Python's ``open(path, encoding="utf-8").read()`` would, so offsets match what readers see."""
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise CorpusError(f"{path}: binary file (contains NUL bytes), skipped")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.strip():
-        raise CorpusError(f"{path}: empty file, skipped")
-    return text
-
-
-def read_document(path: Path, first_id: int = 0) -> Document:
-    """One file -> a Document with its passages; CorpusError when it cannot be read."""
-    if path.suffix.lower() in PLAIN_SUFFIXES:
-        return parse_document(path, read_text(path), first_id=first_id)
-    return parse_blocks(path, readers.read(path), first_id=first_id)
-
-
-def document_text(path: Path, index_root: Path | None = None) -> str:
-    """The text a document's citations count offsets in, what ``assistant text PATH`` prints.
-
-    When the served index holds the document built from these very bytes (or the file is gone), that
-    is the text the index keeps; otherwise the file is read now, by the same readers the index uses.
-    CorpusError when it cannot be read.
-    """
-    from .config import get_settings
-
-    path = Path(path)
-    if path.suffix.lower() not in SUFFIXES:
-        raise CorpusError(key="corpus.text.not_document", file=str(path), suffixes=", ".join(SUFFIXES))
-    stored = _indexed_text(path, index_root or get_settings().index)
-    if stored is not None:
-        return stored
-    if not path.exists():
-        raise CorpusError(key="corpus.unreadable", file=str(path), why="no such file")
-    return read_document(path).text
-
-
-def _indexed_text(path: Path, index_root: Path) -> str | None:
-    try:
-        name = (index_root / "CURRENT").read_text().strip()
-        build = index_root / name
-        manifest = json.loads((build / "manifest.json").read_text())
-        corpus = Path(manifest["corpus"])
-        rel = path.resolve().relative_to(corpus.resolve()).as_posix()
-        if rel not in manifest.get("files", {}):
-            return None
-        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() != manifest["files"][rel]:
-            return None  # changed since the build: the reader's text of the file as it is now
-        data = json.loads((build / "passages.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, KeyError):
-        return None
-    doc = data.get("documents", {}).get(display_path(path))
-    if not doc:
-        return None
-    return doc.get("text") if doc.get("text") is not None else None
-
-
-def load_corpus(folder: Path, progress: bool = False) -> Corpus:
-    """Read every document; unreadable ones are skipped with a warning, the rest still count."""
-    documents: list[Document] = []
-    warnings: list[str] = []
-    next_id = 0
-    files = corpus_files(folder)
-    bar = None
-    if progress and len(files) > 1:
-        import sys
-
-        from tqdm import tqdm
-
-        bar = tqdm(files, desc="reading", unit="doc", file=sys.stderr, leave=False)
-    for path in bar if bar is not None else files:
-        if bar is not None:
-            bar.set_postfix_str(path.name[-40:])
-        try:
-            doc = read_document(path, first_id=next_id)
-        except CorpusError as exc:
-            warnings.append(str(exc))
-            log.warning("%s", exc)
-            continue
-        if not doc.passages:
-            msg = f"{path}: no passages found (only headings or boilerplate), skipped"
-            warnings.append(msg)
-            log.warning("%s", msg)
-            continue
-        next_id += len(doc.passages)
-        documents.append(doc)
-    if not documents:
-        detail = "; ".join(warnings) if warnings else "no .txt, .md, .html, .pdf, .docx, .xlsx or .csv files"
-        raise CorpusError(f"no readable documents in {folder} ({detail}); add documents such as UTF-8 .txt/.md, "
-                          ".html, .pdf (with a text layer), .docx, or answered .xlsx/.csv check sheets")
-    return Corpus(folder=folder, documents=documents, warnings=warnings)
 
 
 def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
@@ -239,71 +45,6 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     doc.title = _take_title(lines)
     doc.passages = _passages(lines, text, source, first_id, fmt)
     return doc
-
-
-def parse_blocks(path: Path, extracted: readers.Extracted, first_id: int = 0) -> Document:
-    """A reader's blocks -> the extracted text (blocks one a line, a blank line between paragraphs) and
-    passages cut from it, so each quote is ``text[start:end]``; a heading is a section, never a passage."""
-    blocks = extracted.blocks
-    parts: list[str] = []
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for b in blocks:
-        if parts:
-            sep = "\n" if b.tight else "\n\n"
-            parts.append(sep)
-            pos += len(sep)
-        spans.append((pos, pos + len(b.text)))
-        parts.append(b.text)
-        pos += len(b.text)
-    text = "".join(parts) + "\n" if parts else ""
-    source = display_path(path)
-    doc = Document(source=source, path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                   format=extracted.format, extracted=True)
-    doc.as_of = extracted.as_of or find_as_of(text)
-    # as for plain text: the first heading is the title when another heading follows before any body
-    # and nothing else is as high
-    title_at = None
-    if len(blocks) >= 2 and blocks[0].kind == "heading" and blocks[1].kind == "heading" and not any(
-            b.kind == "heading" and b.level <= blocks[0].level for b in blocks[1:]):
-        title_at = 0
-    doc.title = extracted.title or (blocks[0].text if title_at == 0 else None)
-    stack: list[tuple[int, str]] = []
-    out: list[Passage] = []
-    for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
-        if b.kind == "heading":
-            if i != title_at:
-                while stack and stack[-1][0] >= b.level:
-                    stack.pop()
-                stack.append((b.level, b.text))
-            continue
-        if b.kind == "header":
-            continue
-        qs, qe = (s + b.quote[0], s + b.quote[1]) if b.quote else (s, e)
-        kind = {"bullet": "bullet", "row": "row"}.get(b.kind, "paragraph")
-        pieces = [(qs, qe)] if b.kind == "row" else _split_long(text, qs, qe)
-        for ps, pe in pieces:
-            if pe <= ps:
-                continue
-            out.append(Passage(first_id + len(out), source, tuple(t for _, t in stack), ps, pe, text[ps:pe], kind,
-                               page=b.page, sheet=b.sheet, row=b.row, format=extracted.format, context=b.context))
-    doc.passages = out
-    return doc
-
-
-def find_as_of(text: str) -> str | None:
-    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024")."""
-    if m := _AS_OF_JA.search(text):
-        y, mo, d = (int(g) for g in m.groups())
-    elif m := _AS_OF_ISO.search(text):
-        y, mo, d = (int(g) for g in m.groups())
-    elif (m := _AS_OF_EN.search(text)) and m.group(1)[:3].lower() in _MONTHS:
-        y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
-    else:
-        return None
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
 # --- line classification -------------------------------------------------------------------------
@@ -563,7 +304,7 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
         if run:
             path = _apply_run(path, run)
             run, guessed = [], True
-        for s, e in _split_long(text, start, end):
+        for s, e in split_long(text, start, end):
             out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind, guessed, format=fmt))
 
     i = 0
@@ -605,31 +346,3 @@ def _continues(line: _Line, nxt: _Line) -> bool:
     if _TABLE_ROW.search(line.text) or _TABLE_ROW.search(nxt.text):
         return False
     return not _SENTENCE_END.search(line.text)
-
-
-def _split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split an over-long passage into sentence groups; offsets stay exact."""
-    if end - start <= _PASSAGE_MAX_CHARS:
-        return [(start, end)]
-    pieces: list[tuple[int, int]] = []
-    pos = start
-    for m in _SENTENCE_SPLIT.finditer(text, start, end):
-        if m.start() > pos:
-            pieces.append((pos, m.start()))
-            pos = m.start()
-    if pos < end:
-        pieces.append((pos, end))
-    groups: list[tuple[int, int]] = []
-    for s, e in pieces:
-        if groups and (e - groups[-1][0]) <= _PASSAGE_TARGET_CHARS:
-            groups[-1] = (groups[-1][0], e)
-        else:
-            groups.append((s, e))
-    trimmed = []
-    for s, e in groups:
-        seg = text[s:e]
-        s2 = s + (len(seg) - len(seg.lstrip()))
-        e2 = e - (len(seg) - len(seg.rstrip()))
-        if e2 > s2:
-            trimmed.append((s2, e2))
-    return trimmed

@@ -1,0 +1,151 @@
+"""Files that are not plain text -> blocks of extracted text with their structure.
+
+A reader (html.py, pdf.py, docx.py, sheet.py) turns one HTML, PDF, DOCX, XLSX or CSV file into a list of
+:class:`Block` (headings, paragraphs, list items, table rows with their header, check-sheet answers) plus
+the title and date its metadata gives; this module holds what they share. ``ingest.parse_blocks`` lays the blocks out as the document's *extracted text* and cuts passages
+from it, so every quote is ``extracted_text[start:end]`` (see shared/contracts.md); the index keeps that
+text, and ``assistant text PATH`` prints it.
+
+Every rule here is structural (tags, styles, font sizes, positions on the page, which cells are filled);
+none matches a particular site's or vendor's strings. A file that cannot be read raises
+:class:`~assistant.errors.CorpusError` with a catalog key; the corpus skips it with a one-line warning.
+
+Libraries, chosen by measurement (benchmarks/bench_readers.py, numbers in the README):
+
+- HTML: trafilatura (main-content extraction on lxml; its XML output keeps h1-h6, lists and tables).
+- PDF: pypdfium2 (PDFium's text layer with font sizes and character boxes; ~40x faster than pdfminer.six).
+- DOCX: python-docx.  XLSX: openpyxl (via the questionnaire reader, fill/read.py).  CSV: the csv module.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import CorpusError
+from ..script import CJK
+
+#: Largest file read at all; bigger ones are skipped (a corpus document is not a disk image).
+MAX_FILE_BYTES = 200 * 1024 * 1024
+#: Largest web page or CSV: text formats parse in memory, many times their size.
+MAX_TEXT_BYTES = 30 * 1024 * 1024
+#: What a DOCX/XLSX may unpack to, and how much more than its size: a zip bomb stops here.
+MAX_UNZIPPED_BYTES = 300 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = b"PK\x03\x04"
+SENTENCE_END = re.compile(r"[。．！？!?:：]$|[.](?!\d)$")
+BULLET = re.compile(r"^(?:[•・●◦▪■□◆◇○‣⁃]|[\-\*\+](?=\s)|\d{1,3}[.)](?=\s)|[（(]\d{1,3}[)）])\s*")
+
+
+@dataclass
+class Block:
+    """One unit of a document. ``kind``: heading | paragraph | bullet | row | header (a table's header
+    row: shown in the text, indexed with each row, never quoted itself)."""
+
+    kind: str
+    text: str
+    level: int = 0  # headings: 1 = top
+    page: int | None = None
+    sheet: str | None = None
+    row: int | None = None
+    #: Indexed with the passage but not quoted: a table's header, a check sheet's question.
+    context: str = ""
+    #: The part of ``text`` that is quoted (a check sheet row quotes its answer cells); None: all of it.
+    quote: tuple[int, int] | None = None
+    #: Laid out right under the previous block (rows of one table, items of one list).
+    tight: bool = False
+
+
+@dataclass
+class Extracted:
+    format: str
+    blocks: list[Block]
+    title: str | None = None
+    as_of: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def fail(key: str, path: Path, **values) -> CorpusError:
+    return CorpusError(key=key, file=str(path), **values)
+
+
+def clean(text: str) -> str:
+    """One line of display text: NBSPs and runs of whitespace as single spaces, control characters gone."""
+    text = "".join(" " if ch.isspace() else ch for ch in text if ch.isspace() or unicodedata.category(ch)[0] != "C")
+    return re.sub(r" {2,}", " ", text).strip()
+
+
+def _is_cjk(ch: str) -> bool:
+    return bool(CJK.match(ch)) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
+
+
+def join_lines(lines: list[str]) -> str:
+    """Wrapped lines -> one paragraph: no space where a Japanese character meets the break."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif _is_cjk(out[-1]) or _is_cjk(line[0]):
+            out += line
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
+            out = out[:-1] + line  # a word hyphenated at the line end
+        else:
+            out += " " + line
+    return out
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    limit = min(limit or MAX_FILE_BYTES, MAX_FILE_BYTES)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise fail("corpus.unreadable", path, why=exc.strerror or type(exc).__name__) from None
+    if size > limit:
+        raise fail("corpus.too_big", path, mib=size // 2**20, limit=limit // 2**20)
+    data = path.read_bytes()
+    if not data.strip():
+        raise fail("corpus.empty", path)
+    return data
+
+
+def check_zip(path: Path, data: bytes) -> None:
+    """Office files are zips: refuse encrypted (OLE) ones, damaged ones and zip bombs before parsing."""
+    if data.startswith(_OLE_MAGIC):
+        raise fail("corpus.encrypted_office", path)
+    if not data.startswith(_ZIP_MAGIC):
+        raise fail("corpus.corrupt", path, what=path.suffix.lower().lstrip("."))
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            unzipped = sum(i.file_size for i in zf.infolist())
+    except (zipfile.BadZipFile, ValueError):
+        raise fail("corpus.corrupt", path, what=path.suffix.lower().lstrip(".")) from None
+    if unzipped > MAX_UNZIPPED_BYTES or unzipped > MAX_ZIP_RATIO * max(len(data), 1024 * 1024):
+        raise fail("corpus.zip_bomb", path, mib=unzipped // 2**20)
+
+
+def table_blocks(rows: list[tuple[list[str], bool]], blocks: list[Block], page: int | None = None) -> None:
+    """Rows as units; the header row (marked, or the first row of a table of two or more) is shown and
+    indexed with every row, but never a passage of its own."""
+    rows = [(cells, head) for cells, head in rows if any(cells)]
+    if not rows:
+        return
+    header: list[str] = []
+    if rows[0][1] or (len(rows) > 2 and all(c and len(c) <= 30 and not SENTENCE_END.search(c) for c in rows[0][0])):
+        header = rows[0][0]
+        blocks.append(Block("header", " | ".join(header), page=page))
+        rows = rows[1:]
+    for i, (cells, _) in enumerate(rows):
+        text = " | ".join(c for c in cells if c)
+        if not text:
+            continue
+        context = " | ".join(f"{h}" for h in header if h) if header else ""
+        blocks.append(Block("row", text, page=page, context=context, tight=bool(header) or i > 0))

@@ -1,0 +1,124 @@
+"""HTML -> blocks: trafilatura's main-content extraction (its XML keeps h1-h6, lists and tables)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from .blocks import MAX_TEXT_BYTES, Block, Extracted, clean, fail, read_bytes, table_blocks
+
+_HTML_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+
+
+def read_html(path: Path) -> Extracted:
+    import trafilatura
+    from lxml import etree
+    from trafilatura.utils import decode_file
+
+    data = read_bytes(path, MAX_TEXT_BYTES)
+    if b"\x00" in data[:4096]:
+        raise fail("corpus.binary", path)
+    page = decode_file(data)  # the declared charset, else a detected one (UTF-8, Shift_JIS, EUC-JP ...)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the libraries' own deprecation notices are not the user's problem
+        xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
+                                  include_images=False, include_links=False, favor_recall=True,
+                                  with_metadata=True, deduplicate=False, config=_trafilatura_config())
+        meta = trafilatura.extract_metadata(page)
+    if not xml:
+        raise fail("corpus.no_text", path)
+    root = etree.fromstring(xml.encode("utf-8"))
+    main = root.find("main")
+    blocks: list[Block] = []
+    _html_walk(main if main is not None else root, blocks)
+    title = clean(meta.title) if meta is not None and meta.title else None
+    h1 = _first_h1(page)
+    if h1 and not any(b.kind == "heading" and b.text == h1 for b in blocks):
+        # trafilatura lifts the page's h1 into the title; it heads the content all the same
+        blocks.insert(0, Block("heading", h1, level=1))
+    as_of = meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
+    return Extracted("html", blocks, title=title, as_of=as_of)
+
+
+@lru_cache(maxsize=1)
+def _trafilatura_config():
+    """trafilatura's defaults, except that pages up to MAX_TEXT_BYTES are read.
+
+    MIN_EXTRACTED_SIZE stays at 250: lowered to 1, tiny pages keep their own extraction instead of a
+    whole-body dump (navigation included), but pages built of <div>s lose their headings
+    (benchmarks/bench_readers.py: 10 of 516 lines more missed)."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(MAX_TEXT_BYTES))
+    return config
+
+
+def _first_h1(page: str) -> str | None:
+    import lxml.html
+
+    try:
+        doc = lxml.html.fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    h1 = doc.find(".//h1")
+    return clean(h1.text_content()) or None if h1 is not None else None
+
+
+def _itertext(el) -> str:
+    return clean("".join(el.itertext()))
+
+
+def _lines(el) -> list[str]:
+    """An element's text split at its line breaks (<br>): lines set one under another are separate units."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "lb":
+            parts.append("\n")
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    return [line for line in (clean(x) for x in "".join(parts).split("\n")) if line]
+
+
+def _html_walk(el, blocks: list[Block]) -> None:
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "head":
+            text = _itertext(child)
+            if text:
+                level = _HTML_HEADINGS.get(child.get("rend", ""), 2)
+                blocks.append(Block("heading", text, level=level))
+        elif tag == "list":
+            _html_list(child, blocks)
+        elif tag == "table":
+            rows = []
+            for r in child.iter("row"):
+                cells = [c for c in r if c.tag == "cell"]
+                rows.append(([_itertext(c) for c in cells], all(c.get("role") == "head" for c in cells) and cells))
+            table_blocks(rows, blocks)
+        elif tag in ("p", "quote", "code"):
+            for i, line in enumerate(_lines(child)):
+                blocks.append(Block("paragraph", line, tight=i > 0))
+        elif tag in ("div", "main", "section"):
+            _html_walk(child, blocks)
+        elif tag and tag not in ("comments", "graphic"):
+            text = _itertext(child)
+            if text:
+                blocks.append(Block("paragraph", text))
+
+
+def _html_list(lst, blocks: list[Block]) -> None:
+    """Each item (nested lists too) is a unit of its own."""
+    for item in lst:
+        if item.tag != "item":
+            continue
+        nested = [sub for sub in item if sub.tag == "list"]
+        for sub in nested:
+            item.remove(sub)
+        for line in _lines(item):
+            blocks.append(Block("bullet", line, tight=bool(blocks) and blocks[-1].kind == "bullet"))
+        for sub in nested:
+            _html_list(sub, blocks)

@@ -1,0 +1,214 @@
+"""Ingestion: a corpus folder -> documents -> passages.
+
+Plain text is laid out by ``text``; HTML, PDF, DOCX and answered check sheets (xlsx/csv) are read by
+their readers into blocks, and their passages count offsets in the document's *extracted text*
+(``Document.text``), which the index keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+from typing import Callable
+
+from ..config import display_path
+from ..errors import CorpusError
+from .blocks import MAX_FILE_BYTES, Extracted, fail
+from .docx import read_docx
+from .html import read_html
+from .model import Corpus, Document, Passage, find_as_of, split_long
+from .pdf import read_pdf
+from .sheet import read_sheet
+from .text import parse_document
+
+log = logging.getLogger("assistant.corpus")
+
+READERS: dict[str, Callable[[Path], Extracted]] = {
+    ".html": read_html, ".htm": read_html, ".xhtml": read_html,
+    ".pdf": read_pdf,
+    ".docx": read_docx,
+    ".xlsx": read_sheet, ".xlsm": read_sheet, ".csv": read_sheet,
+}
+PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+SUFFIXES = PLAIN_SUFFIXES + tuple(READERS)
+
+
+def corpus_files(folder: Path) -> list[Path]:
+    """The files that make up a corpus, in a stable order (hashing and ids depend on it)."""
+    if not folder.is_dir():
+        raise CorpusError(
+            f"corpus folder {folder} does not exist: create it with documents (.txt, .md, .html, .pdf, .docx, "
+            "answered .xlsx/.csv check sheets) "
+            "or point ASSISTANT_CORPUS at one"
+        )
+    root = folder.resolve()
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUFFIXES and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        and p.name.lower() != "readme.md"
+        # a symlink to a file outside the folder would let /source serve any file the server can read
+        and p.resolve().is_relative_to(root)
+    )
+
+
+def read_text(path: Path) -> str:
+    """Decode as Python's ``open(path, encoding="utf-8").read()`` would, so offsets match what readers see."""
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise CorpusError(f"{path}: binary file (contains NUL bytes), skipped")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CorpusError(f"{path}: empty file, skipped")
+    return text
+
+
+def read_document(path: Path, first_id: int = 0) -> Document:
+    """One file -> a Document with its passages; CorpusError when it cannot be read."""
+    if path.suffix.lower() in PLAIN_SUFFIXES:
+        return parse_document(path, read_text(path), first_id=first_id)
+    return parse_blocks(path, read(path), first_id=first_id)
+
+
+def document_text(path: Path, index_root: Path | None = None) -> str:
+    """The text a document's citations count offsets in, what ``assistant text PATH`` prints.
+
+    When the served index holds the document built from these very bytes (or the file is gone), that
+    is the text the index keeps; otherwise the file is read now, by the same readers the index uses.
+    CorpusError when it cannot be read.
+    """
+    from ..config import get_settings
+
+    path = Path(path)
+    if path.suffix.lower() not in SUFFIXES:
+        raise CorpusError(key="corpus.text.not_document", file=str(path), suffixes=", ".join(SUFFIXES))
+    stored = _indexed_text(path, index_root or get_settings().index)
+    if stored is not None:
+        return stored
+    if not path.exists():
+        raise CorpusError(key="corpus.unreadable", file=str(path), why="no such file")
+    return read_document(path).text
+
+
+def _indexed_text(path: Path, index_root: Path) -> str | None:
+    try:
+        name = (index_root / "CURRENT").read_text().strip()
+        build = index_root / name
+        manifest = json.loads((build / "manifest.json").read_text())
+        corpus = Path(manifest["corpus"])
+        rel = path.resolve().relative_to(corpus.resolve()).as_posix()
+        if rel not in manifest.get("files", {}):
+            return None
+        if path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() != manifest["files"][rel]:
+            return None  # changed since the build: the reader's text of the file as it is now
+        data = json.loads((build / "passages.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
+        return None
+    doc = data.get("documents", {}).get(display_path(path))
+    if not doc:
+        return None
+    return doc.get("text") if doc.get("text") is not None else None
+
+
+def load_corpus(folder: Path, progress: bool = False) -> Corpus:
+    """Read every document; unreadable ones are skipped with a warning, the rest still count."""
+    documents: list[Document] = []
+    warnings: list[str] = []
+    next_id = 0
+    files = corpus_files(folder)
+    bar = None
+    if progress and len(files) > 1:
+        import sys
+
+        from tqdm import tqdm
+
+        bar = tqdm(files, desc="reading", unit="doc", file=sys.stderr, leave=False)
+    for path in bar if bar is not None else files:
+        if bar is not None:
+            bar.set_postfix_str(path.name[-40:])
+        try:
+            doc = read_document(path, first_id=next_id)
+        except CorpusError as exc:
+            warnings.append(str(exc))
+            log.warning("%s", exc)
+            continue
+        if not doc.passages:
+            msg = f"{path}: no passages found (only headings or boilerplate), skipped"
+            warnings.append(msg)
+            log.warning("%s", msg)
+            continue
+        next_id += len(doc.passages)
+        documents.append(doc)
+    if not documents:
+        detail = "; ".join(warnings) if warnings else "no .txt, .md, .html, .pdf, .docx, .xlsx or .csv files"
+        raise CorpusError(f"no readable documents in {folder} ({detail}); add documents such as UTF-8 .txt/.md, "
+                          ".html, .pdf (with a text layer), .docx, or answered .xlsx/.csv check sheets")
+    return Corpus(folder=folder, documents=documents, warnings=warnings)
+
+
+def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Document:
+    """A reader's blocks -> the extracted text (blocks one a line, a blank line between paragraphs) and
+    passages cut from it, so each quote is ``text[start:end]``; a heading is a section, never a passage."""
+    blocks = extracted.blocks
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for b in blocks:
+        if parts:
+            sep = "\n" if b.tight else "\n\n"
+            parts.append(sep)
+            pos += len(sep)
+        spans.append((pos, pos + len(b.text)))
+        parts.append(b.text)
+        pos += len(b.text)
+    text = "".join(parts) + "\n" if parts else ""
+    source = display_path(path)
+    doc = Document(source=source, path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
+                   format=extracted.format, extracted=True)
+    doc.as_of = extracted.as_of or find_as_of(text)
+    # as for plain text: the first heading is the title when another heading follows before any body
+    # and nothing else is as high
+    title_at = None
+    if len(blocks) >= 2 and blocks[0].kind == "heading" and blocks[1].kind == "heading" and not any(
+            b.kind == "heading" and b.level <= blocks[0].level for b in blocks[1:]):
+        title_at = 0
+    doc.title = extracted.title or (blocks[0].text if title_at == 0 else None)
+    stack: list[tuple[int, str]] = []
+    out: list[Passage] = []
+    for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
+        if b.kind == "heading":
+            if i != title_at:
+                while stack and stack[-1][0] >= b.level:
+                    stack.pop()
+                stack.append((b.level, b.text))
+            continue
+        if b.kind == "header":
+            continue
+        qs, qe = (s + b.quote[0], s + b.quote[1]) if b.quote else (s, e)
+        kind = {"bullet": "bullet", "row": "row"}.get(b.kind, "paragraph")
+        pieces = [(qs, qe)] if b.kind == "row" else split_long(text, qs, qe)
+        for ps, pe in pieces:
+            if pe <= ps:
+                continue
+            out.append(Passage(first_id + len(out), source, tuple(t for _, t in stack), ps, pe, text[ps:pe], kind,
+                               page=b.page, sheet=b.sheet, row=b.row, format=extracted.format, context=b.context))
+    doc.passages = out
+    return doc
+
+
+def read(path: Path) -> Extracted:
+    """The blocks of one non-plain-text file; CorpusError (with a catalog key) when it cannot be read."""
+    reader = READERS[path.suffix.lower()]
+    try:
+        return reader(path)
+    except CorpusError:
+        raise
+    except MemoryError:
+        raise fail("corpus.too_big", path, mib=path.stat().st_size // 2**20, limit=MAX_FILE_BYTES // 2**20) from None
+    except Exception as exc:  # a library's own failure on a damaged file: skip the file, say which
+        raise fail("corpus.failed", path, why=f"{type(exc).__name__}: {str(exc)[:200]}") from None

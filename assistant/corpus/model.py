@@ -1,0 +1,122 @@
+"""What the corpus is made of: documents, and the passages that are quoted from them.
+
+A passage is what gets quoted, so its text is always ``document.text[start:end]``; headings are kept as
+each passage's section path (for indexing and display) but are never passages themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Passages longer than this are split into sentence groups, so a quote fits a questionnaire cell.
+_PASSAGE_MAX_CHARS = 400
+_PASSAGE_TARGET_CHARS = 250
+_SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
+
+_AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
+_AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
+_AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
+_MONTHS = {m: i for i, m in enumerate(
+    "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    source: str
+    section: tuple[str, ...]
+    start: int
+    end: int
+    text: str
+    kind: str  # "paragraph" | "bullet" | "row" (a table row, or a check sheet's answer)
+    #: True when the section path was inferred from bare heading lines rather than marked levels
+    nesting_guessed: bool = False
+    page: int | None = None  # 1-based, PDF
+    sheet: str | None = None  # spreadsheets
+    row: int | None = None  # 1-based, spreadsheets
+    format: str | None = None  # txt | md | html | pdf | docx | xlsx | csv
+    #: Indexed with the passage but not quoted: a table row's header, a check sheet row's question.
+    context: str = ""
+
+    def index_text(self) -> str:
+        """What is embedded and searched: a passage means little without its headings.
+
+        Ancestors whose nesting was only guessed are left out: a wrong guess (監査ログ under
+        データの暗号化) made encryption questions find audit-log passages. On the evaluation set the
+        leaf heading alone raised hybrid top-1 from 0.859 to 0.891 over the whole guessed path.
+        """
+        section = self.section[-1:] if self.nesting_guessed else self.section
+        head = "\n".join(t for t in (" › ".join(section), self.context) if t)
+        return f"{head}\n{self.text}" if head else self.text
+
+
+@dataclass
+class Document:
+    source: str
+    path: Path
+    text: str
+    sha256: str
+    title: str | None = None
+    as_of: str | None = None
+    passages: list[Passage] = field(default_factory=list)
+    format: str = "txt"
+    #: True when ``text`` was extracted (HTML, PDF ...) rather than being the file's own content.
+    extracted: bool = False
+
+
+@dataclass
+class Corpus:
+    folder: Path
+    documents: list[Document]
+    warnings: list[str]
+
+    @property
+    def passages(self) -> list[Passage]:
+        return [p for d in self.documents for p in d.passages]
+
+
+def find_as_of(text: str) -> str | None:
+    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024")."""
+    if m := _AS_OF_JA.search(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif m := _AS_OF_ISO.search(text):
+        y, mo, d = (int(g) for g in m.groups())
+    elif (m := _AS_OF_EN.search(text)) and m.group(1)[:3].lower() in _MONTHS:
+        y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    else:
+        return None
+    if not (1 <= mo <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split an over-long passage into sentence groups; offsets stay exact."""
+    if end - start <= _PASSAGE_MAX_CHARS:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _SENTENCE_SPLIT.finditer(text, start, end):
+        if m.start() > pos:
+            pieces.append((pos, m.start()))
+            pos = m.start()
+    if pos < end:
+        pieces.append((pos, end))
+    groups: list[tuple[int, int]] = []
+    for s, e in pieces:
+        if groups and (e - groups[-1][0]) <= _PASSAGE_TARGET_CHARS:
+            groups[-1] = (groups[-1][0], e)
+        else:
+            groups.append((s, e))
+    trimmed = []
+    for s, e in groups:
+        seg = text[s:e]
+        s2 = s + (len(seg) - len(seg.lstrip()))
+        e2 = e - (len(seg) - len(seg.rstrip()))
+        if e2 > s2:
+            trimmed.append((s2, e2))
+    return trimmed
+

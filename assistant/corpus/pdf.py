@@ -1,0 +1,211 @@
+"""PDF -> blocks: PDFium's text layer (pypdfium2), with font sizes and character boxes for the structure."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .blocks import BULLET, SENTENCE_END, Block, Extracted, clean, fail, join_lines, read_bytes
+
+#: Pages read from one PDF.
+MAX_PDF_PAGES = 2000
+_NUMBERED_HEADING = re.compile(
+    r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[^\d.])|[■◆□◇]|【)\s*\S")
+#: A table-of-contents entry: leader dots then a page number.
+_TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
+_PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
+                          re.I)
+
+
+@dataclass
+class _PdfLine:
+    text: str
+    size: float
+    top: float
+    bottom: float
+    left: float
+    right: float
+    page: int
+    page_height: float
+
+
+def read_pdf(path: Path) -> Extracted:
+    import pypdfium2 as pdfium
+
+    data = read_bytes(path)
+    if not data.lstrip()[:1024].startswith(b"%PDF") and b"%PDF" not in data[:1024]:
+        raise fail("corpus.corrupt", path, what="pdf")
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise fail("corpus.encrypted_pdf", path) from None
+        raise fail("corpus.corrupt", path, what="pdf") from None
+    try:
+        if len(doc) > MAX_PDF_PAGES:
+            raise fail("corpus.too_many_pages", path, pages=len(doc), limit=MAX_PDF_PAGES)
+        pages = [_pdf_page_lines(doc[i], i + 1) for i in range(len(doc))]
+        meta = doc.get_metadata_dict(skip_empty=True)
+    finally:
+        doc.close()
+    if not any(pages):
+        raise fail("corpus.no_text_layer", path)
+    pages = _drop_running(pages)
+    blocks = _pdf_blocks(pages)
+    title = clean(meta.get("Title", "")) or None
+    return Extracted("pdf", blocks, title=title)
+
+
+def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
+    import pypdfium2.raw as raw
+
+    textpage = page.get_textpage()
+    try:
+        n = textpage.count_chars()
+        text = textpage.get_text_range() if n else ""
+        height = page.get_height()
+        exact = len(text) == n  # char i of the text is char i of the page: boxes and sizes can be looked up
+        lines: list[_PdfLine] = []
+        pos = 0
+        for raw_line in re.split(r"(\r\n|\r|\n)", text):
+            if raw_line in ("\r\n", "\r", "\n"):
+                pos += len(raw_line)
+                continue
+            start, end = pos, pos + len(raw_line)
+            pos = end
+            cleaned = clean(raw_line)
+            if not cleaned:
+                continue
+            size, top, bottom, left, right = 0.0, 0.0, 0.0, 0.0, 0.0
+            if exact:
+                idx = [i for i in range(start, end) if not raw_line[i - start].isspace()]
+                probe = sorted({idx[0], idx[len(idx) // 2], idx[-1]})
+                boxes = [textpage.get_charbox(i) for i in probe]
+                sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in probe]
+                size = max(sizes)
+                left, right = boxes[0][0], boxes[-1][2]
+                top = max(b[3] for b in boxes)
+                bottom = min(b[1] for b in boxes)
+            lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, right, number, height))
+        return lines
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _shape(text: str) -> str:
+    return re.sub(r"\d+", "#", text)
+
+
+def _in_margin(ln: _PdfLine) -> bool:
+    """In the top or bottom 12% of the page, where running headers, footers and page numbers sit."""
+    if not ln.page_height or not (ln.top or ln.bottom):
+        return True  # no geometry: position in the page's line order decides alone
+    return ln.top > 0.88 * ln.page_height or ln.bottom < 0.12 * ln.page_height
+
+
+def _drop_running(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
+    """Running headers and footers (the same line, numbers aside, in the top or bottom margin of many
+    pages) and bare page numbers there are not content."""
+    edge = 2  # lines from each end of a page that can be a header or footer
+
+    def edges(lines: list[_PdfLine]) -> list[tuple[int, _PdfLine]]:
+        idx = sorted(set(range(min(edge, len(lines)))) | set(range(max(0, len(lines) - edge), len(lines))))
+        return [(i, lines[i]) for i in idx if _in_margin(lines[i])]
+
+    body = _body_size([ln for lines in pages for ln in lines])
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({_shape(ln.text) for _, ln in edges(lines)})
+    threshold = max(2, (len(pages) + 1) // 2)
+    out = []
+    for lines in pages:
+        drop = {i for i, ln in edges(lines)
+                if _PAGE_NUMBER.match(ln.text) or (len(pages) >= 2 and counts[_shape(ln.text)] >= threshold
+                                                   and ln.size < body * 1.15)}
+        out.append([ln for i, ln in enumerate(lines) if i not in drop])
+    return out
+
+
+def _depth(heading: str) -> int:
+    """How deep a numbered heading's number goes: "2" 1, "2.1" 2, "2.1.3" 3."""
+    m = re.match(r"(\d{1,2}(?:\.\d{1,2})*)", heading)
+    return m.group(1).count(".") + 1 if m else 1
+
+
+def _body_size(lines: list[_PdfLine]) -> float:
+    """The font size most of the text is set in."""
+    weights: Counter[float] = Counter()
+    for ln in lines:
+        weights[ln.size] += len(ln.text)
+    return weights.most_common(1)[0][0] if weights else 0.0
+
+
+def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
+    lines = [ln for page in pages for ln in page]
+    if not lines:
+        return []
+    body = _body_size(lines)
+    heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
+    level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
+    # the space between two lines of one paragraph: the small end of the gaps between body lines
+    gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size == body
+                  and -0.5 * body < a.bottom - b.top < 3 * body)
+    line_gap = gaps[len(gaps) // 5] if gaps else body * 0.3
+    # where full lines end: a line ending a sentence well before it ends a paragraph
+    rights = sorted(ln.right for ln in lines if ln.size == body)
+    full_right = rights[int(len(rights) * 0.9)] if rights else 0.0
+
+    def paragraph_break(prev: _PdfLine, ln: _PdfLine) -> bool:
+        if prev.page == ln.page and prev.bottom - ln.top > line_gap + max(1.0, 0.35 * body):
+            return True
+        ended = SENTENCE_END.search(prev.text) is not None
+        return ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body))
+
+    blocks: list[Block] = []
+    current: list[_PdfLine] = []
+    kind = "paragraph"
+
+    def flush() -> None:
+        nonlocal current
+        if current:
+            text = join_lines([ln.text for ln in current])
+            if kind == "bullet":
+                text = BULLET.sub("", text, count=1) or text
+            blocks.append(Block(kind, text, page=current[0].page, tight=kind == "bullet" and bool(blocks)
+                                and blocks[-1].kind == "bullet"))
+        current = []
+
+    prev: _PdfLine | None = None
+    for ln in lines:
+        if _TOC_ENTRY.search(ln.text) and len(ln.text) <= 120:
+            continue  # a contents page lists headings, it says nothing itself
+        is_heading = (ln.size in level_of and len(ln.text) <= 80) or (
+            ln.size >= body and len(ln.text) <= 40 and _NUMBERED_HEADING.match(ln.text)
+            and not SENTENCE_END.search(ln.text) and "。" not in ln.text)
+        if is_heading:
+            if prev is not None and blocks and current == [] and blocks[-1].kind == "heading" \
+                    and prev.size == ln.size and prev.page == ln.page and blocks[-1].text and \
+                    prev.bottom - ln.top < line_gap + max(1.0, 0.35 * ln.size):
+                blocks[-1].text = join_lines([blocks[-1].text, ln.text])  # a heading wrapped over two lines
+            else:
+                flush()
+                blocks.append(Block("heading", ln.text, level=level_of.get(ln.size) or len(level_of) + _depth(ln.text),
+                                    page=ln.page))
+            prev = ln
+            continue
+        # a list marker starts an item only where a line could start one: not in the middle of a wrapped
+        # paragraph ("TLS 1.0 and" / "1.1 are refused" is one sentence)
+        wrapped = (current and prev is not None and prev.page == ln.page and not paragraph_break(prev, ln)
+                   and full_right and prev.right >= full_right - 1.5 * body)
+        bullet = bool(BULLET.match(ln.text)) and len(ln.text) > 2 and not wrapped
+        new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln)
+        if new_block:
+            flush()
+            kind = "bullet" if bullet else "paragraph"
+        current.append(ln)
+        prev = ln
+    flush()
+    return blocks

@@ -1,0 +1,103 @@
+"""Answered check sheets (xlsx/csv) -> blocks: a library of past answers, each row with an answer a unit."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from ..fill.locate import HEADER_SCAN_ROWS, header_priority, question_like
+from ..fill.model import HEADERS, cell_text
+from ..fill.model import norm as _norm
+from ..fill.read import read_book
+from .blocks import MAX_TEXT_BYTES, Block, Extracted, check_zip, clean, fail, read_bytes
+
+#: Header names of an answer column (what was answered), and of columns that add to it (remarks).
+_ANSWER_HEADERS = ("回答", "回答内容", "ご回答", "回答欄", "回答結果", "対応状況", "対応可否", "可否", "はい/いいえ",
+                   "answer", "answers", "response", "responses", "reply", "yes/no", "status of compliance")
+_REMARK_HEADERS = ("備考", "補足", "コメント", "説明", "回答補足", "補足説明", "詳細", "根拠", "remarks", "remark",
+                   "comment", "comments", "notes", "note", "details", "explanation", "evidence")
+
+
+def _header_kind(value: Any) -> str | None:
+    norm = re.sub(r"[\s()（）\[\]【】]+", "", _norm(value))
+    if not norm:
+        return None
+    if any(norm == re.sub(r"\s+", "", h) for h in _ANSWER_HEADERS) or norm.startswith(("回答", "answer")):
+        return "answer"
+    if any(norm == re.sub(r"\s+", "", h) for h in _REMARK_HEADERS) or norm.startswith(("備考", "補足", "remark", "comment")):
+        return "remark"
+    return None
+
+
+def read_sheet(path: Path) -> Extracted:
+    """An answered check sheet: each row with an answer is a unit. The quote is the answer cells (the
+    answer and the remarks next to it); the question is indexed with it, so a paraphrase finds it."""
+    suffix = path.suffix.lower()
+    data = read_bytes(path, MAX_TEXT_BYTES if suffix == ".csv" else None)
+    if suffix in (".xlsx", ".xlsm"):
+        check_zip(path, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl's notes on dropped features (validation, slicers)
+        try:
+            book = read_book(data, path.name)
+        except InputError as exc:
+            raise fail("corpus.bad_sheet", path, why=str(exc).removeprefix(path.name).lstrip(" :")) from None
+    fmt = "csv" if book.kind == "csv" else "xlsx"
+    blocks: list[Block] = []
+    for table in book.tables:
+        blocks.extend(_sheet_blocks(table, fmt))
+    if not any(b.kind == "row" for b in blocks):
+        raise fail("corpus.no_answers", path)
+    return Extracted(fmt, blocks)
+
+
+def _sheet_blocks(table, fmt: str) -> list[Block]:
+    sheet = table.name if fmt == "xlsx" else None
+    found = None
+    for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
+        values = [cell_text(v) for v in row]
+        if HEADERS[0] in values:
+            return []  # the assistant's own filled output: its answers are not documents
+        questions = [(header_priority(v), c) for c, v in enumerate(values) if header_priority(v)]
+        kinds = {c: _header_kind(v) for c, v in enumerate(values)}
+        answers = [c for c, k in kinds.items() if k == "answer"]
+        if questions and answers:
+            q = max(questions)[1]
+            a_first = min(c for c in answers if c != q) if any(c != q for c in answers) else None
+            if a_first is None:
+                continue
+            # the answer column and the remark/answer columns right after it are quoted together
+            cols = [a_first]
+            while kinds.get(cols[-1] + 1) in ("answer", "remark") and cols[-1] + 1 != q:
+                cols.append(cols[-1] + 1)
+            found = (r, q, cols, values)
+            break
+    if found is None:
+        return []
+    header_row, q_col, a_cols, _ = found
+    blocks: list[Block] = []
+    for r in range(header_row + 1, len(table.rows)):
+        values = [cell_text(v) for v in table.rows[r]]
+        question = clean(values[q_col]) if q_col < len(values) else ""
+        answer_cells = [clean(values[c]) if c < len(values) else "" for c in a_cols]
+        if not question:
+            continue
+        if not any(answer_cells):
+            others = [v for c, v in enumerate(values) if v and c != q_col]
+            if all(len(v) <= 6 for v in others) and not question_like(question) and len(question) <= 40:
+                blocks.append(Block("heading", question, level=2, sheet=sheet, row=r + 1))  # a section title row
+            continue
+        cells_before = [clean(v) for c, v in enumerate(values) if v and c < a_cols[0]]
+        cells_after = [clean(v) for c, v in enumerate(values) if v and c > a_cols[-1]]
+        answer = " | ".join(c for c in answer_cells if c)
+        line_parts = cells_before + [answer] + cells_after
+        text = " | ".join(line_parts)
+        qstart = len(" | ".join(cells_before)) + (3 if cells_before else 0)
+        blocks.append(Block("row", text, sheet=sheet, row=r + 1, context=question,
+                            quote=(qstart, qstart + len(answer)), tight=True))
+    if blocks and sheet:
+        blocks.insert(0, Block("heading", sheet, level=1, sheet=sheet))
+    return blocks

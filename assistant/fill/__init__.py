@@ -1,0 +1,77 @@
+"""Fill a whole security questionnaire (.xlsx or .csv) with cited answers, one row per question.
+
+The questionnaire belongs to the customer, so nothing of theirs is changed: every sheet, cell, format
+and row order stays as it was, and the answers go into new columns to the right of the table on the
+sheet that holds the questions (an .xlsx is loaded with openpyxl and only gains cells; it is never
+rebuilt). openpyxl cannot carry some Excel features through a load/save (images, charts, some
+extensions); when it warns about one, the summary says so.
+
+Which rows are questions
+    The question column is found by its header (質問, 設問, Question, 確認項目, 項目, Requirement ...,
+    compared after NFKC and case folding; bilingual headers like "質問 (Question)" count) in the
+    first rows of a sheet, or named with ``--column``. Below the header, a row is passed over (its new
+    cells left blank) when its question cell is blank, holds no words, repeats the header, or when the
+    row is a section header:
+
+    * a banner: the cell is merged across the table (it spans the question column and others);
+    * a lone title: short (at most 30 characters), not question-like, and no other cell in the row
+      holds anything, e.g. "1. アクセス管理" on a row of its own;
+    * a marked title: short, not question-like and starting with a heading mark (■ □ ◆ ● ▼ ▶ 【 第1章);
+    * a bold title: short, not question-like and bold, in a column whose questions are mostly not bold.
+
+    "Question-like" means a question mark, a Japanese question or request ending (か, ください, こと ...),
+    an English question or request opening (Does, Is, How, Describe ...), or more than 30 characters.
+
+Asking
+    Each question is asked on its own with ``Assistant.ask``, without its leading enumerator ("Q12.",
+    "1-3)", "AC-01:"), which stays in the cell: the retriever would take "q12" for a term the documents
+    never use. A question repeated word for word is asked once.
+
+The customer's own columns
+    When the header row has an answer column (回答, 回答欄, 貴社回答, Answer, Response ...) the answer goes
+    there and the evidence into the remarks column (備考, 補足, コメント, Remarks ...) when there is one, in the
+    sheet's language, using the values of the column's dropdown (はい/いいえ, Yes/No, ○/×); only status,
+    confidence and the review flag are added as columns (see place.py for what is left to a person).
+
+Cells
+    An answered row gets the quote, its section and its source with the quote's character offsets and
+    the document's as-of date (``corpus/x.txt:613-660、2024-04-28 時点``), so a reviewer can find the
+    passage. A "not documented" row leaves Quote, Section and Source blank: the closest passage is no
+    answer, and the status and the review flag say what to do.
+
+Review flags
+    要確認 (Needs review) is "yes" for every "not documented" answer, every question the assistant
+    refused (too long, control characters), every row whose quote or answer had to be altered to fit the
+    spreadsheet (see Output), and every "needs review" answer: the decision's own review band (fitted
+    leaving one corpus out, answer.py MODEL), whose candidate quote, section and source are filled in
+    so the reviewer can confirm it. In .xlsx output the added cells of a flagged row are filled light yellow.
+
+Output
+    The suffix of the output decides its format. CSV is written UTF-8 with a BOM (Excel reads it right)
+    and holds the question sheet only; an added cell starting with = + - @ gets a leading apostrophe
+    there, because Excel would run it as a formula. In .xlsx such text is stored as text, verbatim, but
+    control characters (a form feed inside a passage) cannot be stored and are removed. Quotes are
+    promised verbatim, so a row whose text had to be altered either way is flagged for review and its
+    answer cell says so and where the exact text is (source:start-end).
+    Files are written to a temporary file beside the target and renamed into place.
+
+Layout
+    model.py (rows, answers, the job), read.py (bytes -> sheets), locate.py (the question column, the
+    question rows, the customer's columns), ask.py (asking each question), place.py (the customer's
+    cells and dropdowns), write.py (.xlsx/.csv output), summary.py (counts and the summary sheet),
+    run.py (the whole fill, for the CLI and the web). Nothing here prints: progress is a callback.
+"""
+
+from __future__ import annotations
+
+from .ask import Progress, asked_text
+from .locate import question_like
+from .model import COLUMNS, HEADERS, STATUS_SKIPPED, Job, RowAnswer
+from .read import MAX_CELLS
+from .run import MAX_WEB_QUESTIONS, fill_bytes, fill_file, fill_prepared, prepare_file
+from .summary import FillSummary
+
+__all__ = [
+    "COLUMNS", "HEADERS", "MAX_CELLS", "MAX_WEB_QUESTIONS", "STATUS_SKIPPED", "FillSummary", "Job", "Progress",
+    "RowAnswer", "asked_text", "fill_bytes", "fill_file", "fill_prepared", "prepare_file", "question_like",
+]

@@ -1,0 +1,116 @@
+"""Asking: each question row through ``Assistant.ask`` (without its enumerator), once per distinct text."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import InputError
+from ..types import Status
+from .locate import WORDY
+from .model import STATUS_SKIPPED, Job, Row, RowAnswer
+
+if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap for the CLI's error paths
+    from ..answer import Answer, Assistant
+
+#: Called after each question row with (rows done, rows in all).
+Progress = Callable[[int, int], None]
+
+#: A leading enumerator ("Q12.", "1-3)", "(4)", "AC-01:", "問5 "): kept in the cell, not asked, since the
+#: retriever would count "q12" as a term the documents never use and doubt a documented answer.
+_ENUMERATOR = re.compile(
+    r"^\s*(?:(?:[QqＱｑ]|No|NO|no|問|質問|設問)\s*[.．]?\s*)?(?:[A-Za-zＡ-Ｚａ-ｚ]{1,4}\s*[-‐－.．]\s*)?"
+    r"[(（]?\d{1,4}(?:\s*[-‐－.．]\s*\d{1,4})*[)）]?(?:\s*[.．:：、)）]\s*|\s+(?![a-z]))"
+)
+#: Answer text of a "not documented" row: the closest passages are not written, so it does not mention them.
+_NOT_DOCUMENTED = {
+    "ja": "記載なし: ドキュメントにはこの質問に答える記述が見つかりませんでした。",
+    "en": "Not documented: the documents do not answer this question.",
+}
+_BATCH = 32
+
+
+def asked_text(text: str) -> str:
+    """The question as asked: the cell's text without its leading enumerator."""
+    rest = _ENUMERATOR.sub("", text, count=1).strip()
+    return rest if len(rest) >= 2 and WORDY.search(rest) else text
+
+
+def _row_answer(answer: "Answer") -> RowAnswer:
+    """The added cells of one row, and what the writers need of the answer."""
+    # An answer cites, and so does a candidate to review; the closest passage to an undocumented question is no answer.
+    best = answer.citations[0] if answer.status != Status.NOT_DOCUMENTED and answer.citations else None
+    return RowAnswer(
+        status=answer.status,
+        answer=answer.answer if best else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
+        quote=best.quote if best else "",
+        section=" › ".join(best.section) if best else "",
+        source=_source_text(best, answer.lang) if best else "",
+        confidence=round(float(answer.confidence), 3),
+        needs_review=answer.status != Status.ANSWERED,
+        lang=answer.lang,
+        where=_where(best) if best else "",
+        citation=best,
+        verdict=answer.verdict,
+    )
+
+
+def _where(c) -> str:
+    """Where the quote is, to the character: ``corpus/x.txt:613-660``."""
+    return f"{c.source}:{c.start}-{c.end}"
+
+
+def _source_text(c, lang: str) -> str:
+    from .. import messages
+
+    where = _where(c)
+    if getattr(c, "page", None):
+        where += messages.t("answer.page", lang, page=c.page)
+    if getattr(c, "sheet", None):
+        where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
+    elif getattr(c, "row", None):
+        where += messages.t("answer.row", lang, row=c.row)
+    if c.as_of:
+        where += f"、{c.as_of} 時点" if lang == "ja" else f", as of {c.as_of}"
+    if not c.title:
+        return where
+    return f"{c.title}（{where}）" if lang == "ja" else f"{c.title} ({where})"
+
+
+def _primable(assistant: "Assistant", rows: list[Row]) -> list[str]:
+    """The texts of ROWS as they will be asked, leaving out those validation refuses: a refused
+    question is never asked, so a vector primed for it would never be used."""
+    from ..answer import validate_question
+
+    out = []
+    for row in rows:
+        try:
+            out.append(validate_question(asked_text(row.text), assistant.settings.max_question_chars))
+        except InputError:
+            continue
+    return out
+
+
+def answer_all(assistant: "Assistant", job: Job, progress: Progress | None = None) -> dict[int, RowAnswer]:
+    """Row index -> its answer, for every question row; PROGRESS, when given, hears of each row."""
+    results: dict[int, RowAnswer] = {}
+    seen: dict[str, RowAnswer] = {}  # a questionnaire often repeats a question; answers are pure
+    questions = [row for row in job.rows if row.kind == "question"]
+    try:
+        for n, row in enumerate(questions):
+            if n % _BATCH == 0:  # embed the next rows together: much faster than one by one
+                assistant.retriever.prime(
+                    _primable(assistant, [r for r in questions[n:n + _BATCH] if r.text not in seen]))
+            cells = seen.get(row.text)
+            if cells is None:
+                try:
+                    cells = _row_answer(assistant.ask(asked_text(row.text)))
+                except InputError as exc:  # too long, control characters: the row says why
+                    cells = RowAnswer(status=STATUS_SKIPPED, answer=f"not answered: {exc}", needs_review=True)
+                seen[row.text] = cells
+            results[row.index] = cells
+            if progress:
+                progress(n + 1, len(questions))
+    finally:
+        assistant.retriever.clear_primed()  # vectors primed for rows never reached (an error, a cancel)
+    return results

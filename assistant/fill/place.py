@@ -1,0 +1,127 @@
+"""The customer's own answer and remarks columns: filled in the sheet's language.
+
+A check sheet goes back to the customer, so the answer belongs in their 回答 column, in the values of its
+dropdown when it has one (はい/いいえ, Yes/No, ○/×), and the evidence in their 備考 column. Only empty
+cells are written. What the assistant is not sure of is left for a person: a needs-review or
+not-documented row gets no answer value, only its remarks (the candidate, or "not documented"), and
+the row is flagged; so is an answered yes/no question whose quote says neither clearly, or whose
+dropdown has no matching value. (The columns themselves are found by locate.locate_customer.)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .. import messages
+from ..types import Status, Verdict
+from .locate import Placement, locate_customer
+from .model import HEADERS, STATUS_COLUMNS, STATUS_SKIPPED, Job, RowAnswer, cell_text, norm
+
+_YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true")
+_NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
+
+
+def place(job: Job, results: dict[int, RowAnswer]) -> None:
+    """Find the customer's answer/remarks columns; give each row its values there (and flag what a person must do)."""
+    header = job.table.rows[job.header_row]
+    placement = locate_customer(header, job.column, HEADERS)
+    if not placement.found:
+        return
+    job.placement, job.columns = placement, STATUS_COLUMNS
+    ws = job.table.worksheet
+    for r, cells in results.items():
+        if cells.status == STATUS_SKIPPED:
+            continue
+        options = dropdown(ws, r + 1, placement.answer_col + 1)
+        value, remarks, person = cells_for(cells, placement, options)
+        cells.customer = (value, remarks)
+        if person:
+            cells.needs_review = True
+
+
+def customer_cells(job: Job, r: int, cells: RowAnswer, current: Callable[[int, int], Any]) -> list[tuple[int, Any]]:
+    """(column, value) to write into the customer's columns of row r: only into cells still empty."""
+    if job.placement is None or cells.customer is None:
+        return []
+    value, remarks = cells.customer
+    out = []
+    for col, v in ((job.placement.answer_col, value), (job.placement.remarks_col, remarks)):
+        if col is not None and v not in (None, "") and cell_text(current(r, col)) == "":
+            out.append((col, v))
+    return out
+
+
+def dropdown(ws, row: int, col: int) -> list[str] | None:
+    """The values of an in-cell list validation on (row, col), 1-based; None when the cell has none."""
+    if ws is None:
+        return None
+    from openpyxl.utils import get_column_letter
+
+    coord = f"{get_column_letter(col)}{row}"
+    for dv in ws.data_validations.dataValidation:
+        if dv.type != "list" or not dv.formula1 or coord not in dv.sqref:
+            continue
+        formula = dv.formula1.strip()
+        if formula.startswith('"') and formula.endswith('"'):
+            return [v.strip() for v in formula[1:-1].split(",") if v.strip()]
+        return _range_values(ws, formula)
+    return None
+
+
+def _range_values(ws, formula: str) -> list[str] | None:
+    """A list validation that points at cells (=Lists!$A$1:$A$3, or $H$1:$H$3 on the same sheet)."""
+    from openpyxl.utils import range_boundaries
+
+    ref = formula.lstrip("=")
+    sheet = ws
+    if "!" in ref:
+        name, ref = ref.rsplit("!", 1)
+        name = name.strip("'")
+        if name not in ws.parent.sheetnames:
+            return None
+        sheet = ws.parent[name]
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
+    except (ValueError, TypeError):
+        return None
+    values = [sheet.cell(r, c).value for r in range(min_row, (max_row or min_row) + 1)
+              for c in range(min_col, (max_col or min_col) + 1)]
+    return [str(v).strip() for v in values if v is not None and str(v).strip()] or None
+
+
+def choose(options: list[str], verdict: Verdict) -> str | None:
+    words = _YES if verdict == Verdict.YES else _NO if verdict == Verdict.NO else ()
+    normed = [(norm(o), o) for o in options]
+    for n, original in normed:
+        if n in words:
+            return original
+    for n, original in normed:
+        if any(n.startswith(w) for w in words if len(w) > 1):
+            return original
+    return None
+
+
+def cells_for(result: RowAnswer, placement: Placement, options: list[str] | None) -> tuple[Any, str, bool]:
+    """(answer value or None, remarks text, needs a person) for one row of the customer's columns."""
+    lang = placement.lang
+    status = result.status
+    cite = result.citation
+    verdict = result.verdict
+    remarks = ""
+    if cite is not None:
+        from ..answer import location
+
+        key = "fill.remarks_answer" if status == Status.ANSWERED else "fill.remarks_candidate"
+        remarks = messages.t(key, lang, quote=cite.quote, location=location(cite, lang))
+    elif status == Status.NOT_DOCUMENTED:
+        remarks = messages.t("fill.remarks_not_documented", lang)
+    if status != Status.ANSWERED:
+        return None, remarks, True
+    if verdict in (Verdict.YES, Verdict.NO):
+        if options:
+            value = choose(options, verdict)
+            return value, remarks, value is None
+        return messages.t(f"answer.verdict.{verdict}", lang), remarks, False
+    if verdict == Verdict.UNCLEAR or options:
+        return None, remarks, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
+    return cite.quote if cite is not None else None, remarks, False

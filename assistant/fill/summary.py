@@ -1,0 +1,107 @@
+"""The outcome of a fill: its counts (FillSummary) and the summary sheet added to an .xlsx."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .. import messages
+from .locate import locate_customer
+from .model import STATUS_SKIPPED, Job, RowAnswer
+
+
+@dataclass
+class FillSummary:
+    total: int = 0  # questions answered or found not documented
+    answered: int = 0
+    not_documented: int = 0
+    needs_review: int = 0
+    skipped: int = 0  # non-blank rows passed over: section headers, non-questions, refused questions
+    seconds: float = 0.0
+    sheet: str = ""
+    column: str = ""
+    header_row: int = 0  # 1-based, as Excel shows it
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def line(self) -> str:
+        return (f"answered: {self.answered}, not documented: {self.not_documented}, "
+                f"needs review: {self.needs_review}, skipped: {self.skipped}, {self.seconds:.1f} s")
+
+
+def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None:
+    summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
+    for cells in results.values():
+        if cells.status == STATUS_SKIPPED:
+            summary.skipped += 1
+        elif cells.status == "answered":
+            summary.answered += 1
+        else:
+            summary.not_documented += 1
+        summary.needs_review += cells.needs_review
+    summary.total = summary.answered + summary.not_documented
+
+
+def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary, sheet_title: str,
+              answer_col: int) -> None:
+    """Add the summary sheet to WB: counts, links to the rows to review (in ANSWER_COL), the sources."""
+    from openpyxl.utils import get_column_letter
+
+    lang = job.placement.lang if job.placement else locate_customer(job.table.rows[job.header_row], -1, ()).lang
+    letter = get_column_letter(answer_col + 1)
+    review = [(r + 1, f"{letter}{r + 1}") for r, cells in sorted(results.items()) if cells.needs_review]
+    sources = {c.source: c.as_of for cells in results.values() if (c := cells.citation) is not None}
+    add_summary(wb, sheet_title, lang, summary, review, sources)
+
+
+def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str]],
+                sources: dict[str, str | None], today=None) -> None:
+    """A summary sheet: counts by outcome, links to the rows to review, the sources and their dates."""
+    import datetime as dt
+
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    t = lambda key, **v: messages.t(f"fill.{key}", lang, **v)  # noqa: E731
+    title = t("summary_sheet")
+    if title in wb.sheetnames:  # filled again: the old summary is replaced
+        del wb[title]
+    ws = wb.create_sheet(title)
+    ws.column_dimensions["A"].width = 36
+    ws.column_dimensions["B"].width = 60
+    ws["A1"] = t("summary_title", name=sheet_name)
+    ws["A1"].font = Font(bold=True, size=13)
+    counts = [("summary_total", summary.total), ("summary_answered", summary.answered),
+              ("summary_review", summary.needs_review), ("summary_not_documented", summary.not_documented),
+              ("summary_skipped", summary.skipped)]
+    r = 3
+    for key, n in counts:
+        ws.cell(r, 1, t(key))
+        ws.cell(r, 2, n)
+        r += 1
+    r += 1
+    ws.cell(r, 1, t("summary_rows")).font = Font(bold=True)
+    r += 1
+    quoted = sheet_name.replace("'", "''")
+    for row, cell in rows_to_review:
+        link = ws.cell(r, 1, t("summary_row", sheet=sheet_name, row=row))
+        link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{cell}")  # a link inside the book
+        link.font = Font(color="0563C1", underline="single")
+        r += 1
+    r += 1
+    ws.cell(r, 1, t("summary_sources")).font = Font(bold=True)
+    ws.cell(r, 2, t("summary_as_of")).font = Font(bold=True)
+    r += 1
+    today = today or dt.date.today()
+    for source, as_of in sorted(sources.items()):
+        ws.cell(r, 1, source)
+        note = as_of or t("summary_no_date")
+        if as_of:
+            try:
+                if (today - dt.date.fromisoformat(as_of)).days > 365:
+                    note += " — " + t("summary_stale")
+            except ValueError:
+                pass
+        ws.cell(r, 2, note)
+        r += 1

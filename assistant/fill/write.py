@@ -1,0 +1,236 @@
+"""Writing the filled questionnaire: .xlsx in place (only cells are added), a new .xlsx, or CSV.
+
+Text that a spreadsheet cannot hold as it is (control characters in .xlsx, a leading = + - @ in CSV) is
+altered, and the row flagged for review with where the exact text is: quotes are promised verbatim.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from .model import COLUMNS, Job, RowAnswer, Table, cell_text
+from .place import customer_cells
+from .summary import FillSummary, summarise
+
+REVIEW_FILL = "FFFFF2CC"  # light yellow: Excel's own "needs attention" tone
+_CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Added cells holding text that may have to be altered to fit a spreadsheet.
+_TEXT_KEYS = ("answer", "quote", "section", "source")
+_ALTERED = {
+    "ja": "※スプレッドシートに収めるため{what}を変更しました（{why}）。正確な本文は出典 {where} にあります。",
+    "en": "Note: {what} was altered to fit the spreadsheet ({why}); the exact text is in the source at {where}.",
+}
+_ALTERED_WHAT = {"ja": ("引用", "この行の文言"), "en": ("the quote", "this row's text")}
+_ALTERED_WHY = {
+    "controls": {"ja": "制御文字を削除", "en": "control characters removed"},
+    "apostrophe": {"ja": "先頭にアポストロフィを追加", "en": "leading apostrophe added"},
+}
+
+
+def fit_cells(cells: RowAnswer, kind: str) -> RowAnswer:
+    """A row's cells as KIND ("xlsx" | "csv") can hold them (a copy: repeated questions share one).
+
+    Any text that had to change flags the row for review and says, in the answer cell, where the exact
+    text is: quotes are promised verbatim."""
+    out = cells.copy()
+    changed: dict[str, str] = {}  # key -> why
+    for key in _TEXT_KEYS:
+        value = out.cell(key)
+        if isinstance(value, str) and value:
+            fitted, why = _fit_text(value, kind)
+            if why:
+                changed[key] = why
+                setattr(out, key, fitted)
+    if changed:
+        lang = "ja" if out.lang == "ja" else "en"
+        whys = dict.fromkeys(_ALTERED_WHY[w][lang] for w in changed.values())
+        what = _ALTERED_WHAT[lang][0 if "quote" in changed else 1]
+        where = out.where or ("元の文書" if lang == "ja" else "the source document")
+        note = _ALTERED[lang].format(what=what, why=("、" if lang == "ja" else ", ").join(whys), where=where)
+        out.answer = f"{out.answer}\n{note}" if out.answer else note
+        out.needs_review = True
+    return out
+
+
+def _fit_text(value: str, kind: str) -> tuple[str, str]:
+    """(text as KIND stores it, why it changed or "")."""
+    if kind == "csv":
+        # Excel runs a CSV cell starting with = + - @ as a formula: our cells are data, never code.
+        return ("'" + value, "apostrophe") if value.startswith(_CSV_FORMULA_START) else (value, "")
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    fitted = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters an .xlsx cannot store
+    return (fitted, "controls") if fitted != value else (value, "")
+
+
+def new_columns(table: Table, header_row: int, columns=COLUMNS) -> list[int]:
+    """0-based columns for the added cells: ours again if the sheet was filled before, else past the table."""
+    header = [cell_text(v) for v in table.rows[header_row]]
+    titles = [h for _, h, _ in columns]
+    if all(h in header for h in titles):
+        return [header.index(h) for h in titles]
+    start = table.width
+    return list(range(start, start + len(titles)))
+
+
+def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
+    from copy import copy
+
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    table, ws = job.table, job.table.worksheet
+    cols = new_columns(table, job.header_row, job.columns)
+    review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
+    head_src = ws.cell(job.header_row + 1, job.column + 1)
+    for (key, title, width), c in zip(job.columns, cols):
+        cell = ws.cell(job.header_row + 1, c + 1, title)
+        cell.font, cell.fill, cell.border = copy(head_src.font), copy(head_src.fill), copy(head_src.border)
+        cell.alignment = Alignment(horizontal=head_src.alignment.horizontal, vertical="center", wrap_text=True)
+        letter = get_column_letter(c + 1)
+        if letter not in ws.column_dimensions or not ws.column_dimensions[letter].width:
+            ws.column_dimensions[letter].width = width
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for row in job.rows:
+        cells = results.get(row.index)
+        if cells is None:
+            continue
+        src = ws.cell(row.index + 1, job.column + 1)
+        for c, v in customer_cells(job, row.index, cells, lambda r, c: ws.cell(r + 1, c + 1).value):
+            cell = ws.cell(row.index + 1, c + 1)
+            _set(cell, v)  # the customer's own cell keeps its format; only its value is new
+        if job.placement is not None and cells.needs_review:  # the cell a person must fill or check
+            ws.cell(row.index + 1, job.placement.answer_col + 1).fill = review_fill
+        for (key, _, _), c in zip(job.columns, cols):
+            cell = ws.cell(row.index + 1, c + 1)
+            _set(cell, cells.cell(key))
+            cell.alignment = wrap
+            cell.border = copy(src.border)
+            cell.font = Font(name=src.font.name, size=src.font.size)
+            if key == "confidence":
+                cell.number_format = "0.00"
+            if cells.needs_review:
+                cell.fill = review_fill
+    if ws.auto_filter.ref:
+        _extend_filter(ws, job.header_row + 1, max(cols) + 1)
+    if summary is not None:
+        summarise(job.book.workbook, job, results, summary, ws.title,
+                   job.placement.answer_col if job.placement else cols[0])
+    buf = io.BytesIO()
+    job.book.workbook.save(buf)
+    return buf.getvalue()
+
+
+def _extend_filter(ws, header_row: int, last_col: int) -> None:
+    """An autofilter on the questions' header row should cover the new columns too."""
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
+    except (ValueError, TypeError):
+        return
+    if min_row == header_row and max_col < last_col:
+        ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_col)}{max_row or ws.max_row}"
+
+
+def _set(cell, value: Any) -> None:
+    """Write a value as data: a quote that starts with '=' must stay text, not become a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)  # control characters Excel cannot store
+    cell.value = value
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"
+
+
+def _grid(job: Job, results: dict[int, RowAnswer]) -> list[list[Any]]:
+    """The question table with the added columns, as rows of values (for CSV or a new workbook)."""
+    table = job.table
+    cols = new_columns(table, job.header_row, job.columns)
+    width = max(table.width, max(cols) + 1)
+    out = []
+    for r, row in enumerate(table.rows):
+        values = list(row) + [None] * (width - len(row))
+        if r == job.header_row:
+            for (_, title, _), c in zip(job.columns, cols):
+                values[c] = title
+        elif r in results:
+            for c, v in customer_cells(job, r, results[r], lambda _r, col: values[col]):
+                values[c] = v
+            for (key, _, _), c in zip(job.columns, cols):
+                values[c] = results[r].cell(key)
+        out.append(values)
+    return out
+
+
+def write_csv(job: Job, results: dict[int, RowAnswer]) -> bytes:
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\r\n")
+    cols = set(new_columns(job.table, job.header_row, job.columns))
+    if job.placement is not None:
+        cols |= {c for c in (job.placement.answer_col, job.placement.remarks_col) if c is not None}
+    for r, values in enumerate(_grid(job, results)):
+        line = []
+        for c, v in enumerate(values):
+            text = _csv_value(v)
+            if c in cols and r != job.header_row:  # already fitted by _fit_cells (and flagged); kept as a guard
+                text = _fit_text(text, "csv")[0]
+            line.append(text)
+        writer.writerow(line)
+    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _csv_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def write_new_xlsx(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = re.sub(r"[\[\]:*?/\\]", "_", job.table.name)[:31] or "Sheet1"
+    cols = new_columns(job.table, job.header_row, job.columns)
+    review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
+    wrap = Alignment(vertical="top", wrap_text=True)
+    for r, values in enumerate(_grid(job, results)):
+        review = r in results and results[r].needs_review
+        for c, v in enumerate(values):
+            if v is None or v == "":
+                continue
+            cell = ws.cell(r + 1, c + 1)
+            _set(cell, v)
+            if r == job.header_row:
+                cell.font = Font(bold=True)
+            elif c in cols:
+                cell.alignment = wrap
+                if review:
+                    cell.fill = review_fill
+        if review:
+            for c in cols:
+                ws.cell(r + 1, c + 1).fill = review_fill
+    for (key, _, width), c in zip(job.columns, cols):
+        ws.column_dimensions[get_column_letter(c + 1)].width = width
+        if key == "confidence":
+            for r in results:
+                ws.cell(r + 1, c + 1).number_format = "0.00"
+    ws.column_dimensions[get_column_letter(job.column + 1)].width = 50
+    ws.freeze_panes = ws.cell(job.header_row + 2, 1)
+    if summary is not None:
+        summarise(wb, job, results, summary, ws.title, job.placement.answer_col if job.placement else cols[0])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
