@@ -100,8 +100,11 @@ def compute_key(corpus_folder: Path, embedder: Embedder) -> tuple[str, dict]:
     for path in corpus_files(corpus_folder):
         files[path.relative_to(corpus_folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     code = hashlib.sha256()
-    for path in [*sorted(Path(corpus_pkg.__file__).parent.glob("*.py")), Path(tokens.__file__)]:
-        code.update(path.read_bytes())  # the code that makes passages and terms
+    fill_dir = Path(corpus_pkg.__file__).parent.parent / "fill"
+    # the code that makes passages and terms; check sheets are read by the filler's reader and locator
+    for path in [*sorted(Path(corpus_pkg.__file__).parent.glob("*.py")), fill_dir / "read.py", fill_dir / "locate.py",
+                 Path(tokens.__file__)]:
+        code.update(path.read_bytes())
     inputs = {
         "format": FORMAT,
         "corpus": str(corpus_folder),
