@@ -14,12 +14,12 @@ from slowapi.util import get_remote_address
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
-from .. import __version__, slack
+from .. import __version__
 from ..answer import Assistant, get_assistant
 from ..answer_ids import AnswerIds
 from ..config import PROJECT_ROOT, Settings, get_settings
 from ..feedback import FeedbackStore
-from . import error_handlers
+from . import error_handlers, slack
 from .middleware.body_limit import MAX_JSON_BODY, MULTIPART_OVERHEAD, BodyLimit
 from .middleware.internal_errors import InternalErrors
 from .middleware.same_origin import SameOrigin
