@@ -6,6 +6,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..types import Status, Verdict
+
 
 class AskRequest(BaseModel):
     model_config = ConfigDict(json_schema_extra={"examples": [{"question": "SCIMに対応していますか？"}]})
@@ -14,6 +16,8 @@ class AskRequest(BaseModel):
 
 
 class CitationOut(BaseModel):
+    """A cited passage; ``page``, ``sheet``, ``row`` and ``format`` follow when the document has them."""
+
     model_config = ConfigDict(extra="allow")
 
     quote: str
@@ -22,12 +26,13 @@ class CitationOut(BaseModel):
     start: int
     end: int
     score: float
-    as_of: str | None = None
-    title: str | None = None
+    as_of: str | None
+    title: str | None
+    passage_id: int = Field(description="The passage's id in the index; /api/feedback names it.")
 
 
 class AnswerOut(BaseModel):
-    """The answer contract of shared/contracts.md (extra fields may follow)."""
+    """The answer contract of shared/contracts.md, in the order Answer.to_dict writes it (extra fields may follow)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -36,8 +41,14 @@ class AnswerOut(BaseModel):
     answer: str
     confidence: float
     citations: list[CitationOut]
-    status: str
+    status: Status
+    verdict: Verdict | None = Field(
+        description="For a yes/no question whose first citation says yes or no; null otherwise.")
+    review_reasons: list[str] = Field(description="For 'needs review': what the reviewer should check.")
     lang: str
+    missing_terms: list[str]
+    elapsed_ms: float
+    answer_id: str = Field(description="The server's signature of this answer; send it with /api/feedback.")
 
 
 class FeedbackIn(BaseModel):
@@ -58,6 +69,33 @@ class FeedbackIn(BaseModel):
                                description="Optional, for older clients: must equal the passage's source.")
     verdict: Literal["helpful", "wrong"]
     comment: str = Field(default="", max_length=2_000)
+
+
+class FeedbackOut(BaseModel):
+    id: int | None = Field(description="The stored verdict's id; null while it is queued.")
+    status: Literal["recorded", "queued"] = Field(
+        description="'queued' (202) when the database is locked or full: it is stored with the next verdict that can be.")
+
+
+class HealthIndexOut(BaseModel):
+    key: str | None
+    built_at: str | None
+    folder: str
+
+
+class HealthOut(BaseModel):
+    """What is being served: model, index build, corpus size."""
+
+    status: Literal["ok"]
+    version: str
+    model: str
+    runtime: str | None
+    passages: int
+    documents: int
+    built_at: str | None
+    index: HealthIndexOut
+    threshold: float
+    sources: list[str]
 
 
 class ErrorOut(BaseModel):

@@ -16,9 +16,9 @@ from starlette.concurrency import run_in_threadpool
 
 from ...answer import language, require_utf8, validate_question
 from ...errors import InputError
-from ..deps import AssistantDep, SettingsDep, StoreDep
+from ..deps import AnswerIdsDep, AssistantDep, SettingsDep, StoreDep
 from ..downloads import attachment
-from ..schemas import ERRORS, AnswerOut, AskRequest, ErrorOut, FeedbackIn
+from ..schemas import ERRORS, AnswerOut, AskRequest, ErrorOut, FeedbackIn, FeedbackOut
 from ..sources import verified_passage
 from ..ui import UI_TEXT, human_bytes, ui_language
 
@@ -32,23 +32,24 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
     """The rate-limited endpoints; built per app because slowapi binds limits at decoration time."""
     api = APIRouter(prefix="/api", tags=["api"])
 
-    @api.post("/ask", responses={200: {"model": AnswerOut}, **ERRORS})
+    @api.post("/ask", response_model=AnswerOut, responses=ERRORS)
     @limiter.limit(rate_limit)
-    async def ask(request: Request, body: AskRequest, assistant: AssistantDep) -> JSONResponse:
+    async def ask(request: Request, body: AskRequest, assistant: AssistantDep, answer_ids: AnswerIdsDep) -> dict:
         """Answer one question with a verbatim quote, or say it is not documented."""
         answer = await run_in_threadpool(assistant.ask, body.question)
-        return JSONResponse({**answer.to_dict(), "answer_id": request.app.state.answer_ids.sign(answer)})
+        return {**answer.to_dict(), "answer_id": answer_ids.sign(answer)}
 
-    @api.post("/feedback", status_code=201, responses=ERRORS)
+    @api.post("/feedback", status_code=201, response_model=FeedbackOut, responses={
+        202: {"model": FeedbackOut, "description": "Queued: the database is locked or full."}, **ERRORS})
     @limiter.limit(rate_limit)
-    async def feedback(request: Request, body: FeedbackIn, store: StoreDep, settings: SettingsDep,
-                       assistant: AssistantDep) -> dict:
+    async def feedback(request: Request, response: Response, body: FeedbackIn, store: StoreDep,
+                       settings: SettingsDep, assistant: AssistantDep, answer_ids: AnswerIdsDep) -> dict:
         """Record whether an answer was helpful or wrong (it feeds the evaluation set).
 
         Name the cited passage by its `passage_id`; its quote, source and offsets are taken from the index.
         """
         question = validate_question(body.question, settings.max_question_chars)
-        signed = request.app.state.answer_ids.verify(body.answer_id, question)
+        signed = answer_ids.verify(body.answer_id, question)
         if body.passage_id is not None and body.passage_id != signed.passage_id:
             raise InputError("the passage_id is not the passage this answer cited; send the answer_id and the "
                              "first citation's passage_id from /api/ask")
@@ -60,7 +61,8 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
             start=p.start if p else None, end=p.end if p else None,
         )
         if new_id is None:  # the database is locked or full: queued, stored with the next verdict that can be
-            return JSONResponse({"id": None, "status": "queued"}, status_code=202)
+            response.status_code = 202
+            return {"id": None, "status": "queued"}
         return {"id": new_id, "status": "recorded"}
 
     @api.post("/fill", responses={

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from ... import __version__
 from ...answer import Assistant
 from ..deps import AssistantDep
+from ..schemas import HealthOut
 
 router = APIRouter(tags=["system"])
 
@@ -31,7 +32,7 @@ def health(assistant: Assistant) -> dict:
     }
 
 
-@router.get("/healthz")
+@router.get("/healthz", response_model=HealthOut)
 def healthz(assistant: AssistantDep) -> dict:
     """Liveness plus what is being served: model, index build, corpus size."""
     return health(assistant)
