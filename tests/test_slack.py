@@ -24,7 +24,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from slack_sdk.signature import SignatureVerifier
 
-from assistant import slack as slack_mod
+from assistant.web.slack import post as slack_post
+from assistant.web.slack import render as slack_render
+from assistant.web.slack import verify as slack_verify
 from assistant.answer import Answer, Citation
 from assistant.config import Settings
 from assistant.web import create_app
@@ -61,7 +63,7 @@ def interaction_body(question: str, response_url: str) -> bytes:
                       "is_ephemeral": True},
         "channel": {"id": "C2147483705", "name": "security-review"},
         "trigger_id": "12466734323.1395872398", "response_url": response_url,
-        "actions": [{"type": "button", "action_id": slack_mod.SHARE_ACTION_ID, "block_id": "b1",
+        "actions": [{"type": "button", "action_id": slack_render.SHARE_ACTION_ID, "block_id": "b1",
                      "value": question, "text": {"type": "plain_text", "text": "Post to channel"},
                      "action_ts": "1548426417.840180"}],
     }
@@ -250,8 +252,8 @@ def live(slow, slack_settings):
 @pytest.fixture
 def local_hooks(monkeypatch, hook):
     """Let the app post to the local hook server, fast: production allows only https://hooks.slack.com/."""
-    monkeypatch.setattr(slack_mod, "RESPONSE_URL_PREFIXES", (hook.base,))
-    monkeypatch.setattr(slack_mod, "RETRY_BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(slack_post, "RESPONSE_URL_PREFIXES", (hook.base,))
+    monkeypatch.setattr(slack_post, "RETRY_BACKOFF_SECONDS", 0.01)
     hook.reset()
     return hook
 
@@ -320,7 +322,7 @@ def test_english_scim_question_needs_review_with_the_scim_passage_as_first_candi
     assert ":white_check_mark:" not in allt and "記載" not in allt
     assert "Candidate passages — check before use" in allt
     blocks = quote_blocks(msg)
-    assert len(blocks) == min(len(expected.citations), slack_mod.RELATED_SHOWN) >= 1
+    assert len(blocks) == min(len(expected.citations), slack_render.RELATED_SHOWN) >= 1
     assert label_of(blocks[0]) == "Candidate passage 1 (check before use)"
     first = quote_of(blocks[0])
     assert "SCIMによる同期" in first
@@ -387,7 +389,7 @@ def test_not_documented_lists_related_passages_not_answers(client, assistant):
     assert ":warning: *記載なし*" in allt and "記載あり" not in allt
     assert "回答ではありません" in allt
     blocks = quote_blocks(msg)
-    assert len(blocks) == len(expected.citations[:slack_mod.RELATED_SHOWN]) >= 1
+    assert len(blocks) == len(expected.citations[:slack_render.RELATED_SHOWN]) >= 1
     for n, (b, c) in enumerate(zip(blocks, expected.citations), start=1):
         assert label_of(b) == f"関連箇所 {n}（回答ではありません）"
         assert quote_of(b) == c.quote
@@ -471,18 +473,18 @@ def test_our_signature_check_agrees_with_slack_sdk():
     for ts, secret, sent in [(now, SECRET, body), (now, "other", body), (now - 301, SECRET, body),
                              (now + 299, SECRET, body), (now, SECRET, body + b"&x=1")]:
         h = signed(body, secret=secret, timestamp=ts)
-        ours = slack_mod._signature_problem(SECRET, sent, h["X-Slack-Request-Timestamp"], h["X-Slack-Signature"])
+        ours = slack_verify._signature_problem(SECRET, sent, h["X-Slack-Request-Timestamp"], h["X-Slack-Signature"])
         assert (ours is None) == verifier.is_valid(sent, h["X-Slack-Request-Timestamp"], h["X-Slack-Signature"])
 
 
 def test_without_a_secret_the_endpoint_refuses_everything(assistant, settings, caplog):
     unconfigured = settings.model_copy(update={"slack_signing_secret": None})
     with caplog.at_level(logging.WARNING, logger="assistant.slack"):
-        reason = slack_mod.check_configuration(unconfigured)
+        reason = slack_verify.check_configuration(unconfigured)
     assert reason and "SLACK_SIGNING_SECRET" in reason
     assert any("SLACK_SIGNING_SECRET" in rec.getMessage() for rec in caplog.records)
-    assert slack_mod.check_configuration(unconfigured.model_copy(update={"slack_signing_secret": "  "}))
-    assert slack_mod.check_configuration(settings.model_copy(update={"slack_signing_secret": SECRET})) is None
+    assert slack_verify.check_configuration(unconfigured.model_copy(update={"slack_signing_secret": "  "}))
+    assert slack_verify.check_configuration(settings.model_copy(update={"slack_signing_secret": SECRET})) is None
 
     caplog.clear()
     with TestClient(make_app(assistant, unconfigured)) as c, caplog.at_level(logging.ERROR, logger="assistant.slack"):
@@ -576,7 +578,7 @@ def test_follow_up_is_retried_until_delivered(live, slow, local_hooks):
 
 
 def test_failing_response_url_is_given_up_and_the_app_keeps_serving(live, slow, local_hooks, monkeypatch, caplog):
-    monkeypatch.setattr(slack_mod, "POST_ATTEMPTS", 3)
+    monkeypatch.setattr(slack_post, "POST_ATTEMPTS", 3)
     local_hooks.reset(default_status=500)
     slow.delay = 1.2
     try:
@@ -600,7 +602,7 @@ def test_failing_response_url_is_given_up_and_the_app_keeps_serving(live, slow, 
 
 
 def _post(url, payload=None, **kw) -> bool:
-    return asyncio.run(slack_mod.post_to_response_url(url, payload or {"text": "hi"}, **kw))
+    return asyncio.run(slack_post.post_to_response_url(url, payload or {"text": "hi"}, **kw))
 
 
 def test_post_retries_transient_failures_then_succeeds(hook):
@@ -642,8 +644,8 @@ def test_post_refuses_urls_outside_slack(hook, caplog):
     for url in ["http://hooks.slack.com/commands/1", "https://hooks.slack.com.evil.example/x",
                 "https://hooks.slack.com@evil.example/x", "https://evil.example/https://hooks.slack.com/",
                 "https://hooks.slack.com\\@evil.example/", "https://hooks.slack.com/a b", ""]:
-        assert not slack_mod._allowed(url, slack_mod.RESPONSE_URL_PREFIXES), url
-    assert slack_mod._allowed("https://hooks.slack.com/commands/T1/2/x", slack_mod.RESPONSE_URL_PREFIXES)
+        assert not slack_post._allowed(url, slack_post.RESPONSE_URL_PREFIXES), url
+    assert slack_post._allowed("https://hooks.slack.com/commands/T1/2/x", slack_post.RESPONSE_URL_PREFIXES)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -658,28 +660,28 @@ def _citation(quote: str, **kw) -> Citation:
 
 
 def _check_limits(msg: dict):
-    assert len(msg["blocks"]) <= slack_mod.MAX_BLOCKS
+    assert len(msg["blocks"]) <= slack_render.MAX_BLOCKS
     for t in texts(msg):
-        assert slack_mod._slack_len(t) <= 3000
-    assert 0 < slack_mod._slack_len(msg["text"]) <= 3000
+        assert slack_render._slack_len(t) <= 3000
+    assert 0 < slack_render._slack_len(msg["text"]) <= 3000
 
 
 def test_long_quote_is_trimmed_visibly(assistant):
     quote = ("暗号化 <AES-256> & TLS 1.2 で保護されています。\n" * 200)[:5000]
     assert len(quote) == 5000
     answer = Answer("Is data encrypted?", True, "...", 0.91, [_citation(quote)], lang="en")
-    msg = slack_mod.render_answer(answer)
+    msg = slack_render.render_answer(answer)
     _check_limits(msg)
     (block,) = quote_blocks(msg)
     shown = quote_of(block)
-    assert shown.endswith("…") and slack_mod._slack_len(shown) <= slack_mod.QUOTE_TEXT_LIMIT
+    assert shown.endswith("…") and slack_render._slack_len(shown) <= slack_render.QUOTE_TEXT_LIMIT
     assert notice_of(block) == "(quote trimmed — full text in source)"
     kept = shown[:-1]  # minus the ellipsis
     assert len(kept) > 1000 and quote.startswith(kept)  # a verbatim prefix, not a paraphrase
     assert "<AES-256> & TLS" in kept  # rich_text is literal: nothing escaped
     assert "(quote trimmed — full text in source)" in msg["text"] and "…" in msg["text"]
 
-    ja = slack_mod.render_answer(Answer("暗号化されていますか？", True, "...", 0.91, [_citation(quote)], lang="ja"))
+    ja = slack_render.render_answer(Answer("暗号化されていますか？", True, "...", 0.91, [_citation(quote)], lang="ja"))
     _check_limits(ja)
     assert "引用を省略しました" in notice_of(quote_blocks(ja)[0])
 
@@ -687,7 +689,7 @@ def test_long_quote_is_trimmed_visibly(assistant):
 def test_long_related_passages_and_emoji_stay_within_limits():
     quote = "🔒" * 2000 + "鍵管理" * 1000
     answer = Answer("暗号鍵の管理は？", False, "記載なし: ...", 0.1, [_citation(quote)] * 3, lang="ja")
-    msg = slack_mod.render_answer(answer)
+    msg = slack_render.render_answer(answer)
     _check_limits(msg)
     blocks = quote_blocks(msg)
     assert len(blocks) == 3
@@ -699,13 +701,13 @@ def test_long_related_passages_and_emoji_stay_within_limits():
 def test_quote_is_verbatim_byte_for_byte(lang):
     """mrkdwn would turn these markers into formatting and drop them; the rich_text quote keeps them."""
     passage = "*bold* _x_ ~y~ <b> & `code`"
-    msg = slack_mod.render_answer(Answer("q?", True, "...", 0.9, [_citation(passage)], lang=lang))
+    msg = slack_render.render_answer(Answer("q?", True, "...", 0.9, [_citation(passage)], lang=lang))
     _check_limits(msg)
     (block,) = quote_blocks(msg)
     assert block == {"type": "rich_text", "elements": [
         {"type": "rich_text_quote", "elements": [{"type": "text", "text": passage}]}]}
     assert quote_of(block).encode() == passage.encode()
-    related = slack_mod.render_answer(Answer("q?", False, "...", 0.1, [_citation(passage)], lang=lang))
+    related = slack_render.render_answer(Answer("q?", False, "...", 0.1, [_citation(passage)], lang=lang))
     assert quotes(related) == [passage]
 
 
@@ -713,7 +715,7 @@ def test_quote_cannot_ping_or_link():
     """rich_text text elements are literal: <!channel> or <@U123> in a passage is shown, not a mention;
     the mrkdwn fallback text escapes them."""
     quote = "a < b && c > d; <@U123> <!channel> &amp;"
-    msg = slack_mod.render_answer(Answer("q?", True, "...", 0.9, [_citation(quote)], lang="en"))
+    msg = slack_render.render_answer(Answer("q?", True, "...", 0.9, [_citation(quote)], lang="en"))
     assert quotes(msg) == [quote]
     (block,) = quote_blocks(msg)
     assert {e["type"] for e in block["elements"]} == {"rich_text_quote"}  # no user/broadcast elements
@@ -723,11 +725,11 @@ def test_quote_cannot_ping_or_link():
 
 @pytest.mark.parametrize("payload", [
     {"type": "block_actions", "actions": "share", "user": "U1"},
-    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID, "value": 42}], "user": "U1",
+    {"type": "block_actions", "actions": [{"action_id": slack_render.SHARE_ACTION_ID, "value": 42}], "user": "U1",
      "response_url": "https://hooks.slack.com/x"},
-    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID, "value": "SCIM?"}],
+    {"type": "block_actions", "actions": [{"action_id": slack_render.SHARE_ACTION_ID, "value": "SCIM?"}],
      "user": "U1", "response_url": ["not", "a", "url"]},
-    {"type": "block_actions", "actions": [{"action_id": slack_mod.SHARE_ACTION_ID}], "user": None},
+    {"type": "block_actions", "actions": [{"action_id": slack_render.SHARE_ACTION_ID}], "user": None},
 ])
 def test_malformed_signed_interactions_are_a_clear_4xx_or_ignored_never_a_500(client, hook, payload):
     hook.reset()

@@ -493,7 +493,7 @@ def test_fill_upload_returns_the_filled_xlsx(client):
 
 
 def test_fill_upload_name_is_cleaned_by_the_filler(client):
-    """web.py leaves the name to fill_bytes: folders and header-breaking characters are dropped."""
+    """The web route leaves the name to fill_bytes: folders and header-breaking characters are dropped."""
     src = "質問\nSCIMに対応していますか？\n".encode()
     r = client.post("/api/fill", files={"file": ("C:\\fakepath\\..\\etc/チェック|シート*.csv", src, "text/csv")})
     assert r.status_code == 200, r.text

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from starlette.responses import JSONResponse
 
-from .. import messages
+from ... import messages
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 

@@ -1,0 +1,1 @@
+"""The routers of the web app: pages (HTML), the rate-limited JSON API, the operator's admin pages, /healthz."""

@@ -1,0 +1,30 @@
+"""What the pages say: the UI text from the one catalog, the page's language, sizes as people read them."""
+
+from __future__ import annotations
+
+from fastapi import Request
+
+from .. import messages
+
+#: UI text in both languages, from the one catalog (messages/<lang>/web.json); the page renders one and
+#: app.js receives both as JSON and switches with the toggle.
+UI_TEXT: dict[str, dict[str, str]] = {lang: messages.area(lang, "web") for lang in ("ja", "en")}
+
+# what a reviewer should check, from the one catalog (abstain.reasons gives the codes)
+for _lang in UI_TEXT:
+    for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm"):
+        UI_TEXT[_lang][f"reason_{_code}"] = messages.t(f"answer.reason.{_code}", _lang)
+    for _v in ("yes", "no", "unclear"):
+        UI_TEXT[_lang][f"verdict_{_v}"] = messages.t(f"answer.verdict.{_v}", _lang)
+
+
+def ui_language(request: Request) -> str:
+    """The page's initial language: ?lang= wins, then the browser's first preference."""
+    wanted = request.query_params.get("lang", "")
+    if wanted in UI_TEXT:
+        return wanted
+    return messages.preferred(request.headers.get("accept-language")).value
+
+
+def human_bytes(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MiB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KiB"
