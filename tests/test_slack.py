@@ -9,6 +9,7 @@ and so could not show that the acknowledgement goes out before the answer.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import logging
 import socket
@@ -737,3 +738,49 @@ def test_malformed_signed_interactions_are_a_clear_4xx_or_ignored_never_a_500(cl
     r = client.post("/slack/interactions", content=body, headers=signed(body))
     assert r.status_code in (200, 400), r.text
     assert hook.requests == [], "nothing is posted for a malformed action"
+
+
+class _Stalled:
+    """The real assistant, except that chat questions containing STALL wait until released."""
+
+    def __init__(self, inner):
+        self._inner, self.release = inner, threading.Event()
+
+    def ask(self, question, **kw):
+        if "STALL" in question:
+            self.release.wait(30)
+        return self._inner.ask(question.replace("STALL", ""), **kw)
+
+    def __getattr__(self, name):
+        return getattr(self._inner, name)
+
+
+def test_busy_chat_threads_delay_neither_slack_nor_the_health_check(assistant, slack_settings):
+    """Every chat thread is held by a stuck answer and more chat questions queue behind them: a Slack
+    command is still answered inline, /healthz and the page still answer (each kind has its own threads)."""
+    from .servers import serve
+
+    stalled = _Stalled(assistant)
+    settings = slack_settings.model_copy(update={"answer_threads": 1, "slack_inline_seconds": 5.0,
+                                                 "rate_limit": "1000/minute"})
+    with serve(make_app(stalled, settings)) as base:
+        pending = []
+        with httpx.Client(base_url=base, timeout=30) as http:
+            pool = concurrent.futures.ThreadPoolExecutor(3)
+            try:
+                pending = [pool.submit(http.post, "/api/ask", json={"question": f"STALL{JA_SCIM}"}) for _ in range(3)]
+                time.sleep(0.5)
+                assert not any(f.done() for f in pending)  # the chat is stuck
+                started = time.monotonic()
+                assert http.get("/healthz").status_code == 200
+                assert http.get("/").status_code == 200
+                body = command_body(JA_SCIM)
+                msg = http.post("/slack/commands", content=body, headers=signed(body)).json()
+                took = time.monotonic() - started
+                assert "SCIMによる同期" in quotes(msg)[0], msg  # answered inline, not deferred
+                assert took < 3.0, took
+                assert not any(f.done() for f in pending)  # and the chat was still stuck meanwhile
+            finally:
+                stalled.release.set()
+                assert all(f.result().status_code == 200 for f in pending)
+                pool.shutdown()

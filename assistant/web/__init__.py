@@ -38,9 +38,9 @@ Where things are:
 
 from __future__ import annotations
 
-from .app import ANSWER_THREADS, create_app, uvicorn_options
+from .app import create_app, uvicorn_options
 from .middleware.body_limit import MAX_JSON_BODY
 from .sources import StaleDocument, source_view, verified_passage
 
-__all__ = ["ANSWER_THREADS", "MAX_JSON_BODY", "StaleDocument", "create_app", "source_view", "uvicorn_options",
+__all__ = ["MAX_JSON_BODY", "StaleDocument", "create_app", "source_view", "uvicorn_options",
            "verified_passage"]

@@ -26,23 +26,15 @@ from .middleware.same_origin import SameOrigin
 from .middleware.security_headers import SecurityHeaders
 from .routes import admin, pages, system
 from .routes.api import api_router
+from .workers import Workers
 
 WEB_DIR = PROJECT_ROOT / "web"
 TEMPLATES_DIR = WEB_DIR / "templates"
 STATIC_DIR = WEB_DIR / "static"
 
 
-#: Worker threads that answer at once. Answers are CPU-bound (the model runs on one core per run, the
-#: rest holds the GIL), so more threads only add latency and memory: each thread that ever allocated
-#: keeps its own malloc arena. Requests beyond this wait in the event loop, which costs nothing.
-ANSWER_THREADS = 4
-
-
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
-    import anyio.to_thread
-
-    anyio.to_thread.current_default_thread_limiter().total_tokens = ANSWER_THREADS
     slack.check_configuration(app.state.settings)  # logs clearly when the Slack endpoint will refuse all
     if app.state.assistant is None:
         app.state.assistant = await run_in_threadpool(get_assistant, app.state.settings)
@@ -71,6 +63,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     app.state.feedback = FeedbackStore(settings.feedback_db)
     app.state.answer_ids = AnswerIds(settings.secret_key)
     app.state.fill_slots = threading.BoundedSemaphore(settings.max_concurrent_fills)
+    app.state.workers = Workers(settings.answer_threads, settings.slack_threads, settings.max_concurrent_fills)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES_DIR), autoescape=True)
     app.state.templates = Jinja2Templates(env=env)
 

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ...answer import language, require_utf8, validate_question
 from ...errors import InputError
-from ..deps import AnswerIdsDep, AssistantDep, SettingsDep, StoreDep
+from ..deps import AnswerIdsDep, AssistantDep, SettingsDep, StoreDep, WorkersDep
 from ..downloads import attachment
 from ..schemas import ERRORS, AnswerOut, AskRequest, ErrorOut, FeedbackIn, FeedbackOut
 from ..sources import verified_passage
@@ -34,9 +34,10 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
 
     @api.post("/ask", response_model=AnswerOut, responses=ERRORS)
     @limiter.limit(rate_limit)
-    async def ask(request: Request, body: AskRequest, assistant: AssistantDep, answer_ids: AnswerIdsDep) -> dict:
+    async def ask(request: Request, body: AskRequest, assistant: AssistantDep, answer_ids: AnswerIdsDep,
+                  workers: WorkersDep) -> dict:
         """Answer one question with a verbatim quote, or say it is not documented."""
-        answer = await run_in_threadpool(assistant.ask, body.question)
+        answer = await workers.run("answer", assistant.ask, body.question)
         return {**answer.to_dict(), "answer_id": answer_ids.sign(answer)}
 
     @api.post("/feedback", status_code=201, response_model=FeedbackOut, responses={
@@ -73,7 +74,7 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
     })
     @limiter.limit(rate_limit)
     async def fill(request: Request, file: Annotated[UploadFile, File(description="A .xlsx or .csv questionnaire.")],
-                   assistant: AssistantDep, settings: SettingsDep,
+                   assistant: AssistantDep, settings: SettingsDep, workers: WorkersDep,
                    column: Annotated[str | None, Form(max_length=200, description="Header of the question column, "
                                                       "when it is not found by itself.")] = None) -> Response:
         """Fill a whole questionnaire: each question gets an answer, its quote, source and confidence."""
@@ -94,7 +95,7 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         if not slots.acquire(blocking=False):  # a fill holds a worker for minutes: never queue them up
             return JSONResponse({"detail": UI_TEXT[lang]["fill_busy"]}, status_code=503, headers={"Retry-After": "30"})
         try:
-            out, out_name, summary = await run_in_threadpool(
+            out, out_name, summary = await workers.run("fill",
                 functools.partial(fill_mod.fill_bytes, assistant, data, filename,
                                   column=(column or "").strip() or None, column_hint=UI_TEXT[lang]["fill_column_hint"]))
         finally:

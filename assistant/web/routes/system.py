@@ -33,6 +33,9 @@ def health(assistant: Assistant) -> dict:
 
 
 @router.get("/healthz", response_model=HealthOut)
-def healthz(assistant: AssistantDep) -> dict:
-    """Liveness plus what is being served: model, index build, corpus size."""
+async def healthz(assistant: AssistantDep) -> dict:
+    """Liveness plus what is being served: model, index build, corpus size.
+
+    ``async``: it reads only memory, so it never waits for a thread behind the answers being computed.
+    """
     return health(assistant)

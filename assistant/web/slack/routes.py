@@ -12,11 +12,11 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.background import BackgroundTask
-from starlette.concurrency import run_in_threadpool
 
 from ...answer import Assistant, language
 from ...errors import InputError
-from ..deps import AssistantDep, SettingsDep
+from ..deps import AssistantDep, SettingsDep, WorkersDep
+from ..workers import Workers
 from .post import post_to_response_url
 from .render import LABELS, SHARE_ACTION_ID, escape, message, render_answer, unescape, usage
 from .verify import Refused, verified_form
@@ -30,7 +30,8 @@ _HELP_WORDS = ("help", "-h", "--help", "?", "ヘルプ", "使い方")
 
 
 @router.post("/slack/commands", include_in_schema=False)
-async def slack_command(request: Request, assistant: AssistantDep, settings: SettingsDep) -> Response:
+async def slack_command(request: Request, assistant: AssistantDep, settings: SettingsDep,
+                        workers: WorkersDep) -> Response:
     try:
         form = await verified_form(request, settings)
     except Refused as refused:
@@ -55,7 +56,7 @@ async def slack_command(request: Request, assistant: AssistantDep, settings: Set
     user = form.get("user_id", "?")
     logger.info("slash command %s from user %s (team %s, channel %s)%s", command, user, form.get("team_id", "?"),
                 form.get("channel_id", "?"), " [share]" if shared else "")
-    task = asyncio.ensure_future(_answer_payload(assistant, question, response_type))
+    task = asyncio.ensure_future(_answer_payload(workers, assistant, question, response_type))
     done, _ = await asyncio.wait({task}, timeout=settings.slack_inline_seconds)
     if done:
         return JSONResponse(task.result())
@@ -66,7 +67,8 @@ async def slack_command(request: Request, assistant: AssistantDep, settings: Set
 
 
 @router.post("/slack/interactions", include_in_schema=False)
-async def slack_interaction(request: Request, assistant: AssistantDep, settings: SettingsDep) -> Response:
+async def slack_interaction(request: Request, assistant: AssistantDep, settings: SettingsDep,
+                            workers: WorkersDep) -> Response:
     """The "Post to channel" button: re-posts the answer in the channel and removes the private copy."""
     try:
         form = await verified_form(request, settings)
@@ -92,16 +94,16 @@ async def slack_interaction(request: Request, assistant: AssistantDep, settings:
         logger.warning("signed Slack interaction with a malformed share action")
         return JSONResponse({"error": "malformed share action"}, status_code=400)
     logger.info("share button from user %s", user)
-    task = asyncio.ensure_future(_answer_payload(assistant, question, "in_channel", shared_by=user))
+    task = asyncio.ensure_future(_answer_payload(workers, assistant, question, "in_channel", shared_by=user))
     return Response(status_code=200, background=BackgroundTask(_share_follow_up, task, response_url))
 
 
-async def _answer_payload(assistant: Assistant, question: str, response_type: str,
+async def _answer_payload(workers: Workers, assistant: Assistant, question: str, response_type: str,
                           shared_by: str | None = None) -> dict:
     """The reply message: the answer, or a short error fit for the asker (never raises)."""
     lang = language(question)
     try:
-        answer = await run_in_threadpool(assistant.ask, question)
+        answer = await workers.run("slack", assistant.ask, question)  # threads of its own: see workers.py
     except InputError as exc:
         return message(f":x: {escape(str(exc))}")
     except Exception:
