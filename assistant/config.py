@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     #: post to response_url. The rest of the 3 s is for a loaded server: with 2 s, a burst of 200 commands
     #: during 50 chat clients had 23-60 acks over 3 s; with 1 s none (benchmarks/bench.py, 2 cores).
     slack_inline_seconds: float = Field(default=1.0, ge=0.0)
+    #: Seconds a client has to send a request's headers; slower connections are closed (web/slow_headers.py).
+    header_timeout: float = Field(default=10.0, gt=0.0)
+    #: Connections and requests the server holds at once; more get a 503 at once instead of piling up.
+    max_connections: int = Field(default=1000, ge=1)
     #: Host header values the server answers to (DNS rebinding defence); add the names it is reached by.
     allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost"])
     #: Proxies whose X-Forwarded-For is believed (client address for rate limits and logs); none by default.

@@ -1,8 +1,10 @@
-"""Host allow-list, cross-site refusal and forwarded headers, against a real uvicorn server on loopback."""
+"""Host allow-list, cross-site refusal, forwarded headers and slow headers, against a real uvicorn server on loopback."""
 
 from __future__ import annotations
 
 import contextlib
+import socket
+import time
 
 import httpx
 import pytest
@@ -30,9 +32,36 @@ def server(assistant, tmp_path_factory):
 
 
 def test_default_settings_trust_no_forwarded_headers():
-    assert uvicorn_options(Settings()) == {"proxy_headers": False}
+    opts = uvicorn_options(Settings())
+    assert opts["proxy_headers"] is False and "forwarded_allow_ips" not in opts
     opts = uvicorn_options(Settings(trusted_proxies=["10.0.0.1"]))
-    assert opts == {"proxy_headers": True, "forwarded_allow_ips": "10.0.0.1"}
+    assert opts["proxy_headers"] is True and opts["forwarded_allow_ips"] == "10.0.0.1"
+
+
+def test_a_connection_that_never_finishes_its_headers_is_closed(assistant, tmp_path):
+    """Slowloris: a request line, then a header byte now and then; the server hangs up after the header
+    timeout, and answers a whole request on the next connection as usual."""
+    settings = assistant.settings.model_copy(update={"header_timeout": 1.0, "feedback_db": tmp_path / "fb.db"})
+    with serve(create_app(assistant=assistant, settings=settings), **uvicorn_options(settings)) as url:
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=5) as sock:
+            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+            started = time.monotonic()
+            closed = False
+            while time.monotonic() - started < 4:
+                try:
+                    sock.sendall(b"X")  # one byte of a header that never ends
+                    sock.settimeout(0.3)
+                    closed = sock.recv(1024) == b""
+                except socket.timeout:
+                    continue
+                except OSError:  # reset by the server
+                    closed = True
+                if closed:
+                    break
+            took = time.monotonic() - started
+        assert closed and took < 3.0, (closed, took)
+        assert httpx.get(url + "/healthz").status_code == 200
 
 
 def test_unknown_host_is_refused_everywhere(server):

@@ -19,7 +19,7 @@ from ..answer import Assistant, get_assistant
 from ..answer_ids import AnswerIds
 from ..config import PROJECT_ROOT, Settings, get_settings
 from ..feedback import FeedbackStore
-from . import error_handlers, slack
+from . import error_handlers, slack, slow_headers
 from .middleware.body_limit import MAX_JSON_BODY, MULTIPART_OVERHEAD, BodyLimit
 from .middleware.internal_errors import InternalErrors
 from .middleware.same_origin import SameOrigin
@@ -42,10 +42,12 @@ async def _lifespan(app: FastAPI):
 
 
 def uvicorn_options(settings: Settings) -> dict:
-    """How uvicorn is run: forwarded headers believed only from configured proxies (never by default)."""
+    """How uvicorn is run: forwarded headers believed only from configured proxies (never by default),
+    request headers due within ``header_timeout``, at most ``max_connections`` at once (then 503)."""
+    options = {"http": slow_headers.protocol(settings.header_timeout), "limit_concurrency": settings.max_connections}
     if settings.trusted_proxies:
-        return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
-    return {"proxy_headers": False}
+        return {**options, "proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
+    return {**options, "proxy_headers": False}
 
 
 def create_app(assistant: Assistant | None = None, settings: Settings | None = None) -> FastAPI:
