@@ -260,6 +260,10 @@ def serve(
     from .web import create_app, uvicorn_options
 
     typer.echo(f"Serving {len(assistant.index.passages)} passages at http://{host}:{port}", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1") and not assistant.settings.admin_token:
+        typer.echo(f"warning: {host} is reachable by others and /admin (the feedback) has no token: "
+                   "set ASSISTANT_ADMIN_TOKEN (16+ characters) and add the host names to ASSISTANT_ALLOWED_HOSTS",
+                   err=True)
     uvicorn.run(create_app(assistant=assistant), host=host, port=port, log_level="info",
                 **uvicorn_options(assistant.settings))
 

@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     allowed_hosts: list[str] = Field(default=["127.0.0.1", "localhost"])
     #: Proxies whose X-Forwarded-For is believed (client address for rate limits and logs); none by default.
     trusted_proxies: list[str] = Field(default=[])
+    #: Protects /admin (feedback and its exports) for a server others can reach; unset, no token is asked.
+    admin_token: str | None = Field(default=None, min_length=16)
     #: Signs the answer ids feedback refers to; unset, a random key per server start (ids then expire with it).
     secret_key: str | None = Field(default=None, min_length=16)
     slack_signing_secret: str | None = Field(

@@ -7,6 +7,7 @@ and a corpus whose passages carry HTML/JS payloads.
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
@@ -215,7 +216,8 @@ def test_rate_limit_answers_429_json(assistant):
 
 
 def test_healthz_reports_model_and_index(client, assistant):
-    body = client.get("/healthz").json()
+    r = client.get("/healthz")
+    body = r.json()
     assert body["status"] == "ok"
     assert body["model"] == assistant.embedder.spec
     assert body["runtime"] == assistant.embedder.runtime == "onnx-emb8"
@@ -223,6 +225,8 @@ def test_healthz_reports_model_and_index(client, assistant):
     assert body["documents"] == 1
     assert body["built_at"] == assistant.index.manifest["built_at"]
     assert body["index"]["key"] == assistant.index.manifest["key"]
+    assert body["index"]["folder"] == assistant.index.folder.name
+    assert str(assistant.settings.index) not in r.text and str(PROJECT_ROOT) not in r.text  # no server paths
 
 
 def test_app_without_assistant_loads_one_in_its_lifespan(assistant):
@@ -607,3 +611,22 @@ def test_feedback_on_a_locked_database_is_queued_not_lost(assistant, tmp_path, m
         with sqlite3.connect(db) as conn:
             comments = [row[0] for row in conn.execute("SELECT comment FROM feedback ORDER BY id")]
         assert comments == ["first", "second"], "the queued verdict is stored first, nothing lost"
+
+
+def test_admin_pages_ask_for_the_token_when_one_is_configured(assistant, tmp_path):
+    token = "operator-token-0123456789"
+    settings = _settings_with(assistant, admin_token=token, feedback_db=tmp_path / "fb.db")
+    basic = base64.b64encode(f"ops:{token}".encode()).decode()
+    with TestClient(create_app(assistant=assistant, settings=settings)) as c:
+        for path in ("/admin/feedback", "/admin/feedback.jsonl", "/admin/feedback-needs-label.jsonl"):
+            r = c.get(path)
+            assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Basic"), path
+            assert "ASSISTANT_ADMIN_TOKEN" in r.json()["detail"]
+            for wrong in ("Bearer nope", f"Bearer {token}x", "Basic !!!", "Basic " + base64.b64encode(b"ops:x").decode()):
+                assert c.get(path, headers={"Authorization": wrong}).status_code == 401, (path, wrong)
+            assert c.get(path, headers={"Authorization": f"Bearer {token}"}).status_code == 200, path
+            assert c.get(path, headers={"Authorization": f"Basic {basic}"}).status_code == 200, path
+        ja = c.get("/admin/feedback", headers={"Accept-Language": "ja"}).json()["detail"]
+        assert "トークン" in ja
+        # the rest of the app is not behind the token
+        assert c.get("/").status_code == 200 and c.get("/healthz").status_code == 200

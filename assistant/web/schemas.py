@@ -80,7 +80,8 @@ class FeedbackOut(BaseModel):
 class HealthIndexOut(BaseModel):
     key: str | None
     built_at: str | None
-    folder: str
+    folder: str = Field(description="The build's folder name inside the index folder (no path: the server's "
+                                    "file system is not the client's business).")
 
 
 class HealthOut(BaseModel):

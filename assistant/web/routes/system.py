@@ -25,7 +25,7 @@ def health(assistant: Assistant) -> dict:
         "index": {
             "key": manifest.get("key"),
             "built_at": manifest.get("built_at"),
-            "folder": str(assistant.index.folder),
+            "folder": assistant.index.folder.name,
         },
         "threshold": assistant.threshold,
         "sources": sorted(assistant.index.documents),
