@@ -128,23 +128,22 @@ def locate(book: Book, column: str | None) -> tuple[Table, int, int]:
                     best = (score, table, r, c)
     if best is None:
         headers = _headers_seen(book)
-        raise InputError("no question column found (looked for a header such as 質問, 設問, 確認項目, 項目, "
-                         f"Question, Requirement in the first {HEADER_SCAN_ROWS} rows); headers seen: {headers}. "
-                         f"Pass {COLUMN_HINT.get()} with the header of the column that holds the questions")
+        raise InputError(key="fill.error.no_question_column", rows=HEADER_SCAN_ROWS, headers=headers,
+                         hint=COLUMN_HINT.get())
     return best[1], best[2], best[3]
 
 
 def _locate_named(book: Book, column: str) -> tuple[Table, int, int]:
     wanted = norm(column)
     if not wanted:
-        raise InputError(f"{COLUMN_HINT.get()} is empty; give the header of the column that holds the questions")
+        raise InputError(key="fill.error.empty_column_name", hint=COLUMN_HINT.get())
     for table in book.tables:
         for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
             for c, value in enumerate(row):
                 if norm(value) == wanted:
                     return table, r, c
-    raise InputError(f"no column headed {column!r} in the first {HEADER_SCAN_ROWS} rows; headers seen: "
-                     f"{_headers_seen(book)}. Pass {COLUMN_HINT.get()} with one of them")
+    raise InputError(key="fill.error.no_such_column", column=column, rows=HEADER_SCAN_ROWS, headers=_headers_seen(book),
+                     hint=COLUMN_HINT.get())
 
 
 def _headers_seen(book: Book) -> str:

@@ -30,22 +30,18 @@ _IN_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".tsv")
 def read_book(data: bytes, name: str) -> Book:
     """Bytes -> sheets; refuses, with what to do instead, anything that is not a readable questionnaire."""
     if not data or not data.strip():
-        raise InputError(f"{name} is empty; export the questionnaire again as .xlsx or .csv")
+        raise InputError(key="fill.error.empty", name=name)
     suffix = Path(name).suffix.lower()
     if data.startswith(_OLE_MAGIC):
         if _ENCRYPTED_MARKER in data or suffix in (".xlsx", ".xlsm"):
-            raise InputError(f"{name}: the file is password-protected/encrypted; remove the password in Excel "
-                             "(File > Info > Protect Workbook > Encrypt with Password, clear it), save, and try again")
-        raise InputError(f"{name} is an old-format Excel .xls (or another legacy Office) file; open it in Excel "
-                         "and use Save As > Excel Workbook (.xlsx), then try again")
+            raise InputError(key="fill.error.encrypted", name=name)
+        raise InputError(key="fill.error.legacy_xls", name=name)
     if suffix not in _IN_SUFFIXES:
-        raise InputError(f"{name}: unsupported file type {suffix or '(no suffix)'}; save the questionnaire "
-                         "as .xlsx or .csv and try again")
+        raise InputError(key="fill.error.unsupported", name=name, suffix=suffix or "(-)")
     if data.startswith(_ZIP_MAGIC):
         return _read_xlsx(data, name)
     if suffix in (".xlsx", ".xlsm"):
-        raise InputError(f"{name} is not an Excel workbook (no .xlsx content inside); open it in Excel and save "
-                         "it as .xlsx, or if it is a CSV, name it .csv")
+        raise InputError(key="fill.error.not_xlsx", name=name)
     return _read_csv(data, name, delimiter="\t" if suffix == ".tsv" else None)
 
 
@@ -74,15 +70,14 @@ def _read_xlsx(data: bytes, name: str) -> Book:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             unzipped = sum(i.file_size for i in zf.infolist())
     except zipfile.BadZipFile:
-        raise InputError(f"{name} is a damaged or incomplete .xlsx; open it in Excel, save it again and retry") from None
+        raise InputError(key="fill.error.damaged", name=name) from None
     if unzipped > _MAX_UNZIPPED_BYTES:
-        raise InputError(f"{name} unpacks to {unzipped // 2**20} MiB, more than the {_MAX_UNZIPPED_BYTES // 2**20} MiB "
-                         "a questionnaire can be; remove images or unused sheets and try again")
+        raise InputError(key="fill.error.unzipped_too_big", name=name, size=unzipped // 2**20,
+                         limit=_MAX_UNZIPPED_BYTES // 2**20)
     cells = count_cells(data)
     if cells > MAX_CELLS:
         # openpyxl holds every cell as a Python object: 7 M cells took minutes and gigabytes
-        raise InputError(f"{name} holds {cells:,} cells, more than the {MAX_CELLS:,} a questionnaire can have; "
-                         "delete unused sheets, rows or columns (or copy the questions to a new file) and try again")
+        raise InputError(key="fill.error.too_many_cells", name=name, cells=cells, limit=MAX_CELLS)
     notes: list[str] = []
     # openpyxl warns about features it drops (data validation extensions, slicers...); that is news for the
     # user, not a failure, so the warnings go into the summary instead of stderr.
@@ -91,8 +86,8 @@ def _read_xlsx(data: bytes, name: str) -> Book:
         try:
             wb = load_workbook(io.BytesIO(data), rich_text=False)
         except Exception as exc:  # openpyxl raises KeyError, InvalidFileException, XML errors ...
-            raise InputError(f"{name} could not be read as an Excel workbook ({exc.__class__.__name__}: {exc}); "
-                             "open it in Excel, save it as .xlsx and try again") from None
+            raise InputError(key="fill.error.unreadable_xlsx", name=name,
+                             detail=f"{exc.__class__.__name__}: {exc}") from None
     for w in caught:
         note = f"openpyxl: {w.message}"
         if note not in notes:
@@ -135,25 +130,23 @@ def _decode(data: bytes, name: str) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{name} is neither UTF-8 nor Shift_JIS (CP932) text, so it is not a CSV the assistant can read; "
-                     "in Excel use Save As > 'CSV UTF-8 (comma delimited)' or save as .xlsx, and try again")
+    raise InputError(key="fill.error.encoding", name=name)
 
 
 def _read_csv(data: bytes, name: str, delimiter: str | None = None) -> Book:
     text = _decode(data, name)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in text or controls > max(2, len(text) // 100):
-        raise InputError(f"{name} holds binary data, not CSV text; export the questionnaire as .csv or .xlsx "
-                         "and try again")
+        raise InputError(key="fill.error.binary_csv", name=name)
     if not text.strip():
-        raise InputError(f"{name} is empty; export the questionnaire again as .xlsx or .csv")
+        raise InputError(key="fill.error.empty", name=name)
     if delimiter is None:
         first = next((line for line in text.splitlines() if line.strip()), "")
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
         rows = [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
-        raise InputError(f"{name} is not a well-formed CSV ({exc}); export it from Excel again and retry") from None
+        raise InputError(key="fill.error.bad_csv", name=name, detail=str(exc)) from None
     stem = Path(name).stem or "questions"
     return Book("csv", [Table(stem[:31], rows)])
 

@@ -43,8 +43,8 @@ def prepare(data: bytes, name: str, column: str | None, out_suffix: str) -> Job:
     table, header_row, col = locate(book, column)
     rows = classify(table, header_row, col)
     if not any(r.kind == "question" for r in rows):
-        raise InputError(f"{name}: the column {cell_text(table.rows[header_row][col])!r} (sheet {table.name!r}) holds "
-                         f"no questions below its header; pass {COLUMN_HINT.get()} with the column that does")
+        raise InputError(key="fill.error.no_questions", name=name, column=cell_text(table.rows[header_row][col]),
+                         sheet=table.name, hint=COLUMN_HINT.get())
     return Job(book, table, header_row, col, rows, out_suffix, name)
 
 
@@ -132,15 +132,12 @@ def fill_bytes(assistant: "Assistant", data: bytes, filename: str, *, column: st
         COLUMN_HINT.set(column_hint)
     limit = assistant.settings.max_upload_bytes
     if len(data) > limit:
-        raise InputError(f"the file is {len(data) / 2**20:.1f} MiB; the limit is {limit / 2**20:.1f} MiB. "
-                         "Remove unused sheets or images, or split the questionnaire, and try again")
+        raise InputError(key="fill.error.file_too_large", size=len(data) / 2**20, limit=limit / 2**20)
     name = _safe_name(filename)
     suffix = _out_suffix(out_suffix, ".csv" if Path(name).suffix.lower() in (".csv", ".tsv") else ".xlsx")
     job = prepare(data, name, column, suffix)
     if job.questions > MAX_WEB_QUESTIONS:
-        raise InputError(f"{name} has {job.questions:,} questions; an upload can hold at most {MAX_WEB_QUESTIONS:,}. "
-                         "Split the questionnaire into smaller files, or fill it with the command line "
-                         "(assistant fill FILE -o OUT), which has no limit")
+        raise InputError(key="fill.error.too_many_questions", name=name, n=job.questions, limit=MAX_WEB_QUESTIONS)
     out, summary = _execute(assistant, job, None)
     return out, f"{Path(name).stem}-filled{suffix}", summary
 

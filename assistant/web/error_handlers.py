@@ -1,4 +1,8 @@
-"""Errors as JSON ``{"detail": "..."}`` with the status that says whose fault it is (see app.create_app)."""
+"""Errors as JSON ``{"detail": "..."}`` with the status that says whose fault it is (see app.create_app).
+
+The detail is in the client's language (``?lang=``, else Accept-Language: the page sends its own), so a
+Japanese page never shows an English error.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from slowapi.errors import RateLimitExceeded
 
+from .. import messages
 from ..errors import AssistantError, InputError
+from .ui import ui_language
 
 log = logging.getLogger(__name__)
 
@@ -23,17 +29,20 @@ def install(app: FastAPI) -> None:
 
 
 async def _on_input_error(request: Request, exc: InputError) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=400)
+    return JSONResponse({"detail": exc.localized(ui_language(request))}, status_code=400)
 
 
 async def _on_assistant_error(request: Request, exc: AssistantError) -> JSONResponse:
     log.error("assistant error on %s: %s", request.url.path, exc)
-    return JSONResponse({"detail": str(exc)}, status_code=503)
+    return JSONResponse({"detail": exc.localized(ui_language(request))}, status_code=503)
 
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in exc.errors()]
-    return JSONResponse({"detail": _describe_validation(exc.errors()), "errors": errors}, status_code=422)
+    detail = _describe_validation(exc.errors())
+    if ui_language(request) == "ja":  # the field-level sentence names JSON fields, which stay as they are
+        detail = messages.t("web.error.malformed", "ja", detail=detail)
+    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
 
 
 async def _on_rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResponse:
@@ -43,7 +52,7 @@ async def _on_rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResp
     except (AttributeError, TypeError, ValueError):
         pass
     return JSONResponse(
-        {"detail": f"too many requests from this client (limit {exc.detail}); wait a little and try again"},
+        {"detail": messages.t("web.error.rate_limited", ui_language(request), limit=exc.detail, seconds=retry)},
         status_code=429, headers={"Retry-After": str(retry)},
     )
 

@@ -85,12 +85,11 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         # limit and an oversized upload is a 413 (fill_bytes' own check answers 400).
         filename = file.filename or ""
         data = await file.read(settings.max_upload_bytes + 1)
-        if len(data) > settings.max_upload_bytes:
-            raise HTTPException(413, f"the file is larger than {human_bytes(settings.max_upload_bytes)}; "
-                                     "split the questionnaire")
-        if not data:
-            raise InputError("the uploaded file is empty")
         lang = ui_language(request)
+        if len(data) > settings.max_upload_bytes:
+            raise HTTPException(413, UI_TEXT[lang]["error.too_large"].format(limit=human_bytes(settings.max_upload_bytes)))
+        if not data:
+            raise InputError(key="web.error.empty_upload")
         slots: threading.BoundedSemaphore = request.app.state.fill_slots
         if not slots.acquire(blocking=False):  # a fill holds a worker for minutes: never queue them up
             return JSONResponse({"detail": UI_TEXT[lang]["fill_busy"]}, status_code=503, headers={"Retry-After": "30"})
