@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     rate_limit: str = Field(default="30/minute", description="Per-client limit on the ask and upload endpoints.")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest questionnaire the web upload takes.")
     max_concurrent_fills: int = Field(default=2, ge=1, description="Questionnaires the server fills at once; more wait for a 503.")
+    fill_jobs_max: int = Field(default=8, ge=1, description="Questionnaires held for review in the browser at once.")
+    fill_job_ttl_seconds: int = Field(default=1800, ge=60, description="How long a questionnaire under review is kept.")
     #: Slack wants an acknowledgement within 3 s: answer inline if ready by then, else post to response_url.
     slack_inline_seconds: float = Field(default=2.0, ge=0.0)
     #: Host header values the server answers to (DNS rebinding defence); add the names it is reached by.
