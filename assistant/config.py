@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     rate_limit: str = Field(default="30/minute", description="Per-client limit on the ask and upload endpoints.")
     max_upload_bytes: int = Field(default=10 * 1024 * 1024, description="Largest questionnaire the web upload takes.")
     max_concurrent_fills: int = Field(default=2, ge=1, description="Questionnaires the server fills at once; more wait for a 503.")
+    fill_jobs_max: int = Field(default=8, ge=1, description="Questionnaires held for review in the browser at once.")
+    fill_job_ttl_seconds: int = Field(default=1800, ge=60, description="How long a questionnaire under review is kept.")
     #: Threads answering chat and API questions at once (more wait in the event loop); Slack commands have
     #: threads of their own, so a busy chat never delays their 3 s acknowledgement (web/workers.py).
     answer_threads: int = Field(default=2, ge=1, le=64)

@@ -59,7 +59,9 @@ Layout
     model.py (rows, answers, the job), read.py (bytes -> sheets), locate.py (the question column, the
     question rows, the customer's columns), ask.py (asking each question), place.py (the customer's
     cells and dropdowns), write.py (.xlsx/.csv output), summary.py (counts and the summary sheet),
-    run.py (the whole fill, for the CLI and the web). Nothing here prints: progress is a callback.
+    run.py (the whole fill, for the CLI and the web), jobs.py (fills a person reviews in the browser before
+    export: answered in the background, previewed, exported with accept/reject/edit/pick decisions).
+    Nothing here prints: progress is a callback.
 """
 
 from __future__ import annotations

@@ -52,6 +52,22 @@ def _row_answer(answer: "Answer") -> RowAnswer:
         where=_where(best) if best else "",
         citation=best,
         verdict=answer.verdict,
+        candidates=list(answer.citations),
+    )
+
+
+def picked(question: str, c, base: RowAnswer) -> RowAnswer:
+    """A row answered with citation C, which a reviewer picked among the row's candidates (BASE): the
+    quote becomes the answer, and a yes/no is judged from it as for the first passage."""
+    from .. import polarity
+    from ..answer import compose, language
+
+    lang = base.lang or language(question)
+    return RowAnswer(
+        status=Status.ANSWERED, answer=compose(Status.ANSWERED, [c], lang), quote=c.quote,
+        section=" › ".join(c.section), source=_source_text(c, lang), confidence=round(float(c.score), 3),
+        needs_review=False, lang=lang, where=_where(c), citation=c, verdict=polarity.verdict(question, c.quote),
+        candidates=list(base.candidates),
     )
 
 

@@ -85,6 +85,7 @@ class RowAnswer:
     citation: Any = None  # answer.Citation: the quote written, or the candidate to review
     verdict: Any = None  # types.Verdict of a yes/no question
     customer: tuple[Any, Any] | None = None  # (answer value, remarks) for the customer's own columns
+    candidates: list[Any] = field(default_factory=list)  # every citation of the answer, for a reviewer to pick from
 
     @property
     def review(self) -> str:
@@ -96,7 +97,7 @@ class RowAnswer:
         return getattr(self, key)
 
     def copy(self) -> RowAnswer:
-        return replace(self)
+        return replace(self, candidates=list(self.candidates))
 
 
 @dataclass

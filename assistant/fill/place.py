@@ -21,10 +21,11 @@ _YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可",
 _NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
 
 
-def place(job: Job, results: dict[int, RowAnswer]) -> None:
-    """Find the customer's answer/remarks columns; give each row its values there (and flag what a person must do)."""
+def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None = None) -> None:
+    """Find the customer's answer/remarks columns (or take PLACEMENT, chosen by a person); give each row
+    its values there (and flag what a person must do)."""
     header = job.table.rows[job.header_row]
-    placement = locate_customer(header, job.column, HEADERS)
+    placement = placement or locate_customer(header, job.column, HEADERS)
     if not placement.found:
         return
     job.placement, job.columns = placement, STATUS_COLUMNS

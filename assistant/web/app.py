@@ -25,6 +25,7 @@ from .middleware.internal_errors import InternalErrors
 from .middleware.same_origin import SameOrigin
 from .middleware.security_headers import SecurityHeaders
 from .routes import admin, pages, system
+from .routes.fill import fill_router
 from .routes.api import api_router
 from .workers import Workers
 
@@ -76,6 +77,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
 
     app.include_router(pages.router)
     app.include_router(api_router(limiter, settings.rate_limit))
+    app.include_router(fill_router(limiter, settings.rate_limit))
     app.include_router(system.router)
     app.include_router(admin.router)
     app.include_router(slack.router)
@@ -84,6 +86,7 @@ def create_app(assistant: Assistant | None = None, settings: Settings | None = N
     app.add_middleware(BodyLimit, limits={
         "/api/ask": MAX_JSON_BODY, "/api/feedback": MAX_JSON_BODY,
         "/api/fill": settings.max_upload_bytes + MULTIPART_OVERHEAD,
+        "/api/fill/jobs": settings.max_upload_bytes + MULTIPART_OVERHEAD,
     })
     app.add_middleware(SameOrigin)
     app.add_middleware(InternalErrors)

@@ -31,10 +31,14 @@
     for (const node of document.querySelectorAll("[data-i18n-placeholder]")) {
       node.placeholder = t(node.dataset.i18nPlaceholder);
     }
+    for (const node of document.querySelectorAll("[data-i18n-label]")) {
+      node.setAttribute("aria-label", t(node.dataset.i18nLabel));
+    }
     for (const b of document.querySelectorAll("[data-lang]")) {
       b.setAttribute("aria-pressed", String(b.dataset.lang === lang));
     }
     document.title = t("title");
+    if (typeof renderReview === "function") renderReview();
   }
 
   for (const b of document.querySelectorAll("[data-lang]")) {
@@ -399,6 +403,264 @@
       setFillStatus("error", [t("network_error")]);
     } finally {
       button.disabled = false;
+    }
+  });
+
+  // ---------------------------------------------------------------- questionnaire review
+
+  // Upload -> a job answered in the background (polled for progress) -> a preview where each row is
+  // accepted, rejected, edited or given another candidate -> the file exported with those decisions.
+  const reviewButton = document.getElementById("fill-review");
+  const progressBox = document.getElementById("review-progress");
+  const progressBar = document.getElementById("review-bar");
+  const progressText = document.getElementById("review-progress-text");
+  const reviewPanel = document.getElementById("review");
+  const reviewRows = document.getElementById("review-rows");
+  const reviewStatus = document.getElementById("review-status");
+  const downloadButton = document.getElementById("review-download");
+  const choiceSelects = [...reviewPanel.querySelectorAll("select[data-choice]")];
+  const STATUS_KEYS = {
+    "answered": "status_answered", "needs review": "status_needs_review",
+    "not documented": "status_not_documented", "skipped": "status_skipped",
+  };
+  const ACTIONS = ["accept", "reject", "edit", "pick"];
+  let review = null; // {file, jobId, preview, decisions: {row: {action, value, remarks, passage_id}}}
+  let reviewRun = 0; // a newer upload makes an older poll stop
+
+  function apiUrl(path) {
+    return path + (path.includes("?") ? "&" : "?") + "lang=" + encodeURIComponent(lang);
+  }
+
+  function setStatus(node, kind, children) {
+    node.className = "fill-status " + kind;
+    node.replaceChildren(...children);
+  }
+
+  function showProgress(done, total) {
+    progressBox.hidden = false;
+    progressBar.max = Math.max(1, total);
+    progressBar.value = done;
+    progressText.textContent = format(t("review_progress"), { done: done, total: total });
+  }
+
+  async function startReview(file, choices) {
+    const run = ++reviewRun;
+    const body = new FormData();
+    body.append("file", file);
+    const column = document.getElementById("fill-column");
+    if (!choices && column && column.value.trim()) body.append("column", column.value.trim());
+    for (const [key, value] of Object.entries(choices || {})) {
+      if (value) body.append(key, value);
+    }
+    setStatus(fillStatus, "working", [choices ? t("review_rechoosing") : t("fill_working")]);
+    reviewButton.disabled = true;
+    choiceSelects.forEach((s) => { s.disabled = true; });
+    try {
+      const res = await fetch(apiUrl("/api/fill/jobs"), { method: "POST", body });
+      const data = await readJson(res);
+      if (res.status !== 202) {
+        setStatus(fillStatus, "error", [t("error") + ": " + detailOf(data, res)]);
+        return;
+      }
+      const old = review && review.jobId;
+      showProgress(0, 0);
+      const status = await poll(data.status_url, run);
+      if (!status) return;
+      if (old) fetch(apiUrl("/api/fill/jobs/" + encodeURIComponent(old)), { method: "DELETE" }).catch(() => {});
+      review = { file: file, jobId: data.job_id, preview: status.preview, decisions: {} };
+      progressBox.hidden = true;
+      setStatus(fillStatus, "ok", []);
+      setStatus(reviewStatus, "ok", []);
+      reviewPanel.hidden = false;
+      renderReview();
+    } catch (e) {
+      setStatus(fillStatus, "error", [t("network_error")]);
+    } finally {
+      reviewButton.disabled = false;
+      choiceSelects.forEach((s) => { s.disabled = false; });
+    }
+  }
+
+  async function poll(url, run) {
+    for (;;) {
+      if (run !== reviewRun) return null;
+      const res = await fetch(apiUrl(url), { cache: "no-store" });
+      const data = await readJson(res);
+      if (!res.ok || !data) {
+        progressBox.hidden = true;
+        setStatus(fillStatus, "error", [t("error") + ": " + detailOf(data, res)]);
+        return null;
+      }
+      showProgress(data.done, data.total);
+      if (data.state === "ready") return data;
+      if (data.state === "failed") {
+        progressBox.hidden = true;
+        setStatus(fillStatus, "error", [t("error") + ": " + (data.error || "")]);
+        return null;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  }
+
+  function fillSelect(select, values, current, allowNone) {
+    const options = [];
+    if (allowNone) options.push(el("option", { value: "", text: t("review_none") }));
+    for (const v of values) options.push(el("option", { value: v, text: v }));
+    select.replaceChildren(...options);
+    select.value = current || "";
+  }
+
+  function decisionOf(row) {
+    return review.decisions[row.row] || { action: "accept" };
+  }
+
+  function candidateLabel(c) {
+    const quote = c.quote.length > 80 ? c.quote.slice(0, 80) + "…" : c.quote;
+    return format(t("review_candidate_option"), { score: Math.round(Number(c.score) * 100) + "%", quote: quote });
+  }
+
+  function editorFor(row, d) {
+    const box = el("div", { class: "review-editor" });
+    if (d.action === "edit") {
+      let valueInput;
+      if (row.options && row.options.length) {
+        valueInput = el("select", { "aria-label": format(t("review_value_label"), { row: row.row }), class: "review-value" },
+          [el("option", { value: "", text: t("review_empty_value") })].concat(row.options.map((o) => el("option", { value: o, text: o }))));
+      } else {
+        valueInput = el("input", { type: "text", maxlength: 1000, class: "review-value",
+          "aria-label": format(t("review_value_label"), { row: row.row }) });
+      }
+      valueInput.value = d.value !== undefined ? d.value : (row.value || "");
+      valueInput.addEventListener("input", () => { d.value = valueInput.value; });
+      valueInput.addEventListener("change", () => { d.value = valueInput.value; });
+      const remarks = el("textarea", { rows: 2, maxlength: 4000, class: "review-remarks",
+        "aria-label": format(t("review_remarks_label"), { row: row.row }) });
+      remarks.value = d.remarks !== undefined ? d.remarks : (row.remarks || "");
+      remarks.addEventListener("input", () => { d.remarks = remarks.value; });
+      d.value = valueInput.value;
+      d.remarks = remarks.value;
+      box.append(valueInput, remarks);
+    } else if (d.action === "pick") {
+      const pick = el("select", { class: "review-pick", "aria-label": format(t("review_pick_label"), { row: row.row }) },
+        row.candidates.map((c) => el("option", { value: String(c.passage_id), text: candidateLabel(c) })));
+      if (d.passage_id === undefined && row.candidates.length) {
+        d.passage_id = (row.candidates[1] || row.candidates[0]).passage_id;
+      }
+      pick.value = String(d.passage_id);
+      pick.addEventListener("change", () => { d.passage_id = Number(pick.value); renderReview(); });
+      box.append(pick);
+    }
+    return box;
+  }
+
+  function quoteCell(row, d) {
+    let c = row.candidates[0];
+    if (d.action === "pick") c = row.candidates.find((x) => x.passage_id === d.passage_id) || c;
+    if (!c || d.action === "reject" || (row.status === "not documented" && d.action !== "pick")) return el("td", { class: "review-quote" });
+    return el("td", { class: "review-quote" }, [
+      el("blockquote", { class: "quote", text: c.quote }),
+      el("span", { class: "muted cite-location", text: c.location }),
+    ]);
+  }
+
+  function renderReview() {
+    if (!review || reviewPanel.hidden) return;
+    const p = review.preview;
+    fillSelect(choiceSelects[0], p.sheets, p.sheet, false);
+    fillSelect(choiceSelects[1], p.headers, p.column, false);
+    fillSelect(choiceSelects[2], p.headers, p.answer_column, !p.answer_column);
+    fillSelect(choiceSelects[3], p.headers, p.remarks_column, !p.remarks_column);
+    const rows = p.rows.map((row) => {
+      const d = decisionOf(row);
+      const action = el("select", { class: "review-action", "aria-label": format(t("review_decision_label"), { row: row.row }) },
+        ACTIONS.filter((a) => a !== "pick" || row.candidates.length > 0)
+          .map((a) => el("option", { value: a, text: t("action_" + a) })));
+      action.value = d.action;
+      action.addEventListener("change", () => {
+        review.decisions[row.row] = { action: action.value };
+        renderReview();
+        const again = reviewRows.querySelector('tr[data-row="' + row.row + '"] .review-action');
+        if (again) again.focus();
+      });
+      const value = d.action === "reject" ? t("review_empty_value")
+        : (d.action === "accept" ? (row.value || t("review_empty_value")) : "");
+      const verdict = row.verdict ? el("span", { class: "verdict", text: t("verdict_" + row.verdict) }) : null;
+      const tr = el("tr", { class: "review-row status-" + row.status.replace(/ /g, "-") + " decision-" + d.action,
+                            "data-row": row.row }, [
+        el("td", { class: "review-n", text: row.row }),
+        el("td", { class: "review-q", text: row.question }),
+        el("td", { class: "review-outcome" }, [
+          el("span", { class: "badge", text: t(STATUS_KEYS[row.status] || "status_skipped") }),
+          row.needs_review && row.status === "answered" ? el("span", { class: "badge flag", text: t("status_needs_review") }) : null,
+          verdict]),
+        el("td", { class: "review-v" }, [value ? el("span", { class: "review-proposed", text: value }) : null, editorFor(row, d)]),
+        quoteCell(row, d),
+        el("td", { class: "review-d" }, [action]),
+      ]);
+      if (d.action === "accept" || d.action === "reject") review.decisions[row.row] = d;
+      return tr;
+    });
+    reviewRows.replaceChildren(...rows);
+  }
+
+  reviewButton.addEventListener("click", () => {
+    const file = fillInput.files && fillInput.files[0];
+    if (!file) { setFillStatus("error", [t("fill_choose")]); return; }
+    if (file.size > CONFIG.maxUploadBytes) {
+      setFillStatus("error", [format(t("fill_too_large"), { limit: CONFIG.maxUploadText })]);
+      return;
+    }
+    reviewPanel.hidden = true;
+    review = null;
+    startReview(file, null);
+  });
+
+  for (const select of choiceSelects) {
+    select.addEventListener("change", () => {
+      if (!review) return;
+      const p = review.preview;
+      const choices = select.dataset.choice === "sheet" ? { sheet: select.value } : {
+        sheet: p.sheet,
+        column: choiceSelects[1].value,
+        answer_column: choiceSelects[2].value,
+        remarks_column: choiceSelects[3].value,
+      };
+      if (choices.answer_column === choices.column) delete choices.answer_column;
+      if (choices.remarks_column === choices.column || choices.remarks_column === choices.answer_column) delete choices.remarks_column;
+      startReview(review.file, choices);
+    });
+  }
+
+  downloadButton.addEventListener("click", async () => {
+    if (!review) return;
+    const rows = Object.entries(review.decisions).map(([row, d]) => {
+      const out = { row: Number(row), action: d.action };
+      if (d.action === "edit") { out.value = d.value || ""; out.remarks = d.remarks || ""; }
+      if (d.action === "pick") out.passage_id = d.passage_id;
+      return out;
+    });
+    downloadButton.disabled = true;
+    try {
+      const res = await fetch(apiUrl("/api/fill/jobs/" + encodeURIComponent(review.jobId) + "/export"), {
+        method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ rows }),
+      });
+      if (!res.ok) {
+        const data = await readJson(res);
+        setStatus(reviewStatus, "error", [t("error") + ": " + detailOf(data, res)]);
+        return;
+      }
+      const blob = await res.blob();
+      const name = filenameFrom(res.headers.get("Content-Disposition")) || "filled-" + review.file.name;
+      const link = el("a", { href: URL.createObjectURL(blob), download: name, class: "download", text: name });
+      let summary = null;
+      try { summary = JSON.parse(res.headers.get("X-Fill-Summary") || "null"); } catch (e) { summary = null; }
+      setStatus(reviewStatus, "ok", [t("review_downloaded") + " ", link,
+        summary ? el("span", { class: "summary", text: format(t("review_counts"), summary) }) : null].filter(Boolean));
+      link.click();
+    } catch (e) {
+      setStatus(reviewStatus, "error", [t("network_error")]);
+    } finally {
+      downloadButton.disabled = false;
     }
   });
 

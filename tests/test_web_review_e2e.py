@@ -1,0 +1,138 @@
+"""Reviewing a questionnaire in the browser: a real uvicorn server and Debian's Chromium.
+
+Upload -> progress -> preview; the question column is changed, one row accepted, one edited, the file
+downloaded and its cells read back. The Japanese page in the review state shows no English UI string.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.worksheet.datavalidation import DataValidation
+from playwright import sync_api
+
+from assistant.web import create_app
+from assistant.web.ui import UI_TEXT
+
+from .servers import serve
+from .test_web_e2e import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _page, _require_chromium
+
+TOPICS = ["ユーザー管理", "パスワード", "天気", "暗号化"]
+QUESTIONS = ["SCIMに対応していますか？", "パスワードポリシー（桁数・複雑性）を教えてください。",
+             "明日の東京の天気は？", "保存データは暗号化されていますか？"]
+
+
+@pytest.fixture(scope="module")
+def base_url(assistant) -> Iterator[str]:
+    with serve(create_app(assistant=assistant)) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _sheet(path: Path) -> Path:
+    """The 質問 column holds topic titles and the questions sit under 詳細: the filler picks 質問 and
+    a person has to choose 詳細."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "チェックシート"
+    ws.append(["番号", "質問", "詳細", "回答", "備考"])
+    for n, (topic, q) in enumerate(zip(TOPICS, QUESTIONS), 1):
+        ws.append([n, topic, q, None, None])
+    dv = DataValidation(type="list", formula1='"はい,いいえ,該当なし"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("D2:D5")
+    wb.save(path)
+    return path
+
+
+_WATCH_PROGRESS = """() => {
+  window.__progressSeen = false;
+  const box = document.getElementById('review-progress');
+  new MutationObserver(() => { if (!box.hidden) window.__progressSeen = true; })
+    .observe(box, {attributes: true, attributeFilter: ['hidden']});
+}"""
+
+
+def _wait_rows(page, first_question: str):
+    page.locator("#review:not([hidden])").wait_for()
+    page.locator("#review-rows tr .review-q", has_text=first_question).first.wait_for()
+
+
+def _english_on_page(page) -> list[str]:
+    """English UI strings in the review panel (data, that is the sheet's cells, quotes and file names, left out)."""
+    text = page.evaluate("""() => {
+      const panel = document.getElementById('fill').cloneNode(true);
+      panel.querySelectorAll('.review-q, .review-quote, .review-pick, .download, select[data-choice]')
+           .forEach(n => n.remove());
+      return panel.innerText;
+    }""")
+    english = [v for k, v in UI_TEXT["en"].items() if len(v) > 3 and v != UI_TEXT["ja"].get(k) and v in text]
+    words = re.findall(r"(?<![.\w])[A-Za-z]{4,}", text)  # (file suffixes such as .xlsx are no English)
+    return english + words
+
+
+def test_review_in_the_browser_then_download(browser, base_url, tmp_path):
+    ARTIFACTS.mkdir(exist_ok=True)
+    sheet = _sheet(tmp_path / "チェックシート.xlsx")
+    with _page(browser, viewport={"width": 1280, "height": 900}, accept_downloads=True) as (page, watch):
+        page.goto(base_url + "/")
+        page.locator("#fill summary").click()
+        page.evaluate(_WATCH_PROGRESS)
+        page.locator("#fill-file").set_input_files(str(sheet))
+        page.locator("#fill-review").click()
+        _wait_rows(page, TOPICS[0])
+        assert page.evaluate("window.__progressSeen") is True
+        assert page.locator("#review-column").input_value() == "質問"  # the filler's guess
+        assert page.locator("#review-answer-column").input_value() == "回答"
+        assert page.locator("#review-remarks-column").input_value() == "詳細"  # 詳細 reads as remarks too
+        assert page.locator("#review-sheet").input_value() == "チェックシート"
+
+        page.evaluate(_WATCH_PROGRESS)
+        page.locator("#review-column").select_option("詳細")  # the person corrects it: a new job
+        _wait_rows(page, QUESTIONS[0])
+        assert page.locator("#review-column").input_value() == "詳細"
+        assert page.locator("#review-remarks-column").input_value() == "備考"  # found again, not the questions
+        rows = page.locator("#review-rows tr")
+        assert rows.count() == 4
+        scim = page.locator('#review-rows tr[data-row="2"]')
+        assert "はい" in scim.locator(".review-v").inner_text()
+        assert "SCIM" in scim.locator(".review-quote blockquote").inner_text()
+        assert scim.locator(".badge").inner_text() == "回答済み"
+
+        assert _english_on_page(page) == []  # the Japanese page in the review state
+        page.screenshot(path=str(ARTIFACTS / "review-ja.png"), full_page=True)
+
+        page.get_by_label("2 行目の判断").select_option("accept")
+        page.get_by_label("3 行目の判断").select_option("edit")
+        page.get_by_label("3 行目の回答").select_option("はい")
+        page.get_by_label("3 行目の備考").fill("社内規程: 8文字以上、英数記号混在")
+        page.get_by_label("4 行目の判断").select_option("reject")
+        assert _english_on_page(page) == []
+        with page.expect_download() as download_info:
+            page.locator("#review-download").click()
+        download = download_info.value
+        assert download.suggested_filename == "チェックシート-filled.xlsx"
+        ws = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))["チェックシート"]
+        assert ws["D2"].value == "はい" and "SCIM" in ws["E2"].value
+        assert ws["D3"].value == "はい" and ws["E3"].value == "社内規程: 8文字以上、英数記号混在"
+        assert ws["D4"].value is None and ws["E4"].value is None
+        assert ws["B2"].value == TOPICS[0] and ws["C2"].value == QUESTIONS[0]
+        assert page.locator("#review-status .summary").inner_text().startswith("4 問")
+
+        page.locator(".lang-toggle button[data-lang=en]").click()  # the panel follows the language
+        assert page.locator("#review-title").inner_text() == "Review the answers"
+        assert page.get_by_label("Decision on row 3").input_value() == "edit"
+        page.screenshot(path=str(ARTIFACTS / "review-en.png"), full_page=True)
