@@ -136,3 +136,42 @@ def test_review_in_the_browser_then_download(browser, base_url, tmp_path):
         assert page.locator("#review-title").inner_text() == "Review the answers"
         assert page.get_by_label("Decision on row 3").input_value() == "edit"
         page.screenshot(path=str(ARTIFACTS / "review-en.png"), full_page=True)
+
+
+def test_japanese_page_shows_its_errors_in_japanese(browser, assistant, tmp_path):
+    """The error states a person can reach from the Japanese page: a file that is no questionnaire, a
+    sheet without a question column, and the rate limit. None of them shows English."""
+    from .test_web_e2e import _ask_by_typing
+
+    settings = assistant.settings.model_copy(update={"rate_limit": "2/minute", "feedback_db": tmp_path / "fb.db"})
+    junk = tmp_path / "notes.xlsx"
+    junk.write_bytes(b"this is not a workbook at all")
+    no_column = tmp_path / "list.csv"
+    no_column.write_text("番号,内容\n1,2\n", encoding="utf-8")
+    with serve(create_app(assistant=assistant, settings=settings)) as url, \
+            _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(url + "/?lang=ja")
+        page.locator("#fill summary").click()
+        seen = []
+        for upload in (junk, no_column):
+            page.locator("#fill-file").set_input_files(str(upload))
+            page.locator("#fill-form button[type=submit]").click()
+            status = page.locator("#fill-status.error")
+            status.wait_for()
+            seen.append(status.inner_text())
+            page.evaluate("() => { const s = document.getElementById('fill-status'); s.className = 'fill-status'; }")
+        answers = [_ask_by_typing(page, "SCIMに対応していますか？") for _ in range(3)]
+        limited = answers[-1]
+        assert "is-error" in limited.get_attribute("class"), [a.inner_text() for a in answers]
+        seen.append(limited.inner_text())
+        for text in seen:
+            # the file names are the user's, Excel a product's name, Question/Requirement headers the filler
+            # looks for (a sheet may have them); every sentence is Japanese
+            words = [w for w in re.findall(r"(?<![.\w])[A-Za-z]{4,}", text.replace("notes", "").replace("list", ""))
+                     if w not in ("Excel", "Question", "Requirement")]
+            assert words == [], text
+        assert "秒" in seen[-1]  # the rate limit says how long to wait
+        # the browser logs each refused request; those are the ones this test provoked, nothing else
+        provoked = [e for e in watch.errors if "status of 400" in e or "status of 429" in e]
+        assert len(provoked) == 3, watch.errors
+        watch.errors = [e for e in watch.errors if e not in provoked]

@@ -46,13 +46,16 @@ async def _on_validation_error(request: Request, exc: RequestValidationError) ->
 
 
 async def _on_rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResponse:
-    retry = 60
+    retry, amount = 60, None
     try:
         retry = int(exc.limit.limit.get_expiry())  # type: ignore[union-attr]
+        amount = int(exc.limit.limit.amount)  # type: ignore[union-attr]
     except (AttributeError, TypeError, ValueError):
         pass
+    lang = ui_language(request)
+    limit = messages.t("web.error.rate_limit", lang, amount=amount, seconds=retry) if amount else str(exc.detail)
     return JSONResponse(
-        {"detail": messages.t("web.error.rate_limited", ui_language(request), limit=exc.detail, seconds=retry)},
+        {"detail": messages.t("web.error.rate_limited", lang, limit=limit, seconds=retry)},
         status_code=429, headers={"Retry-After": str(retry)},
     )
 

@@ -202,7 +202,7 @@
     };
     controls.forEach((x) => { x.disabled = true; });
     try {
-      const res = await fetch("/api/feedback", {
+      const res = await fetch(apiUrl("/api/feedback"), {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
       });
       if (res.ok) {
@@ -303,7 +303,7 @@
     conversation.append(turn);
     turn.scrollIntoView({ block: "nearest" });
     try {
-      const res = await fetch("/api/ask", {
+      const res = await fetch(apiUrl("/api/ask"), {
         method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ question }),
       });
       const data = await readJson(res);
@@ -383,7 +383,7 @@
       body.append("file", file);
       const column = document.getElementById("fill-column");
       if (column && column.value.trim()) body.append("column", column.value.trim());
-      const res = await fetch("/api/fill", { method: "POST", body });
+      const res = await fetch(apiUrl("/api/fill"), { method: "POST", body });
       if (!res.ok) {
         const data = await readJson(res);
         setFillStatus("error", [t("error") + ": " + detailOf(data, res)]);
