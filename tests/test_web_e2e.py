@@ -227,6 +227,39 @@ def test_needs_review_card_shows_the_candidate_and_copies_it_as_a_candidate(brow
         assert "Not documented" not in copied and "corpus/workato-security-summary.ja.txt" in copied
 
 
+def test_a_shown_passage_can_be_used_as_the_answer_and_the_copy_edited(browser, base_url, assistant):
+    """A card that does not answer shows related passages; the person takes one as the answer ("use this
+    passage"): the copy is that passage as documented, never "not documented". Then they edit the text
+    before copying, and the edited text is what lands on the clipboard."""
+    question = "明日の東京の天気は？"
+    expected = assistant.ask(question)
+    assert expected.status.value == "not documented" and expected.citations
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+        page.goto(base_url + "/")
+        answer = _ask_by_typing(page, question)
+        assert "is-unanswered" in answer.get_attribute("class")
+        editor = answer.locator("textarea.edit-copy-text")
+        assert editor.input_value().startswith("記載なし（提供資料に該当する記述はありません）")
+        second = answer.locator(".citation-related").nth(1)
+        quote = second.locator("blockquote.quote").inner_text().strip()
+        assert quote == expected.citations[1].quote
+        second.locator("button.use-passage").click()
+        assert second.locator("button.use-passage").get_attribute("aria-pressed") == "true"
+        assert answer.locator("button.use-passage[aria-pressed=true]").count() == 1
+        answer.locator("button.copy").click()
+        page.wait_for_function("document.querySelector('button.copy.done') !== null")
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("記載あり:「" + quote + "」") and "記載なし" not in copied, copied
+        # edit before copying: what is copied is what the person wrote
+        answer.locator(".edit-copy summary").click()
+        editor.fill("はい。" + copied)
+        answer.locator("button.copy:not(.done)").wait_for()  # the "copied" mark of the first copy is gone
+        answer.locator("button.copy").click()
+        answer.locator("button.copy.done").wait_for()
+        assert page.evaluate("navigator.clipboard.readText()") == "はい。" + copied
+
+
 def test_quote_links_to_the_source_view_with_the_passage_highlighted(browser, base_url):
     with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.goto(base_url + "/")

@@ -126,26 +126,25 @@
     ]);
   }
 
-  // Plain text for a questionnaire cell, in the question's language.
-  function cellText(a) {
-    const ja = a.lang === "ja";
-    const c = (a.citations || [])[0];
-    if (a.status === "needs review" && c) {
+  // Plain text for a questionnaire cell, in the question's language (its sentences from the catalog).
+  // `chosen` is a passage the person took as the answer ("use this passage"): it is copied as documented.
+  function cellText(a, chosen) {
+    const T = UI[a.lang] || UI.en;
+    const c = chosen || (a.citations || [])[0];
+    const where = (withDate) => {
+      const parts = [c.title ? format(T.cell_title_source, { title: c.title, source: c.source }) : c.source];
+      if (c.section && c.section.length) parts.push(c.section.join(" › "));
+      if (withDate && c.as_of) parts.push(format(T.cell_as_of, { date: c.as_of }));
+      return parts.join(T.cell_where_sep);
+    };
+    if (!chosen && a.status === "needs review" && c) {
       // a candidate is copied as a candidate: never "not documented" over a likely passage
-      return (ja ? "要確認（候補）:「" + c.quote + "」\n出典: " : "Needs review (candidate): \"" + c.quote + "\"\nSource: ")
-        + [c.source].concat(c.section && c.section.length ? [c.section.join(" › ")] : []).join(ja ? "／" : " / ");
+      return format(T.cell_candidate, { quote: c.quote, where: where(false) });
     }
-    if (!a.answered || !c) {
-      return ja ? "記載なし（提供資料に該当する記述はありません）"
-        : "Not documented (the provided documents do not address this).";
-    }
-    const where = [c.title ? c.title + (ja ? "（" + c.source + "）" : " (" + c.source + ")") : c.source];
-    if (c.section && c.section.length) where.push(c.section.join(" › "));
-    if (c.as_of) where.push(ja ? c.as_of + " 時点" : "as of " + c.as_of);
-    // in the question's language, as the rest of the cell
-    const yesNo = a.verdict && a.verdict !== "unclear" ? (UI[ja ? "ja" : "en"] || UI.en)["verdict_" + a.verdict] + "\n" : "";
-    return yesNo + (ja ? "記載あり:「" + c.quote + "」\n出典: " + where.join("／")
-      : "Documented: \"" + c.quote + "\"\nSource: " + where.join(" / "));
+    if (!chosen && (!a.answered || !c)) return T.cell_not_documented;
+    // yes / no only for the assistant's own answer: a passage a person chose is theirs to judge
+    const yesNo = !chosen && a.verdict && a.verdict !== "unclear" ? T["verdict_" + a.verdict] + "\n" : "";
+    return yesNo + format(T.cell_documented, { quote: c.quote, where: where(true) });
   }
 
   async function copyText(text) {
@@ -162,11 +161,11 @@
     return ok;
   }
 
-  function actions(a) {
+  function actions(a, editor) {
     const copyButton = el("button", { type: "button", class: "copy", i18n: "copy" });
     const status = el("p", { class: "fb-status", role: "status" });
     copyButton.addEventListener("click", async () => {
-      const ok = await copyText(cellText(a));
+      const ok = await copyText(editor.value);
       copyButton.dataset.i18n = ok ? "copied" : "copy_failed";
       copyButton.textContent = t(copyButton.dataset.i18n);
       copyButton.classList.toggle("done", ok);
@@ -186,8 +185,13 @@
     for (const button of [helpful, wrong]) {
       button.addEventListener("click", () => sendFeedback(a, button, [helpful, wrong, comment], comment, status));
     }
+    const edit = el("details", { class: "edit-copy" }, [
+      el("summary", { i18n: "edit_copy" }),
+      el("label", { class: "edit-copy-label" }, [el("span", { i18n: "edit_copy_label" }), editor]),
+    ]);
     return el("footer", { class: "answer-actions" }, [
       copyButton,
+      edit,
       el("div", { class: "feedback" }, [comment, helpful, wrong]),
       status,
     ]);
@@ -222,9 +226,29 @@
     controls.forEach((x) => { x.disabled = false; });
   }
 
+  // "Use this passage": the person takes a shown passage as the answer; what is copied follows.
+  function usable(block, a, c, editor, card) {
+    const button = el("button", { type: "button", class: "use-passage", i18n: "use_passage", "aria-pressed": "false" });
+    button.addEventListener("click", () => {
+      for (const other of card.querySelectorAll("button.use-passage")) {
+        other.setAttribute("aria-pressed", "false");
+        other.dataset.i18n = "use_passage";
+        other.textContent = t("use_passage");
+      }
+      button.setAttribute("aria-pressed", "true");
+      button.dataset.i18n = "using_passage";
+      button.textContent = t("using_passage");
+      editor.value = cellText(a, c);
+    });
+    block.querySelector(".cite-meta").append(button);
+    return block;
+  }
+
   function answerCard(a) {
     const answered = !!a.answered;
     const cites = a.citations || [];
+    const editor = el("textarea", { class: "edit-copy-text", rows: 4 });
+    editor.value = cellText(a);
     const review = !answered && a.status === "needs review" && cites.length > 0;
     const card = el("section", {
       class: "answer " + (answered ? "is-answered" : review ? "is-review" : "is-unanswered"), "data-status": a.status || "",
@@ -236,7 +260,7 @@
     ]));
     if (review) {
       card.append(el("h3", { class: "candidate-title", i18n: "candidate" }));
-      card.append(citationBlock(cites[0], "candidate"));
+      card.append(usable(citationBlock(cites[0], "candidate"), a, cites[0], editor, card));
       const reasons = (a.review_reasons || []).map((code) => el("li", { i18n: "reason_" + code }));
       if (reasons.length) {
         card.append(el("div", { class: "why-review" }, [el("span", { i18n: "why_review" }), el("ul", null, reasons)]));
@@ -250,7 +274,7 @@
         const more = el("details", { class: "more" }, [
           el("summary", null, [el("span", { i18n: "other_passages" }), " (" + (cites.length - 1) + ")"]),
         ]);
-        for (const c of cites.slice(1)) more.append(citationBlock(c, "secondary"));
+        for (const c of cites.slice(1)) more.append(usable(citationBlock(c, "secondary"), a, c, editor, card));
         card.append(more);
       }
     } else if (answered && cites.length) {
@@ -259,7 +283,7 @@
         const more = el("details", { class: "more" }, [
           el("summary", null, [el("span", { i18n: "other_passages" }), " (" + (cites.length - 1) + ")"]),
         ]);
-        for (const c of cites.slice(1)) more.append(citationBlock(c, "secondary"));
+        for (const c of cites.slice(1)) more.append(usable(citationBlock(c, "secondary"), a, c, editor, card));
         card.append(more);
       }
     } else {
@@ -271,11 +295,11 @@
       }
       if (cites.length) {
         const related = el("div", { class: "related" }, [el("h3", { class: "related-title", i18n: "related" })]);
-        for (const c of cites) related.append(citationBlock(c, "related"));
+        for (const c of cites) related.append(usable(citationBlock(c, "related"), a, c, editor, card));
         card.append(related);
       }
     }
-    card.append(actions(a));
+    card.append(actions(a, editor));
     return card;
   }
 
