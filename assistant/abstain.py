@@ -202,6 +202,25 @@ def decide(model: Model, feats: Features | None, *, answer_at: float | None = No
     return Status.NOT_DOCUMENTED, p, []
 
 
+#: A request to hand over a document (a report, a certificate, a copy): a quote can say that one exists,
+#: never be it. "SOC 2 報告書を提出してください" was answered with "SOC-2 の監査を受けています".
+_DOCUMENT_JA = re.compile(r"(レポート|報告書|証明書|認証書|認定書|写し|コピー|証跡)[^。？?]*"
+                          r"(提出|提供|送付|共有|開示|添付|送って|いただけ)")
+_DOCUMENT_EN = re.compile(r"\b(provide|submit|share|attach|send|upload|furnish)\b[^.?]*"
+                          r"\b(reports?|certificates?|attestations?|cop(y|ies)|evidence|documents?)\b", re.I)
+
+
+def requests_document(question: str) -> bool:
+    return bool(_DOCUMENT_JA.search(question) or _DOCUMENT_EN.search(question))
+
+
+def settle(status: Status, question: str, why: list[str]) -> tuple[Status, list[str]]:
+    """What the question itself rules out: a request for a document is at most a candidate to review."""
+    if status == Status.ANSWERED and requests_document(question):
+        return Status.REVIEW, ["asks_for_document"]
+    return status, why
+
+
 def reasons(feats: Features) -> list[str]:
     """Catalog keys (answer.reason.*) naming what makes the candidate uncertain, most telling first."""
     out = []

@@ -147,6 +147,7 @@ class Assistant:
         model = self.model
         feats = abstain.features(self.index, retrieval)
         status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
+        status, reasons = abstain.settle(status, question, reasons)
         citations = []
         for i, hit in enumerate(retrieval.hits):
             # later candidates are scored as if they came first, so their scores read on the same scale

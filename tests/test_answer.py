@@ -206,3 +206,29 @@ def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
     assert open_question.answered and open_question.verdict is None
     weather = assistant.ask("What is the weather in Tokyo tomorrow?")
     assert weather.verdict is None
+
+
+@pytest.mark.parametrize("question,asks", [
+    ("SOC 2 Type2 報告書を提出してください。", True),
+    ("ISO 27001の認証書の写しを送付いただけますか", True),
+    ("Please provide your latest SOC 2 report.", True),
+    ("Can you share a copy of the penetration test certificate?", True),
+    ("SOC 2の監査を受けていますか？", False),
+    ("対応しているIdPの一覧を教えてください。", False),
+    ("Do you provide SSO?", False),
+    ("Is a SOC 2 report available?", False),
+])
+def test_requests_for_a_document_are_told_apart(question, asks):
+    from assistant import abstain
+
+    assert abstain.requests_document(question) is asks
+
+
+def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
+    """Even at a cut that answers everything, "submit the report" gets the audit passage as a candidate."""
+    for question in ("SOC 2 報告書を提出してください。", "Please provide your SOC 2 report."):
+        answer = assistant.ask(question, threshold=0.0)
+        assert answer.status.value == "needs review", (question, answer.status)
+        assert answer.review_reasons == ["asks_for_document"]
+        assert "SOC" in answer.citations[0].quote
+    assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"

@@ -12,7 +12,8 @@ UI_TEXT: dict[str, dict[str, str]] = {lang: messages.area(lang, "web") for lang 
 
 # what a reviewer should check, from the one catalog (abstain.reasons gives the codes)
 for _lang in UI_TEXT:
-    for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm"):
+    for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm",
+                  "asks_for_document"):
         UI_TEXT[_lang][f"reason_{_code}"] = messages.t(f"answer.reason.{_code}", _lang)
     # the not-documented cell is the filler's own sentence: the chat's copy button and the sheet agree
     UI_TEXT[_lang]["cell_not_documented"] = messages.t("fill.remarks_not_documented", _lang)
