@@ -11,10 +11,9 @@ Routes (see also ``/docs``, served from shipped assets because the machine may h
 - ``GET /admin/feedback``          the feedback as a table; ``.jsonl`` exports (see assistant.feedback)
 - ``POST /slack/commands``         the Slack slash command (assistant.web.slack)
 
-Security model: there is **no authentication**. The admin pages show what users typed and are meant
-for the operator on a trusted network; ``assistant serve`` binds to 127.0.0.1 by default, so exposing
-the server (``--host 0.0.0.0``) is a deliberate choice that should come with a reverse proxy that
-authenticates. Everything else is read-only over the indexed documents: the source view looks
+Security model: the chat has no login. The admin pages show what users typed and are meant for the
+operator; ``assistant serve`` binds to 127.0.0.1 by default, and a server others can reach sets
+``ASSISTANT_ADMIN_TOKEN`` so that /admin asks for it (admin_auth.py; ``serve`` warns when it is unset). Everything else is read-only over the indexed documents: the source view looks
 documents up in the index by name and never opens a path taken from the URL. Every response carries
 security headers (a CSP without inline script, nosniff, no framing, no referrer); pages build the DOM
 with textContent, never innerHTML, so quoted text is shown, never run. The ask, fill and feedback
