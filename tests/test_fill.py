@@ -388,7 +388,7 @@ def test_cli_fill(assistant, cli_env, tmp_path):
     dst = tmp_path / "q-filled.xlsx"
     result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst)])
     assert result.exit_code == 0, result.output
-    assert "answered: 1, not documented: 1, needs review: 1, skipped: 0" in result.stdout
+    assert "answered: 1 (yes 0, no 0), not documented: 1 (of which 0 with a candidate to confirm), needs review: 1, skipped: 0" in result.stdout
     assert load_workbook(dst).active.cell(2, 3).value == "answered"
 
     bad = tmp_path / "bad.xlsx"

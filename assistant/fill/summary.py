@@ -13,8 +13,11 @@ from .model import STATUS_SKIPPED, Job, RowAnswer
 class FillSummary:
     total: int = 0  # questions answered or found not documented
     answered: int = 0
-    not_documented: int = 0
-    needs_review: int = 0
+    not_documented: int = 0  # every question not answered (candidates included)
+    needs_review: int = 0  # rows flagged for a person (要確認)
+    candidates: int = 0  # of the not answered, those with a candidate quote to confirm (status "needs review")
+    yes: int = 0  # answered はい / yes
+    no: int = 0  # answered いいえ / no
     skipped: int = 0  # non-blank rows passed over: section headers, non-questions, refused questions
     seconds: float = 0.0
     sheet: str = ""
@@ -26,8 +29,9 @@ class FillSummary:
         return dict(self.__dict__)
 
     def line(self) -> str:
-        return (f"answered: {self.answered}, not documented: {self.not_documented}, "
-                f"needs review: {self.needs_review}, skipped: {self.skipped}, {self.seconds:.1f} s")
+        return (f"answered: {self.answered} (yes {self.yes}, no {self.no}), not documented: {self.not_documented} "
+                f"(of which {self.candidates} with a candidate to confirm), needs review: {self.needs_review}, "
+                f"skipped: {self.skipped}, {self.seconds:.1f} s")
 
 
 def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None:
@@ -37,8 +41,12 @@ def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None
             summary.skipped += 1
         elif cells.status == "answered":
             summary.answered += 1
+            verdict = getattr(cells.verdict, "value", cells.verdict)
+            summary.yes += verdict == "yes"
+            summary.no += verdict == "no"
         else:
             summary.not_documented += 1
+            summary.candidates += cells.status == "needs review"
         summary.needs_review += cells.needs_review
     summary.total = summary.answered + summary.not_documented
 
