@@ -82,8 +82,10 @@ def _covered(vocab: frozenset[str], term: str) -> bool:
 
 
 def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
-    """Salient question terms, and those that no passage (nor any glossary equivalent) contains."""
-    terms = tokens.salient_terms(question)
+    """Salient question terms, and those that no passage (nor any glossary equivalent) contains, the
+    latter as the question spells them (they are shown to the reader)."""
+    surfaces: dict[str, str] = {}
+    terms = tokens.salient_terms(question, surfaces)
     if facts(index).cjk:
         # English security vocabulary asked of Japanese documents: "backups" is salient when no
         # バックアップ is written anywhere. (Against English documents such words are as often
@@ -96,7 +98,7 @@ def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
             covered.add(key.lower())
             covered.update(tokens.tokenize(key))
     missing = [t for t in terms if strong(t) and t not in covered and t not in vocab and not _covered(vocab, t)]
-    return terms, missing
+    return terms, [surfaces.get(t, t) for t in missing]
 
 
 # --- features of the first hit ------------------------------------------------------------------------

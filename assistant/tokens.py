@@ -133,10 +133,12 @@ def _tokenize(text: str) -> list[str]:
     return tokens
 
 
-def salient_terms(text: str) -> list[str]:
+def salient_terms(text: str, surfaces: dict[str, str] | None = None) -> list[str]:
     """Terms a question hinges on: names and acronyms (ISO, ISMAP, FIDO2) and Japanese nouns.
 
     When the corpus has never seen such a term, the documents are probably silent on the question.
+    Japanese terms are base forms, as the index holds them (東京 is トウキョウ); `surfaces`, when given,
+    receives each term's spelling in the question, for showing it to a person.
     """
     norm = unicodedata.normalize("NFKC", text)
     out: list[str] = []
@@ -157,4 +159,6 @@ def salient_terms(text: str) -> list[str]:
                 base = _base_form(word)
                 if base:
                     out.append(base)
+                    if surfaces is not None:
+                        surfaces.setdefault(base, word.surface)
     return list(dict.fromkeys(out))

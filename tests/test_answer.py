@@ -232,3 +232,9 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
         assert answer.review_reasons == ["asks_for_document"]
         assert "SOC" in answer.citations[0].quote
     assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"
+
+
+def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
+    """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
+    answer = assistant.ask("明日の東京の天気は？")
+    assert "東京" in answer.missing_terms and "トウキョウ" not in answer.missing_terms

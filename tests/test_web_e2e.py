@@ -169,7 +169,7 @@ def test_chat_answers_in_japanese_and_english_and_keeps_the_conversation(browser
         else:
             assert "is-unanswered" in ismap.get_attribute("class")
             assert ismap.locator(".badge").inner_text() == "記載なし"
-            assert ismap.locator(".related-title").inner_text() == "関連箇所（回答ではありません）"
+            assert ismap.locator(".related-title span").inner_text() == "関連箇所（回答ではありません）"
             assert ismap.locator(".citation-related").count() >= 1
         assert page.locator(".turn").count() == 3  # earlier turns stay on the page
         assert page.locator(".turn .bubble").first.inner_text().endswith("SCIMに対応していますか？")
@@ -182,7 +182,7 @@ def test_chat_answers_in_japanese_and_english_and_keeps_the_conversation(browser
         if expected.status.value == "needs review":
             assert ismap.locator(".badge").inner_text() == "Needs review"
         else:
-            assert ismap.locator(".related-title").inner_text() == "Related, does not answer"
+            assert ismap.locator(".related-title span").inner_text() == "Related, does not answer"
         assert ja.locator(".badge").inner_text() == "Documented"
         assert page.locator("h1").inner_text().strip().endswith("Security questionnaire assistant")
         page.screenshot(path=str(ARTIFACTS / "chat-desktop-en.png"), full_page=True)
@@ -313,7 +313,17 @@ def test_phone_layout_has_no_horizontal_overflow(browser, base_url):
         page.goto(base_url + "/")
         assert _no_horizontal_overflow(page)
         page.screenshot(path=str(ARTIFACTS / "chat-phone-start.png"))
+        assert page.locator("button.example").first.is_visible()
         _ask_by_typing(page, "ログインセッションの有効期限は？")
+        # the examples fold away after the first question; their label opens them again
+        assert not page.locator("button.example").first.is_visible()
+        page.locator("#examples summary").click()
+        assert page.locator("button.example").first.is_visible()
+        page.locator("#examples summary").click()
+        # a not-documented card fits one phone screen
+        nd = _ask_by_typing(page, "明日の東京の天気は？")
+        assert "is-unanswered" in nd.get_attribute("class")
+        assert nd.bounding_box()["height"] <= 844, nd.bounding_box()
         _ask_by_typing(page, "Is Workato registered under ISMAP?")
         page.locator(".answer .more summary").first.click()  # open the other candidates too
         page.locator("#fill summary").click()

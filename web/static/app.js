@@ -9,6 +9,7 @@
   const input = document.getElementById("question");
   const askButton = document.getElementById("ask-button");
   let lang = initialLang();
+  const PHONE = window.matchMedia("(max-width: 600px)");
   let busy = false;
 
   // ---------------------------------------------------------------- language
@@ -294,7 +295,11 @@
         ]));
       }
       if (cites.length) {
-        const related = el("div", { class: "related" }, [el("h3", { class: "related-title", i18n: "related" })]);
+        // folded on a phone, so that a not-documented card fits one screen
+        const related = el("details", { class: "related" }, [
+          el("summary", { class: "related-title" }, [el("span", { i18n: "related" }), " (" + cites.length + ")"]),
+        ]);
+        related.open = !PHONE.matches;
         for (const c of cites) related.append(usable(citationBlock(c, "related"), a, c, editor, card));
         card.append(related);
       }
@@ -317,6 +322,9 @@
     if (!question || busy) { input.focus(); return; }
     busy = true;
     askButton.disabled = true;
+    // on a phone the examples fold away after the first question (the label opens them again)
+    const examples = document.getElementById("examples");
+    if (examples && PHONE.matches) examples.open = false;
     const empty = document.getElementById("empty");
     if (empty) empty.remove();
     const pending = el("div", { class: "answer pending", role: "status" }, [el("span", { i18n: "thinking" })]);
