@@ -8,38 +8,23 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
-import pytest
 from openpyxl.worksheet.datavalidation import DataValidation
-from playwright import sync_api
 
 from assistant.web import create_app
 from assistant.web.ui import UI_TEXT
 
 from .servers import serve
-from .test_web_e2e import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _page, _require_chromium
+# the server and the browser are the chat tests' own fixtures (module-scoped, so one each per module)
+from .test_web_e2e import ARTIFACTS, _page, base_url, browser  # noqa: F401
 
 TOPICS = ["ユーザー管理", "パスワード", "天気", "暗号化"]
 QUESTIONS = ["SCIMに対応していますか？", "パスワードポリシー（桁数・複雑性）を教えてください。",
              "明日の東京の天気は？", "保存データは暗号化されていますか？"]
 
 
-@pytest.fixture(scope="module")
-def base_url(assistant) -> Iterator[str]:
-    with serve(create_app(assistant=assistant)) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _sheet(path: Path) -> Path:
