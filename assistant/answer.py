@@ -19,6 +19,7 @@ from .types import Answer, Citation, Lang, Status
 from .embed import get_embedder
 from .errors import InputError
 from .index import DocInfo, Index, ensure_index
+from .progress import Reporting
 from .retrieve import Hit, Retrieval, Retriever
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -101,7 +102,7 @@ def compose(status: Status, citations: list[Citation], lang: str) -> str:
 class Assistant:
     """The whole pipeline, loaded once: model, index, retriever."""
 
-    def __init__(self, settings: Settings | None = None, *, progress: bool = True):
+    def __init__(self, settings: Settings | None = None, *, progress: Reporting = True):
         self.settings = settings or get_settings()
         started = time.perf_counter()
         self.embedder = get_embedder(self.settings.model, self.settings.cache, self.settings.runtime)
@@ -185,7 +186,7 @@ _ASSISTANTS: dict[str, Assistant] = {}
 _ASSISTANTS_LOCK = threading.Lock()
 
 
-def get_assistant(settings: Settings | None = None, *, progress: bool = True) -> Assistant:
+def get_assistant(settings: Settings | None = None, *, progress: Reporting = True) -> Assistant:
     """One Assistant per distinct settings per process (the model itself is shared: see get_embedder)."""
     settings = settings or get_settings()
     key = settings.model_dump_json()  # any setting may change answers (threshold, limits)

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_progress import TERMINAL, Bars
 from .errors import AssistantError
 
 app = typer.Typer(
@@ -39,41 +40,10 @@ def _user_errors():
         _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
 
 
-class _Bars:
-    """The library's progress callbacks, progress(done, total[, label]), drawn as tqdm bars on stderr:
-    a new bar for each label (eval's modes), one for all when there is no label (fill)."""
-
-    def __init__(self, unit: str, label: str = "", leave: bool = True):
-        self.unit, self.label, self.leave = unit, label, leave
-        self.bar, self.shown = None, ""
-
-    def __call__(self, done: int, total: int, label: str | None = None) -> None:
-        from tqdm import tqdm
-
-        label = label or self.label
-        if self.bar is None or label != self.shown:
-            self.close()
-            self.bar = tqdm(total=total, desc=label, unit=self.unit, file=sys.stderr, dynamic_ncols=True,
-                            leave=self.leave)
-            self.shown = label
-        self.bar.update(done - self.bar.n)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-            self.bar = None
-
-    def __enter__(self) -> "_Bars":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
 def _assistant():
     from .answer import get_assistant
 
-    return get_assistant(progress=True)
+    return get_assistant(progress=TERMINAL)
 
 
 def print_answer(answer, out=None) -> None:
@@ -134,7 +104,7 @@ def index(
     with _user_errors():
         settings = get_settings()
         embedder = get_embedder(settings.model, settings.cache, settings.runtime)
-        built = ensure_index(settings.corpus, settings.index, embedder, progress=True, force=force)
+        built = ensure_index(settings.corpus, settings.index, embedder, progress=TERMINAL, force=force)
     m = built.manifest
     typer.echo(f"index {built.folder} : {m['passages']} passages from {m['documents']} document(s), model {m['model']}")
     for warning in built.warnings:
@@ -164,7 +134,7 @@ def _eval_suite(folder: Optional[Path], *, as_json: bool, fit: bool) -> None:
     from . import evaluate
     from .report import fit_text, suite_table, thresholds_text
 
-    with _Bars("q", leave=False) as bars:
+    with Bars("q", leave=False) as bars:
         result = evaluate.evaluate_suite(folder, progress=None if as_json else bars)
     per = result.pop("_per")
     if fit:
@@ -189,7 +159,7 @@ def _eval_set(file: Optional[Path], *, as_json: bool, report: Optional[Path]) ->
     if report is not None:
         report.mkdir(parents=True, exist_ok=True)  # fail before a long run, not after it
     assistant = _assistant()
-    with _Bars("q", leave=False) as bars:
+    with Bars("q", leave=False) as bars:
         result = evaluate.evaluate(assistant, file, progress=None if as_json else bars)
     result.pop("_runs")
     if report is not None:
@@ -223,7 +193,7 @@ def fill(
         started = time.perf_counter()
         assistant = _assistant()
         loaded = time.perf_counter() - started
-        with _Bars("q", "Filling") as bars:
+        with Bars("q", "Filling") as bars:
             bars(0, job.questions)  # the bar shows while the first questions are asked
             summary = fill_mod.fill_prepared(assistant, job, output, force=force, progress=bars)
     typer.echo(f"Filled {questionnaire} -> {output} (sheet {summary.sheet!r}, column {summary.column!r}, "

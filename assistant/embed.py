@@ -18,6 +18,7 @@ import numpy as np
 
 from .config import DEFAULT_MODEL
 from .errors import ModelError
+from .progress import LONG_BUILD, SILENT, Progress, Reporting, reporter
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,6 @@ _BATCH = 32
 _MAX_WORKERS = 4
 #: The model's window: longer texts are truncated, as sentence-transformers does.
 _MAX_TOKENS = 512
-#: Passages from which a build shows progress even when stderr is not a terminal.
-_LONG = 2000
 #: runtime setting -> ONNX variant (see onnx_export.py); 'torch' is sentence-transformers.
 RUNTIMES = {"onnx": "emb8", "onnx-int8": "int8", "onnx-fp32": "fp32", "torch": None}
 
@@ -51,20 +50,20 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
+    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
         raise NotImplementedError
 
-    def _encode(self, texts: list[str], prefix: str, progress: bool) -> np.ndarray:
+    def _encode(self, texts: list[str], prefix: str, progress: Progress) -> np.ndarray:
         prepared = [prefix + unicodedata.normalize("NFC", t).strip() for t in texts]
         if not prepared:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.ascontiguousarray(self._run(prepared, progress), dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prefix, progress=False)
+        return self._encode(texts, self.query_prefix, progress=SILENT)
 
-    def encode_passages(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prefix, progress=progress)
+    def encode_passages(self, texts: list[str], progress: Reporting = False) -> np.ndarray:
+        return self._encode(texts, self.passage_prefix, progress=reporter(progress))
 
 
 class TorchEmbedder(Embedder):
@@ -89,11 +88,11 @@ class TorchEmbedder(Embedder):
         self.dim = int(self.model.get_embedding_dimension()) if hasattr(self.model, "get_embedding_dimension") \
             else int(self.model.get_sentence_embedding_dimension())
 
-    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
-        with self._lock:
+    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
+        with self._lock:  # sentence-transformers draws its own bar (this reference runtime only)
             return self.model.encode(
                 prepared, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
-                show_progress_bar=progress,
+                show_progress_bar=progress is not SILENT,
             )
 
 
@@ -156,29 +155,16 @@ class OnnxEmbedder(Embedder):
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx-embed")
             return self._pool
 
-    def _run(self, prepared: list[str], progress: bool) -> np.ndarray:
+    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
         if len(prepared) == 1:
             return self._one(prepared[0])[None, :]
         out = np.empty((len(prepared), self.dim), dtype=np.float32)
-        bar = _progress_bar(len(prepared), progress)
-        for i, vector in enumerate(self._executor().map(self._one, prepared)):
-            out[i] = vector
-            if bar is not None:
+        total = len(prepared)
+        with progress.bar("embedding", total, "passage", long=total >= LONG_BUILD, interval=1.0) as bar:
+            for i, vector in enumerate(self._executor().map(self._one, prepared)):
+                out[i] = vector
                 bar.update()
-        if bar is not None:
-            bar.close()
         return out
-
-
-def _progress_bar(total: int, progress: bool):
-    """A bar for long work, or for any work shown on a terminal; None otherwise."""
-    import sys
-
-    if not progress or not (sys.stderr.isatty() or total >= _LONG):
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc="embedding", unit="passage", file=sys.stderr, mininterval=1.0)
 
 
 def _resolve_model(spec: str, cache: Path) -> Path | str:

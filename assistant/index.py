@@ -30,19 +30,17 @@ import bm25s
 import faiss
 import numpy as np
 from filelock import FileLock
-from tqdm import tqdm
 
 from . import corpus as corpus_pkg
 from . import tokens
 from .corpus import Corpus, Passage, corpus_files, load_corpus
 from .embed import Embedder
 from .errors import IndexError_
+from .progress import LONG_BUILD, Reporting, reporter
 
 log = logging.getLogger(__name__)
 
 FORMAT = "1"
-#: Passages from which a build shows progress bars even when stderr is not a terminal.
-_LONG_BUILD = 2000
 _LIBS = ("faiss-cpu", "bm25s", "fugashi", "unidic-lite", "sentence-transformers", "transformers", "torch",
          "onnxruntime", "tokenizers", "trafilatura", "lxml", "pypdfium2", "python-docx", "openpyxl")
 
@@ -142,9 +140,10 @@ def _is_build_of(build: Path | None, key: str) -> bool:
     return build is not None and (build.name == f"build-{key}" or build.name.startswith(f"build-{key}."))
 
 
-def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, progress: bool = True,
+def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, progress: Reporting = True,
                  force: bool = False) -> Index:
-    """Serve the current build, building it first when missing, stale, or forced."""
+    """Serve the current build, building it first when missing, stale, or forced (telling ``progress``)."""
+    progress = reporter(progress)
     key, inputs = compute_key(corpus_folder, embedder)
     build = current_build(index_root)
     if not force and _is_build_of(build, key):
@@ -156,8 +155,7 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
             _clean_leftovers(index_root)  # of builds killed before they finished (we hold the lock)
             if force or not _is_build_of(build, key):
                 reason = "forced" if force else ("missing" if build is None else "stale")
-                if progress:
-                    print(f"Building index ({reason}) for {corpus_folder} into {index_root} ...", file=sys.stderr)
+                progress.note(f"Building index ({reason}) for {corpus_folder} into {index_root} ...")
                 build = build_index(corpus_folder, index_root, embedder, key, inputs, progress=progress)
     except OSError as exc:
         last = current_build(index_root)
@@ -173,57 +171,56 @@ def ensure_index(corpus_folder: Path, index_root: Path, embedder: Embedder, *, p
 
 
 def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: str, inputs: dict,
-                *, progress: bool = True) -> Path:
+                *, progress: Reporting = True) -> Path:
+    progress = reporter(progress)
     started = time.perf_counter()
     corpus: Corpus = load_corpus(corpus_folder, progress=progress)
     for warning in corpus.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        progress.note(f"warning: {warning}")
     passages = corpus.passages
     texts = [p.index_text() for p in passages]
 
     tmp = Path(tempfile.mkdtemp(prefix=".build-tmp-", dir=index_root))
     try:
-        # a bar only where someone watches it or the build is long; the summary line is always printed
-        shown = progress and (sys.stderr.isatty() or len(texts) >= _LONG_BUILD)
-        steps = tqdm(total=3, desc="index", unit="step", disable=not shown, file=sys.stderr)
-        steps.set_postfix_str(f"embedding {len(texts)} passages")
-        embed_started = time.perf_counter()
-        vectors = embedder.encode_passages(texts, progress=progress)
-        embed_seconds = time.perf_counter() - embed_started
-        dense = faiss.IndexFlatIP(vectors.shape[1])
-        dense.add(vectors)
-        faiss.write_index(dense, str(tmp / "dense.faiss"))
-        steps.update()
+        # a bar only where someone watches it or the build is long; the summary line is always told
+        with progress.bar("index", 3, "step", long=len(texts) >= LONG_BUILD) as steps:
+            steps.status(f"embedding {len(texts)} passages")
+            embed_started = time.perf_counter()
+            vectors = embedder.encode_passages(texts, progress=progress)
+            embed_seconds = time.perf_counter() - embed_started
+            dense = faiss.IndexFlatIP(vectors.shape[1])
+            dense.add(vectors)
+            faiss.write_index(dense, str(tmp / "dense.faiss"))
+            steps.update()
 
-        steps.set_postfix_str("BM25")
-        token_lists = [tokens.tokenize(t) for t in texts]
-        bm25 = bm25s.BM25()
-        bm25.index([t or [""] for t in token_lists], show_progress=False)
-        bm25.save(str(tmp / "bm25"))
-        vocab = sorted({t for ts in token_lists for t in ts})
-        steps.update()
+            steps.status("BM25")
+            token_lists = [tokens.tokenize(t) for t in texts]
+            bm25 = bm25s.BM25()
+            bm25.index([t or [""] for t in token_lists], show_progress=False)
+            bm25.save(str(tmp / "bm25"))
+            vocab = sorted({t for ts in token_lists for t in ts})
+            steps.update()
 
-        steps.set_postfix_str("passages")
-        docs = {
-            d.source: asdict(DocInfo(d.source, str(d.path), d.title, d.as_of, d.sha256, len(d.text), d.format,
-                                     d.text if d.extracted else None))
-            for d in corpus.documents
-        }
-        _write_json(tmp / "passages.json", {
-            "documents": docs,
-            "passages": [asdict(p) for p in passages],
-            "vocab": vocab,
-            "warnings": corpus.warnings,
-        })
-        manifest = {
-            "key": key, **inputs, "passages": len(passages), "documents": len(docs),
-            "dim": int(vectors.shape[1]), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            "build_seconds": round(time.perf_counter() - started, 2),
-            "embed_seconds": round(embed_seconds, 2),
-        }
-        _write_json(tmp / "manifest.json", manifest)  # written last: its presence marks a complete build
-        steps.update()
-        steps.close()
+            steps.status("passages")
+            docs = {
+                d.source: asdict(DocInfo(d.source, str(d.path), d.title, d.as_of, d.sha256, len(d.text), d.format,
+                                         d.text if d.extracted else None))
+                for d in corpus.documents
+            }
+            _write_json(tmp / "passages.json", {
+                "documents": docs,
+                "passages": [asdict(p) for p in passages],
+                "vocab": vocab,
+                "warnings": corpus.warnings,
+            })
+            manifest = {
+                "key": key, **inputs, "passages": len(passages), "documents": len(docs),
+                "dim": int(vectors.shape[1]), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                "build_seconds": round(time.perf_counter() - started, 2),
+                "embed_seconds": round(embed_seconds, 2),
+            }
+            _write_json(tmp / "manifest.json", manifest)  # written last: its presence marks a complete build
+            steps.update()
 
         final = index_root / f"build-{key}"
         if final.exists():  # a forced rebuild of the same inputs: never delete what CURRENT points at
@@ -234,10 +231,9 @@ def build_index(corpus_folder: Path, index_root: Path, embedder: Embedder, key: 
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _remove_old_builds(index_root, keep=final.name)
-    if progress:
-        seconds = time.perf_counter() - started
-        print(f"Index ready: {len(passages)} passages from {len(docs)} document(s) in {seconds:.1f}s "
-              f"({len(passages) / max(seconds, 1e-9):.0f} passages/s)", file=sys.stderr)
+    seconds = time.perf_counter() - started
+    progress.note(f"Index ready: {len(passages)} passages from {len(docs)} document(s) in {seconds:.1f}s "
+                  f"({len(passages) / max(seconds, 1e-9):.0f} passages/s)")
     return final
 
 

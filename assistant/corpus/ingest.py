@@ -15,6 +15,7 @@ from typing import Callable
 
 from ..config import display_path
 from ..errors import CorpusError
+from ..progress import SILENT, Reporting, reporter
 from .blocks import MAX_FILE_BYTES, Extracted, fail
 from .docx import read_docx
 from .html import read_html
@@ -115,35 +116,32 @@ def _indexed_text(path: Path, index_root: Path) -> str | None:
     return doc.get("text") if doc.get("text") is not None else None
 
 
-def load_corpus(folder: Path, progress: bool = False) -> Corpus:
+def load_corpus(folder: Path, progress: Reporting = False) -> Corpus:
     """Read every document; unreadable ones are skipped with a warning, the rest still count."""
     documents: list[Document] = []
     warnings: list[str] = []
     next_id = 0
     files = corpus_files(folder)
-    bar = None
-    if progress and len(files) > 1:
-        import sys
-
-        from tqdm import tqdm
-
-        bar = tqdm(files, desc="reading", unit="doc", file=sys.stderr, leave=False)
-    for path in bar if bar is not None else files:
-        if bar is not None:
-            bar.set_postfix_str(path.name[-40:])
-        try:
-            doc = read_document(path, first_id=next_id)
-        except CorpusError as exc:
-            warnings.append(str(exc))
-            log.warning("%s", exc)
-            continue
-        if not doc.passages:
-            msg = f"{path}: no passages found (only headings or boilerplate), skipped"
-            warnings.append(msg)
-            log.warning("%s", msg)
-            continue
-        next_id += len(doc.passages)
-        documents.append(doc)
+    shown = reporter(progress) if len(files) > 1 else SILENT
+    # the reading bar shows whenever there is progress to show, terminal or not, and goes once read
+    with shown.bar("reading", len(files), "doc", long=True, transient=True) as bar:
+        for path in files:
+            bar.status(path.name[-40:])
+            try:
+                doc = read_document(path, first_id=next_id)
+            except CorpusError as exc:
+                warnings.append(str(exc))
+                log.warning("%s", exc)
+                continue
+            finally:
+                bar.update()
+            if not doc.passages:
+                msg = f"{path}: no passages found (only headings or boilerplate), skipped"
+                warnings.append(msg)
+                log.warning("%s", msg)
+                continue
+            next_id += len(doc.passages)
+            documents.append(doc)
     if not documents:
         detail = "; ".join(warnings) if warnings else "no .txt, .md, .html, .pdf, .docx, .xlsx or .csv files"
         raise CorpusError(f"no readable documents in {folder} ({detail}); add documents such as UTF-8 .txt/.md, "
