@@ -33,6 +33,7 @@ from filelock import FileLock
 
 from . import corpus as corpus_pkg
 from . import tokens
+from .fsutil import atomic_write_text
 from .corpus import Corpus, Passage, corpus_files, load_corpus
 from .embed import Embedder
 from .errors import IndexError_
@@ -245,9 +246,7 @@ def _write_json(path: Path, data) -> None:
 
 
 def _point_current(index_root: Path, name: str) -> None:
-    tmp = index_root / f".CURRENT.{os.getpid()}"
-    tmp.write_text(name + "\n")
-    os.replace(tmp, index_root / "CURRENT")
+    atomic_write_text(index_root / "CURRENT", name + "\n")  # its temporary file is a ".CURRENT.*" leftover
 
 
 def _clean_leftovers(index_root: Path) -> None:
