@@ -11,6 +11,7 @@ Ids are random (secrets.token_urlsafe): a job id is the capability to read and e
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import threading
@@ -29,7 +30,7 @@ from .place import cells_for, dropdown, place
 from .read import read_book
 from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name
 from .summary import FillSummary, tally
-from .write import fit_cells, write_csv, write_new_xlsx, write_xlsx_in_place
+from .write import fit_cells, write
 
 if TYPE_CHECKING:
     from ..answer import Assistant
@@ -211,8 +212,6 @@ def run(assistant: "Assistant", fj: FillJob, done: Callable[[], None] | None = N
         fj.preview = _preview(fj.job, raw, fj)
         fj.state = "ready"
     except Exception:  # noqa: BLE001 - the page must hear of it; the log gets the traceback
-        import logging
-
         logging.getLogger(__name__).exception("fill job %s failed", fj.id[:6])
         fj.error = "fill_failed"
         fj.state = "failed"
@@ -331,13 +330,7 @@ def export(assistant: "Assistant", fj: FillJob, decisions: list[Decision]) -> tu
             raise ReviewError("fill_duplicate_row", row=d.row)
         seen.add(r)
         results[r] = _decide(job, assistant, r, results[r], d, texts.get(r, ""))
-    summary = FillSummary(sheet=job.table.name, column=cell_text(job.table.rows[job.header_row][job.column]),
-                          header_row=job.header_row + 1, notes=list(job.book.notes))
+    summary = FillSummary.of(job)
     tally(results, job, summary)
-    if job.out_suffix == ".csv":
-        data = write_csv(job, results)
-    elif job.book.kind == "xlsx":
-        data = write_xlsx_in_place(job, results, summary)
-    else:
-        data = write_new_xlsx(job, results, summary)
+    data = write(job, results, summary)
     return data, f"{Path(fj.name).stem}-filled{job.out_suffix}", summary

@@ -15,7 +15,7 @@ from .model import Job, cell_text
 from .place import place
 from .read import read_book
 from .summary import FillSummary, tally
-from .write import fit_cells, write_csv, write_new_xlsx, write_xlsx_in_place
+from .write import fit_cells, write
 
 if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap for the CLI's error paths
     from ..answer import Assistant
@@ -50,22 +50,13 @@ def prepare(data: bytes, name: str, column: str | None, out_suffix: str) -> Job:
 
 def _execute(assistant: "Assistant", job: Job, progress: Progress | None) -> tuple[bytes, FillSummary]:
     started = time.perf_counter()
-    summary = FillSummary(sheet=job.table.name, column=cell_text(job.table.rows[job.header_row][job.column]),
-                          header_row=job.header_row + 1, notes=list(job.book.notes))
+    summary = FillSummary.of(job)
     results = answer_all(assistant, job, progress)
     kind = "csv" if job.out_suffix == ".csv" else "xlsx"
     results = {r: fit_cells(cells, kind) for r, cells in results.items()}
     place(job, results)
     tally(results, job, summary)
-    if job.out_suffix == ".csv":
-        data = write_csv(job, results)
-        if job.book.kind == "xlsx" and len(job.book.tables) > 1:
-            summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
-                                 "write .xlsx to keep every sheet")
-    elif job.book.kind == "xlsx":
-        data = write_xlsx_in_place(job, results, summary)
-    else:
-        data = write_new_xlsx(job, results, summary)
+    data = write(job, results, summary)
     summary.seconds = round(time.perf_counter() - started, 3)
     return data, summary
 

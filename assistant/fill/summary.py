@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .. import messages
 from .locate import locate_customer
-from .model import STATUS_SKIPPED, Job, RowAnswer
+from .model import STATUS_SKIPPED, Job, RowAnswer, cell_text
 
 
 @dataclass
@@ -24,6 +24,12 @@ class FillSummary:
     column: str = ""
     header_row: int = 0  # 1-based, as Excel shows it
     notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, job: Job) -> "FillSummary":
+        """An empty summary naming JOB's sheet, question column and header row."""
+        return cls(sheet=job.table.name, column=cell_text(job.table.rows[job.header_row][job.column]),
+                   header_row=job.header_row + 1, notes=list(job.book.notes))
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)

@@ -234,3 +234,15 @@ def write_new_xlsx(job: Job, results: dict[int, RowAnswer], summary: FillSummary
     wb.save(buf)
     return buf.getvalue()
 
+
+
+def write(job: Job, results: dict[int, RowAnswer], summary: FillSummary) -> bytes:
+    """JOB's output in its format: the customer's workbook filled in place, a new workbook, or CSV."""
+    if job.out_suffix == ".csv":
+        if job.book.kind == "xlsx" and len(job.book.tables) > 1:
+            summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
+                                 "write .xlsx to keep every sheet")
+        return write_csv(job, results)
+    if job.book.kind == "xlsx":
+        return write_xlsx_in_place(job, results, summary)
+    return write_new_xlsx(job, results, summary)

@@ -9,7 +9,7 @@ import threading
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from slowapi import Limiter
 from starlette.concurrency import run_in_threadpool
@@ -20,7 +20,8 @@ from ..deps import AnswerIdsDep, AssistantDep, SettingsDep, StoreDep, WorkersDep
 from ..downloads import attachment
 from ..schemas import ERRORS, AnswerOut, AskRequest, ErrorOut, FeedbackIn, FeedbackOut
 from ..sources import verified_passage
-from ..ui import UI_TEXT, human_bytes, ui_language
+from ..ui import UI_TEXT, ui_language
+from ..uploads import read_upload
 
 FILL_SUFFIXES = {
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -84,12 +85,8 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         # and judges the type. The size is checked here too, only because the read must stop at the
         # limit and an oversized upload is a 413 (fill_bytes' own check answers 400).
         filename = file.filename or ""
-        data = await file.read(settings.max_upload_bytes + 1)
         lang = ui_language(request)
-        if len(data) > settings.max_upload_bytes:
-            raise HTTPException(413, UI_TEXT[lang]["error.too_large"].format(limit=human_bytes(settings.max_upload_bytes)))
-        if not data:
-            raise InputError(key="web.error.empty_upload")
+        data = await read_upload(file, settings, lang)
         slots: threading.BoundedSemaphore = request.app.state.fill_slots
         if not slots.acquire(blocking=False):  # a fill holds a worker for minutes: never queue them up
             return JSONResponse({"detail": UI_TEXT[lang]["fill_busy"]}, status_code=503, headers={"Retry-After": "30"})

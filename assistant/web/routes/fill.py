@@ -27,6 +27,7 @@ from ..deps import AssistantDep, SettingsDep
 from ..downloads import attachment
 from ..schemas import ERRORS, ErrorOut
 from ..ui import UI_TEXT, human_bytes, ui_language
+from ..uploads import read_upload
 from .api import FILL_SUFFIXES
 
 #: The export's JSON: a decision per row at most, each with a value and remarks of bounded length.
@@ -96,11 +97,7 @@ def fill_router(limiter: Limiter, rate_limit: str) -> APIRouter:
                      remarks_column: Annotated[str | None, Form(max_length=200)] = None):
         """Upload a questionnaire to review: checked and prepared at once, answered in the background."""
         lang = ui_language(request)
-        data = await file.read(settings.max_upload_bytes + 1)
-        if len(data) > settings.max_upload_bytes:
-            return _error(413, UI_TEXT[lang]["fill_too_large"].format(limit=human_bytes(settings.max_upload_bytes)))
-        if not data:
-            return _error(400, UI_TEXT[lang]["fill_empty"])
+        data = await read_upload(file, settings, lang)
         slots: threading.BoundedSemaphore = request.app.state.fill_slots
         if not slots.acquire(blocking=False):
             return _error(503, UI_TEXT[lang]["fill_busy"], **{"Retry-After": "30"})
