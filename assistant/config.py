@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     runtime: Literal["onnx", "onnx-emb8", "onnx-int8", "onnx-fp32", "torch"] = Field(
         default="onnx",
         description="What runs the embedding model: 'onnx' (ONNX Runtime, no torch in the process: passages "
-        "with an int8 embedding table and the fp32 encoder, questions with all weights int8), 'onnx-emb8' "
+        "with an int8 embedding table and the fp32 encoder, questions int8 but for the FFN outputs), 'onnx-emb8' "
         "(questions like passages), 'onnx-int8' (passages int8 too: slightly different answers), "
         "'onnx-fp32', or 'torch' (sentence-transformers, the reference). Only the default model is exported "
         "to ONNX; other models always run on torch.",

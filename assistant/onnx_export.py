@@ -7,6 +7,8 @@ that materialize.py writes). Layout of ``<cache>/models/<model>-onnx/``::
     model.onnx        float32 graph: input_ids, attention_mask -> mean-pooled, L2-normalised embedding
     model.int8.onnx   the same after dynamic int8 quantisation (per-channel weights, MatMul and Gather)
     model.emb8.onnx   only the word-embedding table in int8 (96 of its 118 M weights), the encoder fp32
+    model.q8.onnx     int8 like model.int8.onnx except each layer's FFN output projection, whose input
+                      (the GELU's output) has the widest range of any quantised activation
     *.onnx.data       each graph's weights (memory-mapped by ONNX Runtime)
     tokenizer.json    the model's tokenizer, copied so the folder is self-contained (the reference)
     tokenizer.light.json, vocab.pieces, vocab.scores
@@ -33,11 +35,12 @@ from .unigram import write_light_files
 FP32 = "model.onnx"
 INT8 = "model.int8.onnx"
 EMB8 = "model.emb8.onnx"
-FILES = {"fp32": FP32, "int8": INT8, "emb8": EMB8}
+Q8 = "model.q8.onnx"
+FILES = {"fp32": FP32, "int8": INT8, "emb8": EMB8, "q8": Q8}
 TOKENIZER = "tokenizer.json"
 _MARKER = ".complete"
 #: Bump when the output of this module changes, so existing exports are rebuilt.
-FORMAT = 4
+FORMAT = 5
 _TMP_PREFIX = ".onnx-export-"
 _STALE_TMP_SECONDS = 900
 _OPSET = 17
@@ -53,7 +56,8 @@ def _marker_text(model_dir: Path) -> str:
     except OSError as exc:
         raise ModelError(f"{model_dir} is not a complete materialised model ({exc})") from exc
     return json.dumps({"model": source.strip(), "format": FORMAT, "opset": _OPSET,
-                       "int8": "dynamic, per-channel QInt8 weights, MatMul+Gather", "emb8": "QInt8 Gather"}) + "\n"
+                       "int8": "dynamic, per-channel QInt8 weights, MatMul+Gather", "emb8": "QInt8 Gather",
+                       "q8": "as int8 but the FFN output MatMuls"}) + "\n"
 
 
 def is_complete(dest: Path, model_dir: Path) -> bool:
@@ -133,6 +137,20 @@ def _externalise(out: Path) -> None:
         del model
 
 
+def _ffn_outputs(graph: Path) -> list[str]:
+    """The MatMuls that project the feed-forward layer back to the hidden size: their weight is the only
+    one with more rows (inputs) than columns, found by shape so that no exporter's node names matter."""
+    import onnx
+
+    model = onnx.load(str(graph), load_external_data=False)
+    shapes = {init.name: tuple(init.dims) for init in model.graph.initializer}
+    found = [node.name for node in model.graph.node if node.op_type == "MatMul"
+             and any(len(shapes.get(i, ())) == 2 and shapes[i][0] > shapes[i][1] for i in node.input)]
+    if not found:
+        raise ModelError(f"{graph}: no feed-forward output projection found to keep in float")
+    return found
+
+
 def export(model_dir: Path, out: Path) -> None:
     """Write model.onnx, model.int8.onnx and tokenizer.json for model_dir into out (build time only)."""
     try:
@@ -187,6 +205,8 @@ def export(model_dir: Path, out: Path) -> None:
                          op_types_to_quantize=["MatMul", "Gather"])
         quantize_dynamic(str(out / FP32), str(out / EMB8), weight_type=QuantType.QInt8,
                          op_types_to_quantize=["Gather"])
+        quantize_dynamic(str(out / FP32), str(out / Q8), weight_type=QuantType.QInt8, per_channel=True,
+                         op_types_to_quantize=["MatMul", "Gather"], nodes_to_exclude=_ffn_outputs(out / FP32))
     finally:
         root.setLevel(level)
     _externalise(out)
