@@ -90,8 +90,14 @@ def test_answering_loads_only_the_question_model(settings, tmp_path):
     assert set(embedder._sessions) == {"q8"}
     embedder.encode_queries(["SCIMに対応していますか？"])
     assert set(embedder._sessions) == {"q8"}
+    loaded = []
+    real = embedder._session
+    embedder._session = lambda precision: loaded.append(precision) or real(precision)
     ensure_index(PROJECT_ROOT / "corpus", tmp_path / "index", embedder, progress=False)
-    assert set(embedder._sessions) == {"q8", "emb8"}, "building embeds passages with emb8"
+    assert loaded == ["emb8"], "building embeds passages with emb8"
+    assert set(embedder._sessions) == {"q8"}, "and lets that model go when the build is done"
+    embedder.encode_passages(["パスワードは12文字以上です。"])  # a later build loads it again
+    assert set(embedder._sessions) == {"q8"}
 
 
 def test_int8_matches_reference(settings, texts, reference, record_property):
