@@ -534,6 +534,33 @@ def test_slow_answer_is_acknowledged_then_posted_once(live, slow, local_hooks):
         slow.delay = 0.0
 
 
+def test_with_every_slack_thread_taken_the_ack_does_not_wait_inline(slow, slack_settings, local_hooks):
+    """One Slack thread, taken by a slow answer: the next command is acknowledged at once (not after the
+    2.5 s inline budget, which would leave it half a second from Slack's 3 s), and both answers follow."""
+    from tests.servers import serve
+
+    app = make_app(slow, slack_settings.model_copy(update={"slack_inline_seconds": 2.5, "slack_threads": 1}))
+    slow.delay = 3.0
+    try:
+        with serve(app) as base, httpx.Client(base_url=base, timeout=20) as http:
+            first = command_body(JA_SCIM, response_url=local_hooks.url)
+            holder = threading.Thread(target=http.post, args=("/slack/commands",),
+                                      kwargs={"content": first, "headers": signed(first)})
+            holder.start()
+            time.sleep(0.5)  # the first command now holds the only Slack thread
+            second = command_body(JA_SCIM, response_url=local_hooks.url)
+            started = time.monotonic()
+            ack = http.post("/slack/commands", content=second, headers=signed(second))
+            acked = time.monotonic() - started
+            assert ack.json() == {"response_type": "ephemeral", "text": ":mag: 検索中…"}
+            assert acked < 2.0, f"acknowledged after {acked:.1f} s: it waited for a busy thread"
+            holder.join(10)
+            posted = local_hooks.wait_for(2, timeout=15)
+            assert all("SCIMによる同期" in quotes(p["json"])[0] for p in posted)
+    finally:
+        slow.delay = 0.0
+
+
 def test_quick_answer_comes_inline_and_nothing_is_posted(live, slow, local_hooks):
     live.post("/slack/commands", content=(b := command_body("help")), headers=signed(b))  # warm the path
     body = command_body(JA_SCIM, response_url=local_hooks.url)

@@ -31,6 +31,10 @@ class Workers:
             limiter = self._limiters[kind] = anyio.CapacityLimiter(self._sizes[kind])
         return limiter
 
+    def busy(self, kind: str) -> bool:
+        """Every thread of `kind` is taken: new work of that kind will queue."""
+        return self._limiter(kind).available_tokens < 1
+
     async def run(self, kind: str, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run fn(*args, **kwargs) on one of `kind`'s threads ("answer", "slack" or "fill")."""
         return await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs), limiter=self._limiter(kind))

@@ -56,8 +56,11 @@ async def slack_command(request: Request, assistant: AssistantDep, settings: Set
     user = form.get("user_id", "?")
     logger.info("slash command %s from user %s (team %s, channel %s)%s", command, user, form.get("team_id", "?"),
                 form.get("channel_id", "?"), " [share]" if shared else "")
+    # with every Slack thread taken the answer queues: waiting for it inline would only bring the
+    # acknowledgement closer to Slack's 3 s, so it goes out at once and the answer follows
+    inline = 0.0 if workers.busy("slack") else settings.slack_inline_seconds
     task = asyncio.ensure_future(_answer_payload(workers, assistant, question, response_type))
-    done, _ = await asyncio.wait({task}, timeout=settings.slack_inline_seconds)
+    done, _ = await asyncio.wait({task}, timeout=inline) if inline else (set(), None)
     if done:
         return JSONResponse(task.result())
 
