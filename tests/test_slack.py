@@ -372,7 +372,9 @@ def test_bad_question_gets_a_short_error_with_200(client):
     r = post_command(client, "SCIM\x00に対応？")
     assert r.status_code == 200
     msg = r.json()
-    assert msg["response_type"] == "ephemeral" and msg["text"].startswith(":x:") and "control" in msg["text"]
+    assert msg["response_type"] == "ephemeral" and msg["text"].startswith(":x:") and "制御文字" in msg["text"]
+    msg = post_command(client, "Do you support\x00 SCIM?").json()  # in the asker's language
+    assert msg["text"].startswith(":x:") and "control" in msg["text"] and "制御" not in msg["text"]
 
 
 def test_slack_escaped_text_is_asked_as_typed_and_escaped_once(client):

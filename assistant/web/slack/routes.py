@@ -108,7 +108,7 @@ async def _answer_payload(workers: Workers, assistant: Assistant, question: str,
     try:
         answer = await workers.run("slack", assistant.ask, question)  # threads of its own: see workers.py
     except InputError as exc:
-        return message(f":x: {escape(str(exc))}")
+        return message(f":x: {escape(exc.localized(lang))}")
     except Exception:
         logger.exception("answering a Slack question failed")
         return message(LABELS[lang]["failed"])
