@@ -145,12 +145,12 @@ def fill_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_EXPORT_BODY:
-                return _error(413, f"the request body is larger than {human_bytes(MAX_EXPORT_BODY)}")
+                return _error(413, UI_TEXT[lang]["error.body_too_large"].format(limit=human_bytes(MAX_EXPORT_BODY)))
         try:
             decisions = ExportIn.model_validate_json(bytes(body) or b"{}")
         except ValidationError as exc:
-            return JSONResponse({"detail": "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-                                                     for e in exc.errors()[:5])}, status_code=422)
+            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
+            return _error(422, UI_TEXT[lang]["error.malformed"].format(detail=detail))
         try:
             out, name, summary = await run_in_threadpool(
                 jobs.export, assistant, fj, [jobs.Decision(**d.model_dump()) for d in decisions.rows])
