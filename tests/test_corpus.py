@@ -163,6 +163,17 @@ def test_scraped_table_rows_are_units_and_header_is_not(tmp_path):
     assert all(p.section == ("セキュリティ(全般)",) for p in passages), "the label above a table is its heading"
 
 
+def test_a_bracketed_aside_after_a_sentence_ends_the_line(tmp_path):
+    text = ("データセンター\n"
+            "AWSは各種の認証を受けています。(AWS が取得している認証についての詳細はこちらから)\n"
+            "Backlogに記録したデータは、日本国内のデータセンターに保管しています。\n")
+    passages = _parse(tmp_path, text)
+    assert [p.text for p in passages] == [
+        "AWSは各種の認証を受けています。(AWS が取得している認証についての詳細はこちらから)",
+        "Backlogに記録したデータは、日本国内のデータセンターに保管しています。",
+    ], "the aside closes its line's sentence: the next fact is not glued to it"
+
+
 def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
     text = ("Data backup\nTo avoid any data loss, we restore the data for the past 30 days.\n"
             "Firewall\nA firewall prevents unauthorized access to the server.\n"

@@ -31,7 +31,9 @@ _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 _TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
-_SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
+#: A line that ends its sentence: a full stop (closing brackets or quotes may follow it), or a bracketed
+#: aside standing after one ("…有しています。(詳細はこちら)"), which is no wrapped line either.
+_SENTENCE_END = re.compile(r"(?:[。．！？!?]|[.](?!\d))[)）」』”\"']*$|[。．！？!?.][(（][^()（）]*[)）]$")
 _LATIN = re.compile(r"[A-Za-z]")
 
 
