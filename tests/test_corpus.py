@@ -163,6 +163,14 @@ def test_scraped_table_rows_are_units_and_header_is_not(tmp_path):
     assert all(p.section == ("セキュリティ(全般)",) for p in passages), "the label above a table is its heading"
 
 
+def test_the_last_table_row_of_a_page_is_a_fact_not_a_heading(tmp_path):
+    text = ("セキュリティ(脆弱性対策)\nソースコード |\n|\n"
+            "ライブラリ | 依存パッケージの脆弱性を検知\n")
+    passages = _parse(tmp_path, text)
+    assert [(p.section, p.text) for p in passages] == [
+        (("セキュリティ(脆弱性対策)",), "ライブラリ | 依存パッケージの脆弱性を検知")]
+
+
 def test_a_bracketed_aside_after_a_sentence_ends_the_line(tmp_path):
     text = ("データセンター\n"
             "AWSは各種の認証を受けています。(AWS が取得している認証についての詳細はこちらから)\n"

@@ -215,8 +215,8 @@ def _numbered_level(m: re.Match) -> int:
 
 def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     """A short line that is not a sentence and stands alone (blank line or end of file after it)."""
-    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped):
-        return False
+    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or _TABLE_ROW.search(stripped):
+        return False  # a table row is a fact, even the last one standing alone
     if stripped[0] in "※*注(（「『\"'" or "。" in stripped:
         return False
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
