@@ -182,6 +182,17 @@ def test_a_bracketed_aside_after_a_sentence_ends_the_line(tmp_path):
     ], "the aside closes its line's sentence: the next fact is not glued to it"
 
 
+def test_a_note_right_under_a_fact_is_quoted_with_it(tmp_path):
+    text = ("ログの監査\n\n"
+            "記録の保存期間及び利用者への提供は有償オプションサービスで対応しています。\n※別途お問い合わせください。\n\n"
+            "※この注記は段落のあとの空行に続くので、それだけで一つの単位です。\n")
+    passages = _parse(tmp_path, text)
+    assert [p.text for p in passages] == [
+        "記録の保存期間及び利用者への提供は有償オプションサービスで対応しています。\n※別途お問い合わせください。",
+        "※この注記は段落のあとの空行に続くので、それだけで一つの単位です。",
+    ], "a note directly under its fact qualifies it; one after a blank line stands alone"
+
+
 def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
     text = ("Data backup\nTo avoid any data loss, we restore the data for the past 30 days.\n"
             "Firewall\nA firewall prevents unauthorized access to the server.\n"

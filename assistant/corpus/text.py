@@ -35,6 +35,8 @@ _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 #: aside standing after one ("…有しています。(詳細はこちら)"), which is no wrapped line either.
 _SENTENCE_END = re.compile(r"(?:[。．！？!?]|[.](?!\d))[)）」』”\"']*$|[。．！？!?.][(（][^()（）]*[)）]$")
 _LATIN = re.compile(r"[A-Za-z]")
+#: A note mark opening a line: the line annotates the one above it.
+_NOTE = re.compile(r"^[※＊]")
 
 
 def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
@@ -347,4 +349,6 @@ def _continues(line: _Line, nxt: _Line) -> bool:
     """
     if _TABLE_ROW.search(line.text) or _TABLE_ROW.search(nxt.text):
         return False
+    if _NOTE.match(nxt.text):
+        return True  # a note right under a fact qualifies it ("※製品により仕様が異なります。"): quoted with it
     return not _SENTENCE_END.search(line.text)
