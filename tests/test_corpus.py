@@ -145,6 +145,15 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
 
 
+def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
+    text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
+    doc = parse_document(tmp_path / "m.txt", text)
+    got = [(p.section, p.kind, p.text) for p in doc.passages]
+    assert got == [(("■ 本資料について",), "paragraph", "セキュリティについて網羅的に記載しております。"),
+                   (("■ 本資料について",), "bullet", "保存データの暗号化"),
+                   (("■ 本資料について",), "bullet", "通信の暗号化")], "the label is never quoted; two marked lines are a list"
+
+
 def _parse(tmp_path, text, name="page.ja.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

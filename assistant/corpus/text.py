@@ -110,6 +110,11 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
+        if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and m.group("mark") \
+                and _marked_label(stripped, raw, i):
+            # "■ 本資料について" right above its body: a section mark, not a one-item list
+            lines.append(_Line(start, end, stripped, "heading"))
+            continue
         if m := _BULLET.match(line):
             if m.end() < len(line.rstrip()):
                 lines.append(_Line(start, end, stripped, "bullet", body_start=offset + m.end()))
@@ -205,6 +210,16 @@ def _stands_alone(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     before = raw[i - 1][1].strip() if i > 0 else ""
     after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     return not before and not after
+
+
+def _marked_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+    """A ■/◆/【】-marked label line with no marked line beside it (several in a row are a list)."""
+    if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
+        return False
+    mark = stripped[0]
+    before = raw[i - 1][1].strip() if i > 0 else ""
+    after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    return bool(after) and not after.startswith(mark) and not before.startswith(mark)
 
 
 def _numbered_level(m: re.Match) -> int:
