@@ -214,6 +214,15 @@ def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
     ], "one fact per line is one unit; a wrapped line (lower case next) is joined, not read as a heading"
 
 
+def test_a_label_above_an_honorific_sentence_is_a_heading_not_part_of_the_quote(tmp_path):
+    text = ("Backlogのセキュリティ\nお客様に安心してご利用いただくために、データの保護を最優先にしています。\n"
+            "データセンター\nAWSを利用しています。\n")
+    passages = _parse(tmp_path, text)
+    assert [(p.section, p.text) for p in passages] == [
+        (("Backlogのセキュリティ",), "お客様に安心してご利用いただくために、データの保護を最優先にしています。"),
+        (("データセンター",), "AWSを利用しています。")], "お/ご before a kanji opens a sentence; it does not wrap one"
+
+
 def test_an_faq_question_titles_its_answer_and_is_not_quoted(tmp_path):
     ja = _parse(tmp_path, "よくある質問\n\nアクセスログや監査ログは閲覧できますか?\n"
                           "プラチナプランのスペースではアクセスログを閲覧できます。\n", "faq.ja.txt")

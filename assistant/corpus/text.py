@@ -136,7 +136,9 @@ _TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on thi
 _CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
-_HIRAGANA_START = re.compile(r"^[\u3041-\u309f、。ー]")
+#: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
+#: honorific prefix that opens a sentence (お客様, ご利用), not a continuation.
+_HIRAGANA_START = re.compile(r"^(?![おご][\u4e00-\u9fff])[\u3041-\u309f、。ー]")
 
 
 _HEADER_CELL_MAX_CHARS = 8
