@@ -154,6 +154,14 @@ def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp
                    (("■ 本資料について",), "bullet", "通信の暗号化")], "the label is never quoted; two marked lines are a list"
 
 
+def test_a_quantity_opening_a_label_is_no_section_number(tmp_path):
+    text = "2段階認証\n\n2段階認証でできること\n\n認証アプリやSMSから方法を選択できます。\n\n3つの特長\n\n管理者が設定を強制できます。\n"
+    doc = parse_document(tmp_path / "q.txt", text)
+    assert doc.title == "2段階認証", "'2段階' is a quantity, not chapter 2, so the page's first label is its title"
+    assert [p.section[-1] for p in doc.passages] == ["2段階認証でできること", "3つの特長"]
+    assert all(p.nesting_guessed for p in doc.passages)
+
+
 def _parse(tmp_path, text, name="page.ja.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

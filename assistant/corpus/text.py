@@ -23,7 +23,7 @@ _HEADING_MAX_CHARS = 60
 _BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(
-    r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})*\.?)(?=\s|[^\d.])"
+    r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])|\d{1,2}(?=\s))"
     r"|(?P<mark>[■◆□◇]|【))\s*\S"
 )
 _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
