@@ -145,6 +145,23 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
 
 
+def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
+    text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
+    doc = parse_document(tmp_path / "m.txt", text)
+    got = [(p.section, p.kind, p.text) for p in doc.passages]
+    assert got == [(("■ 本資料について",), "paragraph", "セキュリティについて網羅的に記載しております。"),
+                   (("■ 本資料について",), "bullet", "保存データの暗号化"),
+                   (("■ 本資料について",), "bullet", "通信の暗号化")], "the label is never quoted; two marked lines are a list"
+
+
+def test_a_quantity_opening_a_label_is_no_section_number(tmp_path):
+    text = "2段階認証\n\n2段階認証でできること\n\n認証アプリやSMSから方法を選択できます。\n\n3つの特長\n\n管理者が設定を強制できます。\n"
+    doc = parse_document(tmp_path / "q.txt", text)
+    assert doc.title == "2段階認証", "'2段階' is a quantity, not chapter 2, so the page's first label is its title"
+    assert [p.section[-1] for p in doc.passages] == ["2段階認証でできること", "3つの特長"]
+    assert all(p.nesting_guessed for p in doc.passages)
+
+
 def _parse(tmp_path, text, name="page.ja.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -163,6 +180,36 @@ def test_scraped_table_rows_are_units_and_header_is_not(tmp_path):
     assert all(p.section == ("セキュリティ(全般)",) for p in passages), "the label above a table is its heading"
 
 
+def test_the_last_table_row_of_a_page_is_a_fact_not_a_heading(tmp_path):
+    text = ("セキュリティ(脆弱性対策)\nソースコード |\n|\n"
+            "ライブラリ | 依存パッケージの脆弱性を検知\n")
+    passages = _parse(tmp_path, text)
+    assert [(p.section, p.text) for p in passages] == [
+        (("セキュリティ(脆弱性対策)",), "ライブラリ | 依存パッケージの脆弱性を検知")]
+
+
+def test_a_bracketed_aside_after_a_sentence_ends_the_line(tmp_path):
+    text = ("データセンター\n"
+            "AWSは各種の認証を受けています。(AWS が取得している認証についての詳細はこちらから)\n"
+            "Backlogに記録したデータは、日本国内のデータセンターに保管しています。\n")
+    passages = _parse(tmp_path, text)
+    assert [p.text for p in passages] == [
+        "AWSは各種の認証を受けています。(AWS が取得している認証についての詳細はこちらから)",
+        "Backlogに記録したデータは、日本国内のデータセンターに保管しています。",
+    ], "the aside closes its line's sentence: the next fact is not glued to it"
+
+
+def test_a_note_right_under_a_fact_is_quoted_with_it(tmp_path):
+    text = ("ログの監査\n\n"
+            "記録の保存期間及び利用者への提供は有償オプションサービスで対応しています。\n※別途お問い合わせください。\n\n"
+            "※この注記は段落のあとの空行に続くので、それだけで一つの単位です。\n")
+    passages = _parse(tmp_path, text)
+    assert [p.text for p in passages] == [
+        "記録の保存期間及び利用者への提供は有償オプションサービスで対応しています。\n※別途お問い合わせください。",
+        "※この注記は段落のあとの空行に続くので、それだけで一つの単位です。",
+    ], "a note directly under its fact qualifies it; one after a blank line stands alone"
+
+
 def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
     text = ("Data backup\nTo avoid any data loss, we restore the data for the past 30 days.\n"
             "Firewall\nA firewall prevents unauthorized access to the server.\n"
@@ -173,6 +220,15 @@ def test_scraped_fact_lines_stay_apart_and_labels_become_headings(tmp_path):
         (("Firewall",), "A firewall prevents unauthorized access to the server."),
         (("Firewall",), "We also keep the ports closed and the services\nthat are not needed are disabled."),
     ], "one fact per line is one unit; a wrapped line (lower case next) is joined, not read as a heading"
+
+
+def test_a_label_above_an_honorific_sentence_is_a_heading_not_part_of_the_quote(tmp_path):
+    text = ("Backlogのセキュリティ\nお客様に安心してご利用いただくために、データの保護を最優先にしています。\n"
+            "データセンター\nAWSを利用しています。\n")
+    passages = _parse(tmp_path, text)
+    assert [(p.section, p.text) for p in passages] == [
+        (("Backlogのセキュリティ",), "お客様に安心してご利用いただくために、データの保護を最優先にしています。"),
+        (("データセンター",), "AWSを利用しています。")], "お/ご before a kanji opens a sentence; it does not wrap one"
 
 
 def test_an_faq_question_titles_its_answer_and_is_not_quoted(tmp_path):

@@ -23,7 +23,7 @@ _HEADING_MAX_CHARS = 60
 _BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(
-    r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})*\.?)(?=\s|[^\d.])"
+    r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])|\d{1,2}(?=\s))"
     r"|(?P<mark>[■◆□◇]|【))\s*\S"
 )
 _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
@@ -31,8 +31,12 @@ _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 _TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
-_SENTENCE_END = re.compile(r"[。．！？!?]$|[.](?!\d)$")
+#: A line that ends its sentence: a full stop (closing brackets or quotes may follow it), or a bracketed
+#: aside standing after one ("…有しています。(詳細はこちら)"), which is no wrapped line either.
+_SENTENCE_END = re.compile(r"(?:[。．！？!?]|[.](?!\d))[)）」』”\"']*$|[。．！？!?.][(（][^()（）]*[)）]$")
 _LATIN = re.compile(r"[A-Za-z]")
+#: A note mark opening a line: the line annotates the one above it.
+_NOTE = re.compile(r"^[※＊]")
 
 
 def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
@@ -106,6 +110,11 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
+        if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and m.group("mark") \
+                and _marked_label(stripped, raw, i):
+            # "■ 本資料について" right above its body: a section mark, not a one-item list
+            lines.append(_Line(start, end, stripped, "heading"))
+            continue
         if m := _BULLET.match(line):
             if m.end() < len(line.rstrip()):
                 lines.append(_Line(start, end, stripped, "bullet", body_start=offset + m.end()))
@@ -127,7 +136,9 @@ _TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on thi
 _CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
-_HIRAGANA_START = re.compile(r"^[\u3041-\u309f、。ー]")
+#: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
+#: honorific prefix that opens a sentence (お客様, ご利用), not a continuation.
+_HIRAGANA_START = re.compile(r"^(?![おご][\u4e00-\u9fff])[\u3041-\u309f、。ー]")
 
 
 _HEADER_CELL_MAX_CHARS = 8
@@ -203,6 +214,16 @@ def _stands_alone(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     return not before and not after
 
 
+def _marked_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+    """A ■/◆/【】-marked label line with no marked line beside it (several in a row are a list)."""
+    if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
+        return False
+    mark = stripped[0]
+    before = raw[i - 1][1].strip() if i > 0 else ""
+    after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    return bool(after) and not after.startswith(mark) and not before.startswith(mark)
+
+
 def _numbered_level(m: re.Match) -> int:
     if m.group("chapter"):
         return {"章": 1, "節": 2, "項": 3}[m.group("unit")]
@@ -213,8 +234,8 @@ def _numbered_level(m: re.Match) -> int:
 
 def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     """A short line that is not a sentence and stands alone (blank line or end of file after it)."""
-    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped):
-        return False
+    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or _TABLE_ROW.search(stripped):
+        return False  # a table row is a fact, even the last one standing alone
     if stripped[0] in "※*注(（「『\"'" or "。" in stripped:
         return False
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
@@ -345,4 +366,6 @@ def _continues(line: _Line, nxt: _Line) -> bool:
     """
     if _TABLE_ROW.search(line.text) or _TABLE_ROW.search(nxt.text):
         return False
+    if _NOTE.match(nxt.text):
+        return True  # a note right under a fact qualifies it ("※製品により仕様が異なります。"): quoted with it
     return not _SENTENCE_END.search(line.text)
