@@ -12,7 +12,7 @@ from functools import lru_cache
 
 # English term -> Japanese equivalents (and English synonyms that documents may use).
 _EN_JA: dict[str, tuple[str, ...]] = {
-    "sso": ("シングルサインオン", "SSO", "single sign-on"),
+    "sso": ("シングルサインオン", "SSO"),
     "single sign-on": ("シングルサインオン", "SSO"),
     "single sign on": ("シングルサインオン", "SSO"),
     "saml": ("SAML",),
