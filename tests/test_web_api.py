@@ -220,7 +220,7 @@ def test_healthz_reports_model_and_index(client, assistant):
     body = r.json()
     assert body["status"] == "ok"
     assert body["model"] == assistant.embedder.spec
-    assert body["runtime"] == assistant.embedder.runtime == "onnx-q8"
+    assert body["runtime"] == assistant.embedder.runtime == "onnx-emb8+q8"
     assert body["passages"] == len(assistant.index.passages) > 0
     assert body["documents"] == 1
     assert body["built_at"] == assistant.index.manifest["built_at"]
