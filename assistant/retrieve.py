@@ -231,9 +231,9 @@ class Retriever:
             score = dense if mode == "dense" else bm25[cand] if mode == "bm25" else dense_z + BM25_WEIGHT * bm25_z
             return dense, dense_z, bm25_z, score
 
-        cand = np.unique(found)
+        cand = np.sort(found)  # HNSW returns each passage once
         if mode == "bm25":
-            extra = _top(bm25, k + 1)
+            extra = np.setdiff1d(_top(bm25, k + 1), cand)
         elif mode == "hybrid" and len(cand) > k:
             # a passage outside the dense candidates has a similarity of at most their lowest, so a dense
             # z of at most z_out; it can only reach the current (k+1)-th score with bm25_z >= need
@@ -241,13 +241,15 @@ class Retriever:
             n_, total, _, floor = d_stats
             z_out = max(0.0, (n_ * float(dense.min()) - total) / ((n_ - 1) * floor))
             need = (float(np.partition(score, len(score) - k - 1)[len(score) - k - 1]) - z_out) / BM25_WEIGHT
-            extra = np.setdiff1d(np.flatnonzero((bm25 >= _s_from_z(need, *b_stats)) & (bm25 > 0)), cand)
+            reach_bm25 = (bm25 >= _s_from_z(need, *b_stats)) & (bm25 > 0)
+            reach_bm25[cand] = False
+            extra = np.flatnonzero(reach_bm25)
             if len(extra) > ANN_BM25_MAX:
                 extra = extra[_top(bm25[extra], ANN_BM25_MAX)]
         else:
             extra = np.empty(0, dtype=np.int64)
         if len(extra) or mode != "hybrid" or len(cand) <= k:
-            cand = np.union1d(cand, extra)  # in passage order: _top keeps ties in passage order
+            cand = np.sort(np.concatenate([cand, extra]))  # in passage order: _top keeps ties in passage order
             dense, dense_z, bm25_z, score = scored(cand)
         order = _top(score, k + 1)
         sample = None
