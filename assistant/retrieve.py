@@ -220,7 +220,9 @@ class Retriever:
         var = max(float(q64 @ _dot(cov, q64)), 0.0)
         d_stats = (n, n * mu, n * (var + mu * mu), max(float(np.sqrt(var)), _EPS))
         bm25 = self.bm25_scores(question)
-        b64 = bm25.astype(np.float64)
+        matched = np.flatnonzero(bm25)  # BM25 scores are never negative: the rest are 0 and add nothing
+        b_matched = bm25[matched]
+        b64 = b_matched.astype(np.float64)
         b_total, b_total_sq = float(b64.sum()), float(np.square(b64).sum())
         b_floor = max(float(np.sqrt(max(b_total_sq / n - (b_total / n) ** 2, 0.0))), _EPS)
         b_stats = (n, b_total, b_total_sq, b_floor)
@@ -241,7 +243,8 @@ class Retriever:
             n_, total, _, floor = d_stats
             z_out = max(0.0, (n_ * float(dense.min()) - total) / ((n_ - 1) * floor))
             need = (float(np.partition(score, len(score) - k - 1)[len(score) - k - 1]) - z_out) / BM25_WEIGHT
-            reach_bm25 = (bm25 >= _s_from_z(need, *b_stats)) & (bm25 > 0)
+            reach_bm25 = np.zeros(n, dtype=bool)
+            reach_bm25[matched[b_matched >= _s_from_z(need, *b_stats)]] = True
             reach_bm25[cand] = False
             extra = np.flatnonzero(reach_bm25)
             if len(extra) > ANN_BM25_MAX:
@@ -265,7 +268,7 @@ class Retriever:
 
         hits = [
             Hit(index.passages[cand[j]], float(score[j]), float(dense[j]), float(dense_z[j]), float(bm25[cand[j]]),
-                float(bm25_z[j]), dense_rank(j), 1 + int((bm25 > bm25[cand[j]]).sum()))
+                float(bm25_z[j]), dense_rank(j), 1 + int((b_matched > bm25[cand[j]]).sum()))
             for j in order[:k]
         ]
         runner_up = 0.0
