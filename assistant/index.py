@@ -91,6 +91,9 @@ class Index:
     def ann(self) -> tuple[faiss.Index, tuple[np.ndarray, np.ndarray]]:
         """The HNSW graph and the (mean, covariance) of the vectors, computed here if the build lacks them
         (a build of ANN_FROM passages or fewer, or one made before they were written)."""
+        graph, moments = self.graph, self.moments
+        if graph is not None and moments is not None and graph.ntotal == self.dense.ntotal:
+            return graph, moments
         with _ANN_LOCK:
             if self.graph is None or self.graph.ntotal != self.dense.ntotal:
                 if self.dense.ntotal > ANN_FROM:
