@@ -1,0 +1,75 @@
+"""The approximate search of large corpora agrees with the exact one (threshold lowered to exercise it)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant import index as index_mod
+from assistant.index import ensure_index
+from assistant.retrieve import Retriever
+
+from .test_answer import POLICY_MD
+
+QUESTIONS = [
+    "SCIMに対応していますか？", "保存データの暗号化方式は？", "Is data at rest encrypted with AES-256?",
+    "ジョブ履歴の保存期間は？", "What is the minimum password length?", "Which regions are your data centers in?",
+    "監査ログの保存期間は？", "Is data encrypted in transit?", "Is Workato registered under ISMAP?",
+    "バックアップは取得していますか？", "What is the weather in Tokyo tomorrow?",
+]
+
+
+def _pair(index, embedder, monkeypatch, ef: int = 16):
+    exact = Retriever(index, embedder)
+    approx = Retriever(index, embedder, exact_max=10, ann_ef=ef)  # far fewer candidates than passages
+    calls = []
+    original = Retriever.search_approx
+    monkeypatch.setattr(Retriever, "search_approx", lambda self, *a, **kw: calls.append(1) or original(self, *a, **kw))
+    return exact, approx, calls
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "bm25"])
+def test_approximate_search_agrees_with_the_exact_one(assistant, monkeypatch, mode):
+    index = assistant.index
+    assert len(index.passages) > 40
+    exact, approx, calls = _pair(index, assistant.embedder, monkeypatch)
+    for q in QUESTIONS:
+        a, b = exact.search(q, k=3, mode=mode), approx.search(q, k=3, mode=mode)
+        assert [h.passage.id for h in b.hits][:1] == [h.passage.id for h in a.hits][:1], q
+        first, other = a.hits[0], b.hits[0]
+        # the floor on the spread is the population std instead of the median leave-one-out one: O(1/n)
+        assert other.dense_z == pytest.approx(first.dense_z, rel=0.02, abs=0.02), q
+        assert other.bm25_z == pytest.approx(first.bm25_z, rel=0.02, abs=0.02), q
+        assert other.dense == pytest.approx(first.dense, abs=1e-5) and other.bm25 == first.bm25
+        assert other.bm25_rank == first.bm25_rank, "BM25 ranks count every passage"
+        if first.dense_rank <= 16:  # within the HNSW candidates the dense rank is counted exactly
+            assert other.dense_rank == first.dense_rank, q
+        assert b.dense_runner_up == pytest.approx(a.dense_runner_up, abs=1e-5)
+        assert (b.terms, b.missing) == (a.terms, a.missing)
+    assert len(calls) == len(QUESTIONS), "the approximate path was taken"
+    calls.clear()
+    exact.search(QUESTIONS[0])
+    assert not calls, "a corpus under the threshold is searched exactly"
+
+
+def test_approximate_answers_match(assistant, monkeypatch):
+    """What the reader sees: the same status and first quote, and a confidence within a few points."""
+    exact, approx, _ = _pair(assistant.index, assistant.embedder, monkeypatch)
+    for q in QUESTIONS:
+        a = assistant.answer_from(q, exact.search(q, k=3))
+        b = assistant.answer_from(q, approx.search(q, k=3))
+        assert b.citations[0].quote == a.citations[0].quote, q
+        assert b.confidence == pytest.approx(a.confidence, abs=0.03), q
+
+
+def test_large_build_writes_the_graph_and_moments(make_corpus, tmp_path, assistant, monkeypatch):
+    monkeypatch.setattr(index_mod, "ANN_FROM", 5)
+    corpus = make_corpus({"policy.md": POLICY_MD})
+    idx = ensure_index(corpus, tmp_path / "idx", assistant.embedder, progress=False)
+    assert (idx.folder / "dense.hnsw").is_file() and (idx.folder / "dense-moments.npz").is_file()
+    assert idx.graph is not None and idx.graph.ntotal == idx.dense.ntotal and idx.moments is not None
+    served = Retriever(idx, assistant.embedder, exact_max=5, ann_ef=4)
+    exact = Retriever(idx, assistant.embedder)
+    for q in ["How long are backups retained?", "How often are penetration tests done?"]:
+        a, b = exact.search(q, k=3), served.search(q, k=3)
+        assert b.hits[0].passage.id == a.hits[0].passage.id
+        assert b.hits[0].dense_z == pytest.approx(a.hits[0].dense_z, rel=0.05, abs=0.05)
