@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import faiss
 import numpy as np
 
-from . import abstain, glossary, tokens
+from . import abstain, glossary, script, tokens
 from .corpus import Passage
 from .embed import Embedder
 from .index import ANN_FROM, Index
@@ -86,6 +86,30 @@ def _z(scores: np.ndarray) -> np.ndarray:
     return ((s - mean) / np.maximum(std, floor)).astype(np.float32)
 
 
+def _z_by_group(scores: np.ndarray, groups: list[np.ndarray] | None) -> np.ndarray:
+    """_z within each group of passages (their languages), or over all of them without groups."""
+    if groups is None:
+        return _z(scores)
+    out = np.empty(len(scores), dtype=np.float32)
+    for members in groups:
+        out[members] = _z(scores[members])
+    return out
+
+
+def _language_groups(passages: list[Passage]) -> list[np.ndarray] | None:
+    """Passages by language when a corpus has several, each big enough for a z-score (>= 3 passages).
+
+    e5's cosines between a question and passages of another language run lower than those of its own
+    language, so over a mixed corpus the other language's best passage looked far weaker than it was
+    (a Japanese question's English answer, or an English question's Japanese one, sank under the
+    passages that merely share the question's language). Within each language it is measured against
+    its peers. Dense scores only: BM25 matches words, which already cross languages through the glossary.
+    """
+    langs = np.array([script.language(p.text).value for p in passages])
+    groups = [np.flatnonzero(langs == lang) for lang in dict.fromkeys(langs.tolist())]
+    return groups if len(groups) > 1 and min(map(len, groups)) >= 3 else None
+
+
 def _z_some(s: np.ndarray, n: int, total: float, total_sq: float, floor: float) -> np.ndarray:
     """_z of some of n scores, from the sum and sum of squares of all n and a given floor."""
     s = s.astype(np.float64)
@@ -113,6 +137,8 @@ class Retriever:
         self._primed: dict[str, np.ndarray] = {}
         #: Corpora of more passages than this are searched approximately (search_approx), with this beam.
         self.exact_max, self.ann_ef = exact_max, ann_ef
+        #: The exact path's dense z-scores are taken within each language (None: one language).
+        self._groups = _language_groups(index.passages) if len(index.passages) <= max(exact_max, 2) else None
 
     def prime(self, questions: list[str]) -> None:
         """Embed questions that will be asked soon in one batch (a questionnaire's next rows).
@@ -166,7 +192,7 @@ class Retriever:
         # with the same abstention features as the product
         dense = self.dense_scores(question)
         bm25 = self.bm25_scores(question)
-        dense_z, bm25_z = _z(dense), _z(bm25)
+        dense_z, bm25_z = _z_by_group(dense, self._groups), _z(bm25)
         if mode == "dense":
             score = dense
         elif mode == "bm25":

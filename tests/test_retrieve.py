@@ -73,3 +73,62 @@ def test_large_build_writes_the_graph_and_moments(make_corpus, tmp_path, assista
         a, b = exact.search(q, k=3), served.search(q, k=3)
         assert b.hits[0].passage.id == a.hits[0].passage.id
         assert b.hits[0].dense_z == pytest.approx(a.hits[0].dense_z, rel=0.05, abs=0.05)
+
+
+JA_PAGE = """# セキュリティ
+
+## 暗号化
+保存データはAES-256で暗号化されます。
+
+## 認証
+SAML SSOと2要素認証に対応しています。
+
+## ログ
+監査ログは1年間保存されます。
+
+## バックアップ
+バックアップは毎日取得し、30日間保持します。
+"""
+
+EN_PAGE = """# Security terms
+
+## Incident response
+We notify customers of a security incident within 72 hours.
+
+## Vulnerability management
+External penetration tests are run every year.
+
+## Personnel
+Employees receive security training when they join.
+"""
+
+
+def test_a_mixed_language_corpus_scores_dense_similarity_within_each_language(assistant, make_corpus, tmp_path):
+    """e5's cosines to passages of the question's own language run higher: each language's passages are
+    z-scored among themselves, so the other language's best passage is not sunk by the scale."""
+    import numpy as np
+
+    from assistant.retrieve import _z
+
+    folder = make_corpus({"security.ja.md": JA_PAGE, "terms.en.md": EN_PAGE})
+    index = ensure_index(folder, tmp_path / "index", assistant.embedder, progress=False)
+    retriever = Retriever(index, assistant.embedder)
+    ja = np.array(["暗" in p.text or "ログ" in p.text or "対応" in p.text or "バックアップ" in p.text
+                   for p in index.passages])
+    assert ja.sum() >= 3 and (~ja).sum() >= 3
+    assert sorted(map(len, retriever._groups)) == sorted([int(ja.sum()), int((~ja).sum())])
+    for question in ("セキュリティインシデントの通知期限は？", "Is data at rest encrypted?"):
+        dense = retriever.dense_scores(question)
+        expected = np.empty_like(dense)
+        expected[ja], expected[~ja] = _z(dense[ja]), _z(dense[~ja])
+        result = retriever.search(question, k=len(index.passages))
+        for hit in result.hits:
+            i = index.passages.index(hit.passage)
+            assert hit.dense_z == pytest.approx(float(expected[i]), abs=1e-5)
+    # the Japanese question's English answer comes first, the English question's Japanese one too
+    assert "72 hours" in retriever.search("セキュリティインシデントの通知期限は？").hits[0].passage.text
+    assert "AES-256" in retriever.search("Is data at rest encrypted?").hits[0].passage.text
+
+
+def test_a_one_language_corpus_keeps_one_distribution(assistant):
+    assert Retriever(assistant.index, assistant.embedder)._groups is None
