@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench.py            # what `make bench` runs
     BENCH_SCALES=1000,10000 BENCH_LOAD_SECONDS=20 .venv/bin/python benchmarks/bench.py   # quicker
     BENCH_SECTIONS=scale BENCH_SCALES=100000 .venv/bin/python benchmarks/bench.py       # one part
+    BENCH_SECTIONS=scale BENCH_SCALE_RUNTIME=onnx-q8 .venv/bin/python benchmarks/bench.py   # faster builds
 
 Everything that is compared is measured in the same run, so ratios stay meaningful on a shared, noisy
 machine:
@@ -57,6 +58,8 @@ CLIENTS = int(os.environ.get("BENCH_CLIENTS", "50"))
 SLACK_BURST = int(os.environ.get("BENCH_SLACK_BURST", "200"))
 SLACK_SECRET = "bench-signing-secret-0123456789abcdef"  # the benchmark's own server only
 RUNTIMES = ("torch", "onnx")  # before, after
+#: The product's runtime in the scale part (onnx-q8: passages on the faster graph too).
+SCALE_RUNTIME = os.environ.get("BENCH_SCALE_RUNTIME", "onnx")
 QUESTIONS = [json.loads(line)["question"] for line in
              (ROOT / "eval" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
 YARDSTICK = "import numpy, faiss, fugashi, bm25s"
@@ -444,9 +447,9 @@ def scale(tmp: Path) -> list[dict]:
     from assistant.embed import get_embedder
     from assistant.index import build_index, compute_key
 
-    header(f"scale: synthetic corpora, product (onnx) beside the naive peer (sentence-transformers + FAISS flat + bm25s), "
+    header(f"scale: synthetic corpora, product ({SCALE_RUNTIME}) beside the naive peer (sentence-transformers + FAISS flat + bm25s), "
            f"real embeddings for up to {EMBED_MAX or 'all'} passages")
-    embedder = get_embedder(DEFAULT_MODEL, Settings().cache, "onnx")
+    embedder = get_embedder(DEFAULT_MODEL, Settings().cache, SCALE_RUNTIME)
     peer_model_dir = Path(embedder.path)
     peer = None
     rows = []
@@ -471,7 +474,7 @@ def scale(tmp: Path) -> list[dict]:
         key, inputs = compute_key(folder / "corpus", Wrapped)
         build_index(folder / "corpus", folder / "index", Wrapped, key, inputs, progress=False)
         build_s = time.perf_counter() - t0
-        assistant = Assistant(Settings(corpus=folder / "corpus", index=folder / "index", runtime="onnx"), progress=False)
+        assistant = Assistant(Settings(corpus=folder / "corpus", index=folder / "index", runtime=SCALE_RUNTIME), progress=False)
         rss_ours = rss_mib() - rss0
 
         if peer is None:
@@ -498,7 +501,7 @@ def scale(tmp: Path) -> list[dict]:
         cold_wall, cold_peak, code = run_child(
             [sys.executable, "-m", "assistant.cli", "ask", "パスワードの保持期間は？"],
             {**os.environ, "ASSISTANT_CORPUS": str(folder / "corpus"), "ASSISTANT_INDEX": str(folder / "index"),
-             "ASSISTANT_RUNTIME": "onnx", "PYTHONPATH": str(ROOT)})
+             "ASSISTANT_RUNTIME": SCALE_RUNTIME, "PYTHONPATH": str(ROOT)})
         m = len(texts)  # passages as cut by the product (a paragraph may give more than one)
         est = " est." if ours.embedded < m else ""
         row = {"n": n, "passages": m, "build": ours.build_rate(m, build_s), "peer_build": theirs.build_rate(m, peer_build_s),
