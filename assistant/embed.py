@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import onnx_export
 from .config import DEFAULT_MODEL
 from .errors import ModelError
 from .progress import LONG_BUILD, SILENT, Progress, Reporting, reporter
@@ -127,7 +128,6 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, spec: str, cache: Path, precision: str = "emb8", query_precision: str | None = None):
         super().__init__(spec, cache)
-        from . import onnx_export
         from .unigram import LightTokenizer
 
         query_precision = query_precision or precision
@@ -163,8 +163,6 @@ class OnnxEmbedder(Embedder):
             if session is None:
                 import onnxruntime as ort
 
-                from . import onnx_export
-
                 path = self.folder / onnx_export.FILES[precision]
                 options = ort.SessionOptions()
                 options.intra_op_num_threads = 1  # parallelism comes from concurrent runs, one per core
@@ -180,11 +178,7 @@ class OnnxEmbedder(Embedder):
             return session
 
     def _one(self, session, text: str) -> np.ndarray:
-        ids = self.tokenizer.encode(text)
-        feed = {"input_ids": np.asarray([ids], dtype=np.int64),
-                "attention_mask": np.ones((1, len(ids)), dtype=np.int64)}
-        with self._slots:
-            return session.run(None, feed)[0][0]
+        return self._batch(session, [self.tokenizer.encode(text)])[0]
 
     def _executor(self):
         with self._pool_lock:
@@ -206,14 +200,15 @@ class OnnxEmbedder(Embedder):
 
     def _run(self, prepared: list[str], progress: Progress, queries: bool) -> np.ndarray:
         precision = self.query_precision if queries else self.precision
-        if precision == self.query_precision:
-            return self._run_on(self._session(precision), precision, prepared, progress, queries)
-        with self._session_lock:
-            self._building += 1
+        passage_only = precision != self.query_precision  # a session answers do not need
+        if passage_only:
+            with self._session_lock:
+                self._building += 1
         try:
             return self._run_on(self._session(precision), precision, prepared, progress, queries)
         finally:
-            self._release_after_build()
+            if passage_only:
+                self._release_after_build()
 
     def _release_after_build(self) -> None:
         """Drop the passage variant's session once no build uses it: a server keeps only what answers
@@ -233,7 +228,7 @@ class OnnxEmbedder(Embedder):
         out = np.empty((len(prepared), self.dim), dtype=np.float32)
         total = len(prepared)
         with progress.bar("embedding", total, "passage", long=total >= LONG_BUILD, interval=1.0) as bar:
-            if queries or precision in ("int8", "q8"):  # one text per run: see the class docstring
+            if queries or precision in onnx_export.DYNAMIC:  # one text per run: see the class docstring
                 for i, vector in enumerate(self._executor().map(lambda t: self._one(session, t), prepared)):
                     out[i] = vector
                     bar.update()

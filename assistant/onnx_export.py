@@ -37,6 +37,8 @@ INT8 = "model.int8.onnx"
 EMB8 = "model.emb8.onnx"
 Q8 = "model.q8.onnx"
 FILES = {"fp32": FP32, "int8": INT8, "emb8": EMB8, "q8": Q8}
+#: The variants whose activations are quantised per run (a text's vector depends on its batch).
+DYNAMIC = frozenset({"int8", "q8"})
 TOKENIZER = "tokenizer.json"
 _MARKER = ".complete"
 #: Bump when the output of this module changes, so existing exports are rebuilt.

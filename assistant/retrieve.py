@@ -78,12 +78,16 @@ def _z(scores: np.ndarray) -> np.ndarray:
     if n < 3:
         return np.zeros_like(scores)
     s = scores.astype(np.float64)
-    total, total_sq = s.sum(), (s * s).sum()
-    mean = (total - s) / (n - 1)
-    var = np.maximum((total_sq - s * s) / (n - 1) - mean * mean, 0.0)
-    std = np.sqrt(var)
+    mean, std = _others(s, n, s.sum(), (s * s).sum())
     floor = max(float(np.median(std)), _EPS)
     return ((s - mean) / np.maximum(std, floor)).astype(np.float32)
+
+
+def _others(s: np.ndarray, n: int, total: float, total_sq: float) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and standard deviation of the n - 1 scores other than each of s, from the sums over all n."""
+    mean = (total - s) / (n - 1)
+    var = np.maximum((total_sq - s * s) / (n - 1) - mean * mean, 0.0)
+    return mean, np.sqrt(var)
 
 
 def _z_by_group(scores: np.ndarray, groups: list[np.ndarray] | None) -> np.ndarray:
@@ -113,9 +117,8 @@ def _language_groups(passages: list[Passage]) -> list[np.ndarray] | None:
 def _z_some(s: np.ndarray, n: int, total: float, total_sq: float, floor: float) -> np.ndarray:
     """_z of some of n scores, from the sum and sum of squares of all n and a given floor."""
     s = s.astype(np.float64)
-    mean = (total - s) / (n - 1)
-    var = np.maximum((total_sq - s * s) / (n - 1) - mean * mean, 0.0)
-    return ((s - mean) / np.maximum(np.sqrt(var), floor)).astype(np.float32)
+    mean, std = _others(s, n, total, total_sq)
+    return ((s - mean) / np.maximum(std, floor)).astype(np.float32)
 
 
 def _s_from_z(t: float, n: int, total: float, total_sq: float, floor: float) -> float:
@@ -139,6 +142,8 @@ class Retriever:
         self.exact_max, self.ann_ef = exact_max, ann_ef
         #: The exact path's dense z-scores are taken within each language (None: one language).
         self._groups = _language_groups(index.passages) if len(index.passages) <= max(exact_max, 2) else None
+        self._sample: np.ndarray | None = None  # large corpora: the vectors that estimate far dense ranks
+        self._sample_of: np.ndarray | None = None
 
     def prime(self, questions: list[str]) -> None:
         """Embed questions that will be asked soon in one batch (a questionnaire's next rows).
@@ -170,11 +175,10 @@ class Retriever:
 
     def _rank_sample(self) -> np.ndarray:
         vectors = self.index.vectors()
-        sample = getattr(self, "_sample", None)
-        if sample is None or getattr(self, "_sample_of", None) is not vectors:
-            self._sample = sample = np.ascontiguousarray(vectors[::max(1, len(vectors) // ANN_RANK_SAMPLE)])
+        if self._sample is None or self._sample_of is not vectors:
+            self._sample = np.ascontiguousarray(vectors[::max(1, len(vectors) // ANN_RANK_SAMPLE)])
             self._sample_of = vectors
-        return sample
+        return self._sample
 
     def bm25_scores(self, question: str) -> np.ndarray:
         expanded = " ".join((question, *glossary.expand(question)))
