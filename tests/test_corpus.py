@@ -62,6 +62,13 @@ def test_index_text_carries_the_heading(default):
     ("This page is accurate as of March 3, 2025.", "2025-03-03"),
     ("as of 2025-01-09", "2025-01-09"),
     ("no date here 2024/13/40 時点", None),
+    ("最終更新日：2025年10月1日（第4.2版）", "2025-10-01"),
+    ("最終更新日: 2024年11月5日", "2024-11-05"),
+    ("この記事は2021年8月9日に最終更新されています", "2021-08-09"),
+    ("Last updated: June 12, 2025", "2025-06-12"),
+    ("Updated on 2025-06-12 by the security team", "2025-06-12"),
+    ("2020年4月1日 施行 / 最終更新日：2024年5月1日 / 2024年6月1日時点", "2024-06-01"),
+    ("設立 2015年4月1日", None),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
@@ -259,3 +266,16 @@ def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):
     (folder / "leak.txt").symlink_to(outside)
     (folder / "inside.txt").symlink_to(folder / "policy.txt")  # a link within the folder is fine
     assert [p.name for p in corpus_files(folder)] == ["inside.txt", "policy.txt"]
+
+
+def test_a_page_footer_after_the_last_sentence_is_not_quoted_but_a_cut_off_line_is(tmp_path):
+    page = ("セキュリティ\nデータは東京リージョンに保管しています。\n"
+            "暗号化\n通信はTLS 1.2以上で暗号化しています。\nこの記事は役に立ちましたか？\nはい\nいいえ\n関連記事\n"
+            "ログインに関するよくある質問\n会社概要\n利用規約\n")
+    doc = parse_document(tmp_path / "page.txt", page)
+    quotes = [p.text for p in doc.passages]
+    assert not any("関連記事" in q or q in ("はい", "いいえ") or "利用規約" in q for q in quotes), quotes
+    assert quotes == ["データは東京リージョンに保管しています。", "通信はTLS 1.2以上で暗号化しています。"]
+    assert all(page[p.start:p.end] == p.text for p in doc.passages)
+    cut = "暗号化\n通信はTLS 1.2以上で暗号化しています。\n退職した従業員のデータは5年間保持し、その後は管理者が手動で削除でき"
+    assert parse_document(tmp_path / "cut.txt", cut).passages[-1].text.endswith("手動で削除でき")

@@ -16,6 +16,15 @@ _PASSAGE_TARGET_CHARS = 250
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
 
 _AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
+#: A date the document says it was last updated or issued on: "最終更新日：2025年10月1日",
+#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Updated 2025-06-12".
+_UPDATED_JA = re.compile(r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*"
+                         r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})")
+_UPDATED_JA_AFTER = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*に?\s*"
+                               r"(?:最終)?(?:更新|改訂|改定|発行|公開)")
+_UPDATED_ISO = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
+_UPDATED_EN = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})",
+                         re.I)
 _AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
 _AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
 _MONTHS = {m: i for i, m in enumerate(
@@ -79,13 +88,16 @@ class Corpus:
 
 
 def find_as_of(text: str) -> str | None:
-    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024")."""
-    if m := _AS_OF_JA.search(text):
-        y, mo, d = (int(g) for g in m.groups())
-    elif m := _AS_OF_ISO.search(text):
-        y, mo, d = (int(g) for g in m.groups())
-    elif (m := _AS_OF_EN.search(text)) and m.group(1)[:3].lower() in _MONTHS:
-        y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024"),
+    or else the date it says it was last updated on ("最終更新日：2025年10月1日", "Last updated: June 12, 2025")."""
+    for numeric, month_name in ((_AS_OF_JA, None), (_AS_OF_ISO, _AS_OF_EN),
+                                (_UPDATED_JA, None), (_UPDATED_JA_AFTER, None), (_UPDATED_ISO, _UPDATED_EN)):
+        if m := numeric.search(text):
+            y, mo, d = (int(g) for g in m.groups())
+            break
+        if month_name and (m := month_name.search(text)) and m.group(1)[:3].lower() in _MONTHS:
+            y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
+            break
     else:
         return None
     if not (1 <= mo <= 12 and 1 <= d <= 31):

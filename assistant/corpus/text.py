@@ -46,6 +46,9 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     doc.as_of = find_as_of(text)
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
+    if fmt == "txt":
+        _last_line_is_body(lines)
+        _drop_trailing_links(lines)
     doc.title = _take_title(lines)
     doc.passages = _passages(lines, text, source, first_id, fmt)
     return doc
@@ -260,6 +263,39 @@ def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
     for i, ln in enumerate(lines):
         if (i < first or i > last) and ln.kind not in ("blank", "chrome") and not _in_main_script(ln, cjk_doc):
             ln.kind = "chrome"
+
+
+def _last_line_is_body(lines: list[_Line]) -> None:
+    """A page's last line titles nothing, so it is no heading: a scrape that stops at a byte limit leaves a
+    sentence cut off there ("…その後は管理者が手動で削除でき"), which read as a heading lost its facts."""
+    content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
+    if content and content[-1].kind == "heading" and not content[-1].level:
+        content[-1].kind = "text"
+
+
+def _drop_trailing_links(lines: list[_Line]) -> None:
+    """Short lines after a page's last sentence are its footer: feedback buttons (はい / いいえ), related
+    links, company links. Merged, they made one passage ("はい いいえ 関連記事 会社概要 利用規約 …") that
+    was quoted for questions the page does not answer. Plain text only: a Markdown or Word document ends
+    in its own words, where a trailing unpunctuated list may be a list of facts.
+
+    The last body line is one that ends a sentence, is a table row, or does not look like a link (long, or
+    with a comma: a sentence the scrape cut off keeps its facts).
+    """
+    ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet")
+            and (_SENTENCE_END.search(ln.text) or _TABLE_ROW.search(ln.text) or not _link_like(ln.text))]
+    if not ends:
+        return
+    for ln in lines[ends[-1] + 1:]:
+        if ln.kind == "text":
+            ln.kind = "chrome"
+
+
+_LINK_MAX_CHARS = 25
+
+
+def _link_like(text: str) -> bool:
+    return len(text) <= _LINK_MAX_CHARS and not any(c in text for c in "、,，")
 
 
 def _take_title(lines: list[_Line]) -> str | None:
