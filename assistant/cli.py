@@ -119,26 +119,32 @@ def eval_(
     suite: Annotated[bool, typer.Option("--suite", help="FILE is a suite folder (default eval/suite): corpora/<name>/ "
                                         "and <name>.jsonl; each corpus gets its own index, then pooled and "
                                         "leave-one-corpus-out metrics.")] = False,
-    fit: Annotated[bool, typer.Option("--fit", help="With --suite: fit the decision model leaving one corpus out "
-                                      "and print the held-out outcomes of each feature set.")] = False,
+    fit: Annotated[bool, typer.Option("--fit", help="With --suite: fit the decision model on the training corpora "
+                                      "(--train) and print each feature set's outcomes on every suite corpus, "
+                                      "all held out.")] = False,
+    train: Annotated[Optional[Path], typer.Option("--train", help="With --fit: the training suite folder (default "
+                                                  "eval/train); 'none' fits leaving one suite corpus out instead.")] = None,
 ) -> None:
     """Run an evaluation set through `ask` and print metrics beside the BM25 and dense baselines."""
     with _user_errors():
         if suite:
-            _eval_suite(file, as_json=as_json, fit=fit)
+            _eval_suite(file, as_json=as_json, fit=fit, train=train)
         else:
             _eval_set(file, as_json=as_json, report=report)
 
 
-def _eval_suite(folder: Optional[Path], *, as_json: bool, fit: bool) -> None:
+def _eval_suite(folder: Optional[Path], *, as_json: bool, fit: bool, train: Optional[Path] = None) -> None:
     from . import evaluate
     from .report import fit_text, suite_table, thresholds_text
 
     with Bars("q", leave=False) as bars:
         result = evaluate.evaluate_suite(folder, progress=None if as_json else bars)
+        training = None
+        if fit and str(train) != "none":
+            training = evaluate.evaluate_suite(train or evaluate.TRAIN, progress=None if as_json else bars)["_per"]
     per = result.pop("_per")
     if fit:
-        fitted = evaluate.fit_report(per)
+        fitted = evaluate.fit_report(per, training)
         if as_json:
             _print_json(fitted)
         else:

@@ -239,6 +239,8 @@ def evaluate(assistant: Assistant, path: Path | None = None, modes=MODES, progre
 
 
 SUITE = PROJECT_ROOT / "eval" / "suite"
+#: Corpora and questions written only to fit the decision on (never reported as quality): a suite folder.
+TRAIN = PROJECT_ROOT / "eval" / "train"
 
 
 def suite_sets(folder: Path, default: tuple[Path, Path] | None = None) -> list[tuple[str, Path, Path]]:
@@ -304,18 +306,27 @@ def fit_rows(per: dict[str, list[Result]]) -> list:
             for name, rs in per.items() for r in rs if r.feats is not None]
 
 
-def fit_report(per: dict[str, list[Result]]) -> dict:
-    """Each candidate feature set, fitted leaving one corpus out; then the chosen set fitted on all corpora."""
+def fit_report(per: dict[str, list[Result]], train: dict[str, list[Result]] | None = None) -> dict:
+    """Each candidate feature set fitted on the training corpora and judged on every suite corpus (all held
+    out); without training corpora, fitted leaving one suite corpus out in turn. Then each set fitted on
+    all the fitting corpora, the model to freeze in answer.py."""
     from . import calibrate
 
     rows = fit_rows(per)
+    fitting = fit_rows(train) if train else rows
     sets = {}
     for label, names in calibrate.FEATURE_SETS.items():
-        loco = calibrate.leave_one_corpus_out(rows, names)
-        sets[label] = {"features": list(names), "corpora": loco, "pooled": calibrate.pooled(loco)}
+        if train:
+            model = calibrate.train(fitting, names)
+            held = {name: {"answer_at": model.answer_at, "review_at": model.review_at,
+                           **calibrate.outcomes([r for r in rows if r.corpus == name], model)}
+                    for name in per}
+        else:
+            held = calibrate.leave_one_corpus_out(rows, names)
+        sets[label] = {"features": list(names), "corpora": held, "pooled": calibrate.pooled(held)}
     final = {}
     for label, names in calibrate.FEATURE_SETS.items():
-        m = calibrate.train(rows, names)
+        m = calibrate.train(fitting, names)
         final[label] = {"weights": {k: round(v, 4) for k, v in m.weights.items()}, "bias": round(m.bias, 4),
                         "answer_at": m.answer_at, "review_at": m.review_at}
-    return {"sets": sets, "fitted_on_all": final}
+    return {"fitted_on": sorted(train or per), "sets": sets, "fitted_on_all": final}

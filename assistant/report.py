@@ -115,13 +115,13 @@ _FIT_COLUMNS = ("n", "retrievable", "answered_right", "answered_wrong", "review"
 
 
 def fit_text(report: dict) -> str:
-    out = []
+    out = [f"Fitted on: {', '.join(report['fitted_on'])}", ""]
     for label, block in report["sets"].items():
         header = ["held-out corpus", "answer_at", "review_at"] + list(_FIT_COLUMNS)
         rows = [[name, f"{m['answer_at']:.2f}", f"{m['review_at']:.2f}"] + [_fmt(m[c]) for c in _FIT_COLUMNS]
                 for name, m in block["corpora"].items()]
         rows.append(["pooled", "", ""] + [_fmt(block["pooled"][c]) for c in _FIT_COLUMNS])
         out += [f"## {label}: {', '.join(block['features'])}", _table(header, rows, False), ""]
-    out.append("## fitted on all corpora (to freeze in answer.py)")
+    out.append("## fitted on all the fitting corpora (to freeze in answer.py)")
     out += [f"{label}: {json.dumps(m)}" for label, m in report["fitted_on_all"].items()]
     return "\n".join(out)
