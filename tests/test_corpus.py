@@ -269,10 +269,11 @@ def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):
 
 
 def test_a_page_footer_after_the_last_sentence_is_not_quoted_but_a_cut_off_line_is(tmp_path):
-    page = ("セキュリティ\nデータは東京リージョンに保管しています。\n"
+    page = ("セキュリティ\n記事番号：HC-0412\n最終更新日：2025年3月3日\nデータは東京リージョンに保管しています。\n"
             "暗号化\n通信はTLS 1.2以上で暗号化しています。\nこの記事は役に立ちましたか？\nはい\nいいえ\n関連記事\n"
-            "ログインに関するよくある質問\n会社概要\n利用規約\n")
+            "ログインに関するよくある質問\nお問い合わせ | 会社概要 | 利用規約\n")
     doc = parse_document(tmp_path / "page.txt", page)
+    assert doc.as_of == "2025-03-03" and all(p.section == ("セキュリティ",) for p in doc.passages[:1])
     quotes = [p.text for p in doc.passages]
     assert not any("関連記事" in q or q in ("はい", "いいえ") or "利用規約" in q for q in quotes), quotes
     assert quotes == ["データは東京リージョンに保管しています。", "通信はTLS 1.2以上で暗号化しています。"]

@@ -47,6 +47,9 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
     if fmt == "txt":
+        for ln in lines:
+            if ln.kind != "blank" and _PAGE_LABEL.match(ln.text):
+                ln.kind = "chrome"  # the date is the document's as-of date already (find_as_of)
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
@@ -275,23 +278,37 @@ def _last_line_is_body(lines: list[_Line]) -> None:
 
 def _drop_trailing_links(lines: list[_Line]) -> None:
     """Short lines after a page's last sentence are its footer: feedback buttons (はい / いいえ), related
-    links, company links. Merged, they made one passage ("はい いいえ 関連記事 会社概要 利用規約 …") that
-    was quoted for questions the page does not answer. Plain text only: a Markdown or Word document ends
-    in its own words, where a trailing unpunctuated list may be a list of facts.
+    links, a row of company links. Merged, they made one passage ("はい いいえ
+    関連記事 会社概要 利用規約 …") that was quoted for questions the page does not answer. Plain text only:
+    a Markdown or Word document ends in its own words, where a trailing unpunctuated list may be facts.
 
-    The last body line is one that ends a sentence, is a table row, or does not look like a link (long, or
-    with a comma: a sentence the scrape cut off keeps its facts).
+    The last body line is one that ends a sentence, a table row with a cell too long for a link, or a
+    line that does not look like a link (long, or with a comma: a sentence the scrape cut off keeps its facts).
     """
-    ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet")
-            and (_SENTENCE_END.search(ln.text) or _TABLE_ROW.search(ln.text) or not _link_like(ln.text))]
+    def body(ln: _Line) -> bool:
+        if _SENTENCE_END.search(ln.text):
+            return True
+        if _TABLE_ROW.search(ln.text):
+            return any(len(cell.strip()) > _LINK_CELL_MAX_CHARS for cell in re.split(r"\||\t", ln.text))
+        return not _link_like(ln.text)
+
+    ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and body(ln)]
     if not ends:
         return
     for ln in lines[ends[-1] + 1:]:
-        if ln.kind == "text":
+        if ln.kind == "text":  # a bulleted list there may be steps or facts: it stays
             ln.kind = "chrome"
 
 
 _LINK_MAX_CHARS = 25
+#: A row of links ("お問い合わせ | 利用規約 | プライバシーポリシー") has short cells; a table row of facts has a long one.
+_LINK_CELL_MAX_CHARS = 12
+#: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
+_PAGE_LABEL = re.compile(
+    r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新日?|公開日|投稿日|作成日|"
+    r"(?:Last\s+)?(?:updated|modified|published))\s*[:：]?\s*"
+    r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|"
+    r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.I)
 
 
 def _link_like(text: str) -> bool:
