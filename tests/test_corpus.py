@@ -40,7 +40,7 @@ def test_headings_found_and_never_quoted(default):
     retention = next(p for p in default.passages if p.text.startswith("デフォルトで30日間"))
     assert retention.section[-1] == "ジョブデータ(ジョブ履歴)の保存期間"
     assert "ユーザー管理" not in by_text and "SSO" not in by_text
-    bullets = [p for p in default.passages if p.kind == "bullet"]
+    bullets = [p for p in default.passages if p.kind in ("bullet", "list")]
     assert bullets and all(not p.text.startswith("•") for p in bullets)
 
 
@@ -79,8 +79,7 @@ def test_markdown_headings_give_levels(tmp_path):
     doc = parse_document(tmp_path / "g.md", md)
     assert [(p.section, p.text) for p in doc.passages] == [
         (("Access", "MFA"), "We support TOTP."),
-        (("Access", "MFA"), "hardware keys"),
-        (("Access", "MFA"), "SMS codes"),
+        (("Access", "MFA"), "hardware keys\n- SMS codes"),  # a short list is one unit
         (("Network",), "TLS 1.3 only."),
     ]
     assert doc.title == "Guide"
@@ -148,7 +147,8 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert got[0] == (("第1章 アクセス管理", "1.1 認証"), "paragraph", "SAML 2.0によるシングルサインオンに対応しています。")
     assert got[1][0] == ("第1章 アクセス管理", "1.2 パスワード")
     assert got[2][0] == ("第2章 暗号化", "2.1 保存データ")
-    assert [g[1:] for g in got[-2:]] == [("bullet", "管理画面を開く"), ("bullet", "設定を変更する")]
+    # a short list is one unit with the paragraph that introduces it
+    assert got[-1][1:] == ("list", "手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を変更する")
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
 
 
@@ -157,8 +157,8 @@ def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp
     doc = parse_document(tmp_path / "m.txt", text)
     got = [(p.section, p.kind, p.text) for p in doc.passages]
     assert got == [(("■ 本資料について",), "paragraph", "セキュリティについて網羅的に記載しております。"),
-                   (("■ 本資料について",), "bullet", "保存データの暗号化"),
-                   (("■ 本資料について",), "bullet", "通信の暗号化")], "the label is never quoted; two marked lines are a list"
+                   (("■ 本資料について",), "list", "保存データの暗号化\n■ 通信の暗号化")], \
+        "the label is never quoted; two marked lines are a list (one unit)"
 
 
 def test_a_quantity_opening_a_label_is_no_section_number(tmp_path):

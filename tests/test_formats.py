@@ -22,7 +22,8 @@ FONT = docgen.japanese_font()
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    """A quote's words: white space and the list markers one format writes and another does not left out."""
+    return re.sub(r"\s+", "", re.sub(r"(?m)^\s*[-*•・]\s+", "", text))
 
 
 def _assistant(folder, tmp_path, assistant: Assistant) -> Assistant:

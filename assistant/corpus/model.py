@@ -7,7 +7,7 @@ each passage's section path (for indexing and display) but are never passages th
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 #: Passages longer than this are split into sentence groups, so a quote fits a questionnaire cell.
@@ -40,7 +40,7 @@ class Passage:
     start: int
     end: int
     text: str
-    kind: str  # "paragraph" | "bullet" | "row" (a table row, or a check sheet's answer)
+    kind: str  # "paragraph" | "bullet" | "list" (a lead-in and its items) | "row" (a table row, or a check sheet's answer)
     #: True when the section path was inferred from bare heading lines rather than marked levels
     nesting_guessed: bool = False
     page: int | None = None  # 1-based, PDF
@@ -60,6 +60,56 @@ class Passage:
         section = self.section[-1:] if self.nesting_guessed else self.section
         head = "\n".join(t for t in (" › ".join(section), self.context) if t)
         return f"{head}\n{self.text}" if head else self.text
+
+
+#: A list's unit, lead-in included, stays a quote a reader takes in at once.
+LIST_UNIT_MAX_CHARS = 400
+#: A paragraph that introduces the list under it: "次の期限内に修正します。", "対象は以下のとおりです：", "as follows:".
+_LEAD_IN = re.compile(r"[:：]\s*$|(?:次の|以下の|下記の|次のとおり|以下のとおり)|\b(?:following|as follows|include|includes)\b", re.I)
+
+
+#: What may stand between two items of one list: white space and list markers.
+_BETWEEN_ITEMS = re.compile(r"^(?:\s|[•・●◦▪■□◆◇○\-*+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])*$")
+
+
+def _adjacent(text: str, a: Passage, b: Passage) -> bool:
+    return a.section == b.section and a.page == b.page and bool(_BETWEEN_ITEMS.match(text[a.end:b.start]))
+
+
+def merge_lists(passages: list[Passage], text: str) -> list[Passage]:
+    """A list of short facts is one unit with its lead-in: ranking a lone item ("緊急：7日以内") against its
+    siblings and its own lead-in ("…次の期限内に修正します。") put the wrong one first, because the lead-in
+    holds the question's words and the item its answer. Consecutive items of one section (nothing but
+    white space and list markers between them), with the paragraph right before them when it introduces
+    them, become one passage while it stays within LIST_UNIT_MAX_CHARS; longer lists keep their items
+    apart. Measured: retrieval top-1 on the training corpora 0.718 -> 0.725; on the suite 0.814 -> 0.828
+    (the English trust page's short lists: 0.680 -> 0.840), the default corpus unchanged."""
+    out: list[Passage] = []
+    i = 0
+    while i < len(passages):
+        p = passages[i]
+        if p.kind != "bullet":
+            out.append(p)
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(passages) and passages[j + 1].kind == "bullet" and _adjacent(text, passages[j], passages[j + 1]):
+            j += 1
+        first = p
+        lead = out[-1] if out and out[-1].kind == "paragraph" and _adjacent(text, out[-1], p) and \
+            _LEAD_IN.search(out[-1].text) else None
+        if lead is not None:
+            first = lead
+        span = passages[j].end - first.start
+        if (lead is not None or j > i) and span <= LIST_UNIT_MAX_CHARS:
+            if lead is not None:
+                out.pop()
+            out.append(replace(first, end=passages[j].end, text=text[first.start:passages[j].end], kind="list"))
+        else:
+            out.extend(passages[i:j + 1])
+        i = j + 1
+    first_id = passages[0].id if passages else 0
+    return [replace(q, id=first_id + n) for n, q in enumerate(out)]
 
 
 @dataclass
