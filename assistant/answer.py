@@ -148,7 +148,8 @@ class Assistant:
         model = self.model
         feats = abstain.features(self.index, retrieval)
         status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
-        status, reasons = abstain.settle(status, question, reasons)
+        first = retrieval.hits[0].passage.index_text() if retrieval.hits else ""
+        status, reasons = abstain.settle(status, question, reasons, first)
         citations = []
         for i, hit in enumerate(retrieval.hits):
             # later candidates are scored as if they came first, so their scores read on the same scale

@@ -234,6 +234,26 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
     assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"
 
 
+@pytest.mark.parametrize("question,passage,unmatched", [
+    ("Are you ISO/IEC 27017 certified?", "We are ISO/IEC 27001:2022 certified.", ["27017"]),
+    ("ISO27001の認証は取得していますか？", "ISO/IEC 27001（ISMS）認証を取得しています。", []),
+    ("TLS 1.3に対応していますか", "通信はTLS 1.2以上で暗号化しています。", ["1.3"]),
+    ("TLS 1.2以上ですか", "通信はTLS 1.2以上で暗号化しています。", []),
+    ("SOC 2 Type II report?", "We have a SOC 2 report.", []),  # a lone digit names nothing particular
+])
+def test_numbers_the_question_names_are_looked_for_in_the_passage(question, passage, unmatched):
+    from assistant import abstain
+
+    assert abstain.unmatched_numbers(question, passage) == unmatched
+
+
+def test_a_passage_without_the_standard_the_question_names_is_only_reviewed(assistant):
+    """At a cut that answers everything, ISO 27017 (which the corpus never states) gets a candidate to check."""
+    answer = assistant.ask("Is Workato ISO 27017 certified?", threshold=0.0)
+    assert answer.status.value == "needs review" and answer.review_reasons == ["number_mismatch"]
+    assert assistant.ask("Is Workato SOC 2 audited?", threshold=0.0).status.value == "answered"
+
+
 def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
     """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
     answer = assistant.ask("明日の東京の天気は？")
