@@ -75,8 +75,8 @@ def _covered(vocab: frozenset[str], term: str) -> bool:
     own = tokens.tokenize(term)
     if not own:
         return False
-    if all(t in vocab for t in own):
-        return True
+    if all(t in vocab for t in own) or (len(own) > 1 and own[0] not in vocab and all(t in vocab for t in own[1:])):
+        return True  # the whole term, or the name and number it runs together ('iso27001' as ISO 27001)
     parts = [tokens.tokenize(p) for p in _SPLIT.split(term) if p]
     return len(parts) > 1 and any(p and all(t in vocab for t in p) for p in parts)
 
