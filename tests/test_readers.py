@@ -228,6 +228,17 @@ def test_csv_check_sheet(tmp_path):
     assert doc.passages[0].format == "csv"
 
 
+def test_a_category_column_gives_each_row_its_section(tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("No,分類,質問,回答,備考\n,認証,,,\n1,認証,SSOに対応していますか,はい。SAML 2.0に対応しています。,\n"
+                    "2,認証,MFAは必須にできますか,はい,管理者が設定できます\n3,ログ,監査ログの保存期間は,1年間です。,\n",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [(p.row, p.section) for p in doc.passages] == [(3, ("認証",)), (4, ("認証",)), (5, ("ログ",))]
+    assert doc.passages[0].text == "はい。SAML 2.0に対応しています。", "the category is a section, not part of the quote"
+
+
 def test_the_assistants_own_filled_output_is_not_an_answer_library(tmp_path):
     from assistant import fill
 

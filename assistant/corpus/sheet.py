@@ -21,10 +21,17 @@ _REMARK_HEADERS = ("備考", "補足", "コメント", "説明", "回答補足",
                    "comment", "comments", "notes", "note", "details", "explanation", "evidence")
 
 
+#: Header names of a column that files each row under a topic: it gives the row's section.
+_CATEGORY_HEADERS = ("分類", "大分類", "中分類", "カテゴリ", "カテゴリー", "区分", "項目分類", "領域", "分野", "category",
+                     "categories", "domain", "section", "area", "topic")
+
+
 def _header_kind(value: Any) -> str | None:
     norm = re.sub(r"[\s()（）\[\]【】]+", "", _norm(value))
     if not norm:
         return None
+    if any(norm == re.sub(r"\s+", "", h) for h in _CATEGORY_HEADERS):
+        return "category"
     if any(norm == re.sub(r"\s+", "", h) for h in _ANSWER_HEADERS) or norm.startswith(("回答", "answer")):
         return "answer"
     if any(norm == re.sub(r"\s+", "", h) for h in _REMARK_HEADERS) or norm.startswith(("備考", "補足", "remark", "comment")):
@@ -77,12 +84,20 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
             break
     if found is None:
         return []
-    header_row, q_col, a_cols, _ = found
+    header_row, q_col, a_cols, header = found
+    # the first category column left of the question, if any: each row's topic is its section
+    categories = [c for c, v in enumerate(header) if c < q_col and _header_kind(v) == "category"]
+    cat_col = categories[0] if categories else None
+    topic = None
     blocks: list[Block] = []
     for r in range(header_row + 1, len(table.rows)):
         values = [cell_text(v) for v in table.rows[r]]
         question = clean(values[q_col]) if q_col < len(values) else ""
         answer_cells = [clean(values[c]) if c < len(values) else "" for c in a_cols]
+        category = clean(values[cat_col]) if cat_col is not None and cat_col < len(values) else ""
+        if category and category != topic and len(category) <= 40:
+            topic = category
+            blocks.append(Block("heading", category, level=2, sheet=sheet, row=r + 1))
         if not question:
             continue
         if not any(answer_cells):
