@@ -280,3 +280,17 @@ def test_a_page_footer_after_the_last_sentence_is_not_quoted_but_a_cut_off_line_
     assert all(page[p.start:p.end] == p.text for p in doc.passages)
     cut = "暗号化\n通信はTLS 1.2以上で暗号化しています。\n退職した従業員のデータは5年間保持し、その後は管理者が手動で削除でき"
     assert parse_document(tmp_path / "cut.txt", cut).passages[-1].text.endswith("手動で削除でき")
+
+
+def test_a_section_number_a_bold_faq_question_and_a_q_line_are_headings_not_quotes(tmp_path):
+    text = ("第5章 暗号化\n\n5.2　保存データの暗号化\n保存データはAES-256で暗号化しています。\n\n"
+            "Q：RPO・RTOの目標値を教えてください。\nA：RPOは1時間、RTOは8時間です。\n")
+    doc = parse_document(tmp_path / "policy.txt", text)
+    assert [(p.section[-1], p.text) for p in doc.passages] == [
+        ("5.2　保存データの暗号化", "保存データはAES-256で暗号化しています。"),
+        ("Q：RPO・RTOの目標値を教えてください。", "A：RPOは1時間、RTOは8時間です。")]
+    md = "# FAQ\n\n## Compliance\n\n**Do you have a SOC 2 report?**\n\nNot yet; we hold ISO 27001.\n\n- *TLS* 1.2 only\n"
+    doc = parse_document(tmp_path / "faq.md", md)
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("Compliance", "Do you have a SOC 2 report?"), "Not yet; we hold ISO 27001."),
+        (("Compliance", "Do you have a SOC 2 report?"), "*TLS* 1.2 only")]

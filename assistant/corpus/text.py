@@ -20,7 +20,11 @@ from .model import Document, Passage, find_as_of, merge_lists, split_long
 
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
-_BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○\-\*\+‣⁃]|\d{1,3}[.)]|[（(]\d{1,3}[)）])\s*")
+#: A list item's marker. "-", "*" and "+" need a space after them ("**bold**" and "-5%" are no items), and a
+#: number's dot no digit after it ("5.2　保存データの暗号化" is a section number, not item 5).
+_BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○‣⁃]\s*|[-*+](?:\s+|$)|\d{1,3}[.)](?!\d)\s*|[（(]\d{1,3}[)）]\s*)")
+#: A Markdown line that is all bold: a FAQ's question or a label, used as a heading under the last one.
+_BOLD_LINE = re.compile(r"^(\*\*|__)(?P<text>[^*_].*?)\1[:：]?$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(
     r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])|\d{1,2}(?=\s))"
@@ -76,6 +80,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         raw.append((pos, line))
         pos += len(line) + 1
     has_md_headings = any(_MD_HEADING.match(line) for _, line in raw)
+    md_level = 0  # the level of the last Markdown heading: a bold line heads what follows one level below
     lines: list[_Line] = []
     in_fence = False
     for i, (offset, line) in enumerate(raw):
@@ -107,7 +112,11 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         if has_md_headings or markdown:
             if m := _MD_HEADING.match(line):
-                lines.append(_Line(start, end, m.group(2).strip(), "heading", level=len(m.group(1))))
+                md_level = len(m.group(1))
+                lines.append(_Line(start, end, m.group(2).strip(), "heading", level=md_level))
+                continue
+            if m := _BOLD_LINE.match(stripped):
+                lines.append(_Line(start, end, m.group("text").strip(), "heading", level=min(6, md_level + 1)))
                 continue
         if _NUMBERS_ONLY.match(stripped) and len(stripped) <= 12:
             lines.append(_Line(start, end, stripped, "chrome"))
@@ -135,7 +144,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
 
 
 _LABEL_MAX_CHARS = 40
-_FAQ_QUESTION = re.compile(r"[?？]\s*$")
+_FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
 #: A page's table of contents title: structure, not a section of its own.
 _TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on this page|このページの内容)$", re.I)
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
