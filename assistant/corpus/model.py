@@ -25,6 +25,8 @@ _UPDATED_JA_AFTER = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(
 _UPDATED_ISO = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
 _UPDATED_EN = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})",
                          re.I)
+#: "Last updated: 2 April 2025" (day before month)
+_UPDATED_EN_DMY = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*(\d{1,2})\s+([A-Z][a-z]+)\.?,?\s+(\d{4})", re.I)
 _AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
 _AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
 _MONTHS = {m: i for i, m in enumerate(
@@ -149,7 +151,9 @@ def find_as_of(text: str) -> str | None:
             y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
             break
     else:
-        return None
+        if not ((m := _UPDATED_EN_DMY.search(text)) and m.group(2)[:3].lower() in _MONTHS):
+            return None
+        y, mo, d = int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1))
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"

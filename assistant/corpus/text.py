@@ -317,7 +317,8 @@ _PAGE_LABEL = re.compile(
     r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新日?|公開日|投稿日|作成日|"
     r"(?:Last\s+)?(?:updated|modified|published))\s*[:：]?\s*"
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|"
-    r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})$", re.I)
+    r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2})$", re.I)
 
 
 def _link_like(text: str) -> bool:
