@@ -314,19 +314,17 @@ def fit_report(per: dict[str, list[Result]], train: dict[str, list[Result]] | No
 
     rows = fit_rows(per)
     fitting = fit_rows(train) if train else rows
+    models = {label: calibrate.train(fitting, names) for label, names in calibrate.FEATURE_SETS.items()}
     sets = {}
     for label, names in calibrate.FEATURE_SETS.items():
         if train:
-            model = calibrate.train(fitting, names)
+            model = models[label]
             held = {name: {"answer_at": model.answer_at, "review_at": model.review_at,
                            **calibrate.outcomes([r for r in rows if r.corpus == name], model)}
                     for name in per}
         else:
             held = calibrate.leave_one_corpus_out(rows, names)
         sets[label] = {"features": list(names), "corpora": held, "pooled": calibrate.pooled(held)}
-    final = {}
-    for label, names in calibrate.FEATURE_SETS.items():
-        m = calibrate.train(fitting, names)
-        final[label] = {"weights": {k: round(v, 4) for k, v in m.weights.items()}, "bias": round(m.bias, 4),
-                        "answer_at": m.answer_at, "review_at": m.review_at}
+    final = {label: {"weights": {k: round(v, 4) for k, v in m.weights.items()}, "bias": round(m.bias, 4),
+                     "answer_at": m.answer_at, "review_at": m.review_at} for label, m in models.items()}
     return {"fitted_on": sorted(train or per), "sets": sets, "fitted_on_all": final}
