@@ -68,3 +68,29 @@ def test_review_band_keeps_most_right_first_passages_on_the_fitting_corpora():
     right = [r for r in rows if r.label]
     shown = sum(1 for r in right if model.probability(r.feats) >= model.review_at)
     assert shown >= calibrate.REVIEW_RECALL * len(right)
+
+
+def test_fit_report_fits_on_the_training_corpora_and_judges_every_suite_corpus(monkeypatch):
+    """--fit: models come from the training corpora only; each suite corpus is scored, none fitted on."""
+    from assistant import evaluate
+
+    rng = np.random.default_rng(3)
+    train_rows = _rows("t-one", 300, rng) + _rows("t-two", 300, rng, shift=0.5)
+    suite_rows = _rows("vendor", 80, rng) + _rows("default", 120, rng)
+    # fit_rows turns {corpus: evaluation results} into rows; here the "results" are rows already
+    monkeypatch.setattr(evaluate, "fit_rows", lambda per: [r for rows in per.values() for r in rows])
+    seen = []
+    real_train = calibrate.train
+
+    def spy(rows, names):
+        seen.append({r.corpus for r in rows})
+        return real_train(rows, names)
+
+    monkeypatch.setattr(calibrate, "train", spy)
+    by_corpus = lambda rows: {c: [r for r in rows if r.corpus == c] for c in dict.fromkeys(r.corpus for r in rows)}
+    report = evaluate.fit_report(by_corpus(suite_rows), by_corpus(train_rows))
+    assert report["fitted_on"] == ["t-one", "t-two"]
+    assert seen and all(corpora == {"t-one", "t-two"} for corpora in seen), "only training corpora are fitted on"
+    for block in report["sets"].values():
+        assert set(block["corpora"]) == {"vendor", "default"} and block["pooled"]["n"] == len(suite_rows)
+    assert report["fitted_on_all"].keys() == calibrate.FEATURE_SETS.keys()
