@@ -295,3 +295,10 @@ def test_a_section_number_a_bold_faq_question_and_a_q_line_are_headings_not_quot
     assert [(p.section, p.text) for p in doc.passages] == [
         (("Compliance", "Do you have a SOC 2 report?"), "Not yet; we hold ISO 27001."),
         (("Compliance", "Do you have a SOC 2 report?"), "*TLS* 1.2 only")]
+
+
+def test_a_site_name_bar_and_a_short_cut_off_heading_are_not_quoted(tmp_path):
+    page = ("ツミキ勤怠 | クラウド勤怠管理サービス\nログイン\nセキュリティ\nデータは東京リージョンに保管しています。\n"
+            "バックアップ\nサービスが停止しない仕組み(冗長化、負荷")
+    doc = parse_document(tmp_path / "page.txt", page)
+    assert [p.text for p in doc.passages] == ["データは東京リージョンに保管しています。"]

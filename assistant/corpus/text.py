@@ -281,8 +281,13 @@ def _last_line_is_body(lines: list[_Line]) -> None:
     """A page's last line titles nothing, so it is no heading: a scrape that stops at a byte limit leaves a
     sentence cut off there ("…その後は管理者が手動で削除でき"), which read as a heading lost its facts."""
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
-    if content and content[-1].kind == "heading" and not content[-1].level:
+    if content and content[-1].kind == "heading" and not content[-1].level and len(content[-1].text) >= _CUT_MIN_CHARS:
         content[-1].kind = "text"
+
+
+#: A last line shorter than this is a heading the scrape cut ("サービスが停止しない仕組み(冗長化、負荷"), not a
+#: sentence with facts in it: quoted, it was the first candidate for six questions its page does not answer.
+_CUT_MIN_CHARS = 30
 
 
 def _drop_trailing_links(lines: list[_Line]) -> None:
@@ -307,6 +312,11 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
     for ln in lines[ends[-1] + 1:]:
         if ln.kind == "text":  # a bulleted list there may be steps or facts: it stays
             ln.kind = "chrome"
+    # likewise a page that opens with a row of short cells opens with its site's name bar or menu
+    # ("ツミキ勤怠 | クラウド勤怠管理サービス"), not with a table of facts (which has a header row first)
+    first = next((ln for ln in lines if ln.kind != "blank"), None)
+    if first is not None and first.kind == "text" and _TABLE_ROW.search(first.text) and not body(first):
+        first.kind = "chrome"
 
 
 _LINK_MAX_CHARS = 25
