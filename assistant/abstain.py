@@ -139,7 +139,8 @@ def features(index, retrieval) -> Features | None:
     first = hits[0]
     f = facts(index)
     own, groups = _token_sets(retrieval.question)
-    passage = set(tokens.tokenize(first.passage.index_text()))
+    # the passage as quoted: a list item with its lead-in and siblings (the unit a reader is shown)
+    passage = set(tokens.tokenize("\n".join((first.passage.index_text(), first.passage.unit_text))))
     vocab = index.vocab
     weights = {t: f.idf(t) for t in own}
     total = sum(weights.values()) or 1.0

@@ -126,7 +126,7 @@ class Assistant:
         p = hit.passage
         doc = self.index.documents.get(p.source)
         return Citation(
-            quote=p.text, source=p.source, section=list(p.section), start=p.start, end=p.end,
+            quote=p.quote_text, source=p.source, section=list(p.section), start=p.quote_start, end=p.quote_end,
             score=round(score, 4), as_of=doc.as_of if doc else None,
             title=doc.title if doc else None, passage_id=p.id,
             page=getattr(p, "page", None), sheet=getattr(p, "sheet", None), row=getattr(p, "row", None),

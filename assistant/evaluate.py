@@ -132,7 +132,7 @@ def load_set(path: Path, corpus_texts: list[str]) -> list[Item]:
 
 
 def _ranks(answer_hits, expected: list[str]) -> list[int]:
-    return [i for i, p in enumerate(answer_hits, 1) if any(e in p.text for e in expected)]
+    return [i for i, p in enumerate(answer_hits, 1) if any(e in p.quote_text for e in expected)]
 
 
 def run_mode(assistant: Assistant, items: list[Item], mode: str, progress: Progress | None = None) -> Run:

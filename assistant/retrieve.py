@@ -144,6 +144,9 @@ class Retriever:
         self._groups = _language_groups(index.passages) if len(index.passages) <= max(exact_max, 2) else None
         self._sample: np.ndarray | None = None  # large corpora: the vectors that estimate far dense ranks
         self._sample_of: np.ndarray | None = None
+        #: Passages quoted as one unit (a short list and its lead-in) share an id: a question gets the unit
+        #: once, through its best-ranked member, and its other members are no alternatives to it.
+        self._units = _unit_ids(index.passages)
 
     def prime(self, questions: list[str]) -> None:
         """Embed questions that will be asked soon in one batch (a questionnaire's next rows).
@@ -203,7 +206,7 @@ class Retriever:
             score = bm25
         else:
             score = dense_z + BM25_WEIGHT * bm25_z
-        order = _top(score, k + 1)
+        order = _distinct(score, k + 1, self._units)
         hits = [
             Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]),
                 float(bm25_z[i]), 1 + int((dense > dense[i]).sum()), 1 + int((bm25 > bm25[i]).sum()))
@@ -212,8 +215,8 @@ class Retriever:
         runner_up = 0.0
         if len(dense) > 1 and hits:
             others = dense.copy()
-            others[order[0]] = -np.inf
-            runner_up = float(others.max())
+            others[self._units == self._units[order[0]]] = -np.inf
+            runner_up = float(others.max()) if np.isfinite(others.max()) else 0.0
         next_score = float(score[order[k]]) if len(order) > k else None
         terms, missing = abstain.missing_terms(self.index, question)
         return Retrieval(question, mode, hits, terms, missing, runner_up, next_score)
@@ -284,7 +287,8 @@ class Retriever:
         if len(extra) or mode != "hybrid" or len(cand) <= k:
             cand = np.sort(np.concatenate([cand, extra]))  # in passage order: _top keeps ties in passage order
             dense, dense_z, bm25_z, score = scored(cand)
-        order = _top(score, k + 1)
+        units = self._units[cand]
+        order = _distinct(score, k + 1, units)
         sample = None
 
         def dense_rank(j: int) -> int:
@@ -303,7 +307,7 @@ class Retriever:
         ]
         runner_up = 0.0
         if hits:
-            others = np.delete(dense, order[0])
+            others = dense[units != units[order[0]]]
             runner_up = float(others.max()) if len(others) else 0.0
         next_score = float(score[order[k]]) if len(order) > k else None
         terms, missing = abstain.missing_terms(index, question)
@@ -314,6 +318,27 @@ def _dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     """matrix @ vector on this thread. OpenBLAS splits a product of this size over its threads, and on a
     busy machine waiting for the slowest of them cost up to 8 ms at the 95th percentile for 4096 x 384."""
     return np.einsum("ij,j->i", matrix, vector)
+
+
+def _unit_ids(passages: list[Passage]) -> np.ndarray:
+    """One id per quote unit: members of a short list share theirs, every other passage has its own."""
+    ids: dict[tuple[str, int], int] = {}
+    out = np.empty(len(passages), dtype=np.int64)
+    for i, p in enumerate(passages):
+        out[i] = ids.setdefault((p.source, p.unit_start), len(passages) + len(ids)) if p.unit_start is not None else i
+    return out
+
+
+def _distinct(score: np.ndarray, k: int, units: np.ndarray) -> np.ndarray:
+    """_top, keeping only the best-scored passage of each unit."""
+    want = k
+    while True:
+        order = _top(score, min(len(score), want))
+        _, first = np.unique(units[order], return_index=True)
+        kept = order[np.sort(first)]
+        if len(kept) >= k or len(order) == len(score):
+            return kept[:k]
+        want *= 4
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:

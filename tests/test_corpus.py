@@ -80,10 +80,14 @@ def test_markdown_headings_give_levels(tmp_path):
     doc = parse_document(tmp_path / "g.md", md)
     assert [(p.section, p.text) for p in doc.passages] == [
         (("Access", "MFA"), "We support TOTP."),
-        (("Access", "MFA"), "hardware keys\n- SMS codes"),  # a short list is one unit
+        (("Access", "MFA"), "hardware keys"),
+        (("Access", "MFA"), "SMS codes"),
         (("Network",), "TLS 1.3 only."),
     ]
     assert doc.title == "Guide"
+    # ranked one by one, a short list's items are quoted as the list (exactly as written)
+    assert [p.quote_text for p in doc.passages][1:3] == ["hardware keys\n- SMS codes"] * 2
+    assert all(md[p.quote_start:p.quote_end] == p.quote_text for p in doc.passages)
     for p in doc.passages:
         assert md[p.start:p.end] == p.text
 
@@ -148,8 +152,11 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert got[0] == (("第1章 アクセス管理", "1.1 認証"), "paragraph", "SAML 2.0によるシングルサインオンに対応しています。")
     assert got[1][0] == ("第1章 アクセス管理", "1.2 パスワード")
     assert got[2][0] == ("第2章 暗号化", "2.1 保存データ")
-    # a short list is one unit with the paragraph that introduces it
-    assert got[-1][1:] == ("list", "手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を変更する")
+    assert [g[1:] for g in got[-2:]] == [("bullet", "管理画面を開く"), ("bullet", "設定を変更する")]
+    # each item is quoted with its siblings and the paragraph that introduces them
+    unit = "手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を変更する"
+    assert [p.quote_text for p in doc.passages[-3:]] == [unit] * 3
+    assert all(text[p.quote_start:p.quote_end] == p.quote_text for p in doc.passages)
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
 
 
@@ -158,8 +165,9 @@ def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp
     doc = parse_document(tmp_path / "m.txt", text)
     got = [(p.section, p.kind, p.text) for p in doc.passages]
     assert got == [(("■ 本資料について",), "paragraph", "セキュリティについて網羅的に記載しております。"),
-                   (("■ 本資料について",), "list", "保存データの暗号化\n■ 通信の暗号化")], \
-        "the label is never quoted; two marked lines are a list (one unit)"
+                   (("■ 本資料について",), "bullet", "保存データの暗号化"),
+                   (("■ 本資料について",), "bullet", "通信の暗号化")], "the label is never quoted; two marked lines are a list"
+    assert doc.passages[-1].quote_text == "保存データの暗号化\n■ 通信の暗号化", "quoted as the list"
 
 
 def test_a_quantity_opening_a_label_is_no_section_number(tmp_path):

@@ -33,8 +33,13 @@ def _units(marker: str = "") -> list[str]:
     return out
 
 
-BODY = _units()
-PARAGRAPHS = [text for kind, text in docgen.SOURCE if kind in ("p", "li")]
+BODY = [text for kind, text in docgen.SOURCE if kind in ("p", "li")]
+
+
+def _quotes(marker: str = "") -> list[str]:
+    """What each of BODY's passages is quoted as: a list item with its siblings, the rest as they are."""
+    units = _units(marker)
+    return [next(u for u in units if text in u) for text in BODY]
 HEADINGS = [text for kind, text in docgen.SOURCE if kind.startswith("h")]
 
 
@@ -42,6 +47,7 @@ def _exact(doc) -> None:
     assert doc.passages
     for p in doc.passages:
         assert doc.text[p.start:p.end] == p.text and p.text.strip() == p.text
+        assert doc.text[p.quote_start:p.quote_end] == p.quote_text
 
 
 # --------------------------------------------------------------------------------------------- HTML
@@ -52,7 +58,8 @@ def test_html_keeps_the_article_and_drops_the_chrome(tmp_path):
     doc = read_document(path)
     _exact(doc)
     assert doc.format == "html" and doc.extracted
-    assert [p.text for p in doc.passages] == BODY, "every paragraph is one passage, a short list one unit"
+    assert [p.text for p in doc.passages] == BODY, "every paragraph and list item is one passage"
+    assert [p.quote_text for p in doc.passages] == _quotes(), "a short list is quoted whole"
     for chrome in ("クッキー", "同意する", "料金", "サポート", "関連記事", "新機能のお知らせ", "利用規約", "©",
                    "analytics", "dataLayer", "font-family", "ホーム"):
         assert chrome not in doc.text, chrome
@@ -60,7 +67,7 @@ def test_html_keeps_the_article_and_drops_the_chrome(tmp_path):
     assert doc.as_of == "2024-04-01", "the date comes from the page's metadata"
     enc = next(p for p in doc.passages if "AES-256" in p.text)
     assert enc.section[-2:] == ("データの保護", "保存データの暗号化") and enc.format == "html"
-    assert all(p.kind == "list" for p in doc.passages if "SAML" in p.text or "多要素" in p.text)
+    assert all(p.kind == "bullet" for p in doc.passages if "SAML" in p.text or "多要素" in p.text)
     assert not any(p.text in HEADINGS for p in doc.passages), "headings are sections, never passages"
 
 
@@ -100,12 +107,12 @@ def test_html_lines_set_one_under_another_stay_separate(tmp_path):
 def test_html_in_shift_jis_keeps_its_h1_as_the_section(tmp_path):
     path = tmp_path / "sjis.html"
     page = ('<html><head><meta charset="shift_jis"><title>暗号化 | 例</title></head><body>'
-            '<nav><a href="/">トップ</a></nav><main><h1>暗号化</h1>' + "".join(f"<p>{t}</p>" for t in PARAGRAPHS[1:6])
+            '<nav><a href="/">トップ</a></nav><main><h1>暗号化</h1>' + "".join(f"<p>{t}</p>" for t in BODY[1:6])
             + '</main></body></html>')
     path.write_bytes(page.encode("cp932"))
     doc = read_document(path)
     _exact(doc)
-    assert [(p.section, p.text) for p in doc.passages] == [(("暗号化",), t) for t in PARAGRAPHS[1:6]]
+    assert [(p.section, p.text) for p in doc.passages] == [(("暗号化",), t) for t in BODY[1:6]]
     assert "トップ" not in doc.text
 
 
@@ -118,7 +125,8 @@ def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
     _exact(doc)
     assert doc.format == "pdf"
     assert [p.text for p in doc.passages] == BODY, \
-        "wrapped lines are joined (no space between Japanese characters), a list's items stay on their lines"
+        "wrapped lines are joined (no space between Japanese characters), list items stay items"
+    assert [p.quote_text for p in doc.passages] == _quotes()
     assert "社外秘" not in doc.text, "the running header is removed"
     assert "- 1 -" not in doc.text and "- 2 -" not in doc.text, "page numbers are removed"
     assert "...." not in doc.text, "table-of-contents entries are dropped"
@@ -159,7 +167,7 @@ def test_docx_headings_lists_and_tables(tmp_path):
     _exact(doc)
     assert [p.text for p in doc.passages] == BODY
     assert doc.title == docgen.SOURCE[0][1] and doc.format == "docx"
-    assert all(p.kind == "list" for p in doc.passages if "SAML" in p.text)
+    assert all(p.kind == "bullet" for p in doc.passages if "SAML" in p.text)
     assert next(p for p in doc.passages if "RBAC" in p.text).section[-2:] == ("アクセス管理", "権限管理")
 
     d = docx.Document(str(path))
@@ -287,7 +295,8 @@ def test_bad_files_are_skipped_with_one_line_warnings_and_the_rest_indexes(make_
     _zip_bomb(folder / "bomb.docx")
     corpus = load_corpus(folder)
     assert [d.source.rsplit("/", 1)[-1] for d in corpus.documents] == ["good.md"]
-    assert [p.text for p in corpus.passages] == _units("- ")
+    assert [p.text for p in corpus.passages] == BODY
+    assert [p.quote_text for p in corpus.passages] == _quotes("- ")
     bad = {"broken.pdf", "scan.pdf", "locked.pdf", "broken.docx", "encrypted.xlsx", "junk.html", "huge.html",
            "empty.csv", "bomb.docx"}
     assert len(corpus.warnings) == len(bad)

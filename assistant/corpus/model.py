@@ -42,7 +42,7 @@ class Passage:
     start: int
     end: int
     text: str
-    kind: str  # "paragraph" | "bullet" | "list" (a lead-in and its items) | "row" (a table row, or a check sheet's answer)
+    kind: str  # "paragraph" | "bullet" | "row" (a table row, or a check sheet's answer)
     #: True when the section path was inferred from bare heading lines rather than marked levels
     nesting_guessed: bool = False
     page: int | None = None  # 1-based, PDF
@@ -51,6 +51,23 @@ class Passage:
     format: str | None = None  # txt | md | html | pdf | docx | xlsx | csv
     #: Indexed with the passage but not quoted: a table row's header, a check sheet row's question.
     context: str = ""
+    #: The short list this passage belongs to (its lead-in and items), quoted whole when the passage is
+    #: cited: ranked on its own, an item keeps its sharp match; quoted alone, it lost its lead-in.
+    unit_start: int | None = None
+    unit_end: int | None = None
+    unit_text: str = ""
+
+    @property
+    def quote_text(self) -> str:
+        return self.unit_text or self.text
+
+    @property
+    def quote_start(self) -> int:
+        return self.start if self.unit_start is None else self.unit_start
+
+    @property
+    def quote_end(self) -> int:
+        return self.end if self.unit_end is None else self.unit_end
 
     def index_text(self) -> str:
         """What is embedded and searched: a passage means little without its headings.
@@ -79,39 +96,31 @@ def _adjacent(text: str, a: Passage, b: Passage) -> bool:
 
 
 def merge_lists(passages: list[Passage], text: str) -> list[Passage]:
-    """A list of short facts is one unit with its lead-in: ranking a lone item ("緊急：7日以内") against its
-    siblings and its own lead-in ("…次の期限内に修正します。") put the wrong one first, because the lead-in
-    holds the question's words and the item its answer. Consecutive items of one section (nothing but
-    white space and list markers between them), with the paragraph right before them when it introduces
-    them, become one passage while it stays within LIST_UNIT_MAX_CHARS; longer lists keep their items
-    apart. Measured: retrieval top-1 on the training corpora 0.718 -> 0.725; on the suite 0.814 -> 0.828
-    (the English trust page's short lists: 0.680 -> 0.840), the default corpus unchanged."""
-    out: list[Passage] = []
+    """A list of short facts is quoted as one unit with its lead-in: quoting a lone item ("緊急：7日以内")
+    or its lead-in ("…次の期限内に修正します。") alone answered half a question, and ranking them as rivals
+    put the wrong one first, because the lead-in holds the question's words and the item its answer.
+    Consecutive items of one section (nothing but white space and list markers between them), with the
+    paragraph right before them when it introduces them, share one quote span while it stays within
+    LIST_UNIT_MAX_CHARS; longer lists keep their items apart. Each member stays a passage of its own for
+    ranking (retrieve.py keeps the best one per unit); only the quote is the unit."""
+    out = list(passages)
     i = 0
-    while i < len(passages):
-        p = passages[i]
+    while i < len(out):
+        p = out[i]
         if p.kind != "bullet":
-            out.append(p)
             i += 1
             continue
         j = i
-        while j + 1 < len(passages) and passages[j + 1].kind == "bullet" and _adjacent(text, passages[j], passages[j + 1]):
+        while j + 1 < len(out) and out[j + 1].kind == "bullet" and _adjacent(text, out[j], out[j + 1]):
             j += 1
-        first = p
-        lead = out[-1] if out and out[-1].kind == "paragraph" and _adjacent(text, out[-1], p) and \
-            _LEAD_IN.search(out[-1].text) else None
-        if lead is not None:
-            first = lead
-        span = passages[j].end - first.start
-        if (lead is not None or j > i) and span <= LIST_UNIT_MAX_CHARS:
-            if lead is not None:
-                out.pop()
-            out.append(replace(first, end=passages[j].end, text=text[first.start:passages[j].end], kind="list"))
-        else:
-            out.extend(passages[i:j + 1])
+        first = i - 1 if i and out[i - 1].kind == "paragraph" and _adjacent(text, out[i - 1], p) and \
+            _LEAD_IN.search(out[i - 1].text) else i
+        start, end = out[first].start, out[j].end
+        if (first < i or j > i) and end - start <= LIST_UNIT_MAX_CHARS:
+            for n in range(first, j + 1):
+                out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
         i = j + 1
-    first_id = passages[0].id if passages else 0
-    return [replace(q, id=first_id + n) for n, q in enumerate(out)]
+    return out
 
 
 @dataclass

@@ -302,7 +302,7 @@ def _decide(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decis
         if chosen is None or d.passage_id is None or not 0 <= d.passage_id < len(passages):
             raise ReviewError("fill_pick_not_candidate", row=r + 1)
         passage = passages[d.passage_id]
-        if passage.id != d.passage_id or passage.text != chosen.quote:  # the index is the authority
+        if passage.id != d.passage_id or passage.quote_text != chosen.quote:  # the index is the authority
             raise ReviewError("fill_pick_not_candidate", row=r + 1)
         out = fit_cells(picked(asked_text(question), chosen, cells), kind)
         if placement:

@@ -31,7 +31,7 @@ def verified_passage(assistant: Assistant, passage_id: int | None, quote: str | 
     if passage is None or passage.id != passage_id:
         raise InputError(f"passage_id {passage_id} is not in the index (it holds passages 0-{len(passages) - 1}); "
                          "send the passage_id of a citation from /api/ask")
-    if quote is not None and quote != passage.text:
+    if quote is not None and quote not in (passage.text, passage.quote_text):
         raise InputError(f"the quote is not the text of passage {passage_id}; send only its passage_id")
     if source is not None and source != passage.source:
         raise InputError(f"passage {passage_id} is from {passage.source!r}, not {source[:200]!r}")

@@ -59,8 +59,8 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         new_id = await run_in_threadpool(
             store.add, question=question, answered=signed.answered, verdict=body.verdict,
             comment=require_utf8(body.comment.strip(), "comment"), lang=language(question), passage_id=p.id if p else None,
-            quote=p.text if p else None, source=p.source if p else None,
-            start=p.start if p else None, end=p.end if p else None,
+            quote=p.quote_text if p else None, source=p.source if p else None,
+            start=p.quote_start if p else None, end=p.quote_end if p else None,
         )
         if new_id is None:  # the database is locked or full: queued, stored with the next verdict that can be
             response.status_code = 202
