@@ -223,7 +223,7 @@ _NAMED_NUMBER = re.compile(r"(?<![\d.])(?:\d{3,}|\d+\.\d+)(?![\d])")
 
 def unmatched_numbers(question: str, passage_text: str) -> list[str]:
     """The question's standard, version and figure numbers that the passage (with its headings) does not
-    carry: "Are you ISO/IEC 27017 certified?" read against the ISO/IEC 27001 row, "RPO" figures aside."""
+    carry: "Are you ISO/IEC 27017 certified?" read against the ISO/IEC 27001 row gives ["27017"]."""
     have = set(_NAMED_NUMBER.findall(tokens.normalize(passage_text)))
     return [n for n in dict.fromkeys(_NAMED_NUMBER.findall(tokens.normalize(question))) if n not in have]
 

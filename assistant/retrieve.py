@@ -214,9 +214,8 @@ class Retriever:
         ]
         runner_up = 0.0
         if len(dense) > 1 and hits:
-            others = dense.copy()
-            others[self._units == self._units[order[0]]] = -np.inf
-            runner_up = float(others.max()) if np.isfinite(others.max()) else 0.0
+            others = dense[self._units != self._units[order[0]]]
+            runner_up = float(others.max()) if len(others) else 0.0
         next_score = float(score[order[k]]) if len(order) > k else None
         terms, missing = abstain.missing_terms(self.index, question)
         return Retrieval(question, mode, hits, terms, missing, runner_up, next_score)

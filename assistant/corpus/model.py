@@ -15,20 +15,24 @@ _PASSAGE_MAX_CHARS = 400
 _PASSAGE_TARGET_CHARS = 250
 _SENTENCE_SPLIT = re.compile(r"(?<=[。．！？!?])|(?<=\.)\s+")
 
-_AS_OF_JA = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*(?:時点|現在)")
-#: A date the document says it was last updated or issued on: "最終更新日：2025年10月1日",
-#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Updated 2025-06-12".
-_UPDATED_JA = re.compile(r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*"
-                         r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})")
-_UPDATED_JA_AFTER = re.compile(r"(\d{4})\s*[/年.\-]\s*(\d{1,2})\s*[/月.\-]\s*(\d{1,2})\s*日?\s*に?\s*"
-                               r"(?:最終)?(?:更新|改訂|改定|発行|公開)")
-_UPDATED_ISO = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
-_UPDATED_EN = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})",
-                         re.I)
-#: "Last updated: 2 April 2025" (day before month)
-_UPDATED_EN_DMY = re.compile(r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*(\d{1,2})\s+([A-Z][a-z]+)\.?,?\s+(\d{4})", re.I)
-_AS_OF_ISO = re.compile(r"\bas of\s+(\d{4})-(\d{1,2})-(\d{1,2})", re.I)
-_AS_OF_EN = re.compile(r"\bas of\s+([A-Z][a-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})", re.I)
+_YMD = r"(?P<y>\d{4})\s*[/年.\-]\s*(?P<m>\d{1,2})\s*[/月.\-]\s*(?P<d>\d{1,2})"
+_ISO = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+_MDY = r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
+_DMY = r"(?P<d>\d{1,2})\s+(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})"
+_UPDATED_EN = r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*"
+#: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
+#: "as of April 28, 2024"), then the date it was last updated or issued on ("最終更新日：2025年10月1日",
+#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Last updated: 2 April 2025").
+_DATES = [re.compile(p, re.I) for p in (
+    _YMD + r"\s*日?\s*(?:時点|現在)",
+    r"\bas of\s+" + _ISO,
+    r"\bas of\s+" + _MDY,
+    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*" + _YMD,
+    _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
+    _UPDATED_EN + _ISO,
+    _UPDATED_EN + _MDY,
+    _UPDATED_EN + _DMY,
+)]
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
 
@@ -95,7 +99,7 @@ def _adjacent(text: str, a: Passage, b: Passage) -> bool:
     return a.section == b.section and a.page == b.page and bool(_BETWEEN_ITEMS.match(text[a.end:b.start]))
 
 
-def merge_lists(passages: list[Passage], text: str) -> list[Passage]:
+def mark_lists(passages: list[Passage], text: str) -> list[Passage]:
     """A list of short facts is quoted as one unit with its lead-in: quoting a lone item ("緊急：7日以内")
     or its lead-in ("…次の期限内に修正します。") alone answered half a question, and ranking them as rivals
     put the wrong one first, because the lead-in holds the question's words and the item its answer.
@@ -149,23 +153,16 @@ class Corpus:
 
 
 def find_as_of(text: str) -> str | None:
-    """The date the document says its content is valid for ("2024/4/28 時点", "as of April 28, 2024"),
-    or else the date it says it was last updated on ("最終更新日：2025年10月1日", "Last updated: June 12, 2025")."""
-    for numeric, month_name in ((_AS_OF_JA, None), (_AS_OF_ISO, _AS_OF_EN),
-                                (_UPDATED_JA, None), (_UPDATED_JA_AFTER, None), (_UPDATED_ISO, _UPDATED_EN)):
-        if m := numeric.search(text):
-            y, mo, d = (int(g) for g in m.groups())
-            break
-        if month_name and (m := month_name.search(text)) and m.group(1)[:3].lower() in _MONTHS:
-            y, mo, d = int(m.group(3)), _MONTHS[m.group(1)[:3].lower()], int(m.group(2))
-            break
-    else:
-        if not ((m := _UPDATED_EN_DMY.search(text)) and m.group(2)[:3].lower() in _MONTHS):
-            return None
-        y, mo, d = int(m.group(3)), _MONTHS[m.group(2)[:3].lower()], int(m.group(1))
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
-        return None
-    return f"{y:04d}-{mo:02d}-{d:02d}"
+    """The date the document says its content is valid for, or else the date it says it was last updated on."""
+    for pattern in _DATES:
+        if not (m := pattern.search(text)):
+            continue
+        mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower())
+        if mo is None:
+            continue  # "as of Monday 3, 2025": not a month's name, try the next form
+        y, d = int(m["y"]), int(m["d"])
+        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    return None
 
 
 def split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

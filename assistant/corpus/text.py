@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import display_path
 from ..script import CJK
-from .model import Document, Passage, find_as_of, merge_lists, split_long
+from .model import Document, Passage, find_as_of, mark_lists, split_long
 
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
@@ -57,7 +57,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
-    doc.passages = merge_lists(_passages(lines, text, source, first_id, fmt), text)
+    doc.passages = mark_lists(_passages(lines, text, source, first_id, fmt), text)
     return doc
 
 
