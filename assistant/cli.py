@@ -137,11 +137,14 @@ def _eval_suite(folder: Optional[Path], *, as_json: bool, fit: bool, train: Opti
     from . import evaluate
     from .report import fit_text, suite_table, thresholds_text
 
+    train_folder = None if not fit or str(train) == "none" else train or evaluate.TRAIN
+    if train_folder is not None:
+        evaluate.suite_sets(train_folder)  # a missing or malformed training folder fails before the long run
     with Bars("q", leave=False) as bars:
         result = evaluate.evaluate_suite(folder, progress=None if as_json else bars)
         training = None
-        if fit and str(train) != "none":
-            training = evaluate.evaluate_suite(train or evaluate.TRAIN, progress=None if as_json else bars)["_per"]
+        if train_folder is not None:
+            training = evaluate.evaluate_suite(train_folder, progress=None if as_json else bars)["_per"]
     per = result.pop("_per")
     if fit:
         fitted = evaluate.fit_report(per, training)

@@ -121,3 +121,10 @@ def test_installed_package_imports_outside_the_repository(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == __import__("assistant").__version__
+
+
+def test_fit_with_a_missing_training_folder_fails_before_the_run(cli, tmp_path):
+    result = cli.invoke(app, ["eval", "--suite", "--fit", "--train", str(tmp_path / "nowhere")])
+    assert result.exit_code != 0
+    assert result.stderr.startswith("error: ") and "corpora" in result.stderr
+    assert "eval hybrid" not in result.stderr, "no question was asked before the folder was checked"
