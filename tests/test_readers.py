@@ -247,6 +247,20 @@ def test_a_category_column_gives_each_row_its_section(tmp_path):
     assert doc.passages[0].text == "はい。SAML 2.0に対応しています。", "the category is a section, not part of the quote"
 
 
+def test_headers_that_name_an_answer_or_a_remark_among_other_words(tmp_path):
+    path = tmp_path / "caiq.csv"
+    path.write_text("ID,Domain,Question,Answer (Yes/No/N/A),Vendor comment,Control owner\n"
+                    "AC-1,Access,Do you support SCIM provisioning?,No,SCIM is on the roadmap for 2026.,IT\n"
+                    "AC-2,Access,Is MFA enforced for admins?,Yes,TOTP is mandatory for every admin account.,IT\n",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [p.text for p in doc.passages] == ["No | SCIM is on the roadmap for 2026.",
+                                              "Yes | TOTP is mandatory for every admin account."], \
+        "the vendor's comment is quoted with the answer; a column after it that is neither is not"
+    assert doc.passages[0].section == ("Access",)
+
+
 def test_the_assistants_own_filled_output_is_not_an_answer_library(tmp_path):
     from assistant import fill
 

@@ -26,8 +26,15 @@ _CATEGORY_HEADERS = ("分類", "大分類", "中分類", "カテゴリ", "カテ
                      "categories", "domain", "section", "area", "topic")
 
 
+#: Words that make a longer header one of these kinds ("Vendor comment", "Supplier response", "ベンダー回答").
+_REMARK_WORDS = ("comment", "comments", "remark", "remarks", "note", "notes", "explanation", "evidence",
+                 "justification", "rationale", "details", "備考", "補足", "コメント", "説明", "根拠")
+_ANSWER_WORDS = ("answer", "answers", "response", "responses", "reply", "回答")
+
+
 def _header_kind(value: Any) -> str | None:
-    norm = re.sub(r"[\s()（）\[\]【】]+", "", _norm(value))
+    text = _norm(value)
+    norm = re.sub(r"[\s()（）\[\]【】]+", "", text)
     if not norm:
         return None
     if any(norm == re.sub(r"\s+", "", h) for h in _CATEGORY_HEADERS):
@@ -36,6 +43,13 @@ def _header_kind(value: Any) -> str | None:
         return "answer"
     if any(norm == re.sub(r"\s+", "", h) for h in _REMARK_HEADERS) or norm.startswith(("備考", "補足", "remark", "comment")):
         return "remark"
+    # a short header naming a remark or an answer among other words; remarks first ("Answer comment")
+    words = re.findall(r"[a-z]+|[^\x00-\x7f]+", text)
+    if len(words) > 4:
+        return None
+    for kind, names in (("remark", _REMARK_WORDS), ("answer", _ANSWER_WORDS)):
+        if any(w in names or (not w.isascii() and any(n in w for n in names if not n.isascii())) for w in words):
+            return kind
     return None
 
 
