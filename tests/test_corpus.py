@@ -310,3 +310,19 @@ def test_a_site_name_bar_and_a_short_cut_off_heading_are_not_quoted(tmp_path):
             "バックアップ\nサービスが停止しない仕組み(冗長化、負荷")
     doc = parse_document(tmp_path / "page.txt", page)
     assert [p.text for p in doc.passages] == ["データは東京リージョンに保管しています。"]
+
+
+def test_numbered_sections_nest_and_a_parenthesised_label_heads_its_paragraph(tmp_path):
+    text = ("ホーム ＞ 製品 ＞ セキュリティ\n最終更新日：2024年10月1日（第4.2版）\n\nセキュリティホワイトペーパー\n\n"
+            "1. はじめに\n\n本書は当社の取り組みを説明します。\n\n2. 管理体制\n\n2.2 第三者認証\n"
+            "（1）ISMS\n当社はISO/IEC 27001の認証を取得しています。\n（2）プライバシーマーク\n当社はプライバシーマークを取得しています。\n\n"
+            "2.3 アクセス制御\n管理画面の権限は次のとおりです。\n（1）閲覧のみ\n（2）編集\n")
+    doc = parse_document(tmp_path / "policy.txt", text)
+    assert doc.as_of == "2024-10-01"
+    assert doc.title == "セキュリティホワイトペーパー"
+    got = [(p.section, p.text) for p in doc.passages][1:]
+    assert got[:2] == [(("2. 管理体制", "2.2 第三者認証", "（1）ISMS"), "当社はISO/IEC 27001の認証を取得しています。"),
+                       (("2. 管理体制", "2.2 第三者認証", "（2）プライバシーマーク"), "当社はプライバシーマークを取得しています。")], \
+        "a heading found by its look keeps its numbering's level; the breadcrumb and the date line are no section"
+    assert [t for _, t in got[3:]] == ["閲覧のみ", "編集"], "（n） lines in a row are a list, not headings"
+    assert all(text[p.start:p.end] == p.text for p in doc.passages)

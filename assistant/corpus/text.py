@@ -52,8 +52,8 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     _drop_chrome(lines, _main_script_is_cjk(text))
     if fmt == "txt":
         for ln in lines:
-            if ln.kind != "blank" and _PAGE_LABEL.match(ln.text):
-                ln.kind = "chrome"  # the date is the document's as-of date already (find_as_of)
+            if ln.kind != "blank" and (_PAGE_LABEL.match(ln.text) or _BREADCRUMB.match(ln.text)):
+                ln.kind = "chrome"  # page labels and breadcrumbs (a label's date is the as-of date already)
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
@@ -125,6 +125,10 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
+        if not has_md_headings and _PAREN_NUMBER.match(stripped) and _paren_label(stripped, raw, i):
+            # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
+            lines.append(_Line(start, end, stripped, "heading"))
+            continue
         if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and m.group("mark") \
                 and _marked_label(stripped, raw, i):
             # "■ 本資料について" right above its body: a section mark, not a one-item list
@@ -140,7 +144,23 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         lines.append(_Line(start, end, stripped, "text"))
     if not has_md_headings:
         _promote_labels(lines)
+        _number_levels(lines)
     return lines
+
+
+def _number_levels(lines: list[_Line]) -> None:
+    """A heading found by its look ("1.1 目的" right above its text) still has its numbering's level, and a
+    "（n）" label sits one below the numbered heading it follows: else "1.1" replaced "1." in the path."""
+    last = 0
+    for ln in lines:
+        if ln.kind != "heading":
+            continue
+        if ln.level:
+            last = ln.level
+        elif (m := _NUMBERED_HEADING.match(ln.text)) and (m.group("number") or m.group("chapter")):
+            ln.level = last = _numbered_level(m)
+        elif last and _PAREN_NUMBER.match(ln.text):
+            ln.level = min(6, last + 1)
 
 
 _LABEL_MAX_CHARS = 40
@@ -239,6 +259,18 @@ def _marked_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     return bool(after) and not after.startswith(mark) and not before.startswith(mark)
 
 
+_PAREN_NUMBER = re.compile(r"^[（(]\d{1,2}[)）]\s*\S")
+
+
+def _paren_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+    """A "（n）" label with a sentence right under it; "（n）" lines in a row are a list."""
+    if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped or "、" in stripped:
+        return False
+    after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    return bool(after) and not _PAREN_NUMBER.match(after) and not _BULLET.match(after) \
+        and bool(_SENTENCE_END.search(after) or "。" in after)
+
+
 def _numbered_level(m: re.Match) -> int:
     if m.group("chapter"):
         return {"章": 1, "節": 2, "項": 3}[m.group("unit")]
@@ -328,7 +360,9 @@ _PAGE_LABEL = re.compile(
     r"(?:Last\s+)?(?:updated|modified|published))\s*[:：]?\s*"
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|"
     r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2})$", re.I)
+    r"\d{4}-\d{2}-\d{2})(?:\s*[（(][^()（）]{1,20}[)）])?$", re.I)
+#: A breadcrumb trail: three or more short steps between arrows ("ホーム ＞ 製品 ＞ セキュリティ").
+_BREADCRUMB = re.compile(r"^[^>＞›»。]{1,30}(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}){2,}$")
 
 
 def _link_like(text: str) -> bool:
