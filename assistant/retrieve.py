@@ -186,6 +186,9 @@ class Retriever:
     def bm25_scores(self, question: str) -> np.ndarray:
         expanded = " ".join((question, *glossary.expand(question)))
         query_tokens = [t for t in tokens.tokenize(expanded) if t in self.index.vocab]
+        for number in tokens.orphan_numbers(question, self.index.vocab):
+            if number in query_tokens:
+                query_tokens.remove(number)
         if not query_tokens:
             return np.zeros(len(self.index.passages), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)

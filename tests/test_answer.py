@@ -188,6 +188,17 @@ def test_any_corpus_works(make_corpus, tmp_path, assistant):
     assert other.embedder is assistant.embedder, "the model is loaded once per process"
 
 
+def test_a_number_split_from_a_name_the_corpus_never_writes_matches_nothing(make_corpus, tmp_path, assistant):
+    corpus = make_corpus({"page.txt": "データの保管\nデータは国内のデータセンターに保管しています。\n決済\n"
+                                      "詳しくは「6. 決済情報の取り扱い」をご参照ください。\n監査\n"
+                                      "SOC 2 Type 2 の報告書を提供しています。\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    assert not other.retriever.bm25_scores("Is IPv6 supported?").any(), "'6' alone is no match for IPv6"
+    soc = other.retriever.bm25_scores("Do you have a SOC2 report?")
+    assert other.index.passages[int(soc.argmax())].text.startswith("SOC 2"), "a name the corpus writes keeps its number"
+    assert not other.ask("Is IPv6 supported?").answered
+
+
 def test_primed_questions_score_as_if_asked_alone(assistant):
     questions = ["SCIMに対応していますか？", "What is the minimum password length?"]
     alone = [assistant.retriever.dense_scores(q) for q in questions]
