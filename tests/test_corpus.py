@@ -326,3 +326,16 @@ def test_numbered_sections_nest_and_a_parenthesised_label_heads_its_paragraph(tm
         "a heading found by its look keeps its numbering's level; the breadcrumb and the date line are no section"
     assert [t for _, t in got[3:]] == ["閲覧のみ", "編集"], "（n） lines in a row are a list, not headings"
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
+
+
+def test_a_numbered_label_over_its_paragraph_is_a_heading_and_a_feedback_prompt_is_chrome(tmp_path):
+    text = ("セキュリティ概要\n\n1. 暗号化\n保存データはAES-256で暗号化しています。\n\n14. お問い合わせ\n"
+            "脆弱性のご報告は security@example.jp までご連絡ください。\n手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を押す\n"
+            "この記事は役に立ちましたか？ はい | いいえ\n関連記事\nお問い合わせ | 利用規約\n")
+    doc = parse_document(tmp_path / "page.txt", text)
+    got = [(p.section, p.text) for p in doc.passages]
+    assert got[0] == (("1. 暗号化",), "保存データはAES-256で暗号化しています。")
+    assert got[1] == (("14. お問い合わせ",), "脆弱性のご報告は security@example.jp までご連絡ください。"), \
+        "'14. お問い合わせ' titles its paragraph; it is no one-line list item quoted on its own"
+    assert [t for _, t in got[3:]] == ["管理画面を開く", "設定を押す"], "numbered lines in a row stay a list"
+    assert not any("役に立ちましたか" in t or "利用規約" in t for _, t in got), "a feedback prompt with its buttons is chrome"

@@ -125,7 +125,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
-        if not has_md_headings and _PAREN_NUMBER.match(stripped) and _paren_label(stripped, raw, i):
+        if not has_md_headings and _NUMBER_LABEL.match(stripped) and _paren_label(stripped, raw, i):
             # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
             lines.append(_Line(start, end, stripped, "heading"))
             continue
@@ -260,15 +260,18 @@ def _marked_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
 
 
 _PAREN_NUMBER = re.compile(r"^[（(]\d{1,2}[)）]\s*\S")
+#: "（3）遠隔地保管" or "14. お問い合わせ": a numbered label, a heading when its paragraph follows it.
+_NUMBER_LABEL = re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}\.(?!\d))\s*\S")
 
 
 def _paren_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
-    """A "（n）" label with a sentence right under it; "（n）" lines in a row are a list."""
+    """A numbered label ("（n）", "n.") with a sentence right under it; numbered lines in a row are a list."""
     if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped or "、" in stripped:
         return False
+    before = raw[i - 1][1].strip() if i > 0 else ""
     after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
-    return bool(after) and not _PAREN_NUMBER.match(after) and not _BULLET.match(after) \
-        and bool(_SENTENCE_END.search(after) or "。" in after)
+    return bool(after) and not _NUMBER_LABEL.match(after) and not _BULLET.match(after) \
+        and not _NUMBER_LABEL.match(before) and bool(_SENTENCE_END.search(after) or "。" in after)
 
 
 def _numbered_level(m: re.Match) -> int:
@@ -332,6 +335,8 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
     line that does not look like a link (long, or with a comma: a sentence the scrape cut off keeps its facts).
     """
     def body(ln: _Line) -> bool:
+        if (m := _PROMPT.search(ln.text)) and m.group(1).strip():
+            return False  # "この記事は役に立ちましたか？ はい | いいえ": a question with its buttons
         if _SENTENCE_END.search(ln.text):
             return True
         if _TABLE_ROW.search(ln.text):
@@ -351,6 +356,8 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
         first.kind = "chrome"
 
 
+#: A question followed on its line by nothing but short options (buttons, not an answer).
+_PROMPT = re.compile(r"[?？]([^?？。.!！]{0,12})$")
 _LINK_MAX_CHARS = 25
 #: A row of links ("お問い合わせ | 利用規約 | プライバシーポリシー") has short cells; a table row of facts has a long one.
 _LINK_CELL_MAX_CHARS = 12
