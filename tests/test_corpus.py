@@ -339,3 +339,15 @@ def test_a_numbered_label_over_its_paragraph_is_a_heading_and_a_feedback_prompt_
         "'14. お問い合わせ' titles its paragraph; it is no one-line list item quoted on its own"
     assert [t for _, t in got[3:]] == ["管理画面を開く", "設定を押す"], "numbered lines in a row stay a list"
     assert not any("役に立ちましたか" in t or "利用規約" in t for _, t in got), "a feedback prompt with its buttons is chrome"
+
+
+def test_a_menu_one_item_a_line_is_no_section_path_and_an_english_header_row_is_not_quoted(tmp_path):
+    page = ("Skip to main content\nAcme\nProduct\nPricing\nDevelopers\nSign in\nRequest a demo\nSecurity at Acme\n"
+            "Acme protects customer data with layered controls.\nSubprocessors\nWe use these subprocessors.\n"
+            "Subprocessor\tPurpose\tData location\nAmazon Web Services, Inc.\tCloud hosting\tUnited States\n"
+            "Zendesk, Inc.\tSupport tickets\tUnited States\n")
+    doc = parse_document(tmp_path / "trust.txt", page)
+    assert all(len(p.section) <= 1 for p in doc.passages), [p.section for p in doc.passages]
+    assert doc.passages[0].section == ("Security at Acme",), "the menu above the page's heading is no path"
+    assert not any(p.text.startswith("Subprocessor\t") for p in doc.passages), "column names are no fact"
+    assert any(p.text.startswith("Amazon Web Services") and p.section == ("Subprocessors",) for p in doc.passages)

@@ -177,6 +177,7 @@ _HIRAGANA_START = re.compile(r"^(?![おご][\u4e00-\u9fff])[\u3041-\u309f、。�
 
 
 _HEADER_CELL_MAX_CHARS = 8
+_HEADER_CELL_MAX_LATIN = 20
 
 
 def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
@@ -189,7 +190,16 @@ def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
     if not _TABLE_ROW.search(lines[content[pos + 1]].text):
         return False
     cells = [c.strip() for c in re.split(r"\||\t", ln.text) if c.strip()]
-    return len(cells) >= 2 and all(len(c) <= _HEADER_CELL_MAX_CHARS and not any(ch.isdigit() for ch in c) for c in cells)
+    return len(cells) >= 2 and all(_label_cell(c) for c in cells)
+
+
+def _label_cell(cell: str) -> bool:
+    """A column name: short ("設定項目", "Data location"), no digits."""
+    if any(ch.isdigit() for ch in cell):
+        return False
+    if CJK.search(cell):
+        return len(cell) <= _HEADER_CELL_MAX_CHARS
+    return len(cell) <= _HEADER_CELL_MAX_LATIN and len(cell.split()) <= 3
 
 
 def _promote_labels(lines: list[_Line]) -> None:
@@ -405,6 +415,10 @@ def _common_prefix(a: str, b: str) -> str:
     return a[:n]
 
 
+#: More headings in a row than a page nests (title, section, subsection) without a line of body: a menu.
+_RUN_MAX = 3
+
+
 def _apply_run(path: list[str], run: list[str]) -> list[str]:
     """Headings that follow one another without body nest; the run replaces as many levels as it has.
 
@@ -424,6 +438,8 @@ def _apply_run(path: list[str], run: list[str]) -> list[str]:
         i = j + 1
     if not kept:
         kept = run[-1:]
+    if len(kept) > _RUN_MAX:
+        return kept[-1:]  # a site's menu, one item a line, above the page's heading (the title says which page)
     return path[: max(0, len(path) - len(kept))] + kept
 
 
