@@ -262,6 +262,7 @@ def test_contents_titles_and_image_captions_are_not_sections_or_quotes(tmp_path)
     passages = _parse(tmp_path, text, "2fa.ja.txt")
     assert [p.text for p in passages] == ["認証アプリやSMSから方法を選択できます。", "スペース内のユーザーに2段階認証を強制できます。"]
     assert all("目次" not in p.section for p in passages)
+    assert passages[1].section == ("2段階認証",), "a caption standing alone heads nothing"
 
 
 def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):

@@ -216,10 +216,11 @@ def _promote_labels(lines: list[_Line]) -> None:
         if ln.kind in ("text", "heading") and _TOC_TITLE.match(ln.text.strip()):
             ln.kind = "chrome"
             continue
-        if ln.kind != "text":
+        if ln.kind in ("text", "heading") and not ln.level and len(ln.text) <= _HEADING_MAX_CHARS \
+                and not _SENTENCE_END.search(ln.text) and _CAPTION.search(ln.text):
+            ln.kind = "chrome"  # an image's caption, standing alone or not: no section, no fact
             continue
-        if len(ln.text) <= _HEADING_MAX_CHARS and not _SENTENCE_END.search(ln.text) and _CAPTION.search(ln.text):
-            ln.kind = "chrome"
+        if ln.kind != "text":
             continue
         if _is_table_header(lines, content, pos):
             ln.kind = "chrome"
