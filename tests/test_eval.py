@@ -164,8 +164,8 @@ def test_suite_without_corpora_is_a_clear_error(tmp_path):
 # The gate on the whole suite (every vendor corpus and the default one, each on its own index), with the
 # decision as shipped. Levels reached when it was set (README "Other vendors"); four of the corpora were
 # never seen by the decision's fit, so a change that only suits the default set cannot pass unnoticed.
-SUITE_GATE = {"retrieval_top1": 0.79, "shown_of_retrievable": 0.90}
-SUITE_CEILING = {"wrong_answer_rate": 0.015, "worst_corpus_wrong_answer_rate": 0.06, "hidden_of_retrievable": 0.08}
+SUITE_GATE = {"retrieval_top1": 0.80, "shown_of_retrievable": 0.95}
+SUITE_CEILING = {"wrong_answer_rate": 0.015, "worst_corpus_wrong_answer_rate": 0.06, "hidden_of_retrievable": 0.05}
 
 
 def test_suite_quality_gate(tmp_path_factory, assistant):
