@@ -277,3 +277,20 @@ def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
     """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
     answer = assistant.ask("明日の東京の天気は？")
     assert "東京" in answer.missing_terms and "トウキョウ" not in answer.missing_terms
+
+
+def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_corpus, tmp_path, assistant, monkeypatch):
+    from assistant import retrieve
+
+    corpus = make_corpus({"logs.txt": "Audit logs\nAdmins can search and export audit logs for any period from the "
+                                      "console.\nEntries are kept for 180 days.\nNetwork\nAll traffic uses TLS.\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    question = "How long are audit logs retained?"
+    first = other.retriever.search(question, k=3).hits
+    assert first[0].passage.text == "Entries are kept for 180 days."
+    monkeypatch.setattr(retrieve, "AMOUNT_BOOST", 0.0)
+    plain = other.retriever.search(question, k=3).hits
+    boosted = {h.passage.id: h.score for h in first}
+    assert all(abs(boosted[h.passage.id] - h.score - (1.0 if any(c.isdigit() for c in h.passage.text) else 0.0)) < 1e-4
+               for h in plain), "the boost is what moved it, by AMOUNT_BOOST, to the passage with a number only"
+    assert plain[0].passage.text.startswith("Admins can search"), "without it the sibling sharing the words came first"
