@@ -151,6 +151,10 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "pii": ("個人情報",),
     "compliance": ("コンプライアンス", "準拠"),
     "compliant": ("準拠", "コンプライアンス"),
+    "iso 27001": ("ISMS",),
+    "iso27001": ("ISMS",),
+    "iso/iec 27001": ("ISMS",),
+    "isms": ("ISO 27001",),
     "certified": ("認証", "認定", "取得"),
     "certification": ("認証", "認定"),
     "certifications": ("認証", "認定"),
@@ -273,6 +277,8 @@ _JA_JA: dict[str, tuple[str, ...]] = {
     "インシデント": ("障害",),
     "クラウド基盤": ("クラウドインフラ",),
     "PW": ("パスワード",),
+    "Pマーク": ("プライバシーマーク",),
+    "プライバシーマーク": ("Pマーク",),
 }
 
 def _reverse(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:

@@ -294,3 +294,13 @@ def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_
     assert all(abs(boosted[h.passage.id] - h.score - (1.0 if any(c.isdigit() for c in h.passage.text) else 0.0)) < 1e-4
                for h in plain), "the boost is what moved it, by AMOUNT_BOOST, to the passage with a number only"
     assert plain[0].passage.text.startswith("Admins can search"), "without it the sibling sharing the words came first"
+
+
+def test_isms_and_iso_27001_name_one_certification(make_corpus, tmp_path, assistant):
+    corpus = make_corpus({"cert.txt": "第三者認証\n当社は2019年にISMS認証を取得しました。\n"
+                                      "個人情報\n当社はプライバシーマークを取得しています。\n"
+                                      "通信\n通信はTLS 1.2以上で暗号化しています。\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    iso = other.retrieve("Are you ISO 27001 certified?")
+    assert "ISMS" in iso.hits[0].passage.text and not iso.missing, (iso.missing, iso.hits[0].passage.text)
+    assert "プライバシーマーク" in other.retrieve("Pマークは取得済みですか？").hits[0].passage.text
