@@ -41,6 +41,10 @@ _ASKS_AMOUNT = re.compile(
     r"\bfrequency\b|\btimeline\b|\bminimum\b|\bmaximum\b|\bpercentage\b|\bversions?\b|\bRPO\b|\bRTO\b|\buptime\b",
     re.I)
 _DIGIT = re.compile(r"\d")
+
+
+def _amount_weight(question: str) -> float:
+    return AMOUNT_BOOST if _ASKS_AMOUNT.search(question) else 0.0
 _EPS = 1e-6
 #: Large corpora: the HNSW search beam, which is also how many dense candidates it returns (all of them:
 #: they cost nothing more to take). On the benchmark's 10^5 synthetic passages, whose best similarities
@@ -207,12 +211,6 @@ class Retriever:
             return np.zeros(len(self.index.passages), dtype=np.float32)
         return np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
 
-    def _amount_boost(self, question: str, cand: np.ndarray | None = None) -> np.ndarray | float:
-        if not _ASKS_AMOUNT.search(question):
-            return 0.0
-        amounts = self._amounts if cand is None else self._amounts[cand]
-        return AMOUNT_BOOST * amounts.astype(np.float32)
-
     def search(self, question: str, k: int = 5, mode: str = "hybrid") -> Retrieval:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
@@ -228,7 +226,7 @@ class Retriever:
         elif mode == "bm25":
             score = bm25
         else:
-            score = dense_z + BM25_WEIGHT * bm25_z + self._amount_boost(question)
+            score = dense_z + BM25_WEIGHT * bm25_z + _amount_weight(question) * self._amounts
         order = _distinct(score, k + 1, self._units)
         hits = [
             Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]),
@@ -281,12 +279,13 @@ class Retriever:
         b_total, b_total_sq = float(b64.sum()), float(np.square(b64).sum())
         b_floor = max(float(np.sqrt(max(b_total_sq / n - (b_total / n) ** 2, 0.0))), _EPS)
         b_stats = (n, b_total, b_total_sq, b_floor)
+        amount = _amount_weight(question)
 
         def scored(cand: np.ndarray) -> tuple[np.ndarray, ...]:
             dense = _dot(vectors[cand], query)
             dense_z, bm25_z = _z_some(dense, *d_stats), _z_some(bm25[cand], *b_stats)
             score = dense if mode == "dense" else bm25[cand] if mode == "bm25" else \
-                dense_z + BM25_WEIGHT * bm25_z + self._amount_boost(question, cand)
+                dense_z + BM25_WEIGHT * bm25_z + amount * self._amounts[cand]
             return dense, dense_z, bm25_z, score
 
         cand = np.sort(found)  # HNSW returns each passage once
@@ -298,8 +297,8 @@ class Retriever:
             dense, dense_z, bm25_z, score = scored(cand)
             n_, total, _, floor = d_stats
             z_out = max(0.0, (n_ * float(dense.min()) - total) / ((n_ - 1) * floor))
-            boost = AMOUNT_BOOST if _ASKS_AMOUNT.search(question) else 0.0  # an outsider may carry it too
-            need = (float(np.partition(score, len(score) - k - 1)[len(score) - k - 1]) - z_out - boost) / BM25_WEIGHT
+            # an outsider may carry the amount boost too
+            need = (float(np.partition(score, len(score) - k - 1)[len(score) - k - 1]) - z_out - amount) / BM25_WEIGHT
             reach_bm25 = np.zeros(n, dtype=bool)
             reach_bm25[matched[b_matched >= _s_from_z(need, *b_stats)]] = True
             reach_bm25[cand] = False

@@ -48,9 +48,14 @@ def _header_kind(value: Any) -> str | None:
     if len(words) > 4:
         return None
     for kind, names in (("remark", _REMARK_WORDS), ("answer", _ANSWER_WORDS)):
-        if any(w in names or (not w.isascii() and any(n in w for n in names if not n.isascii())) for w in words):
+        if any(_names(w, names) for w in words):
             return kind
     return None
+
+
+def _names(word: str, names: tuple[str, ...]) -> bool:
+    """An English word is one of the names; a Japanese run contains one ("ベンダー回答" holds 回答)."""
+    return word in names if word.isascii() else any(n in word for n in names if not n.isascii())
 
 
 def read_sheet(path: Path) -> Extracted:

@@ -51,9 +51,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
     if fmt == "txt":
-        for ln in lines:
-            if ln.kind != "blank" and (_PAGE_LABEL.match(ln.text) or _BREADCRUMB.match(ln.text)):
-                ln.kind = "chrome"  # page labels and breadcrumbs (a label's date is the as-of date already)
+        _drop_page_labels(lines)
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
@@ -125,7 +123,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
-        if not has_md_headings and _NUMBER_LABEL.match(stripped) and _paren_label(stripped, raw, i):
+        if not has_md_headings and _NUMBER_LABEL.match(stripped) and _numbered_label(stripped, raw, i):
             # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
             lines.append(_Line(start, end, stripped, "heading"))
             continue
@@ -275,7 +273,7 @@ _PAREN_NUMBER = re.compile(r"^[（(]\d{1,2}[)）]\s*\S")
 _NUMBER_LABEL = re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}\.(?!\d))\s*\S")
 
 
-def _paren_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
+def _numbered_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     """A numbered label ("（n）", "n.") with a sentence right under it; numbered lines in a row are a list."""
     if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped or "、" in stripped:
         return False
@@ -320,6 +318,14 @@ def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
     first, last = body[0], body[-1]
     for i, ln in enumerate(lines):
         if (i < first or i > last) and ln.kind not in ("blank", "chrome") and not _in_main_script(ln, cjk_doc):
+            ln.kind = "chrome"
+
+
+def _drop_page_labels(lines: list[_Line]) -> None:
+    """Lines that only label a scraped page (its article number, its date) and breadcrumb trails: no
+    facts, no sections (a label's date is the document's as-of date already, find_as_of)."""
+    for ln in lines:
+        if ln.kind != "blank" and (_PAGE_LABEL.match(ln.text) or _BREADCRUMB.match(ln.text)):
             ln.kind = "chrome"
 
 
