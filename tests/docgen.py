@@ -183,8 +183,12 @@ def pdf(path: Path, font: str, repeat: int = 1, contents: bool = False) -> Path:
         doc.multi_cell(0, 6.5, "目次", new_x="LMARGIN", new_y="NEXT")
         doc.set_font("jp", size=9.5)
         for n, (_, text) in enumerate((k, t) for k, t in SOURCE if k == "h2"):
-            doc.multi_cell(0, 5, f"{n + 1}. {text} " + "." * (40 - 2 * len(text)) + f" {n // 3 + 1}",
-                           new_x="LMARGIN", new_y="NEXT")
+            # leader dots fill the line up to the page number, as a word processor lays them out: at this
+            # size a line holds ~120 of them, so the entry is longer than any body line
+            doc.set_font("jp", size=5)
+            entry, page = f"{n + 1}. {text} ", f" {n // 3 + 1}"
+            dots = int((doc.epw - doc.get_string_width(entry + page)) / doc.get_string_width(".")) - 1
+            doc.cell(0, 5, entry + "." * dots + page, new_x="LMARGIN", new_y="NEXT")
         doc.add_page()
     for _ in range(repeat):
         for kind, text in SOURCE:

@@ -352,3 +352,50 @@ def test_a_menu_one_item_a_line_is_no_section_path_and_an_english_header_row_is_
     assert doc.passages[0].section == ("Security at Acme",), "the menu above the page's heading is no path"
     assert not any(p.text.startswith("Subprocessor\t") for p in doc.passages), "column names are no fact"
     assert any(p.text.startswith("Amazon Web Services") and p.section == ("Subprocessors",) for p in doc.passages)
+
+
+def test_edition_lines_link_texts_and_search_boxes_are_neither_quotes_nor_sections(tmp_path):
+    passages = _parse(tmp_path, "サンプル会議 セキュリティポリシー\n\n株式会社サンプル 第3.2版（2025年4月1日改定）\n\n"
+                 "キーワードで検索\n\n保存データの暗号化\n\n保存データはAES-256で暗号化しています。\n\n詳しくはこちら\n\n"
+                 "通信の暗号化\n\n通信はTLS 1.2以上で暗号化しています。\n\nRead more\n")
+    quotes = [p.text for p in passages]
+    assert quotes == ["保存データはAES-256で暗号化しています。", "通信はTLS 1.2以上で暗号化しています。"]
+    sections = {s for p in passages for s in p.section}
+    assert not sections & {"キーワードで検索", "詳しくはこちら", "Read more"}, sections
+    tls = passages[1]
+    assert tls.section[-1] == "通信の暗号化"
+
+
+def test_a_scraped_markdown_pages_link_lists_byline_and_breadcrumb_are_chrome(tmp_path):
+    passages = _parse(tmp_path, """[![ロゴ](https://example.jp/logo.svg)](https://example.jp/)
+
+* [ヘルプセンター トップ](https://example.jp/hc)
+* [よくあるご質問](https://example.jp/faq)
+
+[ホーム](https://example.jp/) > [設定](https://example.jp/s) > ログインのセキュリティ設定
+
+# ログインのセキュリティ設定
+
+![担当 井上](https://example.jp/avatar.png) 担当 井上
+
+更新日時：2025年2月18日 11:32
+
+## 目次
+
+* [1. シングルサインオン](#sso)
+* [2. 2段階認証](#2fa)
+
+## 1. シングルサインオン
+
+エンタープライズプランでは、SAML 2.0によるシングルサインオンを利用できます。詳しくは[こちら](https://example.jp/sso)をご覧ください。
+
+## 2. 2段階認証
+
+* 管理者の2段階認証は必須です。
+* 一般ユーザーの2段階認証は任意です。
+""", name="help.md")
+    quotes = [p.text for p in passages]
+    assert quotes[0].startswith("エンタープライズプランでは、SAML 2.0"), quotes
+    assert quotes[1:] == ["管理者の2段階認証は必須です。", "一般ユーザーの2段階認証は任意です。"]
+    assert passages[0].section[-1] == "1. シングルサインオン"
+    assert not any("目次" in p.section for p in passages)

@@ -116,6 +116,29 @@ def test_html_in_shift_jis_keeps_its_h1_as_the_section(tmp_path):
     assert "トップ" not in doc.text
 
 
+def test_html_faq_terms_head_their_answers_and_page_labels_are_not_quoted(tmp_path):
+    path = tmp_path / "faq.html"
+    path.write_text("""<html><head><title>よくあるご質問 | ヘルプ</title></head><body><nav><a href="/">トップ</a></nav>
+<main><h1>よくあるご質問</h1><p>記事番号: 012486</p><p>第2.1版（2025年9月18日改定）</p>
+<h2>ログイン・認証について</h2><dl>
+<dt>Q. シングルサインオン（SSO）に対応していますか？</dt><dd>A. はい、SAML 2.0に対応しています。エンタープライズプランでご利用いただけます。</dd>
+<dt>Q. SSOで利用できるIdPを教えてください。</dt><dd>A. Microsoft Entra ID、Okta、HENNGE Oneでの接続を確認しています。</dd>
+</dl><p>詳しくはこちら</p><p>表1 ログの種類と保存期間</p>
+<table><thead><tr><th>種類</th><th>保存期間</th></tr></thead><tbody><tr><td>操作ログ</td><td>7年間</td></tr>
+<tr><td>ログイン履歴</td><td>180日間</td></tr></tbody></table></main><footer>Copyright</footer></body></html>""",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    quotes = [p.text for p in doc.passages]
+    assert quotes == ["A. はい、SAML 2.0に対応しています。エンタープライズプランでご利用いただけます。",
+                      "A. Microsoft Entra ID、Okta、HENNGE Oneでの接続を確認しています。",
+                      "操作ログ | 7年間", "ログイン履歴 | 180日間"], quotes
+    idp = doc.passages[1]
+    assert idp.section[-2:] == ("ログイン・認証について", "Q. SSOで利用できるIdPを教えてください。"), \
+        "an FAQ's question heads its answer"
+    assert "第2.1版" in doc.text and "詳しくはこちら" in doc.text, "labels stay in the text, unquoted"
+
+
 # ---------------------------------------------------------------------------------------------- PDF
 
 @needs_font
@@ -129,7 +152,8 @@ def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
     assert [p.quote_text for p in doc.passages] == _quotes()
     assert "社外秘" not in doc.text, "the running header is removed"
     assert "- 1 -" not in doc.text and "- 2 -" not in doc.text, "page numbers are removed"
-    assert "...." not in doc.text, "table-of-contents entries are dropped"
+    assert "...." not in doc.text, "table-of-contents entries are dropped, however long their leader dots"
+    assert not any("目次" in p.section for p in doc.passages), "the contents' title is no section"
     pages = {p.page for p in doc.passages}
     assert pages >= {2, 3} and all(isinstance(n, int) for n in pages)
     assert doc.passages[0].page == 2, "page 1 holds only the contents"
@@ -155,6 +179,14 @@ def test_pdf_line_joining_rules():
     assert readers.join_lines(["Data is encrypted with", "TLS 1.2."]) == "Data is encrypted with TLS 1.2."
     assert readers.join_lines(["通信はTLS", "1.2以上です。"]) == "通信はTLS 1.2以上です。"
     assert readers.join_lines(["the secu-", "rity team"]) == "the security team"
+    # Japanese typesetting breaks inside Latin words too: joined again when the document writes the word
+    # whole elsewhere, or when both sides are lower case; a break between two words keeps its space
+    assert readers.join_lines(["認証アプリ（Microsoft Authenti", "catorなど）を使います。"]) == \
+        "認証アプリ（Microsoft Authenticatorなど）を使います。"
+    assert readers.join_lines(["コードを送る方式は対応しています。SM", "Sによる送信は提供していません。"],
+                              frozenset({"SMS"})) == "コードを送る方式は対応しています。SMSによる送信は提供していません。"
+    assert readers.join_lines(["認証アプリ（Google", "Authenticator）を使います。"]) == "認証アプリ（Google Authenticator）を使います。"
+    assert readers.join_lines(["The data", "base is encrypted."], frozenset({"database"})) == "The data base is encrypted."
 
 
 # --------------------------------------------------------------------------------------------- DOCX

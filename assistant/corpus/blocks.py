@@ -85,8 +85,17 @@ def _is_cjk(ch: str) -> bool:
     return bool(CJK.match(ch)) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
-def join_lines(lines: list[str]) -> str:
-    """Wrapped lines -> one paragraph: no space where a Japanese character meets the break."""
+_WORD_END = re.compile(r"[A-Za-z0-9]+$")
+_WORD_START = re.compile(r"^[A-Za-z0-9]+")
+
+
+def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
+    """Wrapped lines -> one paragraph: no space where a Japanese character meets the break.
+
+    Japanese typesetting may also break inside a Latin word ("Microsoft Authenti" / "cator", "SM" / "S"):
+    within Japanese text, two pieces are one word again when the document writes them whole elsewhere
+    (``words``) or when both sides of the break are lower case ("Google" / "Authenticator" keeps its space).
+    """
     out = ""
     for line in lines:
         line = line.strip()
@@ -98,9 +107,25 @@ def join_lines(lines: list[str]) -> str:
             out += line
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
             out = out[:-1] + line  # a word hyphenated at the line end
+        elif _split_word(out, line, words):
+            out += line
         else:
             out += " " + line
     return out
+
+
+def _split_word(before: str, after: str, words: frozenset[str]) -> bool:
+    """Whether a line break fell inside a Latin word of Japanese text."""
+    head, tail = _WORD_END.search(before), _WORD_START.match(after)
+    if not head or not tail or not CJK.search(before[-40:] + after[:40]):
+        return False
+    a, b = head.group(0), tail.group(0)
+    return (a + b) in words or (a[-1].islower() and b[0].islower())
+
+
+def latin_words(texts) -> frozenset[str]:
+    """The Latin words a document writes (for join_lines)."""
+    return frozenset(w for t in texts for w in re.findall(r"[A-Za-z0-9]+", t))
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:

@@ -91,6 +91,8 @@ def _html_walk(el, blocks: list[Block]) -> None:
             if text:
                 level = _HTML_HEADINGS.get(child.get("rend", ""), 2)
                 blocks.append(Block("heading", text, level=level))
+        elif tag == "list" and child.get("rend") == "dl":
+            _html_definitions(child, blocks)
         elif tag == "list":
             _html_list(child, blocks)
         elif tag == "table":
@@ -122,3 +124,20 @@ def _html_list(lst, blocks: list[Block]) -> None:
             blocks.append(Block("bullet", line, tight=bool(blocks) and blocks[-1].kind == "bullet"))
         for sub in nested:
             _html_list(sub, blocks)
+
+
+def _html_definitions(dl, blocks: list[Block]) -> None:
+    """A <dl>: each term (an FAQ's question, a setting's name) heads its descriptions one level below the
+    section it stands in. Quoted as list items, a question was the first candidate for what it asks."""
+    level = next((b.level for b in reversed(blocks) if b.kind == "heading"), 1) + 1
+    for item in dl:
+        if item.tag != "item":
+            continue
+        if item.get("rend", "").startswith("dt"):
+            text = _itertext(item)
+            if text:
+                blocks.append(Block("heading", text, level=min(6, level)))
+        else:
+            for i, line in enumerate(_lines(item)):
+                blocks.append(Block("paragraph", line, tight=i > 0))
+

@@ -19,6 +19,7 @@ from ..progress import SILENT, Reporting, reporter
 from .blocks import MAX_FILE_BYTES, Extracted, fail
 from .docx import read_docx
 from .html import read_html
+from .labels import is_label
 from .model import Corpus, Document, Passage, find_as_of, mark_lists, split_long
 from .pdf import read_pdf
 from .sheet import read_sheet
@@ -179,6 +180,8 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
     stack: list[tuple[int, str]] = []
     out: list[Passage] = []
     for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
+        if b.kind in ("heading", "paragraph") and is_label(b.text):
+            continue  # the page's date or edition, a breadcrumb, a link's text: shown, never quoted or cited
         if b.kind == "heading":
             if i != title_at:
                 while stack and stack[-1][0] >= b.level:

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import BULLET, SENTENCE_END, Block, Extracted, clean, fail, join_lines, read_bytes
+from .blocks import BULLET, SENTENCE_END, Block, Extracted, clean, fail, join_lines, latin_words, read_bytes
 
 #: Pages read from one PDF.
 MAX_PDF_PAGES = 2000
@@ -15,6 +15,8 @@ _NUMBERED_HEADING = re.compile(
     r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[^\d.])|[■◆□◇]|【)\s*\S")
 #: A table-of-contents entry: leader dots then a page number.
 _TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
+#: Leader dots, however many the layout needed to reach the page number.
+_LEADERS = re.compile(r"[.．…・･‥·]{4,}")
 _PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
                           re.I)
 
@@ -148,6 +150,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     if not lines:
         return []
     body = _body_size(lines)
+    words = latin_words(ln.text for ln in lines)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
     # the space between two lines of one paragraph: the small end of the gaps between body lines
@@ -171,7 +174,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     def flush() -> None:
         nonlocal current
         if current:
-            text = join_lines([ln.text for ln in current])
+            text = join_lines([ln.text for ln in current], words)
             if kind == "bullet":
                 text = BULLET.sub("", text, count=1) or text
             blocks.append(Block(kind, text, page=current[0].page, tight=kind == "bullet" and bool(blocks)
@@ -180,7 +183,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
 
     prev: _PdfLine | None = None
     for ln in lines:
-        if _TOC_ENTRY.search(ln.text) and len(ln.text) <= 120:
+        if _TOC_ENTRY.search(ln.text) and len(_LEADERS.sub("", ln.text)) <= 120:
             continue  # a contents page lists headings, it says nothing itself
         is_heading = (ln.size in level_of and len(ln.text) <= 80) or (
             ln.size >= body and len(ln.text) <= 40 and _NUMBERED_HEADING.match(ln.text)
@@ -189,7 +192,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             if prev is not None and blocks and current == [] and blocks[-1].kind == "heading" \
                     and prev.size == ln.size and prev.page == ln.page and blocks[-1].text and \
                     prev.bottom - ln.top < line_gap + max(1.0, 0.35 * ln.size):
-                blocks[-1].text = join_lines([blocks[-1].text, ln.text])  # a heading wrapped over two lines
+                blocks[-1].text = join_lines([blocks[-1].text, ln.text], words)  # a heading wrapped over two lines
             else:
                 flush()
                 blocks.append(Block("heading", ln.text, level=level_of.get(ln.size) or len(level_of) + _depth(ln.text),

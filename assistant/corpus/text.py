@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import display_path
 from ..script import CJK
+from .labels import BREADCRUMB, PAGE_LABEL, TOC_TITLE, is_label, links_only
 from .model import Document, Passage, find_as_of, mark_lists, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -50,8 +51,8 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     doc.as_of = find_as_of(text)
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
+    _drop_page_labels(lines)
     if fmt == "txt":
-        _drop_page_labels(lines)
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
@@ -163,8 +164,6 @@ def _number_levels(lines: list[_Line]) -> None:
 
 _LABEL_MAX_CHARS = 40
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
-#: A page's table of contents title: structure, not a section of its own.
-_TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on this page|このページの内容)$", re.I)
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
 _LABEL_MAX_WORDS = 8
@@ -211,7 +210,7 @@ def _promote_labels(lines: list[_Line]) -> None:
     content = [i for i, ln in enumerate(lines) if ln.kind != "blank"]
     for pos, i in enumerate(content):
         ln = lines[i]
-        if ln.kind in ("text", "heading") and _TOC_TITLE.match(ln.text.strip()):
+        if ln.kind in ("text", "heading") and TOC_TITLE.match(ln.text.strip()):
             ln.kind = "chrome"
             continue
         if ln.kind in ("text", "heading") and not ln.level and len(ln.text) <= _HEADING_MAX_CHARS \
@@ -322,10 +321,16 @@ def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
 
 
 def _drop_page_labels(lines: list[_Line]) -> None:
-    """Lines that only label a scraped page (its article number, its date) and breadcrumb trails: no
-    facts, no sections (a label's date is the document's as-of date already, find_as_of)."""
+    """Lines that only label a page (its article number, its date, its edition), breadcrumb trails and link
+    texts standing alone: no facts, no sections (a label's date is the document's as-of date already,
+    find_as_of). A list item is one only by its number or trail ("- Version 2" may be a fact)."""
     for ln in lines:
-        if ln.kind != "blank" and (_PAGE_LABEL.match(ln.text) or _BREADCRUMB.match(ln.text)):
+        if ln.kind != "blank" and links_only(ln.text[ln.body_start - ln.start:] if ln.kind == "bullet" else ln.text):
+            ln.kind = "chrome"
+        elif ln.kind == "bullet":
+            if PAGE_LABEL.match(ln.text) or BREADCRUMB.match(ln.text):
+                ln.kind = "chrome"
+        elif ln.kind != "blank" and is_label(ln.text):
             ln.kind = "chrome"
 
 
@@ -378,17 +383,6 @@ _PROMPT = re.compile(r"[?？]([^?？。.!！]{0,12})$")
 _LINK_MAX_CHARS = 25
 #: A row of links ("お問い合わせ | 利用規約 | プライバシーポリシー") has short cells; a table row of facts has a long one.
 _LINK_CELL_MAX_CHARS = 12
-#: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
-_PAGE_LABEL = re.compile(
-    r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新日?|公開日|投稿日|作成日|"
-    r"(?:Last\s+)?(?:updated|modified|published))\s*[:：]?\s*"
-    r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|"
-    r"[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2})(?:\s*[（(][^()（）]{1,20}[)）])?$", re.I)
-#: A breadcrumb trail: three or more short steps between arrows ("ホーム ＞ 製品 ＞ セキュリティ").
-_BREADCRUMB = re.compile(r"^[^>＞›»。]{1,30}(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}){2,}$")
-
-
 def _link_like(text: str) -> bool:
     return len(text) <= _LINK_MAX_CHARS and not any(c in text for c in "、,，")
 

@@ -1,0 +1,70 @@
+"""Lines that label a page or point elsewhere instead of stating anything, in any format.
+
+A scraped page, a saved HTML page, a printed PDF and a Word file all carry them: the page's article number
+or date, the document's edition ("第3.2版（2025年4月1日改定）", "Version 2.1"), breadcrumb trails, and link
+texts ("詳しくはこちら", "Read more"). None is a fact to quote or a section to cite. They are told by
+their form (a label and a number, a link's words standing alone), never by a site's own strings.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DATE = (r"\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
+         r"\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{4}|\d{4}-\d{2}-\d{2}")
+_ASIDE = r"(?:\s*[（(][^()（）]{1,24}[)）])?"
+#: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
+PAGE_LABEL = re.compile(
+    r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新(?:日時|日)?|公開日|投稿日|作成日|"
+    r"改[定訂]日|制定日|発行日|施行日|"
+    r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date)?)\s*[:：]?\s*"
+    r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|(?:" + _DATE + r")(?:\s*\d{1,2}:\d{2})?)" + _ASIDE + r"$", re.I)
+#: The document's edition, after its name or alone: "株式会社○○ 第3.2版（2025年4月1日改定）", "Version 2.1
+#: (April 2025)", "Rev. 4", "2025年4月1日改定". An English one opens its line ("Minimum TLS Version 1.2" is a fact).
+_AND_DATE = r"(?:\s*[-–—|,/]?\s*(?:" + _DATE + r"))?"
+EDITION = re.compile(
+    r"(?:^|\s|　)第\s*\d{1,3}(?:\.\d{1,3})*\s*版" + _AND_DATE + _ASIDE + r"$"
+    r"|^(?:Version|Ver\.|Rev\.|Revision)\s*\d{1,3}(?:\.\d{1,3})*" + _AND_DATE + _ASIDE + r"$"
+    r"|^(?:" + _DATE + r")\s*(?:改[定訂]|制定|発行|施行|版|現在)" + _ASIDE + r"$")
+#: A breadcrumb trail: three or more short steps between arrows ("ホーム ＞ 製品 ＞ セキュリティ").
+BREADCRUMB = re.compile(r"^[^>＞›»。]{1,30}(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}){2,}$")
+#: A link's text standing alone: it says where to click ("詳しくはこちら", "資料請求はこちらから →",
+#: "Read more", "Learn more about SSO"), not what is so.
+LINK_TEXT = re.compile(
+    r"^[^。．.!！?？]{0,14}こちら(?:から|へ|まで|を(?:ご覧|クリック|参照)[^。]{0,8})?\s*[→›>＞»]?\s*$"
+    r"|^(?:read|learn|see|view|find out)\s+more\b[^.!?]{0,30}$|^click here\b[^.!?]{0,30}$"
+    # a search box's placeholder: "キーワードで検索", "Search the help center"
+    r"|^(?:キーワード|フリーワード|サイト内|ヘルプ(?:センター)?内|記事)\s*(?:で|を|から)?\s*検索(?:する)?$"
+    r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$", re.I)
+#: A table's or figure's numbered caption ("Table 1. Sub-processors", "表2 ログの保存期間"): it names what
+#: follows, the rows state it.
+CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit|表|図)\s*\d{1,3}(?:[.\-]\d{1,3})?\s*[.:：．]?\s*\S[^。]{0,80}$")
+#: A table of contents' title: structure, not a section of its own.
+TOC_TITLE = re.compile(r"^(?:目次|もくじ|contents|table of contents|on this page|このページの内容)$", re.I)
+_LABEL_MAX_CHARS = 60
+#: A Markdown link or image as a scrape writes it: its visible text is what counts.
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINKS_ONLY = re.compile(r"^(?:\s*(?:!?\[(?:[^\]]|\[[^\]]*\])*\]\([^)]*\))\s*[>＞›»|｜/・,、\-–]?)+\s*$")
+
+
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_BYLINE_MAX_CHARS = 20
+
+
+def links_only(text: str) -> bool:
+    """A line made of Markdown links or images alone (a scraped menu's item, a table of contents' entry,
+    a related article, a logo), or an image with a few words beside it (an author's avatar and name): it
+    points at pages, it says nothing."""
+    if _MD_LINKS_ONLY.match(text):
+        return True
+    rest = _MD_IMAGE.sub("", text).strip()
+    return rest != text.strip() and len(rest) <= _BYLINE_MAX_CHARS and not re.search(r"[。.!?！？]$", rest)
+
+
+def is_label(text: str) -> bool:
+    """A line that labels the page, its edition or its place, or a link's text: never quoted, never a section."""
+    text = _MD_LINK.sub(r"\1", text).strip()
+    if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
+        return False
+    return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
+                or TOC_TITLE.match(text) or (CAPTION.match(text) and not text.endswith(".")))
