@@ -279,6 +279,40 @@ def test_a_category_column_gives_each_row_its_section(tmp_path):
     assert doc.passages[0].text == "はい。SAML 2.0に対応しています。", "the category is a section, not part of the quote"
 
 
+def test_merged_major_and_minor_item_columns_give_each_row_its_section_path(tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "チェックシート"
+    sheet.append(["セキュリティチェックシート（回答済）"])
+    sheet.append(["回答日：2025年2月14日"])
+    sheet.append(["No.", "大項目", "中項目", "確認項目", "回答", "補足説明"])
+    sheet.append([1, "アクセス制御", "認証", "SSOに対応していますか。", "○", "SAML 2.0に対応しています。"])
+    sheet.append([2, None, "多要素認証", "多要素認証を必須にできますか。", "○", "管理者が全員に必須化できます。"])
+    sheet.append([3, "暗号化", "保存時", "保存データを暗号化していますか。", "○", "AES-256で暗号化しています。"])
+    sheet.merge_cells("B4:B5")  # 大項目 written once over its rows, as check sheets do
+    path = tmp_path / "sheet.xlsx"
+    book.save(path)
+    doc = read_document(path)
+    _exact(doc)
+    assert [(p.row, p.section[-2:]) for p in doc.passages] == [
+        (4, ("アクセス制御", "認証")), (5, ("アクセス制御", "多要素認証")), (6, ("暗号化", "保存時"))]
+    assert doc.passages[1].quote_text == "○ | 管理者が全員に必須化できます。"
+
+
+def test_a_label_above_a_pages_first_heading_is_not_quoted(tmp_path):
+    path = tmp_path / "trust.html"
+    path.write_text("<html><head><title>Security | Example</title></head><body><main><p>Trust Center</p>"
+                    "<h1>Security at Example</h1><p>Customer data is encrypted at rest with AES-256.</p>"
+                    "<h2>Backups</h2><p>Backups run daily and are kept for 35 days.</p></main></body></html>",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [p.text for p in doc.passages] == ["Customer data is encrypted at rest with AES-256.",
+                                              "Backups run daily and are kept for 35 days."]
+
+
 def test_headers_that_name_an_answer_or_a_remark_among_other_words(tmp_path):
     path = tmp_path / "caiq.csv"
     path.write_text("ID,Domain,Question,Answer (Yes/No/N/A),Vendor comment,Control owner\n"

@@ -16,7 +16,7 @@ from typing import Callable
 from ..config import display_path
 from ..errors import CorpusError
 from ..progress import SILENT, Reporting, reporter
-from .blocks import MAX_FILE_BYTES, Extracted, fail
+from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
 from .labels import is_label
@@ -33,6 +33,8 @@ READERS: dict[str, Callable[[Path], Extracted]] = {
     ".docx": read_docx,
     ".xlsx": read_sheet, ".xlsm": read_sheet, ".csv": read_sheet,
 }
+#: Longest text above a page's first heading that is taken for a label ("Trust Center"), not a fact.
+_KICKER_MAX_CHARS = 30
 PLAIN_SUFFIXES = (".txt", ".md", ".markdown", ".text")
 SUFFIXES = PLAIN_SUFFIXES + tuple(READERS)
 
@@ -179,9 +181,13 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
     doc.title = extracted.title or (blocks[0].text if title_at == 0 else None)
     stack: list[tuple[int, str]] = []
     out: list[Passage] = []
+    first_heading = next((i for i, b in enumerate(blocks) if b.kind == "heading"), len(blocks))
     for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
         if b.kind in ("heading", "paragraph") and is_label(b.text):
             continue  # the page's date or edition, a breadcrumb, a link's text: shown, never quoted or cited
+        if b.kind == "paragraph" and i < first_heading and len(b.text) <= _KICKER_MAX_CHARS \
+                and not SENTENCE_END.search(b.text):
+            continue  # a few words above the page's first heading: a site's section label, not a fact
         if b.kind == "heading":
             if i != title_at:
                 while stack and stack[-1][0] >= b.level:

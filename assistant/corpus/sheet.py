@@ -22,8 +22,9 @@ _REMARK_HEADERS = ("備考", "補足", "コメント", "説明", "回答補足",
 
 
 #: Header names of a column that files each row under a topic: it gives the row's section.
-_CATEGORY_HEADERS = ("分類", "大分類", "中分類", "カテゴリ", "カテゴリー", "区分", "項目分類", "領域", "分野", "category",
-                     "categories", "domain", "section", "area", "topic")
+_CATEGORY_HEADERS = ("分類", "大分類", "中分類", "小分類", "大項目", "中項目", "大区分", "中区分", "カテゴリ", "カテゴリー",
+                     "区分", "項目分類", "領域", "分野", "category", "categories", "subcategory", "domain",
+                     "control domain", "control family", "section", "area", "topic")
 
 
 #: Words that make a longer header one of these kinds ("Vendor comment", "Supplier response", "ベンダー回答").
@@ -104,19 +105,21 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
     if found is None:
         return []
     header_row, q_col, a_cols, header = found
-    # the first category column left of the question, if any: each row's topic is its section
-    categories = [c for c, v in enumerate(header) if c < q_col and _header_kind(v) == "category"]
-    cat_col = categories[0] if categories else None
-    topic = None
+    # category columns left of the question (大項目, then 中項目): each row's topic is its section path. A
+    # merged category cell is written once, in its first row; the rows under it keep its topic.
+    cat_cols = [c for c, v in enumerate(header) if c < q_col and _header_kind(v) == "category"][:3]
+    topics: list[str | None] = [None] * len(cat_cols)
     blocks: list[Block] = []
     for r in range(header_row + 1, len(table.rows)):
         values = [cell_text(v) for v in table.rows[r]]
         question = clean(values[q_col]) if q_col < len(values) else ""
         answer_cells = [clean(values[c]) if c < len(values) else "" for c in a_cols]
-        category = clean(values[cat_col]) if cat_col is not None and cat_col < len(values) else ""
-        if category and category != topic and len(category) <= 40:
-            topic = category
-            blocks.append(Block("heading", category, level=2, sheet=sheet, row=r + 1))
+        for depth, c in enumerate(cat_cols):
+            category = clean(values[c]) if c < len(values) else ""
+            if category and category != topics[depth] and len(category) <= 40:
+                topics[depth] = category
+                topics[depth + 1:] = [None] * (len(topics) - depth - 1)
+                blocks.append(Block("heading", category, level=2 + depth, sheet=sheet, row=r + 1))
         if not question:
             continue
         if not any(answer_cells):
