@@ -94,3 +94,29 @@ def test_fit_report_fits_on_the_training_corpora_and_judges_every_suite_corpus(m
     for block in report["sets"].values():
         assert set(block["corpora"]) == {"vendor", "default"} and block["pooled"]["n"] == len(suite_rows)
     assert report["fitted_on_all"].keys() == calibrate.FEATURE_SETS.keys()
+
+
+def test_the_cuts_are_set_where_each_fitting_corpus_stands_when_left_out(monkeypatch):
+    """The weights come from every fitting corpus; the answer and review cuts from each corpus's
+    probabilities under a model fitted without it, so they hold for a corpus the model never saw."""
+    rng = np.random.default_rng(4)
+    rows = _rows("a", 200, rng) + _rows("b", 200, rng, shift=0.5) + _rows("c", 200, rng, shift=-0.5)
+    fitted_on: list[set[str]] = []
+    real_fit = calibrate.fit
+
+    def spy(fit_rows, names, l2=None):
+        fitted_on.append({r.corpus for r in fit_rows})
+        return real_fit(fit_rows, names, l2)
+
+    monkeypatch.setattr(calibrate, "fit", spy)
+    model = calibrate.train(rows, ("score_gap", "coverage"))
+    assert fitted_on == [{"a", "b", "c"}, {"b", "c"}, {"a", "c"}, {"a", "b"}]
+    held = calibrate.held_out_probabilities(rows, ("score_gap", "coverage"))
+    limit = float(calibrate.ANSWER_RULE.split("<=")[1])
+    weights = calibrate._corpus_weights(rows)
+    wrong = sum(w for r, p, w in zip(rows, held, weights) if p >= model.answer_at and not r.label) / weights.sum()
+    assert wrong <= limit, "held out, the answered wrong stay under the rule's limit"
+    lower = round(model.answer_at - 0.01, 2)
+    if lower >= calibrate._GRID[0]:
+        below = sum(w for r, p, w in zip(rows, held, weights) if p >= lower and not r.label) / weights.sum()
+        assert below > limit, "and the cut is the lowest that does"
