@@ -393,9 +393,24 @@ def test_a_scraped_markdown_pages_link_lists_byline_and_breadcrumb_are_chrome(tm
 
 * 管理者の2段階認証は必須です。
 * 一般ユーザーの2段階認証は任意です。
+
+---
+
+この記事は役に立ちましたか？ はい いいえ
+
+34人中29人がこの記事が役に立ったと言っています
 """, name="help.md")
     quotes = [p.text for p in passages]
     assert quotes[0].startswith("エンタープライズプランでは、SAML 2.0"), quotes
     assert quotes[1:] == ["管理者の2段階認証は必須です。", "一般ユーザーの2段階認証は任意です。"]
     assert passages[0].section[-1] == "1. シングルサインオン"
     assert not any("目次" in p.section for p in passages)
+
+
+def test_what_follows_a_pages_feedback_widget_is_the_sites_not_the_articles(tmp_path):
+    passages = _parse(tmp_path, "Security FAQ\nHow will we be told about a security incident?\nWe notify your security "
+                      "contact by email within 72 hours.\nWas this article helpful?\nYes\nNo\n0 out of 0 found this "
+                      "helpful\nRelated articles\nDeploying the agent on Windows\nConfiguring SAML SSO\n"
+                      "Have more questions? Submit a request\nTundra Labs\nStatus\n© 2025 Tundra Labs Inc.\n",
+                      name="faq.en.txt")
+    assert [p.text for p in passages] == ["We notify your security contact by email within 72 hours."]

@@ -36,6 +36,13 @@ LINK_TEXT = re.compile(
     # a search box's placeholder: "キーワードで検索", "Search the help center"
     r"|^(?:キーワード|フリーワード|サイト内|ヘルプ(?:センター)?内|記事)\s*(?:で|を|から)?\s*検索(?:する)?$"
     r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$", re.I)
+#: A page's feedback widget: a question with its yes and no buttons ("この記事は役に立ちましたか？ はい いいえ",
+#: "Was this article helpful? Yes No"), or its tally ("34人中29人がこの記事が役に立ったと言っています").
+FEEDBACK = re.compile(
+    r"[?？]\s*[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?\s*$"
+    r"|^\d+\s*人中\s*\d+\s*人が|^\d+\s+(?:out\s+)?of\s+\d+\s+(?:people\s+|users\s+)?found\s+this\b", re.I)
+#: A copyright line: "© 2025 Example Inc.", "Copyright © 2024 株式会社サンプル All rights reserved."
+COPYRIGHT = re.compile(r"^(?:©|Ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})", re.I)
 #: A table's or figure's numbered caption ("Table 1. Sub-processors", "表2 ログの保存期間"): it names what
 #: follows, the rows state it.
 CAPTION = re.compile(r"^(?:Table|Figure|Fig\.|Exhibit|表|図)\s*\d{1,3}(?:[.\-]\d{1,3})?\s*[.:：．]?\s*\S[^。]{0,80}$")
@@ -67,4 +74,4 @@ def is_label(text: str) -> bool:
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
-                or TOC_TITLE.match(text) or (CAPTION.match(text) and not text.endswith(".")))
+                or TOC_TITLE.match(text) or FEEDBACK.search(text) or COPYRIGHT.match(text) or (CAPTION.match(text) and not text.endswith(".")))

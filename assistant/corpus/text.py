@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..config import display_path
 from ..script import CJK
-from .labels import BREADCRUMB, PAGE_LABEL, TOC_TITLE, is_label, links_only
+from .labels import BREADCRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
 from .model import Document, Passage, find_as_of, mark_lists, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -365,6 +365,13 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
             return any(len(cell.strip()) > _LINK_CELL_MAX_CHARS for cell in re.split(r"\||\t", ln.text))
         return not _link_like(ln.text)
 
+    # a feedback widget ("Was this article helpful? Yes No") closes the article: what follows it without
+    # ending a sentence is the site's ("Related articles", "Have more questions? Submit a request")
+    widget = next((i for i, ln in enumerate(lines) if ln.kind != "blank" and FEEDBACK.search(ln.text)), None)
+    if widget is not None:
+        for ln in lines[widget + 1:]:
+            if ln.kind in ("text", "heading") and not _SENTENCE_END.search(ln.text):
+                ln.kind = "chrome"
     ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and body(ln)]
     if not ends:
         return
