@@ -57,6 +57,13 @@ def test_glossary_expands_english_to_japanese():
     assert glossary.expand("") == ()
 
 
+def test_glossary_gives_english_documents_words_for_retention():
+    """A questionnaire asks how long logs are 'retained'; an English document says they are 'kept'."""
+    assert "kept" in glossary.expand("How long are audit logs retained?")
+    assert "kept" in glossary.expand("What is your log retention period?")
+    assert "retain" in glossary.expand("How long do you keep backups?")
+
+
 def test_tokenize_is_thread_safe():
     """The web server tokenizes from many threads at once; results must not mix."""
     from concurrent.futures import ThreadPoolExecutor
