@@ -283,11 +283,11 @@ def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_
     from assistant import retrieve
 
     corpus = make_corpus({"logs.txt": "Audit logs\nAdmins can search and export audit logs for any period from the "
-                                      "console.\nEntries are kept for 180 days.\nNetwork\nAll traffic uses TLS.\n"})
+                                      "console.\nEntries are deleted after 180 days.\nNetwork\nAll traffic uses TLS.\n"})
     other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
     question = "How long are audit logs retained?"
     first = other.retriever.search(question, k=3).hits
-    assert first[0].passage.text == "Entries are kept for 180 days."
+    assert first[0].passage.text == "Entries are deleted after 180 days."
     monkeypatch.setattr(retrieve, "AMOUNT_BOOST", 0.0)
     plain = other.retriever.search(question, k=3).hits
     boosted = {h.passage.id: h.score for h in first}
