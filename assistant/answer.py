@@ -83,7 +83,16 @@ def place(c: Citation, lang: str) -> str:
         where += messages.t("answer.sheet_row", lang, sheet=c.sheet, row=c.row or "")
     elif c.row:
         where += messages.t("answer.row", lang, row=c.row)
+    if c.asked:
+        asked = c.asked if len(c.asked) <= _ASKED_MAX_CHARS else c.asked[:_ASKED_MAX_CHARS - 1] + "…"
+        where += messages.t("answer.asked", lang, question=asked)
     return where
+
+
+#: Longest check-sheet question shown beside its answer's location (the JSON keeps it whole).
+_ASKED_MAX_CHARS = 120
+#: Formats whose passages are a check sheet's answers, indexed with the row's question.
+SHEET_FORMATS = ("xlsx", "csv")
 
 
 def location(c: Citation, lang: str) -> str:
@@ -137,6 +146,8 @@ class Assistant:
             title=doc.title if doc else None, passage_id=p.id,
             page=getattr(p, "page", None), sheet=getattr(p, "sheet", None), row=getattr(p, "row", None),
             format=getattr(p, "format", None),
+            # a past answer is read with the question it answered: "○" means nothing without it
+            asked=(p.context or None) if getattr(p, "format", None) in SHEET_FORMATS else None,
         )
 
     def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:

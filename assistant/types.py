@@ -64,10 +64,12 @@ class Citation:
     sheet: str | None = None
     row: int | None = None
     format: str | None = None
+    #: A check sheet's row: the question it answered (the quote is its answer cells).
+    asked: str | None = None
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
-        for optional in ("page", "sheet", "row", "format"):
+        for optional in ("page", "sheet", "row", "format", "asked"):
             if d[optional] is None:
                 del d[optional]
         return d

@@ -104,6 +104,13 @@ def test_an_answered_check_sheet_answers_paraphrases_by_row(tmp_path, assistant)
         assert a.source_text(c.source)[c.start:c.end] == c.quote
         d = c.to_dict()
         assert d["sheet"] == "セキュリティ" and d["row"] == row and "page" not in d
+        assert d["asked"] == c.asked and c.asked.endswith("か。"), "the row's own question comes with its answer"
         answered += ans.status == Status.ANSWERED
     assert answered >= len(cases) - 1
-    assert "シート「セキュリティ」5行" in a.ask("保管時のデータは暗号化されていますか").answer
+    text = a.ask("保管時のデータは暗号化されていますか").answer
+    assert "シート「セキュリティ」5行（設問「保存データは暗号化されていますか。」への回答）" in text, text
+    english = a.ask("Is stored data encrypted?")
+    assert 'row 5 (answering "保存データは暗号化されていますか。")' in english.answer, english.answer
+    doc = next(c for q in ("Where is the data center?", "データセンターの場所") for c in a.ask(q).citations
+               if c.format == "txt")
+    assert doc.asked is None and "asked" not in doc.to_dict(), "only a check sheet's rows answer a question"

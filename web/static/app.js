@@ -120,6 +120,7 @@
       c.page ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "page" }), " ", String(c.page)]) : null,
       c.sheet ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "sheet" }), " ", c.sheet]) : null,
       c.row ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "row" }), " ", String(c.row)]) : null,
+      c.asked ? el("span", { class: "where asked" }, [el("span", { class: "label", i18n: "asked" }), " ", c.asked]) : null,
     ]);
     return el("figure", { class: "citation citation-" + kind }, [
       el("blockquote", { class: "quote", cite: url }, [el("p", { text: c.quote })]),
