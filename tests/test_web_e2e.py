@@ -392,3 +392,23 @@ def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, as
         assert source.evaluate("document.querySelectorAll('img, svg').length") == 0
         source.wait_for_timeout(300)
         assert source_watch.dialogs == [] and source_watch.errors == []
+
+
+def test_a_past_answer_from_a_check_sheet_shows_its_sheet_row_and_question(browser, assistant, tmp_path):
+    """Last year's answered sheet as the corpus: the card says which sheet, row and question the quote answered."""
+    from .test_readers import _check_sheet
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    _check_sheet(folder / "last-year.xlsx")
+    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    with _serve(create_app(assistant=library)) as url, \
+            _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(url + "/")
+        card = _ask_by_typing(page, "保管時のデータは暗号化されていますか")
+        first = card.locator(".citation").first
+        assert first.locator(".quote").inner_text().startswith("はい")
+        where = first.locator(".cite-source").inner_text()
+        assert "セキュリティ" in where and "5" in where
+        assert first.locator(".asked").inner_text().endswith("保存データは暗号化されていますか。")
