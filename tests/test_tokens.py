@@ -57,6 +57,16 @@ def test_glossary_expands_english_to_japanese():
     assert glossary.expand("") == ()
 
 
+def test_glossary_reads_common_questionnaire_words_into_japanese():
+    """Words an English check sheet asks with, that a Japanese document writes in kanji or katakana."""
+    assert "有効期限" in glossary.expand("Do passwords expire?")
+    assert "ローテーション" in glossary.expand("Are encryption keys rotated?")
+    assert "解約" in glossary.expand("What happens to our data after termination?")
+    assert "管理者" in glossary.expand("Is MFA mandatory for admins?")
+    assert "海外" in glossary.expand("Is data stored outside Japan?")
+    assert "termination" in glossary.expand("解約後のデータはどうなりますか？"), "and the other way round"
+
+
 def test_glossary_gives_english_documents_words_for_retention():
     """A questionnaire asks how long logs are 'retained'; an English document says they are 'kept'."""
     assert "kept" in glossary.expand("How long are audit logs retained?")
