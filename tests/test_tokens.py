@@ -69,6 +69,14 @@ def test_glossary_reads_common_questionnaire_words_into_japanese():
     assert {"mandatory", "required"} <= set(glossary.expand("管理者の2段階認証は必須ですか？"))
 
 
+def test_glossary_meets_japanese_paraphrases():
+    """A check sheet's word and the document's for one thing: 社員/従業員, 強制/必須, 事故/インシデント."""
+    assert "従業員" in glossary.expand("社員へのセキュリティ教育は？")
+    assert "必須" in glossary.expand("2段階認証を強制できますか")
+    assert "インシデント" in glossary.expand("情報漏えい事故が起きたら連絡はありますか")
+    assert "削除" in glossary.expand("解約後のデータ消去")
+
+
 def test_glossary_gives_english_documents_words_for_retention():
     """A questionnaire asks how long logs are 'retained'; an English document says they are 'kept'."""
     assert "kept" in glossary.expand("How long are audit logs retained?")
