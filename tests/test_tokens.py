@@ -82,6 +82,9 @@ def test_glossary_gives_english_documents_words_for_retention():
     assert "kept" in glossary.expand("How long are audit logs retained?")
     assert "kept" in glossary.expand("What is your log retention period?")
     assert "retain" in glossary.expand("How long do you keep backups?")
+    assert "allowed" in glossary.expand("Can we whitelist our office IPs?")
+    assert "independent" in glossary.expand("Do you use a third-party pentest firm?")
+    assert "locked" in glossary.expand("What is the account lockout policy?")
 
 
 def test_tokenize_is_thread_safe():
