@@ -75,6 +75,8 @@ def test_glossary_meets_japanese_paraphrases():
     assert "必須" in glossary.expand("2段階認証を強制できますか")
     assert "インシデント" in glossary.expand("情報漏えい事故が起きたら連絡はありますか")
     assert "削除" in glossary.expand("解約後のデータ消去")
+    assert "ペネトレーションテスト" in glossary.expand("第三者による侵入テストは実施していますか？")
+    assert "復元" in glossary.expand("リストア訓練はしていますか")
 
 
 def test_glossary_gives_english_documents_words_for_retention():
