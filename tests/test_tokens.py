@@ -64,6 +64,7 @@ def test_glossary_reads_common_questionnaire_words_into_japanese():
     assert "解約" in glossary.expand("What happens to our data after termination?")
     assert "管理者" in glossary.expand("Is MFA mandatory for admins?")
     assert "海外" in glossary.expand("Is data stored outside Japan?")
+    assert "初期設定" in glossary.expand("Is MFA on by default?")
     assert "termination" in glossary.expand("解約後のデータはどうなりますか？"), "and the other way round"
     assert "tampering" in glossary.expand("ログの改ざん防止策はありますか？")
     assert {"mandatory", "required"} <= set(glossary.expand("管理者の2段階認証は必須ですか？"))
