@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import abstain, messages, polarity
 from .config import Settings, get_settings
+from .corpus.sheet import SHEET_FORMATS
 from .script import language
 from .types import Answer, Citation, Lang, Status
 from .embed import get_embedder
@@ -94,8 +95,6 @@ def place(c: Citation, lang: str) -> str:
 
 #: Longest check-sheet question shown beside its answer's location (the JSON keeps it whole).
 _ASKED_MAX_CHARS = 120
-#: Formats whose passages are a check sheet's answers, indexed with the row's question.
-SHEET_FORMATS = ("xlsx", "csv")
 
 
 def location(c: Citation, lang: str) -> str:

@@ -45,6 +45,8 @@ _DIGIT = re.compile(r"\d")
 
 def _amount_weight(question: str) -> float:
     return AMOUNT_BOOST if _ASKS_AMOUNT.search(question) else 0.0
+
+
 _EPS = 1e-6
 #: Large corpora: the HNSW search beam, which is also how many dense candidates it returns (all of them:
 #: they cost nothing more to take). On the benchmark's 10^5 synthetic passages, whose best similarities

@@ -85,8 +85,8 @@ def _is_cjk(ch: str) -> bool:
     return bool(CJK.match(ch)) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
+_LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 _WORD_END = re.compile(r"[A-Za-z0-9]+$")
-_WORD_START = re.compile(r"^[A-Za-z0-9]+")
 
 
 def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
@@ -116,7 +116,7 @@ def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
 
 def _split_word(before: str, after: str, words: frozenset[str]) -> bool:
     """Whether a line break fell inside a Latin word of Japanese text."""
-    head, tail = _WORD_END.search(before), _WORD_START.match(after)
+    head, tail = _WORD_END.search(before), _LATIN_WORD.match(after)
     if not head or not tail or not CJK.search(before[-40:] + after[:40]):
         return False
     a, b = head.group(0), tail.group(0)
@@ -125,7 +125,7 @@ def _split_word(before: str, after: str, words: frozenset[str]) -> bool:
 
 def latin_words(texts) -> frozenset[str]:
     """The Latin words a document writes (for join_lines)."""
-    return frozenset(w for t in texts for w in re.findall(r"[A-Za-z0-9]+", t))
+    return frozenset(w for t in texts for w in _LATIN_WORD.findall(t))
 
 
 def read_bytes(path: Path, limit: int | None = None) -> bytes:

@@ -140,4 +140,3 @@ def _html_definitions(dl, blocks: list[Block]) -> None:
         else:
             for i, line in enumerate(_lines(item)):
                 blocks.append(Block("paragraph", line, tight=i > 0))
-

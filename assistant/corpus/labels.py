@@ -52,9 +52,8 @@ _LABEL_MAX_CHARS = 60
 #: A Markdown link or image as a scrape writes it: its visible text is what counts.
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_LINKS_ONLY = re.compile(r"^(?:\s*(?:!?\[(?:[^\]]|\[[^\]]*\])*\]\([^)]*\))\s*[>＞›»|｜/・,、\-–]?)+\s*$")
-
-
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+#: Words beside an image that are a byline (an author's name), not a sentence.
 _BYLINE_MAX_CHARS = 20
 
 
@@ -74,4 +73,5 @@ def is_label(text: str) -> bool:
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
-                or TOC_TITLE.match(text) or FEEDBACK.search(text) or COPYRIGHT.match(text) or (CAPTION.match(text) and not text.endswith(".")))
+                or TOC_TITLE.match(text) or FEEDBACK.search(text) or COPYRIGHT.match(text)
+                or (CAPTION.match(text) and not text.endswith(".")))

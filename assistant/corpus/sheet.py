@@ -21,6 +21,9 @@ _REMARK_HEADERS = ("備考", "補足", "コメント", "説明", "回答補足",
                    "comment", "comments", "notes", "note", "details", "explanation", "evidence")
 
 
+#: The formats of an answered check sheet's passages (each quotes answer cells; its context is the row's question).
+SHEET_FORMATS = ("xlsx", "csv")
+
 #: Header names of a column that files each row under a topic: it gives the row's section.
 _CATEGORY_HEADERS = ("分類", "大分類", "中分類", "小分類", "大項目", "中項目", "大区分", "中区分", "カテゴリ", "カテゴリー",
                      "区分", "項目分類", "領域", "分野", "category", "categories", "subcategory", "domain",
