@@ -304,7 +304,7 @@ def test_feedback_from_the_page_lands_in_the_database(browser, base_url, assista
                                                      "corpus/workato-security-summary.ja.txt")
     assert "SCIM" in quote
     passage = assistant.index.passages[passage_id]  # the page sent the passage_id; the quote is the index's
-    assert (quote, source, start, end) == (passage.text, passage.source, passage.start, passage.end)
+    assert (quote, source, start, end) == (passage.quote_text, passage.source, passage.quote_start, passage.quote_end)
 
 
 def test_phone_layout_has_no_horizontal_overflow(browser, base_url):

@@ -108,8 +108,8 @@ def test_candidate_quotes_are_verbatim_from_the_index(ready_job, assistant):
     passages = assistant.index.passages
     for row in status["preview"]["rows"]:
         for c in row["candidates"]:
-            assert passages[c["passage_id"]].text == c["quote"]
-            assert f":{passages[c['passage_id']].start}-" not in c["location"]  # no character offsets
+            assert passages[c["passage_id"]].quote_text == c["quote"]  # a list item is quoted with its list
+            assert f":{passages[c['passage_id']].quote_start}-" not in c["location"]  # no character offsets
 
 
 def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant):
