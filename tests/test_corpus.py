@@ -160,6 +160,19 @@ def test_numbered_and_marked_headings_in_plain_text(tmp_path):
     assert all(text[p.start:p.end] == p.text for p in doc.passages)
 
 
+def test_a_short_sections_paragraphs_are_quoted_together_and_ranked_apart(tmp_path):
+    short = ("一般ユーザーの2段階認証は任意ですが、管理者が組織全体で必須に切り替えることができます。",
+             "管理者権限を持つユーザーは、2段階認証の設定が必須です。")
+    long = tuple(f"ログ{i}は" + "操作の記録を" * 30 + "保存します。" for i in range(3))
+    text = "# 2段階認証\n\n" + "\n\n".join(short) + "\n\n# ログ\n\n" + "\n\n".join(long) + "\n"
+    doc = parse_document(tmp_path / "s.md", text)
+    assert [p.text for p in doc.passages] == [*short, *long], "each paragraph is still a passage of its own"
+    unit = "\n\n".join(short)
+    assert [p.quote_text for p in doc.passages[:2]] == [unit, unit], "a short section is quoted whole"
+    assert [p.quote_text for p in doc.passages[2:]] == list(long), "a section over 400 characters is not"
+    assert all(text[p.quote_start:p.quote_end] == p.quote_text for p in doc.passages)
+
+
 def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
     text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
     doc = parse_document(tmp_path / "m.txt", text)

@@ -20,16 +20,30 @@ from . import docgen
 FONT = docgen.japanese_font()
 needs_font = pytest.mark.skipif(FONT is None, reason="no Japanese font (make browser installs fonts-ipafont-gothic)")
 def _units(marker: str = "") -> list[str]:
-    """The passages SOURCE gives: each paragraph, and each run of list items as one unit (a short list is
-    quoted whole), its items on their own lines behind the format's list marker."""
+    """The quotes SOURCE gives: each run of list items as one unit (a short list is quoted whole), its items
+    on their own lines behind the format's list marker; a section's paragraphs as one unit, a blank line
+    apart, when together they stay within 400 characters; the rest one by one."""
     out: list[str] = []
     previous = None
+    paragraphs: list[str] = []
+
+    def close() -> None:
+        if paragraphs:
+            whole = "\n\n".join(paragraphs)
+            out.extend([whole] if len(whole) <= 400 else paragraphs)
+            paragraphs.clear()
+
     for kind, text in docgen.SOURCE:
+        if kind == "p":
+            paragraphs.append(text)
+        else:
+            close()
         if kind == "li" and previous == "li":
             out[-1] += "\n" + marker + text
-        elif kind in ("p", "li"):
+        elif kind == "li":
             out.append(text)
         previous = kind
+    close()
     return out
 
 

@@ -20,7 +20,7 @@ from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
 from .labels import is_label
-from .model import Corpus, Document, Passage, find_as_of, mark_lists, split_long
+from .model import Corpus, Document, Passage, find_as_of, mark_units, split_long
 from .pdf import read_pdf
 from .sheet import read_sheet
 from .text import parse_document
@@ -204,7 +204,7 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
                 continue
             out.append(Passage(first_id + len(out), source, tuple(t for _, t in stack), ps, pe, text[ps:pe], kind,
                                page=b.page, sheet=b.sheet, row=b.row, format=extracted.format, context=b.context))
-    doc.passages = mark_lists(out, text)
+    doc.passages = mark_units(out, text)
     return doc
 
 

@@ -127,6 +127,43 @@ def mark_lists(passages: list[Passage], text: str) -> list[Passage]:
     return out
 
 
+def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
+    """A short section's paragraphs are quoted as one unit, like a list's items: under one heading they
+    say one thing in parts ("一般ユーザーは任意…" / "管理者は必須です。"), and ranked as rivals the part
+    holding the question's words beat the part holding its answer. Consecutive paragraphs of one section
+    (outside any list unit) share one quote span when all of them together stay within
+    LIST_UNIT_MAX_CHARS; a longer section keeps its paragraphs apart, so a page of one-line facts is not
+    quoted a screenful at a time. Each stays a passage of its own for ranking.
+
+    On the training corpora (eval/train, 1,184 answerable questions) this raised retrieval top-1 from
+    1,001 to 1,025 and answered-right from 531 to 582 (wrong 45 -> 47); a greedy split of longer sections
+    into 400-character chunks gained a little more (1,033) but quoted unrelated facts together."""
+    out = list(passages)
+
+    def free(p: Passage) -> bool:
+        return p.kind == "paragraph" and p.unit_start is None
+
+    i = 0
+    while i < len(out):
+        if not free(out[i]):
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(out) and free(out[j + 1]) and _adjacent(text, out[j], out[j + 1]):
+            j += 1
+        start, end = out[i].start, out[j].end
+        if j > i and end - start <= LIST_UNIT_MAX_CHARS:
+            for n in range(i, j + 1):
+                out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
+        i = j + 1
+    return out
+
+
+def mark_units(passages: list[Passage], text: str) -> list[Passage]:
+    """Quote units: short lists with their lead-in, then short sections' paragraphs."""
+    return mark_sections(mark_lists(passages, text), text)
+
+
 @dataclass
 class Document:
     source: str

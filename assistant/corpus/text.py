@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .labels import BREADCRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
-from .model import Document, Passage, find_as_of, mark_lists, split_long
+from .model import Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
@@ -56,7 +56,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
     doc.title = _take_title(lines)
-    doc.passages = mark_lists(_passages(lines, text, source, first_id, fmt), text)
+    doc.passages = mark_units(_passages(lines, text, source, first_id, fmt), text)
     return doc
 
 

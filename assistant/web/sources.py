@@ -87,7 +87,7 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
             raise InputError(f"the range {lo}-{hi} is outside the document (0-{len(text)}); "
                              "follow a link from an answer instead")
         for p in assistant.index.passages:
-            if p.source == source and p.start <= lo and hi <= p.end:
+            if p.source == source and min(p.start, p.quote_start) <= lo and hi <= max(p.end, p.quote_end):
                 section = list(p.section)
                 where = {"page": p.page, "sheet": p.sheet, "row": p.row}
                 break
