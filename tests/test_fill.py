@@ -212,19 +212,26 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf"), "BOM so Excel reads UTF-8"
     out = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
     status_headers = [h for k, h, _ in fill.COLUMNS if k in ("status", "confidence", "review")]
-    # the sheet has its own answer column (回答欄): the answer goes there, only status columns are added
+    # the sheet has its own answer column (回答欄): the answer goes there, only status columns are added,
+    # and the evidence, since the sheet has no remarks column
     assert [r[:2] for r in out] == [r[:2] for r in rows], "original cells and order unchanged"
-    assert out[0][2:] == ["回答欄", *status_headers]
+    assert out[0][2:] == ["回答欄", *status_headers, "根拠（引用・出典）"]
     assert out[1][2:4] == ["はい", "answered"], "a documented yes, in the sheet's language"
-    assert out[2][2:] == [""] * 4, "blank row stays blank"
+    assert "SCIMによる同期" in out[1][6]
+    assert out[2][2:] == [""] * 5, "blank row stays blank"
     assert out[3][2] == "" and out[3][3] == "not documented" and out[3][5] == "yes", "left for a person"
-    assert out[4][2:4] == ["はい", "answered"]
-    assert (summary.answered, summary.not_documented, summary.skipped) == (2, 1, 0)
+    totp = assistant.ask(rows[4][1])
+    if totp.verdict == "yes":
+        assert out[4][2:4] == ["はい", "answered"]
+    else:  # a yes/no its quote does not settle: left to a person, never "answered" over an empty cell
+        assert out[4][2:4] == ["", "needs review"] and out[4][5] == "yes"
+    assert (summary.answered, summary.not_documented, summary.skipped) == (1 + (totp.verdict == "yes"),
+                                                                           2 - (totp.verdict == "yes"), 0)
 
     xdst = tmp_path / "out.xlsx"
     fill.fill_file(assistant, src, xdst, progress=False)
     ws = load_workbook(xdst).active
-    assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *status_headers]
+    assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *status_headers, "根拠（引用・出典）"]
     assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 3).value == "はい" and ws.cell(2, 4).value == "answered"
     assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert ws.cell(4, 3).value is None
@@ -578,11 +585,14 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     # an open question's quote fits no はい/いいえ value: left for a person, evidence in 備考, flagged
     assert ws.cell(cipher, 4).value is None and "AES-256" in ws.cell(cipher, 5).value
     assert ws.cell(cipher, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
+    assert ws.cell(cipher, header.index(HEADERS[STATUS]) + 1).value == "needs review", \
+        "not 'answered' beside an empty answer cell"
+    assert ws.cell(cipher, 5).value.startswith("要確認（回答候補）:")
     assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
     assert ws.cell(mfa, 4).value == "いいえ", "a filled customer cell is kept"
     assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["D4:D7"]
-    assert summary.answered >= 2 and summary.needs_review >= 2
+    assert summary.answered >= 1 and summary.needs_review >= 2
 
 
 def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(filled_xlsx):
@@ -622,3 +632,65 @@ def test_a_workbook_with_too_many_cells_is_refused_before_it_is_loaded(assistant
     with pytest.raises(InputError, match="303 cells, more than the 100"):
         fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
     assert not (tmp_path / "out.xlsx").exists()
+
+
+# ------------------------------------------------------------------- a sheet without a remarks column
+
+
+def _sheet(header, questions) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for n, q in enumerate(questions, 1):
+        ws.append([n, q, None])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_sheet_without_remarks_column_gets_an_evidence_column(assistant):
+    """No / 質問 / 回答 (no 備考): the quote, section and source still go somewhere, in the sheet's language."""
+    questions = [QUESTIONS["scim"], "保存データの暗号化方式は？", "監査ログの保管期間は？", QUESTIONS["weather"]]
+    out, _, summary = fill.fill_bytes(assistant, _sheet(["No", "質問", "回答"], questions), "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["No", "質問", "回答"] and "根拠（引用・出典）" in header
+    evidence = header.index("根拠（引用・出典）") + 1
+    status = header.index(HEADERS[STATUS]) + 1
+    seen = set()
+    for r, q in enumerate(questions, 2):
+        plain = assistant.ask(q)
+        row_status, cell = ws.cell(r, status).value, ws.cell(r, evidence).value
+        seen.add(row_status)
+        if row_status == "not documented":
+            assert cell == "記載なし（提供資料に該当する記述はありません）", q
+            continue
+        quote = plain.citations[0].quote
+        assert f"「{quote}」" in cell and DOC in cell and "›" in cell, "the quote, its section and its source"
+        if row_status == "needs review":
+            assert cell.startswith("要確認（回答候補）:"), "a candidate to check, said to be one"
+        else:
+            assert ws.cell(r, 3).value, "an answered row writes its answer"
+    assert {"answered", "needs review", "not documented"} <= seen, seen
+
+
+def test_an_answered_row_writes_its_answer_or_does_not_claim_to_be_answered(assistant):
+    """ID / Control / Vendor answer: a yes/no whose quote says neither clearly leaves the cell to a person,
+    so the row is a candidate to review (with its quote beside it), not "answered" over an empty cell."""
+    unclear, clear = "Is two-factor authentication supported?", "Is SSO supported?"
+    plain = assistant.ask(unclear)
+    assert plain.answered and plain.verdict == "unclear", "the case this test needs"
+    out, _, summary = fill.fill_bytes(assistant, _sheet(["ID", "Control", "Vendor answer"], [unclear, clear]), "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    header = [c.value for c in ws[1]]
+    assert "Evidence (quote and source)" in header
+    col = {h: i + 1 for i, h in enumerate(header)}
+    for r in (2, 3):
+        if ws.cell(r, col[HEADERS[STATUS]]).value == "answered":
+            assert ws.cell(r, 3).value, f"row {r} claims an answer its cell does not hold"
+        assert ws.cell(r, col["Evidence (quote and source)"]).value
+    assert ws.cell(2, 3).value is None and ws.cell(2, col[HEADERS[STATUS]]).value == "needs review"
+    assert ws.cell(2, col[HEADERS[REVIEW]]).value == "yes"
+    assert ws.cell(2, col["Evidence (quote and source)"]).value.startswith(
+        f"Needs review (candidate): \"{plain.citations[0].quote}\"")
+    assert ws.cell(3, 3).value == "Yes" and ws.cell(3, col[HEADERS[STATUS]]).value == "answered"

@@ -31,7 +31,8 @@ The customer's own columns
     When the header row has an answer column (回答, 回答欄, 貴社回答, Answer, Response ...) the answer goes
     there and the evidence into the remarks column (備考, 補足, コメント, Remarks ...) when there is one, in the
     sheet's language, using the values of the column's dropdown (はい/いいえ, Yes/No, ○/×); only status,
-    confidence and the review flag are added as columns (see place.py for what is left to a person).
+    confidence and the review flag are added as columns, and an evidence column when the sheet has no
+    remarks column (see place.py for what is left to a person).
 
 Cells
     An answered row gets the quote, its section and its source with the quote's character offsets and

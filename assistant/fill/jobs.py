@@ -25,8 +25,8 @@ from ..errors import InputError
 from ..types import Status
 from .ask import answer_all, asked_text, picked
 from .locate import Placement, _headers_seen, _locate_named, classify, locate, locate_customer
-from .model import HEADERS, Book, Job, RowAnswer, cell_text
-from .place import cells_for, dropdown, place
+from .model import EVIDENCE_KEY, Book, Job, RowAnswer, cell_text
+from .place import OURS, cells_for, dropdown, place, settle
 from .read import read_book
 from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name
 from .summary import FillSummary, tally
@@ -96,7 +96,7 @@ def prepare_with(data: bytes, name: str, choices: Choices, out_suffix: str) -> J
 
 def _placement(job: Job, choices: Choices) -> Placement:
     header = job.table.rows[job.header_row]
-    found = locate_customer(header, job.column, HEADERS)
+    found = locate_customer(header, job.column, OURS)
 
     def col(text: str | None, default: int | None) -> int | None:
         if text is None:
@@ -255,6 +255,8 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
         "column": name(job.column),
         "answer_column": name(job.placement.answer_col) if job.placement else None,
         "remarks_column": name(job.placement.remarks_col) if job.placement else None,
+        # where the remarks go when the sheet has no remarks column of its own: a column the filler adds
+        "evidence_column": next((title for key, title, _ in job.columns if key == EVIDENCE_KEY), None),
         "lang": lang, "rows": rows,
     }
 
@@ -307,9 +309,7 @@ def _decide(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decis
         out = fit_cells(picked(asked_text(question), chosen, cells), kind)
         if placement:
             options = dropdown(job.table.worksheet, r + 1, placement.answer_col + 1)
-            value, remarks, person = cells_for(out, placement, options)
-            out.customer = (value, remarks)
-            out.needs_review = out.needs_review or person
+            settle(out, *cells_for(out, placement, options))
         return out
     raise ReviewError("fill_bad_action", action=str(d.action)[:20])
 

@@ -22,6 +22,9 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (
 HEADERS = tuple(h for _, h, _ in COLUMNS)
 #: With the customer's own answer column found, only what they have no column for is added.
 STATUS_COLUMNS = tuple(c for c in COLUMNS if c[0] in ("status", "confidence", "review"))
+#: ... and, when the sheet has no remarks column of its own, one for the evidence (its header is the
+#: catalog's ``fill.evidence_header`` in the sheet's language): every row's quote and citation.
+EVIDENCE_KEY, EVIDENCE_WIDTH = "evidence", 60
 STATUS_SKIPPED = "skipped"
 
 
@@ -91,6 +94,11 @@ class RowAnswer:
     def review(self) -> str:
         """The review cell: "yes" or blank."""
         return "yes" if self.needs_review else ""
+
+    @property
+    def evidence(self) -> str:
+        """The evidence cell (added when the sheet has no remarks column): what the remarks would hold."""
+        return (self.customer[1] or "") if self.customer is not None else ""
 
     def cell(self, key: str) -> Any:
         """The value of the added column KEY."""

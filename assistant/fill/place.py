@@ -5,7 +5,10 @@ dropdown when it has one (はい/いいえ, Yes/No, ○/×), and the evidence in
 cells are written. What the assistant is not sure of is left for a person: a needs-review or
 not-documented row gets no answer value, only its remarks (the candidate, or "not documented"), and
 the row is flagged; so is an answered yes/no question whose quote says neither clearly, or whose
-dropdown has no matching value. (The columns themselves are found by locate.locate_customer.)
+dropdown has no matching value, and such a row is "needs review", never "answered" beside an empty
+answer cell: its quote is a candidate. When the sheet has no remarks column, the remarks go into an
+evidence column added beside the status columns, so every row carries its quote and citation.
+(The columns themselves are found by locate.locate_customer.)
 """
 
 from __future__ import annotations
@@ -15,29 +18,52 @@ from typing import Any, Callable
 from .. import messages
 from ..types import Status, Verdict
 from .locate import Placement, locate_customer
-from .model import HEADERS, STATUS_COLUMNS, STATUS_SKIPPED, Job, RowAnswer, cell_text, norm
+from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, HEADERS, STATUS_COLUMNS, STATUS_SKIPPED, Job, RowAnswer, cell_text,
+                    norm)
 
 _YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true")
 _NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
+
+
+def evidence_header(lang: str) -> str:
+    return messages.t("fill.evidence_header", lang)
+
+
+#: Headers of the columns the filler adds, in any language: never taken for the customer's own columns.
+OURS = HEADERS + tuple(evidence_header(lang) for lang in ("ja", "en"))
+
+
+def added_columns(placement: Placement) -> tuple[tuple[str, str, int], ...]:
+    """The columns added beside the customer's: status ones, and the evidence when they have no remarks column."""
+    if placement.remarks_col is not None:
+        return STATUS_COLUMNS
+    return STATUS_COLUMNS + ((EVIDENCE_KEY, evidence_header(placement.lang), EVIDENCE_WIDTH),)
 
 
 def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None = None) -> None:
     """Find the customer's answer/remarks columns (or take PLACEMENT, chosen by a person); give each row
     its values there (and flag what a person must do)."""
     header = job.table.rows[job.header_row]
-    placement = placement or locate_customer(header, job.column, HEADERS)
+    placement = placement or locate_customer(header, job.column, OURS)
     if not placement.found:
         return
-    job.placement, job.columns = placement, STATUS_COLUMNS
+    job.placement, job.columns = placement, added_columns(placement)
     ws = job.table.worksheet
     for r, cells in results.items():
         if cells.status == STATUS_SKIPPED:
             continue
         options = dropdown(ws, r + 1, placement.answer_col + 1)
-        value, remarks, person = cells_for(cells, placement, options)
-        cells.customer = (value, remarks)
-        if person:
-            cells.needs_review = True
+        settle(cells, *cells_for(cells, placement, options))
+
+
+def settle(cells: RowAnswer, value: Any, remarks: str, person: bool) -> None:
+    """Give a row its customer cells; one left for a person is flagged, and an answer the cell does not
+    get (a yes/no its quote does not settle, a dropdown it cannot fit) is a candidate to review."""
+    cells.customer = (value, remarks)
+    if person:
+        cells.needs_review = True
+        if cells.status == Status.ANSWERED:
+            cells.status = Status.REVIEW
 
 
 def customer_cells(job: Job, r: int, cells: RowAnswer, current: Callable[[int, int], Any]) -> list[tuple[int, Any]]:
@@ -105,24 +131,30 @@ def choose(options: list[str], verdict: Verdict) -> str | None:
 def cells_for(result: RowAnswer, placement: Placement, options: list[str] | None) -> tuple[Any, str, bool]:
     """(answer value or None, remarks text, needs a person) for one row of the customer's columns."""
     lang = placement.lang
-    status = result.status
+    value, person = _value(result, options, lang)
     cite = result.citation
-    verdict = result.verdict
     remarks = ""
     if cite is not None:
         from ..answer import location
 
-        key = "fill.remarks_answer" if status == Status.ANSWERED else "fill.remarks_candidate"
+        answered = result.status == Status.ANSWERED and not person  # else its quote is a candidate
+        key = "fill.remarks_answer" if answered else "fill.remarks_candidate"
         remarks = messages.t(key, lang, quote=cite.quote, location=location(cite, lang))
-    elif status == Status.NOT_DOCUMENTED:
+    elif result.status == Status.NOT_DOCUMENTED:
         remarks = messages.t("fill.remarks_not_documented", lang)
-    if status != Status.ANSWERED:
-        return None, remarks, True
+    return value, remarks, person
+
+
+def _value(result: RowAnswer, options: list[str] | None, lang: str) -> tuple[Any, bool]:
+    """(answer value or None, needs a person) of one row."""
+    cite, verdict = result.citation, result.verdict
+    if result.status != Status.ANSWERED:
+        return None, True
     if verdict in (Verdict.YES, Verdict.NO):
         if options:
             value = choose(options, verdict)
-            return value, remarks, value is None
-        return messages.t(f"answer.verdict.{verdict}", lang), remarks, False
+            return value, value is None
+        return messages.t(f"answer.verdict.{verdict}", lang), False
     if verdict == Verdict.UNCLEAR or options:
-        return None, remarks, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
-    return cite.quote if cite is not None else None, remarks, False
+        return None, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
+    return (cite.quote, False) if cite is not None else (None, True)
