@@ -150,10 +150,11 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
     assert (encryption[REVIEW] == "yes") == review_rule(encryption)
     assert (encryption[QUOTE] or "") == (plain.citations[0].quote if plain.status.value != "not documented" else "")
 
-    assert summary.answered + summary.not_documented == summary.total == len(QUESTIONS)
+    assert summary.answered + summary.needs_review + summary.not_documented == summary.total == len(QUESTIONS)
     assert summary.answered == len(ANSWERED) + plain.answered
-    assert summary.not_documented == len(NOT_DOCUMENTED) + (not plain.answered)
-    assert summary.needs_review == sum(cells(k)[REVIEW] == "yes" for k in QUESTIONS)
+    assert summary.needs_review == (plain.status.value == "needs review")
+    assert summary.not_documented == len(NOT_DOCUMENTED) + (plain.status.value == "not documented")
+    assert summary.flagged == sum(cells(k)[REVIEW] == "yes" for k in QUESTIONS)
     assert summary.skipped == 3, "banner, ■ title and lone title"
     assert (summary.sheet, summary.column, summary.header_row) == ("チェックシート", "質問", 3)
 
@@ -225,8 +226,8 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
         assert out[4][2:4] == ["はい", "answered"]
     else:  # a yes/no its quote does not settle: left to a person, never "answered" over an empty cell
         assert out[4][2:4] == ["", "needs review"] and out[4][5] == "yes"
-    assert (summary.answered, summary.not_documented, summary.skipped) == (1 + (totp.verdict == "yes"),
-                                                                           2 - (totp.verdict == "yes"), 0)
+    assert (summary.answered, summary.needs_review, summary.not_documented, summary.skipped) == (
+        1 + (totp.verdict == "yes"), 1 - (totp.verdict == "yes"), 1, 0)
 
     xdst = tmp_path / "out.xlsx"
     fill.fill_file(assistant, src, xdst, progress=False)
@@ -333,7 +334,7 @@ def test_fill_bytes_for_the_web(assistant, monkeypatch):
     assert name == "My Vendor-filled.xlsx"
     ws = load_workbook(io.BytesIO(out)).active
     assert [ws.cell(r, 2).value for r in (2, 3)] == ["answered", "not documented"]
-    assert (summary.answered, summary.not_documented, summary.needs_review >= 1) == (1, 1, True)
+    assert (summary.answered, summary.not_documented, summary.flagged >= 1) == (1, 1, True)
     out, name, _ = fill.fill_bytes(assistant, data, "v.csv")
     assert name == "v-filled.csv" and out.startswith(b"\xef\xbb\xbf")
     monkeypatch.setattr(assistant.settings, "max_upload_bytes", 10)
@@ -352,7 +353,8 @@ def test_refused_questions_are_flagged_not_fatal(assistant):
         assert ws.cell(r, 3).value.startswith("not answered: ")
     assert "limit is 1000" in ws.cell(3, 3).value
     assert ws.cell(4, 2).value == "answered"
-    assert (summary.answered, summary.skipped, summary.needs_review) == (1, 2, 2)
+    assert (summary.answered, summary.skipped, summary.refused, summary.flagged) == (1, 2, 2, 2)
+    assert (summary.total, summary.questions) == (1, 3), "refused questions are counted, once, as refused"
 
 
 def test_text_rules():
@@ -395,7 +397,8 @@ def test_cli_fill(assistant, cli_env, tmp_path):
     dst = tmp_path / "q-filled.xlsx"
     result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst)])
     assert result.exit_code == 0, result.output
-    assert "answered: 1 (yes 0, no 0), not documented: 1 (of which 0 with a candidate to confirm), needs review: 1, skipped: 0" in result.stdout
+    assert ("2 questions: answered 1 (yes 0, no 0), needs review 0, not documented 1, not asked 0; "
+            "1 rows flagged for review; 0 rows passed over;") in result.stdout
     assert load_workbook(dst).active.cell(2, 3).value == "answered"
 
     bad = tmp_path / "bad.xlsx"
@@ -458,7 +461,7 @@ def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
     assert password_at in pw[SOURCE]
     nt = [ws.cell(3, c).value for c in range(2, 9)]
     assert nt[QUOTE] == notify and nt[REVIEW] is None and "※" not in nt[ANSWER], "'@' is text in .xlsx, verbatim"
-    assert (summary.answered, summary.needs_review) == (2, 1)
+    assert (summary.answered, summary.flagged) == (2, 1)
 
     # CSV keeps the form feed, but Excel would run '@...' as a formula: the apostrophe is an alteration too
     out, _, summary = fill.fill_bytes(a, data, "q.csv")
@@ -468,7 +471,7 @@ def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
     assert nt[QUOTE] == "'" + notify and nt[REVIEW] == "yes"
     assert nt[ANSWER].endswith(f"\n※スプレッドシートに収めるため引用を変更しました（先頭にアポストロフィを追加）。"
                                f"正確な本文は出典 {notify_at} にあります。"), "a Japanese question gets a Japanese note"
-    assert (summary.answered, summary.needs_review) == (2, 1)
+    assert (summary.answered, summary.flagged) == (2, 1)
 
 
 def test_repeated_altered_question_gets_one_note(odd_assistant):
@@ -476,7 +479,7 @@ def test_repeated_altered_question_gets_one_note(odd_assistant):
     out, _, summary = fill.fill_bytes(odd_assistant, _csv_bytes([["Question"], [NOTIFY_Q], [NOTIFY_Q]]), "q.csv")
     rows = list(csv.reader(io.StringIO(out.decode("utf-8-sig"), newline="")))
     assert rows[1][1:] == rows[2][1:] and rows[1][2].count("※") == 1
-    assert summary.needs_review == 2
+    assert summary.flagged == 2
 
 
 # ------------------------------------------------------------------------------------ resource limits
@@ -601,8 +604,9 @@ def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(fi
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
     assert values["質問数"] == summary.total and values["回答済み"] == summary.answered
     assert values["要確認"] == summary.needs_review and values["記載なし"] == summary.not_documented
+    assert values["確認が必要な行（要確認が yes の行）"] == summary.flagged
     links = [ws.cell(r, 1) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).hyperlink is not None]
-    assert len(links) == summary.needs_review >= 1
+    assert len(links) == summary.flagged >= 1
     assert all(re.fullmatch(r"'チェックシート'![A-Z]+\d+", c.hyperlink.location or "") for c in links), \
         [c.hyperlink.location for c in links]
     assert values["corpus/workato-security-summary.ja.txt"].startswith("2024-04-28")
@@ -694,3 +698,26 @@ def test_an_answered_row_writes_its_answer_or_does_not_claim_to_be_answered(assi
     assert ws.cell(2, col["Evidence (quote and source)"]).value.startswith(
         f"Needs review (candidate): \"{plain.citations[0].quote}\"")
     assert ws.cell(3, 3).value == "Yes" and ws.cell(3, col[HEADERS[STATUS]]).value == "answered"
+
+
+def test_counts_add_up_to_the_questions_in_the_line_and_the_summary_sheet(assistant, tmp_path):
+    """Each question is counted once, by its outcome; the rows flagged for a person are a count of their own."""
+    questions = [QUESTIONS["scim"], "監査ログの保管期間は？", "Do you encrypt data at rest?", QUESTIONS["weather"],
+                 QUESTIONS["offtopic"], "Does Workato support SCIM?"]
+    statuses = [assistant.ask(q).status.value for q in questions]
+    assert "needs review" in statuses and "not documented" in statuses and "answered" in statuses, statuses
+    src = tmp_path / "q.csv"
+    src.write_bytes(_csv_bytes([["質問"], *[[q] for q in questions]]))
+    summary = fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
+    assert (summary.answered, summary.needs_review, summary.not_documented) == tuple(
+        statuses.count(s) for s in ("answered", "needs review", "not documented"))
+    assert summary.answered + summary.needs_review + summary.not_documented == summary.total == len(questions)
+    assert summary.flagged == len(questions) - summary.answered
+    assert summary.line().startswith(f"{len(questions)} questions: answered {summary.answered} ")
+    assert f"needs review {summary.needs_review}, not documented {summary.not_documented}, not asked 0;" in summary.line()
+    assert summary.line("ja").startswith(f"質問 {len(questions)} 件: 回答済み {summary.answered}")
+    ws = load_workbook(tmp_path / "out.xlsx")["回答サマリー"]
+    values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
+    assert values["質問数"] == len(questions)
+    assert values["回答済み"] + values["要確認"] + values["記載なし"] == len(questions)
+    assert values["要確認"] == statuses.count("needs review")

@@ -142,6 +142,23 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     assert summary["total"] == 4
 
 
+def test_the_exports_counts_add_up_to_the_questions(client, ready_job):
+    """Each row counted once by its outcome, as the preview shows it; rows flagged for a person apart."""
+    job_id, status = ready_job
+    outcomes = [row["status"] for row in status["preview"]["rows"]]
+    assert "needs review" in outcomes and "not documented" in outcomes, outcomes
+    r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": []})
+    assert r.status_code == 200, r.text
+    summary = json.loads(r.headers["x-fill-summary"])
+    assert (summary["answered"], summary["needs_review"], summary["not_documented"]) == tuple(
+        outcomes.count(s) for s in ("answered", "needs review", "not documented"))
+    assert summary["answered"] + summary["needs_review"] + summary["not_documented"] == summary["total"] == 4
+    assert summary["flagged"] == sum(row["needs_review"] for row in status["preview"]["rows"])
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["回答サマリー"]
+    values = {ws.cell(n, 1).value: ws.cell(n, 2).value for n in range(1, ws.max_row + 1)}
+    assert values["回答済み"] + values["要確認"] + values["記載なし"] == values["質問数"] == 4
+
+
 def test_rows_not_named_keep_the_proposal_and_exports_repeat(client, ready_job):
     job_id, status = ready_job
     rows = by_row(status["preview"])

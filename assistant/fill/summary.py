@@ -11,11 +11,13 @@ from .model import STATUS_SKIPPED, Job, RowAnswer, cell_text
 
 @dataclass
 class FillSummary:
-    total: int = 0  # questions answered or found not documented
+    """Counts by outcome: answered + needs_review + not_documented == total, and total + refused == questions."""
+
+    total: int = 0  # questions answered, needing review or found not documented
     answered: int = 0
-    not_documented: int = 0  # every question not answered (candidates included)
-    needs_review: int = 0  # rows flagged for a person (要確認)
-    candidates: int = 0  # of the not answered, those with a candidate quote to confirm (status "needs review")
+    not_documented: int = 0  # status "not documented"
+    needs_review: int = 0  # status "needs review": a candidate quote to confirm
+    candidates: int = 0  # the same as needs_review (kept for readers of the earlier summary)
     yes: int = 0  # answered はい / yes
     no: int = 0  # answered いいえ / no
     skipped: int = 0  # non-blank rows passed over: section headers, non-questions, refused questions
@@ -24,6 +26,9 @@ class FillSummary:
     column: str = ""
     header_row: int = 0  # 1-based, as Excel shows it
     notes: list[str] = field(default_factory=list)
+    questions: int = 0  # question rows: total + refused
+    refused: int = 0  # questions the assistant refused to ask (too long, control characters): flagged
+    flagged: int = 0  # rows flagged for a person (要確認 "yes"): every row not answered outright
 
     @classmethod
     def of(cls, job: Job) -> "FillSummary":
@@ -34,27 +39,34 @@ class FillSummary:
     def to_dict(self) -> dict:
         return dict(self.__dict__)
 
-    def line(self) -> str:
-        return (f"answered: {self.answered} (yes {self.yes}, no {self.no}), not documented: {self.not_documented} "
-                f"(of which {self.candidates} with a candidate to confirm), needs review: {self.needs_review}, "
-                f"skipped: {self.skipped}, {self.seconds:.1f} s")
+    def line(self, lang: str = "en") -> str:
+        """One line of counts that add up to the questions (the CLI prints it)."""
+        return messages.t("fill.summary_line", lang, questions=self.questions, answered=self.answered, yes=self.yes,
+                          no=self.no, needs_review=self.needs_review, not_documented=self.not_documented,
+                          refused=self.refused, flagged=self.flagged, passed=self.skipped - self.refused,
+                          seconds=self.seconds)
 
 
 def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None:
+    """Count RESULTS by status (each row once), and the rows flagged for a person."""
     summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
     for cells in results.values():
         if cells.status == STATUS_SKIPPED:
             summary.skipped += 1
+            summary.refused += 1
         elif cells.status == "answered":
             summary.answered += 1
             verdict = getattr(cells.verdict, "value", cells.verdict)
             summary.yes += verdict == "yes"
             summary.no += verdict == "no"
+        elif cells.status == "needs review":
+            summary.needs_review += 1
         else:
             summary.not_documented += 1
-            summary.candidates += cells.status == "needs review"
-        summary.needs_review += cells.needs_review
-    summary.total = summary.answered + summary.not_documented
+        summary.flagged += cells.needs_review
+    summary.candidates = summary.needs_review
+    summary.total = summary.answered + summary.needs_review + summary.not_documented
+    summary.questions = summary.total + summary.refused
 
 
 def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary, sheet_title: str,
@@ -86,9 +98,12 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
     ws.column_dimensions["B"].width = 60
     ws["A1"] = t("summary_title", name=sheet_name)
     ws["A1"].font = Font(bold=True, size=13)
-    counts = [("summary_total", summary.total), ("summary_answered", summary.answered),
-              ("summary_review", summary.needs_review), ("summary_not_documented", summary.not_documented),
-              ("summary_skipped", summary.skipped)]
+    # by outcome, each question once: answered + needs review + not documented (+ refused) = questions
+    counts = [("summary_total", summary.questions), ("summary_answered", summary.answered),
+              ("summary_review", summary.needs_review), ("summary_not_documented", summary.not_documented)]
+    if summary.refused:
+        counts.append(("summary_refused", summary.refused))
+    counts.append(("summary_skipped", summary.skipped - summary.refused))
     r = 3
     for key, n in counts:
         ws.cell(r, 1, t(key))
@@ -96,6 +111,7 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
         r += 1
     r += 1
     ws.cell(r, 1, t("summary_rows")).font = Font(bold=True)
+    ws.cell(r, 2, len(rows_to_review))  # every row flagged for a person, whatever its outcome
     r += 1
     quoted = sheet_name.replace("'", "''")
     for row, cell in rows_to_review:
