@@ -721,3 +721,26 @@ def test_counts_add_up_to_the_questions_in_the_line_and_the_summary_sheet(assist
     assert values["質問数"] == len(questions)
     assert values["回答済み"] + values["要確認"] + values["記載なし"] == len(questions)
     assert values["要確認"] == statuses.count("needs review")
+
+
+def test_an_empty_question_column_is_named_with_where_the_text_is(assistant, tmp_path):
+    """質問 found but empty, the questions typed under 回答: not "no question column found" beside '質問'."""
+    src = tmp_path / "wrongfield.xlsx"
+    src.write_bytes(_sheet(["No", "質問", "回答"], [None, None]))
+    wb = load_workbook(src)
+    wb.active["C2"], wb.active["C3"] = "暗号化していますか？", "SSOに対応していますか"
+    wb.save(src)
+    with pytest.raises(InputError) as err:
+        fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
+    text = str(err.value)
+    assert "no question column found" not in text
+    assert text.startswith("the question column '質問' (sheet 'Sheet', header on row 1) has no questions below its header; "
+                           "text was found in column C ('回答') from row 2."), text
+    assert "--column NAME" in text
+    ja = err.value.localized("ja")
+    assert "質問の列「質問」" in ja and "C 列（「回答」）の 2 行目以降" in ja and "見つかりません" not in ja
+    assert not (tmp_path / "out.xlsx").exists()
+
+    src.write_bytes(_sheet(["No", "質問", "回答"], [None, None]))
+    with pytest.raises(InputError, match="no other column has any text either"):
+        fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)

@@ -569,6 +569,15 @@ def test_fill_upload_names_the_question_column_in_the_form_not_a_cli_flag(client
     assert summary["column"] == "Ask the vendor" and summary["total"] == 2
 
 
+def test_fill_upload_says_the_question_column_is_empty_and_where_the_text_is(client):
+    src = "No,質問,回答\n1,,暗号化していますか？\n2,,SSOに対応していますか\n".encode()
+    r = client.post("/api/fill", files={"file": ("q.csv", src, "text/csv")}, headers={"Accept-Language": "ja"})
+    assert r.status_code == 400
+    detail = r.json()["detail"]
+    assert "見つかりません" not in detail and "質問の列「質問」" in detail and "C 列（「回答」）" in detail, detail
+    assert "アップロード欄の「質問の列の見出し」" in detail and "--column" not in detail
+
+
 def test_fills_beyond_the_concurrent_limit_are_refused_not_queued(client):
     slots = client.app.state.fill_slots
     taken = 0

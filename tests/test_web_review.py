@@ -213,6 +213,9 @@ def test_choosing_columns_recreates_the_job_with_them(client):
     ("q.xlsx", b"this is not a workbook", "ja", "読み込めません"),
     ("q.txt", "質問\nSCIM?\n".encode(), "en", "could not be read"),
     ("q.csv", "No,Ask the vendor\n1,SCIMに対応していますか？\n".encode(), "ja", "質問の列が見つかりません"),
+    ("q.csv", "No,質問,回答\n1,,暗号化していますか？\n".encode(), "ja",
+     "質問の列「質問」（シート「q」、見出しは 1 行目）の見出しの下に質問がありません。文は C 列（「回答」）の 2 行目以降"),
+    ("q.csv", "No,質問,回答\n1,,暗号化していますか？\n".encode(), "en", "in the form's “Header of the question column"),
     ("q.csv", b"", "en", "empty"),
 ])
 def test_bad_files_are_refused_before_the_job_in_the_page_language(client, name, data, lang, fragment):

@@ -53,6 +53,11 @@ class ReviewError(InputError):
         return messages.t(f"web.{self.code}", lang, **values)
 
 
+#: The filler's refusals of a question column that holds no questions -> the page's sentences for them.
+_EMPTY_COLUMN = {"fill.error.question_column_empty": "fill_question_column_empty",
+                 "fill.error.question_column_empty_nothing_else": "fill_question_column_empty_nothing_else"}
+
+
 def _FIELD(lang: str) -> str:
     """The upload form's field for the question column's header, as the page names it."""
     return messages.t("web.fill_column", lang)
@@ -83,6 +88,9 @@ def prepare_with(data: bytes, name: str, choices: Choices, out_suffix: str) -> J
     try:
         table, header_row, col = _locate_named(scope, choices.column) if choices.column else locate(scope, None)
     except InputError as exc:
+        if exc.key in _EMPTY_COLUMN:  # a question column without questions: say so, and where the text is
+            fields = {k: v for k, v in exc.values.items() if k != "hint"}
+            raise ReviewError(_EMPTY_COLUMN[exc.key], str(exc), field=_FIELD, **fields) from None
         raise ReviewError("fill_no_column", str(exc), headers=_headers_seen(scope), field=_FIELD) from None
     rows = classify(table, header_row, col)
     if not any(r.kind == "question" for r in rows):

@@ -110,6 +110,7 @@ def locate(book: Book, column: str | None) -> tuple[Table, int, int]:
     if column is not None:
         return _locate_named(book, column)
     best: tuple[float, Table, int, int] | None = None  # score, table, header row, column
+    empty: tuple[int, Table, int, int] | None = None  # priority, table, header row, column: named, but no questions
     for table in book.tables:
         scan = table.rows[:HEADER_SCAN_ROWS]
         one_column = max((_filled(r) for r in table.rows[:_SAMPLE_ROWS]), default=0) <= 1
@@ -122,15 +123,44 @@ def locate(book: Book, column: str | None) -> tuple[Table, int, int]:
                     continue
                 sample = _column_sample(table, r, c)
                 if sum(bool(WORDY.search(t)) for t in sample) < max(1, len(sample) / 2):
+                    if empty is None or priority > empty[0]:
+                        empty = (priority, table, r, c)
                     continue  # empty, or numbers only: not where the questions are
                 score = 2.0 * priority + _content_score(sample) - 0.01 * r
                 if best is None or score > best[0]:
                     best = (score, table, r, c)
+    if best is None and empty is not None:
+        _, table, r, c = empty
+        raise _column_without_questions(table, r, c)
     if best is None:
         headers = _headers_seen(book)
         raise InputError(key="fill.error.no_question_column", rows=HEADER_SCAN_ROWS, headers=headers,
                          hint=COLUMN_HINT.get())
     return best[1], best[2], best[3]
+
+
+def _column_without_questions(table: Table, header_row: int, col: int) -> InputError:
+    """A header names the question column but no questions are below it: say so, and where text is."""
+    from openpyxl.utils import get_column_letter
+
+    fields = {"column": cell_text(table.rows[header_row][col]), "sheet": table.name, "row": header_row + 1,
+              "hint": COLUMN_HINT.get()}
+    found = []  # (score, column, first row with text): the columns below the header that hold words
+    for c in range(table.width):
+        if c == col:
+            continue
+        sample = _column_sample(table, header_row, c)
+        wordy = [t for t in sample if WORDY.search(t)]
+        if wordy:
+            first = next(r for r in range(header_row + 1, len(table.rows))
+                         if c < len(table.rows[r]) and WORDY.search(cell_text(table.rows[r][c])))
+            found.append((_content_score(wordy) * len(wordy), c, first))
+    if not found:
+        return InputError(key="fill.error.question_column_empty_nothing_else", **fields)
+    _, c, first = max(found)
+    header = table.rows[header_row]
+    return InputError(key="fill.error.question_column_empty", letter=get_column_letter(c + 1),
+                      found=cell_text(header[c]) if c < len(header) else "", first=first + 1, **fields)
 
 
 def _locate_named(book: Book, column: str) -> tuple[Table, int, int]:
