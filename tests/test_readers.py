@@ -188,11 +188,57 @@ def test_a_100_page_pdf_reads_quickly(tmp_path):
     assert seconds < 10, f"{seconds:.1f} s to read {max(p.page for p in doc.passages)} pages"
 
 
+@needs_font
+def test_pdf_lines_ended_on_purpose_and_hyphens_written(tmp_path):
+    """Items drawn without a marker are separate lines, not one run-on paragraph; a hyphen PDFium marks
+    as a line-end break stays when it is written ("ap-northeast-3"); a cell's "5年間" is no heading."""
+    from fpdf import FPDF
+
+    doc = FPDF(format=(148, 210))
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=13)
+    doc.multi_cell(0, 7, "脆弱性対応", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=9.5)
+    doc.multi_cell(0, 5, "本サービスは東京リージョンで稼働しています。" * 6, new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.multi_cell(0, 5, "発見された脆弱性は、次の期限内に修正します", new_x="LMARGIN", new_y="NEXT")
+    items = ("緊急（Critical）：7日以内", "高（High）：30日以内", "中（Medium）：90日以内")
+    for item in items:
+        doc.set_x(doc.l_margin + 5)
+        doc.cell(0, 5, item, new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.cell(0, 5, "災害対策用の複製先として大阪リージョン（ap-", new_x="LMARGIN", new_y="NEXT")
+    doc.cell(0, 5, "northeast-3）を使用しています。", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    with doc.table(col_widths=(30, 60, 30), first_row_as_headings=False) as table:
+        for cells in (("ログ", "内容", "保存期間"), ("操作ログ", "登録・閲覧・ダウンロード・削除、台帳項目の変更、権限の変更", "5年間")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "lines.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    assert "本サービスは東京リージョンで稼働しています。" * 6 in texts, "a wrapped paragraph is joined"
+    assert all(item in texts for item in items), "each item drawn on its own line is a passage"
+    assert "災害対策用の複製先として大阪リージョン（ap-northeast-3）を使用しています。" in texts
+    assert any("5年間" in t for t in texts), "a cell's '5年間' is a quantity, never a numbered heading"
+    assert not any("5年間" in h for p in got.passages for h in p.section)
+
+
 def test_pdf_line_joining_rules():
     assert readers.join_lines(["保存データはAES-256で暗号", "化されます。"]) == "保存データはAES-256で暗号化されます。"
     assert readers.join_lines(["Data is encrypted with", "TLS 1.2."]) == "Data is encrypted with TLS 1.2."
     assert readers.join_lines(["通信はTLS", "1.2以上です。"]) == "通信はTLS 1.2以上です。"
     assert readers.join_lines(["the secu-", "rity team"]) == "the security team"
+    # a hyphen written in a name stays: the name goes on with another hyphen or a digit, or both halves
+    # are words the document writes and the whole is not
+    assert readers.join_lines(["region ap-", "northeast-3 is used"]) == "region ap-northeast-3 is used"
+    assert readers.join_lines(["use multi-", "factor login"], frozenset({"multi", "factor"})) == "use multi-factor login"
+    assert readers.join_lines(["use multi-", "factor login"], frozenset({"multi", "factor", "multifactor"})) == \
+        "use multifactor login"
     # Japanese typesetting breaks inside Latin words too: joined again when the document writes the word
     # whole elsewhere, or when both sides are lower case; a break between two words keeps its space
     assert readers.join_lines(["認証アプリ（Microsoft Authenti", "catorなど）を使います。"]) == \

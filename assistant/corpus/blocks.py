@@ -89,6 +89,19 @@ _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 _WORD_END = re.compile(r"[A-Za-z0-9]+$")
 
 
+def hyphen_break(before: str, after: str, words: frozenset[str]) -> str:
+    """The hyphen between two halves of a word broken at a line's end (``after`` with the character that
+    follows it): kept in a name that goes on with another hyphen ("ap-" / "northeast-3") or holds a digit,
+    and where both halves are words the document writes and the whole is not ("multi" / "factor");
+    otherwise dropped ("encryp" / "tion")."""
+    after, goes_on = after.rstrip("-"), after.endswith("-")
+    if goes_on or any(ch.isdigit() for ch in before + after):
+        return "-"
+    if before + after in words or not (before in words and after in words):
+        return ""
+    return "-"
+
+
 def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
     """Wrapped lines -> one paragraph: no space where a Japanese character meets the break.
 
@@ -106,7 +119,9 @@ def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
         elif _is_cjk(out[-1]) or _is_cjk(line[0]):
             out += line
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
-            out = out[:-1] + line  # a word hyphenated at the line end
+            head, tail = _WORD_END.search(out[:-1]), _LATIN_WORD.match(line)  # a word hyphenated at the line end
+            after = tail.group(0) + ("-" if line[tail.end():tail.end() + 1] == "-" else "") if tail else ""
+            out = out[:-1] + (hyphen_break(head.group(0), after, words) if tail else "") + line
         elif _split_word(out, line, words):
             out += line
         else:

@@ -7,16 +7,25 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import BULLET, SENTENCE_END, Block, Extracted, clean, fail, join_lines, latin_words, read_bytes
+from .blocks import (BULLET, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
+                     read_bytes)
 
 #: Pages read from one PDF.
 MAX_PDF_PAGES = 2000
+#: A section number opening a short line: "第2章", "3.1", "2." or a bare "4" before a space; never a quantity
+#: ("5年間", "2段階認証").
 _NUMBERED_HEADING = re.compile(
-    r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})*\.?(?=\s|[^\d.])|[■◆□◇]|【)\s*\S")
+    r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])"
+    r"|\d{1,2}(?=\s)|[■◆□◇]|【)\s*\S")
 #: A table-of-contents entry: leader dots then a page number.
 _TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
 #: Leader dots, however many the layout needed to reach the page number.
 _LEADERS = re.compile(r"[.．…・･‥·]{4,}")
+#: PDFium writes U+FFFE for a hyphen it found at a line's end, and runs the two lines into one: kept as
+#: this mark until the document's words say whether it split a word ("encryp-tion") or was written
+#: ("ap-northeast-3").
+_BREAK_HYPHEN = "\u2e17"
+_BROKEN_WORD = re.compile(r"([A-Za-z0-9]+)" + _BREAK_HYPHEN + r"([A-Za-z0-9]+)(-?)")
 _PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
                           re.I)
 
@@ -31,6 +40,8 @@ class _PdfLine:
     right: float
     page: int
     page_height: float
+    #: a wide blank inside the line: table cells side by side, not running text
+    gapped: bool = False
 
 
 def read_pdf(path: Path) -> Extracted:
@@ -77,10 +88,10 @@ def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
                 continue
             start, end = pos, pos + len(raw_line)
             pos = end
-            cleaned = clean(raw_line)
+            cleaned = clean(raw_line.replace("\ufffe", _BREAK_HYPHEN))
             if not cleaned:
                 continue
-            size, top, bottom, left, right = 0.0, 0.0, 0.0, 0.0, 0.0
+            size, top, bottom, left, right, gapped = 0.0, 0.0, 0.0, 0.0, 0.0, False
             if exact:
                 idx = [i for i in range(start, end) if not raw_line[i - start].isspace()]
                 probe = sorted({idx[0], idx[len(idx) // 2], idx[-1]})
@@ -90,7 +101,10 @@ def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
                 left, right = boxes[0][0], boxes[-1][2]
                 top = max(b[3] for b in boxes)
                 bottom = min(b[1] for b in boxes)
-            lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, right, number, height))
+                # the glyphs' advance boxes meet in running text; a blank wider than a character is a gap
+                advances = [textpage.get_charbox(i, loose=True) for i in idx]
+                gapped = any(b[0] - a[2] > size for a, b in zip(advances, advances[1:]))
+            lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, right, number, height, gapped))
         return lines
     finally:
         textpage.close()
@@ -145,12 +159,79 @@ def _body_size(lines: list[_PdfLine]) -> float:
     return weights.most_common(1)[0][0] if weights else 0.0
 
 
+_LINE_END_HALF = re.compile(r"[A-Za-z0-9]+-$")
+_LINE_START_HALF = re.compile(r"^[A-Za-z0-9]+")
+
+
+def _whole_words(lines: list[_PdfLine]) -> frozenset[str]:
+    """The Latin words the document writes whole: not the halves of a word broken at a line's end."""
+    texts = []
+    broken = False
+    for ln in lines:
+        text = _LINE_START_HALF.sub(" ", ln.text) if broken else ln.text
+        broken = bool(_LINE_END_HALF.search(text))
+        texts.append(_BROKEN_WORD.sub(" ", _LINE_END_HALF.sub(" ", text)))
+    return latin_words(texts)
+
+
+_FIRST_WORD = re.compile(r"[!-~]+|.[、。，．）」』〕】]?")
+
+
+def _first_word_width(ln: _PdfLine) -> float:
+    """How wide the line's first word is (a Latin word, or a Japanese character with what may not start
+    a line after it), from the line's own average character width."""
+    if not ln.text or ln.right <= ln.left:
+        return float("inf")
+    return len(_FIRST_WORD.match(ln.text).group(0)) * (ln.right - ln.left) / len(ln.text)
+
+
+def _column_rights(lines: list[_PdfLine], body: float) -> dict[int, float]:
+    """Where each line's column ends: the far end of the body lines of its page that it overlaps (in two
+    columns, a left-column line overlaps only its column's lines)."""
+    by_page: dict[int, list[_PdfLine]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    out: dict[int, float] = {}
+    for page_lines in by_page.values():
+        reference = [ln for ln in page_lines if ln.size == body and ln.right > ln.left]
+        for ln in page_lines:
+            rights = sorted(r.right for r in reference if r.left < ln.right and ln.left < r.right)
+            if len(rights) >= 3:
+                out[id(ln)] = rights[int(len(rights) * 0.9)]
+    return out
+
+
+def _beside_others(lines: list[_PdfLine]) -> set[int]:
+    """Lines with text beside them at the same height, or with a wide blank inside: table cells (or a
+    second column), whose right end is their cell's, not the page's."""
+    out = {id(ln) for ln in lines if ln.gapped}
+    by_page: dict[int, list[_PdfLine]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    for page_lines in by_page.values():
+        for a in page_lines:
+            for b in page_lines:
+                # a cell centred in a taller row sits between the lines of its neighbour
+                if a is not b and (a.right <= b.left or b.right <= a.left) and abs(
+                        (a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 1.1 * max(a.top - a.bottom, b.top - b.bottom):
+                    out.add(id(a))
+                    break
+    return out
+
+
 def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     lines = [ln for page in pages for ln in page]
     if not lines:
         return []
     body = _body_size(lines)
-    words = latin_words(ln.text for ln in lines)
+    words = _whole_words(lines)
+    for ln in lines:
+        if _BREAK_HYPHEN in ln.text:
+            ln.text = _BROKEN_WORD.sub(lambda m: m[1] + hyphen_break(m[1], m[2] + m[3], words) + m[2] + m[3],
+                                       ln.text)
+            ln.text = ln.text.replace(_BREAK_HYPHEN, "-")
+    column_right = _column_rights(lines, body)
+    beside = _beside_others(lines)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
     # the space between two lines of one paragraph: the small end of the gaps between body lines
@@ -165,7 +246,15 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         if prev.page == ln.page and prev.bottom - ln.top > line_gap + max(1.0, 0.35 * body):
             return True
         ended = SENTENCE_END.search(prev.text) is not None
-        return ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body))
+        if ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body)):
+            return True
+        # a line that stops where the next line, starting under it or further in, could have gone on was ended on
+        # purpose: list items or labels drawn without their markers ("緊急（Critical）：7日以内" /
+        # "高（High）：30日以内"), never a paragraph wrapping (nor a table cell wrapping in its column)
+        right = column_right.get(id(prev), 0.0)
+        return prev.page == ln.page and bool(right) and not ({id(prev), id(ln)} & beside) \
+            and ln.left > prev.left - 0.5 * body \
+            and prev.right + _first_word_width(ln) + body < right
 
     blocks: list[Block] = []
     current: list[_PdfLine] = []
