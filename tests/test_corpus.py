@@ -70,6 +70,8 @@ def test_index_text_carries_the_heading(default):
     ("Updated on 2025-06-12 by the security team", "2025-06-12"),
     ("2020年4月1日 施行 / 最終更新日：2024年5月1日 / 2024年6月1日時点", "2024-06-01"),
     ("設立 2015年4月1日", None),
+    ("制定：2019年4月1日　最終改定：2025年1月10日", "2025-01-10"),  # the revision, not the first issue
+    ("改定日：2023年1月5日", "2023-01-05"),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso

@@ -22,12 +22,14 @@ _DMY = r"(?P<d>\d{1,2})\s+(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})"
 _UPDATED_EN = r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*"
 #: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
 #: "as of April 28, 2024"), then the date it was last updated or issued on ("最終更新日：2025年10月1日",
-#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Last updated: 2 April 2025").
+#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Last updated: 2 April 2025"); a label
+#: and its colon first ("制定：2019年4月1日　最終改定：2025年1月10日" is valid from the revision, not 2019).
 _DATES = [re.compile(p, re.I) for p in (
     _YMD + r"\s*日?\s*(?:時点|現在)",
     r"\bas of\s+" + _ISO,
     r"\bas of\s+" + _MDY,
-    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*" + _YMD,
+    r"(?:(?:最終)?(?:更新|改訂|改定)日?|発行日|公開日)\s*[:：]\s*" + _YMD,
+    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*" + _YMD,
     _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
     _UPDATED_EN + _ISO,
     _UPDATED_EN + _MDY,
