@@ -433,11 +433,14 @@ def odd_assistant(make_corpus, tmp_path):
 
 
 def _exact(assistant, question):
-    """(quote, where) as the document holds it, checked against the document's own text."""
+    """(quote, where) as the document holds it, checked against the document's own text; where names the
+    document as the filled sheet does (its path inside the corpus folder)."""
+    from assistant.fill.ask import shown
+
     best = assistant.ask(question).citations[0]
     quote = assistant.source_text(best.source)[best.start:best.end]
     assert quote == best.quote
-    return quote, f"{best.source}:{best.start}-{best.end}"
+    return quote, f"{shown(best, assistant.settings.corpus).source}:{best.start}-{best.end}"
 
 
 def test_quotes_altered_for_the_spreadsheet_are_flagged(odd_assistant):
@@ -744,3 +747,26 @@ def test_an_empty_question_column_is_named_with_where_the_text_is(assistant, tmp
     src.write_bytes(_sheet(["No", "質問", "回答"], [None, None]))
     with pytest.raises(InputError, match="no other column has any text either"):
         fill.fill_file(assistant, src, tmp_path / "out.xlsx", progress=False)
+
+
+def test_documents_outside_the_repository_are_cited_by_their_path_in_the_corpus(make_corpus, tmp_path):
+    """The customer's file never holds the server's absolute paths (/srv/.../corpus/x.pdf): a document
+    is named by its path inside the corpus folder, in every cell and on the summary sheet."""
+    corpus = make_corpus({"policies/workato.txt": (PROJECT_ROOT / DOC).read_text(encoding="utf-8")})
+    a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    assert a.ask(QUESTIONS["scim"]).citations[0].source == str(corpus / "policies/workato.txt"), "the JSON's own"
+    questions = [QUESTIONS["scim"], QUESTIONS["password"], "監査ログの保管期間は？", QUESTIONS["weather"]]
+    layouts = {"own columns": [["No", "質問"], *[[n, q] for n, q in enumerate(questions, 1)]],
+               "customer's": [["No", "質問", "回答", "備考"], *[[n, q, None, None] for n, q in enumerate(questions, 1)]],
+               "no remarks": [["No", "質問", "回答"], *[[n, q, None] for n, q in enumerate(questions, 1)]]}
+    for layout, rows in layouts.items():
+        out, _, _ = fill.fill_bytes(a, _csv_bytes(rows), "q.csv", out_suffix=".xlsx")
+        wb = load_workbook(io.BytesIO(out))
+        texts = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+        leaked = [t for t in texts if str(tmp_path) in t]
+        assert not leaked, (layout, leaked)
+        assert any("policies/workato.txt" in t for t in wb.active.iter_rows(min_row=2, values_only=True)
+                   for t in map(str, t)), layout
+        assert "policies/workato.txt" in [c.value for c in wb["回答サマリー"]["A"]], layout
+    out, _, _ = fill.fill_bytes(a, _csv_bytes(layouts["own columns"]), "q.csv")
+    assert str(tmp_path) not in out.decode("utf-8-sig") and "policies/workato.txt:" in out.decode("utf-8-sig")

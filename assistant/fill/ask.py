@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import InputError
@@ -36,13 +38,29 @@ def asked_text(text: str) -> str:
     return rest if len(rest) >= 2 and WORDY.search(rest) else text
 
 
-def _row_answer(answer: "Answer") -> RowAnswer:
-    """The added cells of one row, and what the writers need of the answer."""
+def shown(c, corpus: Path | None):
+    """Citation C as the customer's file names its document: a document outside the repository (whose
+    source is the server's absolute path) by its path inside the corpus folder, else by its file name."""
+    path = Path(c.source)
+    if not path.is_absolute():
+        return c  # already relative (to the repository root), as the answer JSON gives it
+    try:
+        rel = path.resolve().relative_to(Path(corpus).resolve()).as_posix() if corpus is not None else path.name
+    except ValueError:
+        rel = path.name
+    return dataclasses.replace(c, source=rel)
+
+
+def _row_answer(answer: "Answer", corpus: Path | None = None) -> RowAnswer:
+    """The added cells of one row, and what the writers need of the answer (its documents named by shown())."""
+    from ..answer import compose
+
+    citations = [shown(c, corpus) for c in answer.citations]
     # An answer cites, and so does a candidate to review; the closest passage to an undocumented question is no answer.
-    best = answer.citations[0] if answer.status != Status.NOT_DOCUMENTED and answer.citations else None
+    best = citations[0] if answer.status != Status.NOT_DOCUMENTED and citations else None
     return RowAnswer(
         status=answer.status,
-        answer=answer.answer if best else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
+        answer=compose(answer.status, citations, answer.lang) if best else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
         quote=best.quote if best else "",
         section=" › ".join(best.section) if best else "",
         source=_source_text(best, answer.lang) if best else "",
@@ -52,7 +70,7 @@ def _row_answer(answer: "Answer") -> RowAnswer:
         where=_where(best) if best else "",
         citation=best,
         verdict=answer.verdict,
-        candidates=list(answer.citations),
+        candidates=citations,
     )
 
 
@@ -120,7 +138,7 @@ def answer_all(assistant: "Assistant", job: Job, progress: Progress | None = Non
             cells = seen.get(row.text)
             if cells is None:
                 try:
-                    cells = _row_answer(assistant.ask(asked_text(row.text)))
+                    cells = _row_answer(assistant.ask(asked_text(row.text)), assistant.settings.corpus)
                 except InputError as exc:  # too long, control characters: the row says why
                     cells = RowAnswer(status=STATUS_SKIPPED, answer=f"not answered: {exc}", needs_review=True)
                 seen[row.text] = cells
