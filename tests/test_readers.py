@@ -279,6 +279,21 @@ def test_docx_headings_lists_and_tables(tmp_path):
     assert all(p.context == "項目 | 内容" for p in rows)
 
 
+def test_docx_title_paragraph_is_the_title_when_no_property_says(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("情報セキュリティ基本方針", style="Title")
+    d.add_paragraph("制定：2019年4月1日　最終改定：2025年1月10日")
+    d.add_paragraph("1. 目的", style="Heading 1")
+    d.add_paragraph("本方針は、お客様の情報資産を保護するために定めます。")
+    d.core_properties.title = ""
+    d.save(str(tmp_path / "policy.docx"))
+    doc = read_document(tmp_path / "policy.docx")
+    assert doc.title == "情報セキュリティ基本方針"
+    assert doc.as_of == "2025-01-10", "valid from the last revision"
+
+
 # ------------------------------------------------------------------------------------- check sheets
 
 def _check_sheet(path: Path) -> Path:

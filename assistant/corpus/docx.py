@@ -19,6 +19,7 @@ def read_docx(path: Path) -> Extracted:
     except Exception:  # python-docx raises KeyError, ValueError, XML errors ... for a damaged package
         raise fail("corpus.corrupt", path, what="docx") from None
     blocks: list[Block] = []
+    titled: str | None = None  # the first paragraph in the Title style
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
@@ -30,6 +31,8 @@ def read_docx(path: Path) -> Extracted:
             level = _docx_heading_level(para, style)
             if level is not None:
                 blocks.append(Block("heading", " ".join(lines), level=level))
+                if titled is None and style.lower() == "title":
+                    titled = blocks[-1].text
             elif "list" in style.lower() or child.find(qn("w:pPr") + "/" + qn("w:numPr")) is not None:
                 for line in lines:
                     blocks.append(Block("bullet", BULLET.sub("", line, count=1) or line,
@@ -50,7 +53,8 @@ def read_docx(path: Path) -> Extracted:
                 is_head = r._tr.trPr is not None and r._tr.trPr.find(qn("w:tblHeader")) is not None
                 rows.append((cells, is_head))
             table_blocks(rows, blocks)
-    title = clean(document.core_properties.title or "") or None
+    # the title the file declares, else the one it shows: a policy's Title paragraph with no property set
+    title = clean(document.core_properties.title or "") or titled
     return Extracted("docx", blocks, title=title)
 
 
