@@ -159,6 +159,23 @@ def test_the_exports_counts_add_up_to_the_questions(client, ready_job):
     assert values["回答済み"] + values["要確認"] + values["記載なし"] == values["質問数"] == 4
 
 
+def test_the_preview_shows_an_answer_already_in_the_sheet_as_the_export_keeps_it(client):
+    wb = openpyxl.load_workbook(io.BytesIO(checksheet(QUESTIONS[:2])))
+    ws = wb["チェックシート"]
+    ws["D4"], ws["E4"] = "はい（既存回答）", "既存の備考"
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = create(client, buf.getvalue())
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    rows = by_row(wait_ready(client, job_id)["preview"])
+    assert rows[4]["value"] == "はい（既存回答）" and rows[4]["remarks"] == "既存の備考" and rows[4]["kept"] is True
+    assert rows[5]["kept"] is False
+    r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": []})
+    ws = openpyxl.load_workbook(io.BytesIO(r.content))["チェックシート"]
+    assert (ws["D4"].value, ws["E4"].value) == ("はい（既存回答）", "既存の備考"), "the preview said what the file holds"
+
+
 def test_rows_not_named_keep_the_proposal_and_exports_repeat(client, ready_job):
     job_id, status = ready_job
     rows = by_row(status["preview"])

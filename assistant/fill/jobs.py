@@ -245,12 +245,18 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
     for r, cells in sorted(results.items()):
         value, remarks = cells.customer if cells.customer is not None else (
             (cells.answer, "") if job.placement is None else (None, ""))
+        kept = False
+        if job.placement is not None:  # a customer cell already filled is kept by the export: show what it holds
+            existing = _existing(job, r, job.placement.answer_col)
+            kept = existing is not None
+            value = existing if kept else value
+            remarks = _existing(job, r, job.placement.remarks_col) or remarks
         options = dropdown(ws, r + 1, job.placement.answer_col + 1) if job.placement else None
         rows.append({
             "row": r + 1, "question": texts.get(r, ""), "status": str(cells.status),
             "verdict": str(cells.verdict) if cells.verdict in ("yes", "no") else None,
             "value": value, "remarks": remarks or "", "confidence": cells.confidence,
-            "needs_review": cells.needs_review, "options": options,
+            "needs_review": cells.needs_review, "options": options, "kept": kept,
             "candidates": [_citation_out(c, lang) for c in cells.candidates],
         })
     def name(c: int | None) -> str | None:
@@ -267,6 +273,15 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
         "evidence_column": next((title for key, title, _ in job.columns if key == EVIDENCE_KEY), None),
         "lang": lang, "rows": rows,
     }
+
+
+def _existing(job: Job, r: int, col: int | None) -> str | None:
+    """The text of the customer's cell (r, col) when it already holds some (the export never overwrites it)."""
+    if col is None:
+        return None
+    row = job.table.rows[r]
+    text = cell_text(row[col]) if col < len(row) else ""
+    return text or None
 
 
 @dataclass

@@ -626,7 +626,9 @@
           el("span", { class: "badge", text: t(STATUS_KEYS[row.status] || "status_skipped") }),
           row.needs_review && row.status === "answered" ? el("span", { class: "badge flag", text: t("status_needs_review") }) : null,
           verdict]),
-        el("td", { class: "review-v" }, [value ? el("span", { class: "review-proposed", text: value }) : null, editorFor(row, d)]),
+        el("td", { class: "review-v" }, [value ? el("span", { class: "review-proposed", text: value }) : null,
+          row.kept && d.action === "accept" ? el("span", { class: "muted review-kept", text: t("review_kept") }) : null,
+          editorFor(row, d)]),
         quoteCell(row, d),
         el("td", { class: "review-d" }, [action]),
       ]);
