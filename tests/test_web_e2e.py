@@ -7,6 +7,7 @@ source-view.png, docs.png.
 from __future__ import annotations
 
 import csv
+import json
 import io
 import os
 import sqlite3
@@ -412,3 +413,27 @@ def test_a_past_answer_from_a_check_sheet_shows_its_sheet_row_and_question(brows
         where = first.locator(".cite-source").inner_text()
         assert "セキュリティ" in where and "5" in where
         assert first.locator(".asked").inner_text().endswith("保存データは暗号化されていますか。")
+
+
+def test_the_confidence_label_follows_the_servers_cuts(browser, settings):
+    """The label's bands are the cuts the answers are decided by (here ASSISTANT_THRESHOLD=0.95): an answer
+    sent to review is never "high" beside its "needs review" badge, whatever its confidence."""
+    strict = Assistant(settings.model_copy(update={"threshold": 0.95}), progress=False)
+    question = "データセンターの所在地は？"
+    expected = strict.ask(question)
+    assert expected.status.value == "needs review" and 0.8 <= expected.confidence < 0.95, expected
+    with _serve(create_app(assistant=strict)) as url, _page(browser, viewport={"width": 1280, "height": 900}) as (page, _):
+        page.goto(url + "/")
+        config = json.loads(page.locator("#app-config").text_content())
+        assert (config["answerAt"], config["reviewAt"]) == (0.95, strict.model.review_at)
+        review = _ask_by_typing(page, question)
+        assert review.locator(".badge").inner_text() == "要確認"
+        assert review.locator(".conf-value").inner_text() == f"{round(expected.confidence * 100)}%"
+        assert review.locator(".confidence").get_attribute("class") == "confidence level-medium"
+        assert review.locator(".conf-level").inner_text() == "中"
+        sure = strict.ask("Is SSO supported?")
+        assert sure.answered and sure.confidence >= 0.95
+        answered = _ask_by_typing(page, "Is SSO supported?")
+        assert answered.locator(".confidence").get_attribute("class") == "confidence level-high"
+        unknown = _ask_by_typing(page, "明日の東京の天気は？")
+        assert unknown.locator(".confidence").get_attribute("class") == "confidence level-low"

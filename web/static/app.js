@@ -86,10 +86,20 @@
 
   // ---------------------------------------------------------------- answer cards
 
-  function confidenceMeter(conf) {
+  // The label's bands are the server's own cuts (CONFIG.answerAt: answered from there; CONFIG.reviewAt: a
+  // candidate to review from there), and never claim more than the outcome: an answer not given is never
+  // "high", and "not documented" is "low".
+  function confidenceLevel(value, status) {
+    const level = value >= CONFIG.answerAt ? "high" : value >= CONFIG.reviewAt ? "medium" : "low";
+    if (status === "not documented") return "low";
+    if (status !== "answered" && level === "high") return "medium";
+    return level;
+  }
+
+  function confidenceMeter(conf, status) {
     const value = Math.max(0, Math.min(1, Number(conf) || 0));
     const pct = Math.round(value * 100);
-    const level = value >= 0.8 ? "high" : value >= CONFIG.threshold ? "medium" : "low";
+    const level = confidenceLevel(value, status);
     const fill = el("span", { class: "meter-fill" });
     fill.style.width = pct + "%";
     return el("div", { class: "confidence level-" + level }, [
@@ -258,7 +268,7 @@
     card.append(el("header", { class: "answer-head" }, [
       el("span", { class: "badge", i18n: answered ? "documented" : review ? "needs_review" : "not_documented" }),
       a.verdict && answered ? el("span", { class: "verdict verdict-" + a.verdict, i18n: "verdict_" + a.verdict }) : null,
-      confidenceMeter(a.confidence),
+      confidenceMeter(a.confidence, a.status || (answered ? "answered" : "not documented")),
     ]));
     if (review) {
       card.append(el("h3", { class: "candidate-title", i18n: "candidate" }));
