@@ -381,6 +381,15 @@ def test_edition_lines_link_texts_and_search_boxes_are_neither_quotes_nor_sectio
     assert tls.section[-1] == "通信の暗号化"
 
 
+def test_a_skip_link_is_no_title(tmp_path):
+    for skip in ("Skip to main content", "Skip to content", "本文へスキップ", "メインコンテンツへ移動"):
+        path = tmp_path / "page.txt"
+        text = f"{skip}\nAcme Help Center\nData retention\nAcme keeps audit logs for one year.\n"
+        path.write_text(text, encoding="utf-8")
+        doc = parse_document(path, text)
+        assert doc.title != skip and all(skip not in p.section for p in doc.passages), (skip, doc.title)
+
+
 def test_a_scraped_markdown_pages_link_lists_byline_and_breadcrumb_are_chrome(tmp_path):
     passages = _parse(tmp_path, """[![ロゴ](https://example.jp/logo.svg)](https://example.jp/)
 

@@ -35,7 +35,10 @@ LINK_TEXT = re.compile(
     r"|^(?:read|learn|see|view|find out)\s+more\b[^.!?]{0,30}$|^click here\b[^.!?]{0,30}$"
     # a search box's placeholder: "キーワードで検索", "Search the help center"
     r"|^(?:キーワード|フリーワード|サイト内|ヘルプ(?:センター)?内|記事)\s*(?:で|を|から)?\s*検索(?:する)?$"
-    r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$", re.I)
+    r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$"
+    # a skip link, the first line of many scraped pages: "Skip to main content", "本文へスキップ"
+    r"|^skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|search)$"
+    r"|^(?:メイン)?(?:コンテンツ|本文)(?:へ|に)?(?:スキップ|移動)(?:する)?$", re.I)
 #: A page's feedback widget: a question with its yes and no buttons ("この記事は役に立ちましたか？ はい いいえ",
 #: "Was this article helpful? Yes No"), or its tally ("34人中29人がこの記事が役に立ったと言っています").
 FEEDBACK = re.compile(
