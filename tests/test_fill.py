@@ -210,15 +210,18 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     dst = tmp_path / "out.csv"
     summary = fill.fill_file(assistant, src, dst, progress=False)
     raw = dst.read_bytes()
-    assert raw.startswith(b"\xef\xbb\xbf"), "BOM so Excel reads UTF-8"
-    out = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert not raw.startswith(b"\xef\xbb\xbf"), "written back in the encoding it was read in"
+    with pytest.raises(UnicodeDecodeError):
+        raw.decode("utf-8")
+    out = list(csv.reader(io.StringIO(raw.decode("cp932"), newline="")))
+    assert summary.notes == []
     status_headers = [h for k, h, _ in fill.COLUMNS if k in ("status", "confidence", "review")]
     # the sheet has its own answer column (回答欄): the answer goes there, only status columns are added,
     # and the evidence, since the sheet has no remarks column
     assert [r[:2] for r in out] == [r[:2] for r in rows], "original cells and order unchanged"
     assert out[0][2:] == ["回答欄", *status_headers, "根拠（引用・出典）"]
     assert out[1][2:4] == ["はい", "answered"], "a documented yes, in the sheet's language"
-    assert "SCIMによる同期" in out[1][6]
+    assert "SCIMによる同期" in out[1][6] and "ユーザー管理 > SSO" in out[1][6], "a section path Shift_JIS can write"
     assert out[2][2:] == [""] * 5, "blank row stays blank"
     assert out[3][2] == "" and out[3][3] == "not documented" and out[3][5] == "yes", "left for a person"
     totp = assistant.ask(rows[4][1])
@@ -770,3 +773,21 @@ def test_documents_outside_the_repository_are_cited_by_their_path_in_the_corpus(
         assert "policies/workato.txt" in [c.value for c in wb["回答サマリー"]["A"]], layout
     out, _, _ = fill.fill_bytes(a, _csv_bytes(layouts["own columns"]), "q.csv")
     assert str(tmp_path) not in out.decode("utf-8-sig") and "policies/workato.txt:" in out.decode("utf-8-sig")
+
+
+def test_a_shift_jis_csv_whose_answers_it_cannot_hold_is_written_as_utf8_and_says_so(make_corpus, tmp_path):
+    """A quote stays verbatim: one with a character Shift_JIS lacks (™) makes the whole file UTF-8 with a BOM."""
+    text = (PROJECT_ROOT / DOC).read_text(encoding="utf-8").replace("SCIMによる同期", "SCIM™による同期")
+    a = Assistant(Settings(corpus=make_corpus({"x.txt": text}), index=tmp_path / "idx"), progress=False)
+    rows = [["No.", "質問", "回答", "備考"], ["1", QUESTIONS["scim"], "", ""], ["2", QUESTIONS["password"], "", ""]]
+    src = tmp_path / "sjis.csv"
+    with open(src, "w", encoding="cp932", newline="") as f:
+        csv.writer(f).writerows(rows)
+    dst = tmp_path / "out.csv"
+    summary = fill.fill_file(a, src, dst, progress=False)
+    raw = dst.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    out = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert "SCIM™による同期" in out[1][3] and "ユーザー管理 › SSO" in out[1][3], "verbatim, separators as they were"
+    assert summary.notes == ["sjis.csv was read as Shift_JIS (CP932), but the answers hold characters Shift_JIS "
+                             "cannot encode (™), so the CSV was written as UTF-8 with a BOM instead (Excel reads it)"]

@@ -49,8 +49,10 @@ Review flags
     so the reviewer can confirm it. In .xlsx output the added cells of a flagged row are filled light yellow.
 
 Output
-    The suffix of the output decides its format. CSV is written UTF-8 with a BOM (Excel reads it right)
-    and holds the question sheet only; an added cell starting with = + - @ gets a leading apostrophe
+    The suffix of the output decides its format. CSV is written UTF-8 with a BOM (Excel reads it right),
+    or back in Shift_JIS (CP932) when the questionnaire was a Shift_JIS CSV and every cell fits it (section
+    paths then read "A > B"; a quote Shift_JIS cannot hold keeps UTF-8, with a note), and holds the question
+    sheet only; an added cell starting with = + - @ gets a leading apostrophe
     there, because Excel would run it as a formula. In .xlsx such text is stored as text, verbatim, but
     control characters (a form feed inside a passage) cannot be stored and are removed. Quotes are
     promised verbatim, so a row whose text had to be altered either way is flagged for review and its

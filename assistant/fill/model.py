@@ -63,6 +63,7 @@ class Book:
     tables: list[Table]
     workbook: Any = None
     notes: list[str] = field(default_factory=list)
+    encoding: str = "utf-8"  # a CSV's: "utf-8" (with or without BOM), "cp932" (Shift_JIS) or "utf-16"
 
 
 @dataclass

@@ -119,22 +119,23 @@ def _sheet_table(ws) -> Table:
     return Table(ws.title, rows, merged, bold, ws)
 
 
-def _decode(data: bytes, name: str) -> str:
+def _decode(data: bytes, name: str) -> tuple[str, str]:
+    """(text, the encoding it was read in: "utf-16", "utf-8" or "cp932")."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    for encoding in ("utf-8-sig", "cp932"):
+    for encoding, called in (("utf-8-sig", "utf-8"), ("cp932", "cp932")):
         try:
-            return data.decode(encoding)
+            return data.decode(encoding), called
         except UnicodeDecodeError:
             continue
     raise InputError(key="fill.error.encoding", name=name)
 
 
 def _read_csv(data: bytes, name: str, delimiter: str | None = None) -> Book:
-    text = _decode(data, name)
+    text, encoding = _decode(data, name)
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
     if "\x00" in text or controls > max(2, len(text) // 100):
         raise InputError(key="fill.error.binary_csv", name=name)
@@ -148,5 +149,5 @@ def _read_csv(data: bytes, name: str, delimiter: str | None = None) -> Book:
     except csv.Error as exc:
         raise InputError(key="fill.error.bad_csv", name=name, detail=str(exc)) from None
     stem = Path(name).stem or "questions"
-    return Book("csv", [Table(stem[:31], rows)])
+    return Book("csv", [Table(stem[:31], rows)], encoding=encoding)
 

@@ -11,6 +11,7 @@ import io
 import re
 from typing import Any
 
+from .. import messages
 from .model import COLUMNS, Job, RowAnswer, Table, cell_text
 from .place import customer_cells
 from .summary import FillSummary, summarise
@@ -167,12 +168,13 @@ def _grid(job: Job, results: dict[int, RowAnswer]) -> list[list[Any]]:
     return out
 
 
-def write_csv(job: Job, results: dict[int, RowAnswer]) -> bytes:
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\r\n")
+def write_csv(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
+    """The question sheet as CSV, in the encoding the questionnaire was read in when it was Shift_JIS (CP932)
+    and that can hold every cell, else UTF-8 with a BOM (Excel reads it right); a fallback is noted in SUMMARY."""
     cols = set(new_columns(job.table, job.header_row, job.columns))
     if job.placement is not None:
         cols |= {c for c in (job.placement.answer_col, job.placement.remarks_col) if c is not None}
+    lines = []
     for r, values in enumerate(_grid(job, results)):
         line = []
         for c, v in enumerate(values):
@@ -180,8 +182,52 @@ def write_csv(job: Job, results: dict[int, RowAnswer]) -> bytes:
             if c in cols and r != job.header_row:  # already fitted by _fit_cells (and flagged); kept as a guard
                 text = _fit_text(text, "csv")[0]
             line.append(text)
-        writer.writerow(line)
-    return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+        lines.append(line)
+    if job.book.kind == "csv" and job.book.encoding == "cp932":
+        ours = {(r, c) for r in results for c in cols if r != job.header_row}
+        data, fitted = _cp932(lines, ours, results)
+        if data is not None:
+            return data
+        if summary is not None:
+            missing = dict.fromkeys(ch for line in fitted for text in line for ch in text if not _encodes(ch, "cp932"))
+            summary.notes.append(messages.t("fill.note_csv_utf8", "en", name=job.name,
+                                            chars=" ".join(list(missing)[:8])))
+    return _csv_text(lines).encode("utf-8-sig")  # the BOM makes Excel read it as UTF-8
+
+
+def _csv_text(lines: list[list[str]]) -> str:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(lines)
+    return buf.getvalue()
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+#: Our own separator of a section path (ユーザー管理 › SSO), which Shift_JIS has no character for.
+_SECTION_SEP, _CP932_SECTION_SEP = " › ", " > "
+
+
+def _cp932(lines: list[list[str]], ours: set[tuple[int, int]],
+           results: dict[int, RowAnswer]) -> tuple[bytes | None, list[list[str]]]:
+    """(LINES in CP932, or None when some text cannot be; the lines as tried). The section paths' separator
+    (our text, not the documents') is written as " > " in a row whose quotes do not hold it themselves:
+    quotes stay verbatim."""
+    lines = [list(line) for line in lines]  # the UTF-8 fallback writes the separators as they were
+    for r, c in ours:
+        cells = results[r]
+        quotes = [cells.quote] + [x.quote for x in ([cells.citation] if cells.citation is not None else [])]
+        if cells.citation is not None and not any(_SECTION_SEP.strip() in q for q in quotes):
+            lines[r][c] = lines[r][c].replace(_SECTION_SEP, _CP932_SECTION_SEP)
+    try:
+        return _csv_text(lines).encode("cp932"), lines
+    except UnicodeEncodeError:
+        return None, lines
 
 
 def _csv_value(v: Any) -> str:
@@ -242,7 +288,7 @@ def write(job: Job, results: dict[int, RowAnswer], summary: FillSummary) -> byte
         if job.book.kind == "xlsx" and len(job.book.tables) > 1:
             summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
                                  "write .xlsx to keep every sheet")
-        return write_csv(job, results)
+        return write_csv(job, results, summary)
     if job.book.kind == "xlsx":
         return write_xlsx_in_place(job, results, summary)
     return write_new_xlsx(job, results, summary)
