@@ -639,3 +639,24 @@ def test_admin_pages_ask_for_the_token_when_one_is_configured(assistant, tmp_pat
         assert "トークン" in ja
         # the rest of the app is not behind the token
         assert c.get("/").status_code == 200 and c.get("/healthz").status_code == 200
+
+
+def test_the_documents_list_names_a_docx_by_its_title(make_corpus, tmp_path):
+    """A Word document titled by a Title paragraph (no title in its properties, as Word often saves it) is
+    listed by that title, like the other formats, with its path only in the link."""
+    import docx
+
+    doc = docx.Document()
+    doc.add_heading("情報セキュリティ基本方針（抜粋）", 0)  # level 0: the Title style
+    doc.add_heading("1. 目的", 1)
+    doc.add_paragraph("本方針は、当社が取り扱うお客様の情報資産を保護するための基本的な事項を定めるものです。")
+    buf = io.BytesIO()
+    doc.save(buf)
+    corpus = make_corpus({"policy.ja.docx": buf.getvalue(), "notes.md": "# 運用メモ\n\nバックアップは毎日取得します。\n"})
+    a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx", feedback_db=tmp_path / "fb.db"), progress=False)
+    with TestClient(create_app(assistant=a)) as c:
+        page = c.get("/").text
+    links = dict((text, href) for href, text in re.findall(r'<a href="(/source/[^"]+)"[^>]*>([^<]+)</a>', page))
+    assert "情報セキュリティ基本方針（抜粋）" in links, links
+    assert links["情報セキュリティ基本方針（抜粋）"].endswith("policy.ja.docx")
+    assert not any(text.endswith(".docx") for text in links), "not listed by its path"
