@@ -390,6 +390,19 @@ def test_a_skip_link_is_no_title(tmp_path):
         assert doc.title != skip and all(skip not in p.section for p in doc.passages), (skip, doc.title)
 
 
+def test_a_feedback_widget_over_two_lines_ages_and_markings_are_never_quoted(tmp_path):
+    md = ("# Login security\n\n![Maya Chen](https://example.com/avatar.png) Maya Chen · Updated 2 months ago\n\n"
+          "CONFIDENTIAL - Shared under NDA\n\n## IP allowlisting\n\n"
+          "On the Enterprise plan, administrators can restrict logins to allowed IP ranges.\n\n---\n\n"
+          "Was this article helpful?\n\nYes No\n\n12 out of 15 found this helpful\n\n"
+          "Have more questions? [Submit a request](https://example.com/requests/new)\n\n"
+          "この記事は役に立ちましたか？\n\nはい いいえ\n\nUpdated 3 weeks ago\n")
+    passages = _parse(tmp_path, md, name="help.md")
+    assert [p.quote_text for p in passages] == [
+        "On the Enterprise plan, administrators can restrict logins to allowed IP ranges."], \
+        "the widget's question, its buttons, the prompt under it, the page's age and its marking are no facts"
+
+
 def test_a_scraped_markdown_pages_link_lists_byline_and_breadcrumb_are_chrome(tmp_path):
     passages = _parse(tmp_path, """[![ロゴ](https://example.jp/logo.svg)](https://example.jp/)
 

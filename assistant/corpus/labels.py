@@ -44,6 +44,25 @@ LINK_TEXT = re.compile(
 FEEDBACK = re.compile(
     r"[?？]\s*[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?\s*$"
     r"|^\d+\s*人中\s*\d+\s*人が|^\d+\s+(?:out\s+)?of\s+\d+\s+(?:people\s+|users\s+)?found\s+this\b", re.I)
+#: The same widget over two lines: its question about the page itself ("Was this article helpful?",
+#: "この記事は役に立ちましたか？"), its buttons alone ("Yes No", "はい いいえ"), and the prompt under it
+#: ("Have more questions? Submit a request").
+FEEDBACK_LINES = re.compile(
+    r"^(?:was|is|did)\s+this\s+(?:article|page|answer|information|section)\s+(?:helpful|useful)\s*[?？]$"
+    r"|^did\s+(?:this|we)\s+answer\s+your\s+question\s*[?？]$"
+    r"|^(?:この|本)?(?:記事|ページ|情報|回答|内容)(?:は|が)?(?:お)?(?:役に?立ちましたか|参考になりましたか|"
+    r"問題(?:は|が)?解決しましたか)[?？]?$"
+    r"|^[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?$"
+    r"|^(?:have\s+more\s+questions|still\s+need\s+help|need\s+more\s+help|can'?t\s+find\s+what\s+you(?:'re|\s+are)\s+"
+    r"looking\s+for)\b[^.]*$", re.I)
+#: When a page was last touched, counted back from today ("Maya Chen · Updated 2 months ago", "3日前に更新"),
+#: or the document's classification marking ("CONFIDENTIAL - Shared under NDA", "社外秘").
+AGE_OR_MARKING = re.compile(
+    r"(?:^|[\s·•|–—-])(?:last\s+)?(?:updated|modified|edited|published|posted)\s+(?:\d+|an?|one|a\s+few)\s+"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\.?$"
+    r"|\d+\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前に?(?:更新|投稿|公開|編集)(?:されました|しました)?$"
+    r"|^(?:strictly\s+)?(?:confidential|internal(?:\s+use)?\s+only|社外秘|関係者外秘|取扱注意|部外秘)(?:$|\s*[-–—|:：]\s*[^.。]{0,40}$)",
+    re.I)
 #: A copyright line: "© 2025 Example Inc.", "Copyright © 2024 株式会社サンプル All rights reserved."
 COPYRIGHT = re.compile(r"^(?:©|Ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})", re.I)
 #: A table's or figure's numbered caption ("Table 1. Sub-processors", "表2 ログの保存期間"): it names what
@@ -76,5 +95,6 @@ def is_label(text: str) -> bool:
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
-                or TOC_TITLE.match(text) or FEEDBACK.search(text) or COPYRIGHT.match(text)
+                or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
+                or AGE_OR_MARKING.search(text)
                 or (CAPTION.match(text) and not text.endswith(".")))
