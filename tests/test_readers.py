@@ -353,6 +353,15 @@ def test_a_category_column_gives_each_row_its_section(tmp_path):
     assert [(p.row, p.section) for p in doc.passages] == [(3, ("認証",)), (4, ("認証",)), (5, ("ログ",))]
     assert doc.passages[0].text == "はい。SAML 2.0に対応しています。", "the category is a section, not part of the quote"
 
+    path.write_text("Control ID,Control Domain,Question,Answer,Comments\n"
+                    "BCR-08,Business Continuity & Resilience,Are backups encrypted?,Yes,Daily.\n"
+                    "CEK-03,\"Cryptography, Encryption & Key Management\",Is data encrypted at rest?,Yes,AES-256.\n",
+                    encoding="utf-8")
+    doc = read_document(path)
+    assert [p.section for p in doc.passages] == [("Business Continuity & Resilience",),
+                                                ("Cryptography, Encryption & Key Management",)], \
+        "a long domain name still starts its own section"
+
 
 def test_merged_major_and_minor_item_columns_give_each_row_its_section_path(tmp_path):
     from openpyxl import Workbook

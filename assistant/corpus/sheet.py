@@ -36,6 +36,9 @@ _REMARK_WORDS = ("comment", "comments", "remark", "remarks", "note", "notes", "e
 _ANSWER_WORDS = ("answer", "answers", "response", "responses", "reply", "回答")
 
 
+#: Longest topic shown whole in a section path (CAIQ's domains run to ~55 characters).
+_TOPIC_MAX_CHARS = 80
+
 def _header_kind(value: Any) -> str | None:
     text = _norm(value)
     norm = re.sub(r"[\s()（）\[\]【】]+", "", text)
@@ -119,10 +122,13 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
         answer_cells = [clean(values[c]) if c < len(values) else "" for c in a_cols]
         for depth, c in enumerate(cat_cols):
             category = clean(values[c]) if c < len(values) else ""
-            if category and category != topics[depth] and len(category) <= 40:
+            if category and category != topics[depth]:
+                # a long topic still ends the one before it ("Cryptography, Encryption & Key Management"
+                # had left its rows under "Business Continuity & Resilience"); the path shows its start
                 topics[depth] = category
                 topics[depth + 1:] = [None] * (len(topics) - depth - 1)
-                blocks.append(Block("heading", category, level=2 + depth, sheet=sheet, row=r + 1))
+                shown = category if len(category) <= _TOPIC_MAX_CHARS else category[:_TOPIC_MAX_CHARS - 1] + "…"
+                blocks.append(Block("heading", shown, level=2 + depth, sheet=sheet, row=r + 1))
         if not question:
             continue
         if not any(answer_cells):
