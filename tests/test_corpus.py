@@ -403,6 +403,19 @@ def test_a_feedback_widget_over_two_lines_ages_and_markings_are_never_quoted(tmp
         "the widget's question, its buttons, the prompt under it, the page's age and its marking are no facts"
 
 
+def test_a_markdown_pages_one_top_heading_is_its_title_and_stays_its_section(tmp_path):
+    md = ("[Help Center](https://example.com/hc) > [Admin](https://example.com/a) > [API](https://example.com/b)\n\n"
+          "# Authenticating to the API\n\n![Maya](https://example.com/m.png) Maya Chen · Updated 2 months ago · 6 min read\n\n"
+          "The REST API supports OAuth 2.0 and API keys.\n\n## OAuth 2.0\n\nAccess tokens expire after 1 hour.\n")
+    path = tmp_path / "api.md"
+    path.write_text(md, encoding="utf-8")
+    doc = parse_document(path, md)
+    assert doc.title == "Authenticating to the API"
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("Authenticating to the API",), "The REST API supports OAuth 2.0 and API keys."),
+        (("Authenticating to the API", "OAuth 2.0"), "Access tokens expire after 1 hour.")]
+
+
 def test_a_scraped_markdown_pages_link_lists_byline_and_breadcrumb_are_chrome(tmp_path):
     passages = _parse(tmp_path, """[![ロゴ](https://example.jp/logo.svg)](https://example.jp/)
 

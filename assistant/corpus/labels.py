@@ -59,7 +59,7 @@ FEEDBACK_LINES = re.compile(
 #: or the document's classification marking ("CONFIDENTIAL - Shared under NDA", "社外秘").
 AGE_OR_MARKING = re.compile(
     r"(?:^|[\s·•|–—-])(?:last\s+)?(?:updated|modified|edited|published|posted)\s+(?:\d+|an?|one|a\s+few)\s+"
-    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\.?$"
+    r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\.?(?:\s*[·•|]\s*\d+\s*min(?:ute)?s?\s+read)?$"
     r"|\d+\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前に?(?:更新|投稿|公開|編集)(?:されました|しました)?$"
     r"|^(?:strictly\s+)?(?:confidential|internal(?:\s+use)?\s+only|社外秘|関係者外秘|取扱注意|部外秘)(?:$|\s*[-–—|:：]\s*[^.。]{0,40}$)",
     re.I)

@@ -395,13 +395,17 @@ def _link_like(text: str) -> bool:
 
 
 def _take_title(lines: list[_Line]) -> str | None:
-    """The first heading is the document's title when another heading follows it before any body."""
+    """The first heading is the document's title when another heading follows it before any body, or when
+    it is the page's only level-1 heading."""
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
     if len(content) >= 2 and content[0].kind == "heading" and content[1].kind == "heading":
         others_at_top = any(ln.kind == "heading" and ln.level == 1 for ln in content[1:])
         if content[0].level == 0 or (content[0].level == 1 and not others_at_top):
             content[0].kind = "title"
             return content[0].text
+    if content and content[0].kind == "heading" and content[0].level == 1 \
+            and not any(ln.kind == "heading" and ln.level == 1 for ln in content[1:]):
+        return content[0].text  # a Markdown page's one "# " heading over its intro names it, and stays its section
     return None
 
 
