@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from . import glossary, tokens
 from .script import CJK
 from .types import Verdict
 
@@ -68,21 +69,66 @@ def _judge_en(sentence: str) -> Verdict | None:
     return Verdict.YES
 
 
+#: A check sheet's answer cell that is a mark or a word for yes or no ("○ | SAML 2.0（Enterpriseプラン）").
+_MARK_YES = frozenset({"はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true"})
+_MARK_NO = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false"})
+
+
+def _marked(quote: str) -> Verdict | None:
+    first = quote.split(" | ", 1)[0].strip().strip("。.").lower()
+    return Verdict.YES if first in _MARK_YES else Verdict.NO if first in _MARK_NO else None
+
+
+def _words(text: str) -> set[str]:
+    # "enforce" and "enforced" stem to enforce / enforc: one word here
+    return {w[:-1] if len(w) > 4 and w.endswith("e") and w.isascii() else w for w in tokens.tokenize(text)}
+
+
+class _Relevance:
+    """How many of the question's words (or their glossary equivalents) a sentence uses."""
+
+    def __init__(self, question: str):
+        self.own = _words(question)
+        self.groups = [_words(" ".join((key, *eq))) for key, eq in glossary.matches(question)]
+
+    def __call__(self, sentence: str) -> int:
+        words = _words(sentence)
+        return len(self.own & words) + sum(1 for g in self.groups if g & words and not g & self.own & words)
+
+
+def _judge(sentence: str) -> Verdict | None:
+    if _DEPENDS.search(sentence):
+        return Verdict.UNCLEAR
+    return _judge_ja(sentence) if CJK.search(sentence) else _judge_en(sentence)
+
+
 def verdict(question: str, quote: str) -> Verdict | None:
-    """None when the question asks no yes/no; else yes, no, or unclear when the sentences disagree."""
+    """None when the question asks no yes/no; else yes, no, or unclear when the sentences that speak to it
+    disagree. A quote of a whole short section holds its neighbours' facts too ("Users can enroll TOTP…
+    SMS codes are not offered…" / "Administrators can enforce MFA for everyone…"), so only the paragraphs
+    (or lines) that share most of the question's words are read, every sentence of them that gives a
+    verdict: within one paragraph a "no" beside a "but you can" stays unclear. A check sheet's yes/no mark
+    decides unless what follows it contradicts it."""
     if not asks_yes_no(question):
         return None
-    judged = set()
-    for sentence in _SENTENCE_END.split(quote):
-        if not sentence or not sentence.strip() or sentence.strip().startswith(("※", "*", "注")):
-            continue  # footnotes qualify, they do not answer
-        if _DEPENDS.search(sentence):
-            judged.add(Verdict.UNCLEAR)
-            continue
-        cjk = bool(CJK.search(sentence))
-        v = _judge_ja(sentence) if cjk else _judge_en(sentence)
-        judged.add(v)
-    judged.discard(None)
+    mark = _marked(quote)
+    rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
+    relevance = _Relevance(question)
+    paragraphs = []
+    for block in re.split(r"\n", rest):
+        # footnotes qualify, they do not answer
+        sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
+        judged = [(relevance(x), v) for x in sentences if (v := _judge(x)) is not None]
+        if judged:
+            paragraphs.append(judged)
+    judged: set = set()
+    if paragraphs:
+        top = max(score for para in paragraphs for score, _ in para)
+        for para in paragraphs:
+            if max(score for score, _ in para) == top:
+                judged |= {v for _, v in para}
+    if mark is not None:
+        return mark if judged <= {mark} else Verdict.UNCLEAR
     if len(judged) == 1:
         return judged.pop()
     return Verdict.UNCLEAR

@@ -36,6 +36,15 @@ def test_open_questions(question):
     ("2段階認証に対応していますか？", "標準でTOTPベースの2要素認証に対応しています。\n※SMS認証には対応していません。", Verdict.YES),
     ("SSOは使えますか？", "SAML SSO利用時は、SAMLプロバイダの設定に準じます", Verdict.UNCLEAR),
     ("保存データの暗号化方式は？", "AES-256で暗号化されます。", None),
+    # a short section quoted whole: the paragraph that speaks to the question decides, not its neighbour
+    ("Can MFA be enforced for all users?", "Users can enroll an authenticator app as a second factor. SMS codes are "
+     "not offered as a second factor.\n\nAdministrators can enforce MFA for everyone in the organization.", Verdict.YES),
+    ("管理者は2段階認証が必須ですか？", "一般ユーザーの2段階認証は任意です。\n\n管理者権限を持つユーザーは、2段階認証の設定が必須です。",
+     Verdict.YES),
+    # a check sheet's mark is its answer; a remark that contradicts it leaves it to a person
+    ("Does the service support single sign-on via SAML?", "○ | SAML 2.0（Enterpriseプラン）", Verdict.YES),
+    ("SSOに対応していますか？", "× | 対応予定はありません。", Verdict.NO),
+    ("SSOに対応していますか？", "はい | SAML 2.0 は提供していません。", Verdict.UNCLEAR),
 ])
 def test_verdict_from_the_quote(question, quote, expected):
     assert verdict(question, quote) == expected
