@@ -282,8 +282,11 @@ def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
 def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_corpus, tmp_path, assistant, monkeypatch):
     from assistant import retrieve
 
+    # a section too long to be quoted whole, so its siblings are quoted (and boosted) one by one
+    filler = "Each entry records the actor, the action, the object and the source address of the request. " * 4
     corpus = make_corpus({"logs.txt": "Audit logs\nAdmins can search and export audit logs for any period from the "
-                                      "console.\nEntries are deleted after 180 days.\nNetwork\nAll traffic uses TLS.\n"})
+                                      f"console.\nEntries are deleted after 180 days.\n{filler.strip()}\n"
+                                      "Network\nAll traffic uses TLS.\n"})
     other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
     question = "How long are audit logs retained?"
     first = other.retriever.search(question, k=3).hits
