@@ -660,3 +660,28 @@ def test_the_documents_list_names_a_docx_by_its_title(make_corpus, tmp_path):
     assert "情報セキュリティ基本方針（抜粋）" in links, links
     assert links["情報セキュリティ基本方針（抜粋）"].endswith("policy.ja.docx")
     assert not any(text.endswith(".docx") for text in links), "not listed by its path"
+
+
+def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_path):
+    """The page copies a citation with its location: the server gives each one in the answer's language,
+    worded as `assistant ask` writes it (answer.location): a check-sheet row's sheet, row and the question
+    it answered, not only the file."""
+    from assistant.answer import location
+
+    from .test_readers import _check_sheet
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    _check_sheet(folder / "last-year.xlsx")
+    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    question = "保管時のデータは暗号化されていますか"
+    expected = library.ask(question)
+    with TestClient(create_app(assistant=library)) as c:
+        body = _ask(c, question)
+    first = body["citations"][0]
+    assert first["sheet"] == "セキュリティ" and first["row"] == 5
+    assert "シート「セキュリティ」5行" in first["location"]
+    assert "設問「保存データは暗号化されていますか。」" in first["location"]
+    assert first["location"] == location(expected.citations[0], "ja")  # the CLI's own wording
+    assert len(body["citations"]) == len(expected.citations) and all(c["location"] for c in body["citations"])

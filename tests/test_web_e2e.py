@@ -415,6 +415,43 @@ def test_a_past_answer_from_a_check_sheet_shows_its_sheet_row_and_question(brows
         assert first.locator(".asked").inner_text().endswith("保存データは暗号化されていますか。")
 
 
+def test_copying_a_check_sheet_answer_or_a_chosen_passage_says_where_it_is(browser, assistant, tmp_path):
+    """What is copied says where the quote is as `assistant ask` and the filled sheet do: a check-sheet
+    row's sheet, row and the question it answered, not only the file (the reviewer's copy lacked them)."""
+    from .test_readers import _check_sheet
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    _check_sheet(folder / "last-year.xlsx")
+    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    question = "保管時のデータは暗号化されていますか"
+    expected = library.ask(question)
+    with _serve(create_app(assistant=library)) as url, \
+            _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+        page.goto(url + "/")
+        card = _ask_by_typing(page, question)
+        card.locator("button.copy").click()
+        card.locator("button.copy.done").wait_for()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        first = expected.citations[0]
+        assert first.sheet == "セキュリティ" and first.row == 5
+        assert "シート「セキュリティ」5行" in copied, copied
+        assert "設問「保存データは暗号化されていますか。」" in copied, copied
+        # a passage the person chooses is copied with its own place
+        other = next(c for c in expected.citations[1:] if c.row != first.row)
+        card.locator(".more summary").click()  # the other passages are folded
+        block = card.locator(".citation", has=page.locator("blockquote", has_text=other.quote)).first
+        block.locator("button.use-passage").click()
+        card.locator("button.copy:not(.done)").wait_for()
+        card.locator("button.copy").click()
+        card.locator("button.copy.done").wait_for()
+        chosen = page.evaluate("navigator.clipboard.readText()")
+        assert chosen.startswith("記載あり:「" + other.quote + "」"), chosen
+        assert f"{other.row}行" in chosen and (other.asked or "") in chosen, chosen
+
+
 def test_the_confidence_label_follows_the_servers_cuts(browser, settings):
     """The label's bands are the cuts the answers are decided by (here ASSISTANT_THRESHOLD=0.95): an answer
     sent to review is never "high" beside its "needs review" badge, whatever its confidence."""

@@ -29,6 +29,10 @@ class CitationOut(BaseModel):
     as_of: str | None
     title: str | None
     passage_id: int = Field(description="The passage's id in the index; /api/feedback names it.")
+    location: str | None = Field(
+        default=None, description="Where the quote is, as people read it and `assistant ask` writes it: section, "
+                                  "document, page or sheet and row, the question a check-sheet row answered, "
+                                  "as-of date (in the answer's language; no character offsets).")
 
 
 class AnswerOut(BaseModel):

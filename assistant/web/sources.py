@@ -5,12 +5,32 @@ No HTTP in here: the routes call these and turn their errors into responses.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 
-from ..answer import Assistant
+from .. import messages
+from ..answer import Answer, Assistant, location
 from ..corpus import Passage
 from ..errors import InputError
+from ..types import Citation
+
+
+def cited_location(c: Citation, lang: str) -> str:
+    """Where citation C is, as `assistant ask` and the filled sheet write it (answer.location): the section,
+    the document (with its title when it has one), its page or sheet and row, the question a check-sheet
+    row answered, the as-of date; in LANG."""
+    doc = messages.t("web.cell_title_source", lang, title=c.title, source=c.source) if c.title else c.source
+    return location(dataclasses.replace(c, source=doc), lang)
+
+
+def answer_out(answer: Answer) -> dict:
+    """The answer JSON (the contract, unchanged) with each citation's human-readable ``location`` added,
+    in the answer's language: the page shows and copies it as it is, so no location is worded in JS."""
+    out = answer.to_dict()
+    for shown, c in zip(out["citations"], answer.citations):
+        shown["location"] = cited_location(c, answer.lang)
+    return out
 
 
 def verified_passage(assistant: Assistant, passage_id: int | None, quote: str | None,

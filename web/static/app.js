@@ -140,23 +140,20 @@
 
   // Plain text for a questionnaire cell, in the question's language (its sentences from the catalog).
   // `chosen` is a passage the person took as the answer ("use this passage"): it is copied as documented.
+  // Where the quote is comes from the server (c.location, worded as `assistant ask` and the filled sheet
+  // word it: section, document, page or sheet and row, the question a check-sheet row answered, date).
   function cellText(a, chosen) {
     const T = UI[a.lang] || UI.en;
     const c = chosen || (a.citations || [])[0];
-    const where = (withDate) => {
-      const parts = [c.title ? format(T.cell_title_source, { title: c.title, source: c.source }) : c.source];
-      if (c.section && c.section.length) parts.push(c.section.join(" › "));
-      if (withDate && c.as_of) parts.push(format(T.cell_as_of, { date: c.as_of }));
-      return parts.join(T.cell_where_sep);
-    };
+    const where = () => c.location || c.source;
     if (!chosen && a.status === "needs review" && c) {
       // a candidate is copied as a candidate: never "not documented" over a likely passage
-      return format(T.cell_candidate, { quote: c.quote, where: where(false) });
+      return format(T.cell_candidate, { quote: c.quote, location: where() });
     }
     if (!chosen && (!a.answered || !c)) return T.cell_not_documented;
     // yes / no only for the assistant's own answer: a passage a person chose is theirs to judge
     const yesNo = !chosen && a.verdict && a.verdict !== "unclear" ? T["verdict_" + a.verdict] + "\n" : "";
-    return yesNo + format(T.cell_documented, { quote: c.quote, where: where(true) });
+    return yesNo + format(T.cell_documented, { quote: c.quote, location: where() });
   }
 
   async function copyText(text) {

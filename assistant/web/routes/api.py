@@ -19,7 +19,7 @@ from ...errors import InputError
 from ..deps import AnswerIdsDep, AssistantDep, SettingsDep, StoreDep, WorkersDep
 from ..downloads import attachment
 from ..schemas import ERRORS, AnswerOut, AskRequest, ErrorOut, FeedbackIn, FeedbackOut
-from ..sources import verified_passage
+from ..sources import answer_out, verified_passage
 from ..ui import UI_TEXT, ui_language
 from ..uploads import read_upload
 
@@ -39,7 +39,7 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
                   workers: WorkersDep) -> dict:
         """Answer one question with a verbatim quote, or say it is not documented."""
         answer = await workers.run("answer", assistant.ask, body.question)
-        return {**answer.to_dict(), "answer_id": answer_ids.sign(answer)}
+        return {**answer_out(answer), "answer_id": answer_ids.sign(answer)}
 
     @api.post("/feedback", status_code=201, response_model=FeedbackOut, responses={
         202: {"model": FeedbackOut, "description": "Queued: the database is locked or full."}, **ERRORS})
