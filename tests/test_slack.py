@@ -28,7 +28,7 @@ from slack_sdk.signature import SignatureVerifier
 from assistant.web.slack import post as slack_post
 from assistant.web.slack import render as slack_render
 from assistant.web.slack import verify as slack_verify
-from assistant.answer import Answer, Citation
+from assistant.answer import Answer, Assistant, Citation
 from assistant.config import Settings
 from assistant.web import create_app
 
@@ -297,7 +297,7 @@ def test_english_question_gets_english_labels(client, assistant):
     assert ":white_check_mark: *Documented*" in texts(msg)[0] and "Not documented" not in allt
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
     assert "Section:" in allt and "Source:" in allt and "as of 2024-04-28" in allt
-    assert "セクション" not in allt and "確信度" not in allt and "記載" not in allt
+    assert "セクション" not in allt and "確信度" not in allt and "記載あり" not in allt and "記載なし" not in allt
     assert "ユーザー管理 › パスワードポリシー(桁数・複雑性)" in allt
     assert f"`{SOURCE}`" in allt and f":{best.start}-" not in allt
     (quote,) = quotes(msg)
@@ -320,7 +320,7 @@ def test_english_scim_question_needs_review_with_the_scim_passage_as_first_candi
     assert expected.status == "needs review"
     assert texts(msg)[0].startswith(":large_yellow_circle: *Needs review*")
     assert f"Confidence {round(expected.confidence * 100)}%" in texts(msg)[0]
-    assert ":white_check_mark:" not in allt and "記載" not in allt
+    assert ":white_check_mark:" not in allt and "記載あり" not in allt and "記載なし" not in allt
     assert "Candidate passages — check before use" in allt
     blocks = quote_blocks(msg)
     assert len(blocks) == min(len(expected.citations), slack_render.RELATED_SHOWN) >= 1
@@ -398,6 +398,25 @@ def test_not_documented_lists_related_passages_not_answers(client, assistant):
         assert quote_of(b) == c.quote
         assert f"`{c.source}`" in allt and f":{c.start}-{c.end}" not in allt
     assert "記載なし" in msg["text"]
+
+
+def test_a_corpus_outside_the_repository_is_named_by_its_path_in_the_corpus_folder(make_corpus, tmp_path, assistant,
+                                                                                     slack_settings):
+    """The context lines and the notification text name a document by its path inside the corpus folder,
+    never by the server's absolute path (which is what `source` holds for a corpus outside the repository)."""
+    corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
+                          "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
+    settings = slack_settings.model_copy(update={"corpus": corpus, "index": tmp_path / "idx", "threshold": 0.0,
+                                                 "feedback_db": tmp_path / "fb.db", "slack_inline_seconds": 30.0})
+    outside = Assistant(settings, progress=False)
+    expected = outside.ask("監査ログの保存期間は？")
+    assert expected.citations[0].source.startswith(str(corpus))
+    with TestClient(make_app(outside, settings)) as c:
+        msg = post_command(c, "監査ログの保存期間は？").json()
+    allt = "\n".join(texts(msg) + [msg["text"]])
+    assert str(corpus) not in allt and str(tmp_path) not in allt, allt
+    names = {"policies/audit.md", "notes.txt"}
+    assert any(f"`{n}`" in allt for n in names), allt
 
 
 def test_ssl_check_and_other_interactions_get_an_empty_200(client, hook):
