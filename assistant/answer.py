@@ -7,6 +7,7 @@ below it, a likely passage is shown as a candidate to review, never as the answe
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import threading
 import time
@@ -96,6 +97,27 @@ def place(c: Citation, lang: str) -> str:
 
 #: Longest check-sheet question shown beside its answer's location (the JSON keeps it whole).
 _ASKED_MAX_CHARS = 120
+
+
+def shown_source(source: str, corpus: Path | str | None) -> str:
+    """A document as people are shown it. SOURCE (as the answer JSON gives it) is the path as opened from
+    the repository root, absolute outside it; a server's absolute path means nothing to the reader, so a
+    document outside the repository is named by its path inside the corpus folder, else by its file name."""
+    path = Path(source)
+    if not path.is_absolute():
+        return source  # already relative (to the repository root), as the answer JSON gives it
+    if corpus is not None:
+        try:
+            return path.resolve().relative_to(Path(corpus).resolve()).as_posix()
+        except (ValueError, OSError):
+            pass
+    return path.name
+
+
+def shown(c: Citation, corpus: Path | str | None) -> Citation:
+    """Citation C with its document named as people are shown it (shown_source); offsets and all else kept."""
+    name = shown_source(c.source, corpus)
+    return c if name == c.source else dataclasses.replace(c, source=name)
 
 
 def location(c: Citation, lang: str) -> str:

@@ -666,7 +666,7 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     """The page copies a citation with its location: the server gives each one in the answer's language,
     worded as `assistant ask` writes it (answer.location): a check-sheet row's sheet, row and the question
     it answered, not only the file."""
-    from assistant.answer import location
+    from assistant.answer import location, shown
 
     from .test_readers import _check_sheet
 
@@ -683,5 +683,38 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     assert first["sheet"] == "セキュリティ" and first["row"] == 5
     assert "シート「セキュリティ」5行" in first["location"]
     assert "設問「保存データは暗号化されていますか。」" in first["location"]
-    assert first["location"] == location(expected.citations[0], "ja")  # the CLI's own wording
+    assert first["location"] == location(shown(expected.citations[0], folder), "ja")  # the CLI's own wording
     assert len(body["citations"]) == len(expected.citations) and all(c["location"] for c in body["citations"])
+
+
+def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make_corpus, tmp_path, assistant):
+    """ASSISTANT_CORPUS outside the repository: the answer JSON's `source` stays the absolute path (the
+    contract, and what /source/ opens), but what people read names each document by its path inside the
+    corpus folder, or its title: the document list, each citation's name and location (what is copied),
+    the source page, and /healthz, which prints no server path."""
+    corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
+                          "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
+    a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx", cache=assistant.settings.cache,
+                           feedback_db=tmp_path / "fb.db", threshold=0.0), progress=False)
+    folder = str(corpus)
+    strip_links = lambda html: re.sub(r'(href|cite)="[^"]*"', "", html)  # noqa: E731 - links keep the source
+    with TestClient(create_app(assistant=a)) as c:
+        body = _ask(c, "監査ログの保存期間は？")
+        first = next(x for x in body["citations"] if x["source"].endswith("audit.md"))
+        assert first["source"] == str(corpus / "policies" / "audit.md")  # the contract: unchanged
+        assert first["source_name"] == "policies/audit.md"
+        assert "policies/audit.md" in first["location"] and folder not in first["location"]
+        page = c.get("/")
+        assert page.status_code == 200
+        links = re.findall(r'<a href="(/source/[^"]+)"[^>]*>([^<]+)</a>', page.text)
+        assert sorted(text for _, text in links) == ["notes.txt", "policies/audit.md"]
+        assert folder not in strip_links(page.text)
+        for href, _ in links:  # the links still open the documents
+            assert c.get(href).status_code == 200
+        source = c.get(f"/source/{first['source']}?start={first['start']}&end={first['end']}")
+        assert source.status_code == 200
+        assert re.search(r'<h1 class="doc-title">policies/audit.md</h1>', source.text), source.text[:2000]
+        assert folder not in strip_links(source.text)
+        health = c.get("/healthz")
+        assert health.json()["sources"] == ["notes.txt", "policies/audit.md"]
+        assert folder not in health.text and str(tmp_path) not in health.text

@@ -38,7 +38,7 @@ Cells
     An answered row gets the quote, its section and its source with the quote's character offsets and
     the document's as-of date (``corpus/x.txt:613-660、2024-04-28 時点``), so a reviewer can find the
     passage. A document outside the repository is named by its path inside the corpus folder
-    (``policies/x.pdf``), never by the server's absolute path (ask.shown). A "not documented" row leaves Quote, Section and Source blank: the closest passage is no
+    (``policies/x.pdf``), never by the server's absolute path (answer.shown, as every front-end names it). A "not documented" row leaves Quote, Section and Source blank: the closest passage is no
     answer, and the status and the review flag say what to do.
 
 Review flags

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
@@ -39,16 +38,11 @@ def asked_text(text: str) -> str:
 
 
 def shown(c, corpus: Path | None):
-    """Citation C as the customer's file names its document: a document outside the repository (whose
-    source is the server's absolute path) by its path inside the corpus folder, else by its file name."""
-    path = Path(c.source)
-    if not path.is_absolute():
-        return c  # already relative (to the repository root), as the answer JSON gives it
-    try:
-        rel = path.resolve().relative_to(Path(corpus).resolve()).as_posix() if corpus is not None else path.name
-    except ValueError:
-        rel = path.name
-    return dataclasses.replace(c, source=rel)
+    """Citation C as the customer's file names its document: answer.shown, the one helper every front-end
+    uses (a document outside the repository by its path inside the corpus folder, never the server's path)."""
+    from ..answer import shown as shown_citation
+
+    return shown_citation(c, corpus)
 
 
 def _row_answer(answer: "Answer", corpus: Path | None = None) -> RowAnswer:

@@ -33,6 +33,10 @@ class CitationOut(BaseModel):
         default=None, description="Where the quote is, as people read it and `assistant ask` writes it: section, "
                                   "document, page or sheet and row, the question a check-sheet row answered, "
                                   "as-of date (in the answer's language; no character offsets).")
+    source_name: str | None = Field(
+        default=None, description="The document as people are shown it: `source` for a document inside the "
+                                  "repository, else its path inside the corpus folder (never the server's "
+                                  "absolute path; `source` stays what /source/ opens).")
 
 
 class AnswerOut(BaseModel):
@@ -100,7 +104,8 @@ class HealthOut(BaseModel):
     built_at: str | None
     index: HealthIndexOut
     threshold: float
-    sources: list[str]
+    sources: list[str] = Field(description="The indexed documents as people are shown them: paths inside the "
+                                           "repository, or inside the corpus folder (never the server's absolute path).")
 
 
 class ErrorOut(BaseModel):

@@ -8,28 +8,32 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
+from pathlib import Path
 
 from .. import messages
-from ..answer import Answer, Assistant, location
+from ..answer import Answer, Assistant, location, shown_source
 from ..corpus import Passage
 from ..errors import InputError
 from ..types import Citation
 
 
-def cited_location(c: Citation, lang: str) -> str:
+def cited_location(c: Citation, lang: str, corpus: Path | None) -> str:
     """Where citation C is, as `assistant ask` and the filled sheet write it (answer.location): the section,
-    the document (with its title when it has one), its page or sheet and row, the question a check-sheet
-    row answered, the as-of date; in LANG."""
-    doc = messages.t("web.cell_title_source", lang, title=c.title, source=c.source) if c.title else c.source
+    the document (with its title when it has one; by its path inside CORPUS, never the server's absolute
+    path), its page or sheet and row, the question a check-sheet row answered, the as-of date; in LANG."""
+    name = shown_source(c.source, corpus)
+    doc = messages.t("web.cell_title_source", lang, title=c.title, source=name) if c.title else name
     return location(dataclasses.replace(c, source=doc), lang)
 
 
-def answer_out(answer: Answer) -> dict:
-    """The answer JSON (the contract, unchanged) with each citation's human-readable ``location`` added,
-    in the answer's language: the page shows and copies it as it is, so no location is worded in JS."""
+def answer_out(answer: Answer, corpus: Path | None) -> dict:
+    """The answer JSON (the contract, unchanged: ``source`` stays the path /source/ opens) with each
+    citation's human-readable ``location`` and ``source_name`` (the document as people are shown it)
+    added, in the answer's language: the page shows and copies them as they are."""
     out = answer.to_dict()
     for shown, c in zip(out["citations"], answer.citations):
-        shown["location"] = cited_location(c, answer.lang)
+        shown["location"] = cited_location(c, answer.lang, corpus)
+        shown["source_name"] = shown_source(c.source, corpus)
     return out
 
 
@@ -86,17 +90,18 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
     doc = assistant.document(source)
     if doc is None:
         return None
+    name = shown_source(source, assistant.settings.corpus)  # what the page and its errors call it
     try:
         text = assistant.source_text(source)
     except UnicodeDecodeError:
-        raise StaleDocument(source, "it is no longer UTF-8 text") from None
+        raise StaleDocument(name, "it is no longer UTF-8 text") from None
     except OSError as exc:
-        raise StaleDocument(source, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
+        raise StaleDocument(name, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
     if text is None:
         return None
     # DocInfo.sha256 hashes the decoded text (corpus.parse_document), not the file's bytes
     if hashlib.sha256(text.encode()).hexdigest() != doc.sha256:
-        raise StaleDocument(source, "its content differs")
+        raise StaleDocument(name, "its content differs")
     lo, hi = _parse_offset(start, "start"), _parse_offset(end, "end")
     if (lo is None) != (hi is None):
         raise InputError("give both 'start' and 'end' (character offsets of the passage), or neither")
@@ -115,7 +120,8 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
     else:
         before, passage, after = text, "", ""
     return {
-        "source": source, "title": doc.title, "as_of": doc.as_of, "chars": len(text),
+        "source": source, "name": name,
+        "title": doc.title, "as_of": doc.as_of, "chars": len(text),
         "before": before, "passage": passage, "after": after, "start": lo, "end": hi, "section": section,
         "format": doc.format, "extracted": doc.text is not None, **{k: where.get(k) for k in ("page", "sheet", "row")},
     }

@@ -119,13 +119,16 @@
 
   function citationBlock(c, kind) {
     const url = sourceUrl(c);
+    // the document as people are shown it (the server's name for it: never its absolute path); the link
+    // opens it by its source
+    const name = c.source_name || c.source;
     const sourceLine = el("p", { class: "cite-source" }, [
       el("span", { class: "label", i18n: "source" }), " ",
       el("a", {
-        class: "source-link", href: url, target: "_blank", rel: "noopener", title: c.source,
-        text: c.title || c.source,
+        class: "source-link", href: url, target: "_blank", rel: "noopener", title: name,
+        text: c.title || name,
       }),
-      c.title ? el("code", { class: "source-path", text: c.source }) : null,
+      c.title ? el("code", { class: "source-path", text: name }) : null,
       c.as_of ? el("span", { class: "as-of" }, [el("span", { class: "label", i18n: "as_of" }), " ", c.as_of]) : null,
       c.page ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "page" }), " ", String(c.page)]) : null,
       c.sheet ? el("span", { class: "where" }, [el("span", { class: "label", i18n: "sheet" }), " ", c.sheet]) : null,

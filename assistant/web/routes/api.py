@@ -39,7 +39,7 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
                   workers: WorkersDep) -> dict:
         """Answer one question with a verbatim quote, or say it is not documented."""
         answer = await workers.run("answer", assistant.ask, body.question)
-        return {**answer_out(answer), "answer_id": answer_ids.sign(answer)}
+        return {**answer_out(answer, assistant.settings.corpus), "answer_id": answer_ids.sign(answer)}
 
     @api.post("/feedback", status_code=201, response_model=FeedbackOut, responses={
         202: {"model": FeedbackOut, "description": "Queued: the database is locked or full."}, **ERRORS})

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from ... import messages
+from ...answer import shown_source
 from ...errors import InputError
 from ..deps import AssistantDep, SettingsDep, TemplatesDep
 from ..sources import StaleDocument, source_view
@@ -33,7 +34,11 @@ EXAMPLES = [
 @router.get("/", response_class=HTMLResponse)
 def chat_page(request: Request, assistant: AssistantDep, settings: SettingsDep, templates: TemplatesDep):
     lang = ui_language(request)
-    docs = sorted(assistant.index.documents.values(), key=lambda d: d.source)
+    corpus = assistant.settings.corpus
+    # each listed by its title, else by its path inside the corpus folder (never the server's absolute path);
+    # the link opens it by its source, as the answers' links do
+    docs = [{"source": d.source, "name": d.title or shown_source(d.source, corpus), "as_of": d.as_of}
+            for d in sorted(assistant.index.documents.values(), key=lambda d: d.source)]
     return templates.TemplateResponse(request, "chat.html", {
         "lang": lang, "t": UI_TEXT[lang], "ui_text": UI_TEXT, "examples": EXAMPLES, "documents": docs,
         "passages": len(assistant.index.passages),

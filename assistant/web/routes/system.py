@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter
 
 from ... import __version__
-from ...answer import Assistant
+from ...answer import Assistant, shown_source
 from ..deps import AssistantDep
 from ..schemas import HealthOut
 
@@ -13,11 +15,15 @@ router = APIRouter(tags=["system"])
 
 
 def health(assistant: Assistant) -> dict:
+    """What is served, without the server's paths: a model given as a folder is named by the folder's name,
+    documents outside the repository by their paths inside the corpus folder."""
     manifest = assistant.index.manifest
+    spec = assistant.embedder.spec
+    corpus = assistant.settings.corpus
     return {
         "status": "ok",
         "version": __version__,
-        "model": assistant.embedder.spec,
+        "model": Path(spec).name if Path(spec).is_absolute() else spec,
         "runtime": getattr(assistant.embedder, "runtime", None),
         "passages": len(assistant.index.passages),
         "documents": len(assistant.index.documents),
@@ -28,7 +34,7 @@ def health(assistant: Assistant) -> dict:
             "folder": assistant.index.folder.name,
         },
         "threshold": assistant.threshold,
-        "sources": sorted(assistant.index.documents),
+        "sources": sorted(shown_source(s, corpus) for s in assistant.index.documents),
     }
 
 

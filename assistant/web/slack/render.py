@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ... import messages
-from ...answer import Answer, Citation, place
+from ...answer import Answer, Citation, place, shown_source
 from ...types import Status
 
 #: Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
@@ -88,11 +90,12 @@ def _context(text: str) -> dict:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
-def _location(c: Citation, lang: str, extra: str = "") -> str:
+def _location(c: Citation, lang: str, extra: str = "", corpus: Path | None = None) -> str:
     labels = LABELS[lang]
     section = " › ".join(c.section) if c.section else labels["top"]
-    # where a person finds it: the file, and its page or sheet and row; character offsets stay in the JSON
-    source = f"`{c.source}`" + place(c, lang)
+    # where a person finds it: the file (by its path inside the corpus folder, never the server's absolute
+    # path), and its page or sheet and row; character offsets stay in the JSON
+    source = f"`{shown_source(c.source, corpus)}`" + place(c, lang)
     if c.title:
         source = f"{c.title} ({source})"
     if c.as_of:
@@ -106,11 +109,12 @@ def _percent(value: float) -> str:
 
 
 def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by: str | None = None,
-                  share_button: bool | None = None) -> dict:
+                  share_button: bool | None = None, corpus: Path | None = None) -> dict:
     """The Slack message for an answer: status, the verbatim quote, where it is from, how sure.
 
     Not-documented answers list the closest passages labelled as related, never as answers. Long
     quotes are trimmed with "…" and a notice pointing to the source; Block Kit's limits always hold.
+    Documents outside the repository are named by their paths inside CORPUS (answer.shown_source).
     """
     lang = answer.lang if answer.lang in LABELS else "en"
     labels = LABELS[lang]
@@ -127,12 +131,12 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
     if answer.answered and answer.citations:
         best = answer.citations[0]
         blocks.append(_quote_block(best.quote, lang))
-        blocks.append(_context(_location(best, lang)))
+        blocks.append(_context(_location(best, lang, corpus=corpus)))
     elif answer.citations:
         blocks.append(_section(labels["candidates_header" if review else "related_header"]))
         for n, c in enumerate(answer.citations[:RELATED_SHOWN], start=1):
             blocks.append(_quote_block(c.quote, lang, labels["candidate" if review else "related"].format(n=n)))
-            blocks.append(_context(_location(c, lang, f"  •  {labels['similarity']} {c.score:.2f}")))
+            blocks.append(_context(_location(c, lang, f"  •  {labels['similarity']} {c.score:.2f}", corpus)))
 
     if share_button is None:
         share_button = response_type == "ephemeral"
@@ -143,10 +147,10 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
         }]})
     if len(blocks) > MAX_BLOCKS:  # cannot happen with RELATED_SHOWN passages, but the limit must hold
         blocks = blocks[:MAX_BLOCKS - 1] + [_context(_ELLIPSIS)]
-    return {"response_type": response_type, "text": _fallback(answer, lang), "blocks": blocks}
+    return {"response_type": response_type, "text": _fallback(answer, lang, corpus), "blocks": blocks}
 
 
-def _fallback(answer: Answer, lang: str) -> str:
+def _fallback(answer: Answer, lang: str, corpus: Path | None = None) -> str:
     """The notification text (and what clients without Block Kit show)."""
     labels = LABELS[lang]
     if not (answer.answered and answer.citations):
@@ -154,7 +158,7 @@ def _fallback(answer: Answer, lang: str) -> str:
     best = answer.citations[0]
     head = ("記載あり: " if lang == "ja" else "Documented: ")
     where = " › ".join(best.section) or labels["top"]
-    at = best.source + place(best, lang)
+    at = shown_source(best.source, corpus) + place(best, lang)
     tail = f"（{where}／{at}）" if lang == "ja" else f" ({where}; {at})"
     budget = FALLBACK_TEXT_LIMIT - _slack_len(escape(head + tail)) - 2
     quote, _ = _fit(best.quote, escape, budget, labels["trimmed"])

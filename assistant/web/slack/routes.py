@@ -112,7 +112,7 @@ async def _answer_payload(workers: Workers, assistant: Assistant, question: str,
     except Exception:
         logger.exception("answering a Slack question failed")
         return message(LABELS[lang]["failed"])
-    return render_answer(answer, response_type=response_type, shared_by=shared_by)
+    return render_answer(answer, response_type=response_type, shared_by=shared_by, corpus=assistant.settings.corpus)
 
 
 async def _follow_up(task: asyncio.Future, response_url: str) -> None:
