@@ -94,8 +94,9 @@ def _location(c: Citation, lang: str, extra: str = "", corpus: Path | None = Non
     labels = LABELS[lang]
     section = " › ".join(c.section) if c.section else labels["top"]
     # where a person finds it: the file (by its path inside the corpus folder, never the server's absolute
-    # path), and its page or sheet and row; character offsets stay in the JSON
-    source = f"`{shown_source(c.source, corpus)}`" + place(c, lang)
+    # path) with the quote's character offsets, as the fill's Source column writes them (they count in the
+    # text `assistant text` prints and /source/ highlights), then its page or sheet and row
+    source = f"`{shown_source(c.source, corpus)}:{c.start}-{c.end}`" + place(c, lang)
     if c.title:
         source = f"{c.title} ({source})"
     if c.as_of:
