@@ -160,3 +160,63 @@ def test_japanese_page_shows_its_errors_in_japanese(browser, assistant, tmp_path
         provoked = [e for e in watch.errors if "status of 400" in e or "status of 429" in e]
         assert len(provoked) == 3, watch.errors
         watch.errors = [e for e in watch.errors if e not in provoked]
+
+
+#: Row numbers, outcome badges and yes/no that take more than one line, and each word whose letters were
+#: split over two lines (in the table's headers, questions, badges and proposed values).
+_BROKEN = """() => {
+  const lines = (node, start, end) => {
+    const r = document.createRange();
+    if (start === undefined) r.selectNodeContents(node); else { r.setStart(node, start); r.setEnd(node, end); }
+    return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.bottom))).size;
+  };
+  const table = document.querySelector('.review-table');
+  const whole = [...table.querySelectorAll('.review-n, .badge, .verdict')]
+    .filter(el => el.textContent.trim() && lines(el) > 1).map(el => el.textContent.trim());
+  const words = [];
+  for (const cell of table.querySelectorAll('th, .review-q, .review-proposed, .badge, .verdict')) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      for (const m of t.data.matchAll(/[A-Za-z0-9]+/g)) {  // Latin words and numbers (CJK text may wrap anywhere)
+        if (lines(t, m.index, m.index + m[0].length) > 1) words.push(m[0]);
+      }
+    }
+  }
+  return {whole, words};
+}"""
+
+
+def test_the_review_table_breaks_no_word_at_1400_px(browser, base_url, tmp_path):
+    """At a 1400 px window the review table had its "Row" header one letter a line, row numbers split
+    ("1/0") and "Answered" badges split ("Answere/d"): headers, row numbers, badges and words stay whole,
+    and the table scrolls sideways rather than squeezing them."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Vendor Assessment"
+    ws.append(["Northgate Bank - Third-Party Vendor Security Assessment 2026"])
+    for _ in range(6):
+        ws.append([])
+    ws.append(["Ref", "Domain", "Question", "Vendor Response", "Evidence"])
+    questions = ["Is SSO supported?", "Is SCIM provisioning supported?", "What is the minimum password length?",
+                 "Is customer data encrypted at rest using AES-256 or stronger?",
+                 "Does the vendor offer an on-premises deployment option?"]
+    for n, q in enumerate(questions, 1):
+        ws.append([f"1.{n}", "Identity and access", q, None, None])
+    path = tmp_path / "assessment.xlsx"
+    wb.save(path)
+    with _page(browser, viewport={"width": 1400, "height": 900}) as (page, watch):
+        page.goto(base_url + "/?lang=en")
+        page.locator(".lang-toggle button[data-lang=en]").click()
+        page.locator("#fill summary").click()
+        page.locator("#fill-file").set_input_files(str(path))
+        page.locator("#fill-review").click()
+        _wait_rows(page, questions[0])
+        assert page.locator("#review-rows .review-n").first.inner_text() == "9"
+        assert page.locator("#review-rows .review-n").last.inner_text() == "13"
+        assert page.locator("#review-rows .badge", has_text="Answered").count() >= 1
+        page.locator("#review").screenshot(path=str(ARTIFACTS / "review-1400.png"))
+        broken = page.evaluate(_BROKEN)
+        assert broken == {"whole": [], "words": []}, broken
+        # and at this width the table fits its panel: no sideways scrolling to reach the decisions
+        assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('.review-table-wrap'))")
