@@ -19,16 +19,9 @@ log = logging.getLogger(__name__)
 
 router = APIRouter(include_in_schema=False)
 
-#: Example questions on the page: the kind any security questionnaire asks, in both languages, and
-#: about no vendor in particular (the corpus is configurable).
-EXAMPLES = [
-    "SCIMに対応していますか？",
-    "What is the minimum password length?",
-    "データセンターの所在地は？",
-    "Is two-factor authentication supported?",
-    "パスワードポリシーは？",
-    "Is the service registered under ISMAP?",
-]
+#: Example questions on the page: the catalog's (web.example_N), questions any security questionnaire asks
+#: about no vendor in particular (the corpus is configurable), in the page's language.
+EXAMPLES = sorted((k for k in UI_TEXT["en"] if k.startswith("example_")), key=lambda k: int(k.rsplit("_", 1)[1]))
 
 
 @router.get("/", response_class=HTMLResponse)
