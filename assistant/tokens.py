@@ -25,7 +25,7 @@ _STOPWORDS_EN = set(
     their it its of in on at to for from by with and or not no nor can could should would will shall may
     might must how what which who whom whose when where why whether there here this that these those any
     all some has have had having please describe explain provide list state if yes such as than then also
-    about into over under per via i me my he she his her so too very just only own same other each both
+    about into over under per via i me my he she his her so too very just only same other each both
     few more most s t don doesn isn aren wasn weren won t ll ve re d m kindly tell let get got use used
     using support supports supported based offer offers provide provided""".split()
 )
