@@ -128,3 +128,25 @@ def test_fit_with_a_missing_training_folder_fails_before_the_run(cli, tmp_path):
     assert result.exit_code != 0
     assert result.stderr.startswith("error: ") and "corpora" in result.stderr
     assert "eval hybrid" not in result.stderr, "no question was asked before the folder was checked"
+
+
+@pytest.mark.parametrize("lang, answered, review", [("en", "Answered", "Needs review"), ("ja", "記載あり", "要確認")])
+def test_an_answer_whose_quote_settles_no_yes_or_no_says_one_thing(lang, answered, review):
+    """An answered yes/no question whose quote says neither clearly (verdict "unclear") printed
+    "[Answered · Needs review]": two outcomes at once. The header says answered, and that yes or no is unclear."""
+    import io
+
+    from assistant import messages
+    from assistant.cli import print_answer
+    from assistant.types import Answer, Citation, Status, Verdict
+
+    cite = Citation(quote="Administrators can enforce MFA for everyone in the organisation.", source="help.md",
+                    section=["MFA"], start=0, end=64, score=0.99)
+    answer = Answer("Can an administrator require two-factor authentication for all of our users?", Status.ANSWERED,
+                    "...", 0.9934, [cite], lang=lang, verdict=Verdict.UNCLEAR)
+    out = io.StringIO()
+    print_answer(answer, out)
+    header = out.getvalue().splitlines()[0]
+    assert header.startswith(f"[{answered} · "), header
+    assert review not in header, header
+    assert messages.t("answer.verdict.unclear", lang) in header
