@@ -126,6 +126,7 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "regions": ("リージョン", "地域"),
     "residency": ("リージョン", "データセンター", "所在地"),
     "location": ("場所", "所在地"),
+    "where": ("場所", "所在地", "リージョン", "国内", "region", "location"),
     "country": ("国", "地域"),
     "hosting": ("ホスティング", "ホスト"),
     "hosted": ("ホスト", "ホスティング"),

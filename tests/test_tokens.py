@@ -69,6 +69,7 @@ def test_glossary_reads_common_questionnaire_words_into_japanese():
     assert "初期設定" in glossary.expand("Is MFA on by default?")
     assert "データベース" in glossary.expand("Is the DB encrypted?")
     assert "秘密保持契約" in glossary.expand("Do employees sign an NDA?")
+    assert {"所在地", "リージョン", "region"} <= set(glossary.expand("Where is customer data stored?"))
     assert "IDプロバイダー" in glossary.expand("Which IdP can we use?")
     assert "termination" in glossary.expand("解約後のデータはどうなりますか？"), "and the other way round"
     assert "tampering" in glossary.expand("ログの改ざん防止策はありますか？")
