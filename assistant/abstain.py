@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import unicodedata
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -221,11 +222,21 @@ def requests_document(question: str) -> bool:
 _NAMED_NUMBER = re.compile(r"(?<![\d.])(?:\d{3,}|\d+\.\d+)(?![\d])")
 
 
+#: A small number that names a thing with the acronym before it: "SOC 1", "PCI DSS 4", "SOC2".
+_ACRONYM_NUMBER = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})[\s\-]?(\d{1,2})(?![\d.])")
+
+
 def unmatched_numbers(question: str, passage_text: str) -> list[str]:
     """The question's standard, version and figure numbers that the passage (with its headings) does not
-    carry: "Are you ISO/IEC 27017 certified?" read against the ISO/IEC 27001 row gives ["27017"]."""
+    carry: "Are you ISO/IEC 27017 certified?" read against the ISO/IEC 27001 row gives ["27017"], and
+    "Do you have a SOC 1 report?" against "SOC 2 Type II" gives ["SOC 1"]."""
     have = set(_NAMED_NUMBER.findall(tokens.normalize(passage_text)))
-    return [n for n in dict.fromkeys(_NAMED_NUMBER.findall(tokens.normalize(question))) if n not in have]
+    out = [n for n in dict.fromkeys(_NAMED_NUMBER.findall(tokens.normalize(question))) if n not in have]
+    named = {(a.lower(), int(n)) for a, n in _ACRONYM_NUMBER.findall(unicodedata.normalize("NFKC", passage_text).upper())}
+    for acronym, number in dict.fromkeys(_ACRONYM_NUMBER.findall(unicodedata.normalize("NFKC", question))):
+        if (acronym.lower(), int(number)) not in named:
+            out.append(f"{acronym} {number}")
+    return out
 
 
 def settle(status: Status, question: str, why: list[str], passage_text: str = "") -> tuple[Status, list[str]]:

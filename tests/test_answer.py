@@ -251,6 +251,9 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
     ("TLS 1.3に対応していますか", "通信はTLS 1.2以上で暗号化しています。", ["1.3"]),
     ("TLS 1.2以上ですか", "通信はTLS 1.2以上で暗号化しています。", []),
     ("SOC 2 Type II report?", "We have a SOC 2 report.", []),  # a lone digit names nothing particular
+    # ... unless an acronym names it: SOC 1 is another report than SOC 2
+    ("Do you have a SOC 1 Type II report?", "It complements our SOC 2 Type II report.", ["SOC 1"]),
+    ("Are you SOC2 compliant?", "Audited against SOC 2 Type II every year.", []),
 ])
 def test_numbers_the_question_names_are_looked_for_in_the_passage(question, passage, unmatched):
     from assistant import abstain
