@@ -14,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from typer.testing import CliRunner
 
 from assistant import fill
+from assistant.fill import model as fill_model
 from assistant.fill import read as fill_read
 from assistant.fill import run as fill_run
 from assistant.fill import write as fill_write
@@ -21,7 +22,8 @@ from assistant.answer import Assistant
 from assistant.config import PROJECT_ROOT, Settings, get_settings
 from assistant.errors import InputError
 
-HEADERS = list(fill.HEADERS)
+HEADERS = list(fill.HEADERS)  # the added columns' headers on a Japanese sheet
+EN_HEADERS = ["Status", "Proposed answer", "Quote", "Section", "Source", "Confidence", "Needs review"]
 STATUS, ANSWER, QUOTE, SECTION, SOURCE, CONF, REVIEW = range(7)
 RED = "FFFF0000"
 
@@ -115,6 +117,7 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
     src, dst, summary = filled_xlsx
     ws = load_workbook(dst)["チェックシート"]
     assert [ws.cell(3, c).value for c in range(5, 12)] == HEADERS, "new columns right of the used range A:D"
+    assert HEADERS == ["回答状況", "回答案", "引用", "セクション", "出典", "確信度", "要確認"], "in the sheet's language"
 
     def cells(key):
         r = _row_of(ws, QUESTIONS[key])
@@ -198,6 +201,34 @@ def test_refill_of_filled_file_reuses_columns(assistant, filled_xlsx, tmp_path):
     assert ws.max_column == 11 and [ws.cell(3, c).value for c in range(5, 12)] == HEADERS
 
 
+LEGACY_HEADERS = ["回答状況 (Status)", "回答 (Answer)", "引用 (Quote)", "セクション (Section)", "出典 (Source)",
+                  "確信度 (Confidence)", "要確認 (Needs review)"]
+
+
+@pytest.mark.parametrize("header, added, lang_headers", [
+    (["No", "Question"], EN_HEADERS, EN_HEADERS),
+    (["No", "質問"], LEGACY_HEADERS, HEADERS),  # filled before the headers followed the sheet's language
+    (["No", "質問"], EN_HEADERS, HEADERS),
+])
+def test_a_filled_sheet_filled_again_reuses_its_added_columns_in_either_form(assistant, header, added, lang_headers):
+    """The filler knows its own columns in every form it writes them (Japanese, English, and the bilingual
+    '回答状況 (Status)' of earlier fills): filled again, the sheet keeps its columns (none added twice, none
+    taken for the customer's answer column) and they are headed in the sheet's language."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append([*header, *added])
+    ws.append([1, QUESTIONS["password_en"], "answered", "old answer", "old quote", "", "", 0.5, ""])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out, _, summary = fill.fill_bytes(assistant, buf.getvalue(), "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert [c.value for c in ws[1]] == [*header, *lang_headers]
+    assert ws.max_column == 2 + len(added)
+    assert ws.cell(2, 3).value in ("answered", "needs review") and "8文字以上" in (ws.cell(2, 5).value or "")
+    assert summary.total == 1
+    assert fill_model.filled_by_us([*header, *added]) and not fill_model.filled_by_us(header + ["Answer"])
+
+
 def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     src = tmp_path / "sjis.csv"
     rows = [["No.", "質問項目", "回答欄"], ["1", QUESTIONS["scim"], ""], ["", "", ""],
@@ -260,7 +291,7 @@ def test_utf8_bom_csv_with_title_line_and_column_override(assistant, tmp_path):
     summary = fill.fill_file(assistant, src, dst, column="ask", progress=False)
     out = list(csv.reader(io.StringIO(dst.read_text(encoding="utf-8-sig"), newline="")))
     assert out[0] == ["Vendor security review", "", ""] + [""] * 7, "title line untouched, no new cells"
-    assert out[1] == ["Ref", "Ask", "Comments", *HEADERS]
+    assert out[1] == ["Ref", "Ask", "Comments", *EN_HEADERS], "an English sheet gets English headers"
     assert out[2][3] == "answered" and "8文字以上" in out[2][5]
     assert out[3][1].startswith("Is there a documented process for handling, reporting")
     assert summary.total == 2 and summary.column == "Ask" and summary.header_row == 2
@@ -585,7 +616,7 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     ws = out["チェックシート"]
     header = [c.value for c in ws[3]]
     assert header[:5] == ["番号", "カテゴリ", "質問", "回答", "備考"]
-    assert "回答 (Answer)" not in header and "引用 (Quote)" not in header, "no duplicate answer/quote columns"
+    assert "回答案" not in header and "引用" not in header, "no duplicate answer/quote columns"
     scim, cipher, weather, mfa = (4, 5, 6, 7)
     assert ws.cell(scim, 4).value == "はい", "the dropdown's own value"
     remarks = ws.cell(scim, 5).value
@@ -694,16 +725,18 @@ def test_an_answered_row_writes_its_answer_or_does_not_claim_to_be_answered(assi
     ws = load_workbook(io.BytesIO(out)).active
     header = [c.value for c in ws[1]]
     assert "Evidence (quote and source)" in header
+    assert header[3:] == ["Status", "Confidence", "Needs review", "Evidence (quote and source)"], \
+        "the added headers in the sheet's language, not '回答状況 (Status)'"
     col = {h: i + 1 for i, h in enumerate(header)}
     for r in (2, 3):
-        if ws.cell(r, col[HEADERS[STATUS]]).value == "answered":
+        if ws.cell(r, col[EN_HEADERS[STATUS]]).value == "answered":
             assert ws.cell(r, 3).value, f"row {r} claims an answer its cell does not hold"
         assert ws.cell(r, col["Evidence (quote and source)"]).value
-    assert ws.cell(2, 3).value is None and ws.cell(2, col[HEADERS[STATUS]]).value == "needs review"
-    assert ws.cell(2, col[HEADERS[REVIEW]]).value == "yes"
+    assert ws.cell(2, 3).value is None and ws.cell(2, col[EN_HEADERS[STATUS]]).value == "needs review"
+    assert ws.cell(2, col[EN_HEADERS[REVIEW]]).value == "yes"
     assert ws.cell(2, col["Evidence (quote and source)"]).value.startswith(
         f"Needs review (candidate): \"{plain.citations[0].quote}\"")
-    assert ws.cell(3, 3).value == "Yes" and ws.cell(3, col[HEADERS[STATUS]]).value == "answered"
+    assert ws.cell(3, 3).value == "Yes" and ws.cell(3, col[EN_HEADERS[STATUS]]).value == "answered"
 
 
 def test_counts_add_up_to_the_questions_in_the_line_and_the_summary_sheet(assistant, tmp_path):

@@ -133,7 +133,7 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     assert ws["E6"].value == "=SUM(A1) 当社の運用では対象外" and ws["E6"].data_type == "s"  # text, not a formula
     assert ws["D7"].value is None and ws["E7"].value is None  # rejected: left for a person
     assert ws["F4"].value is None  # the customer's other columns untouched
-    review_col = [c.column for c in ws[3] if c.value == "要確認 (Needs review)"][0]
+    review_col = [c.column for c in ws[3] if c.value == "要確認"][0]  # the sheet's language
     assert ws.cell(7, review_col).value == "yes" and ws.cell(6, review_col).value in (None, "")
     dvs = ws.data_validations.dataValidation
     assert len(dvs) == 1 and dvs[0].formula1 == '"はい,いいえ,該当なし"' and "D4:D7" in str(dvs[0].sqref)

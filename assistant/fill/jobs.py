@@ -125,11 +125,8 @@ def _propose(job: Job, raw: dict[int, RowAnswer]) -> dict[int, RowAnswer]:
     """The cells the filler proposes for JOB (a fresh copy each time: the writers and decisions change them)."""
     kind = "csv" if job.out_suffix == ".csv" else "xlsx"
     results = {r: fit_cells(cells, kind) for r, cells in raw.items()}
-    placement = job.placement
-    if placement is not None and placement.found:
-        place(job, results, placement)
-    else:
-        job.placement = None
+    # the customer's columns (none found: job.placement becomes None) and the added ones, in the sheet's language
+    place(job, results, job.placement)
     return results
 
 

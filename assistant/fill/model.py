@@ -9,23 +9,58 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .locate import Placement
 
-#: The columns added, in order: (key, header, width); each key is a field of RowAnswer.
-COLUMNS: tuple[tuple[str, str, int], ...] = (
-    ("status", "回答状況 (Status)", 16),
-    ("answer", "回答 (Answer)", 60),
-    ("quote", "引用 (Quote)", 50),
-    ("section", "セクション (Section)", 28),
-    ("source", "出典 (Source)", 36),
-    ("confidence", "確信度 (Confidence)", 12),
-    ("review", "要確認 (Needs review)", 12),
+#: The columns added, in order: (key, width); each key is a field of RowAnswer. Their headers are the
+#: catalog's ``fill.header_<key>`` in the sheet's language (columns()).
+_KEYS: tuple[tuple[str, int], ...] = (
+    ("status", 16), ("answer", 60), ("quote", 50), ("section", 28), ("source", 36), ("confidence", 12), ("review", 12),
 )
-HEADERS = tuple(h for _, h, _ in COLUMNS)
 #: With the customer's own answer column found, only what they have no column for is added.
-STATUS_COLUMNS = tuple(c for c in COLUMNS if c[0] in ("status", "confidence", "review"))
+_STATUS_KEYS = ("status", "confidence", "review")
 #: ... and, when the sheet has no remarks column of its own, one for the evidence (its header is the
 #: catalog's ``fill.evidence_header`` in the sheet's language): every row's quote and citation.
 EVIDENCE_KEY, EVIDENCE_WIDTH = "evidence", 60
 STATUS_SKIPPED = "skipped"
+#: The bilingual headers fills wrote before the headers followed the sheet's language ("回答状況 (Status)"):
+#: a sheet filled then is still recognised as ours when it is filled again.
+LEGACY_HEADERS = {"status": "回答状況 (Status)", "answer": "回答 (Answer)", "quote": "引用 (Quote)",
+                  "section": "セクション (Section)", "source": "出典 (Source)", "confidence": "確信度 (Confidence)",
+                  "review": "要確認 (Needs review)"}
+
+
+def header(key: str, lang: str) -> str:
+    """The header of the added column KEY in LANG ("ja" or "en"), from the catalog."""
+    from .. import messages
+
+    name = "evidence_header" if key == EVIDENCE_KEY else f"header_{key}"
+    return messages.t(f"fill.{name}", "ja" if lang == "ja" else "en")
+
+
+def columns(lang: str) -> tuple[tuple[str, str, int], ...]:
+    """Every column added when the sheet has no answer column of its own: (key, header in LANG, width)."""
+    return tuple((key, header(key, lang), width) for key, width in _KEYS)
+
+
+def status_columns(lang: str) -> tuple[tuple[str, str, int], ...]:
+    """The columns added beside the customer's own answer column: status, confidence, review flag."""
+    return tuple(c for c in columns(lang) if c[0] in _STATUS_KEYS)
+
+
+#: The default (Japanese) columns and headers; corpus/sheet.py tells the assistant's own output by HEADERS[0].
+COLUMNS = columns("ja")
+HEADERS = tuple(h for _, h, _ in COLUMNS)
+#: Every header the filler writes or has written, in any language -> its key: the filler's own columns,
+#: never taken for the customer's, and found again when a filled sheet is filled again.
+KEY_OF_HEADER: dict[str, str] = {
+    **{h: k for k, h in LEGACY_HEADERS.items()},
+    **{header(k, lang): k for lang in ("ja", "en") for k, _ in (*_KEYS, (EVIDENCE_KEY, EVIDENCE_WIDTH))},
+}
+OWN_HEADERS = tuple(KEY_OF_HEADER)
+
+
+def filled_by_us(values: list[str]) -> bool:
+    """Whether a header row holds the filler's status column in any form it writes or wrote: the row of the
+    assistant's own filled output (which is no library of past answers)."""
+    return any(KEY_OF_HEADER.get(v) == "status" for v in values)
 
 
 def cell_text(value: Any) -> str:

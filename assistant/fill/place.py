@@ -18,36 +18,42 @@ from typing import Any, Callable
 from .. import messages
 from ..types import Status, Verdict
 from .locate import Placement, locate_customer
-from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, HEADERS, STATUS_COLUMNS, STATUS_SKIPPED, Job, RowAnswer, cell_text,
-                    norm)
+from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, OWN_HEADERS, STATUS_SKIPPED, Job, RowAnswer, cell_text, columns,
+                    header, norm, status_columns)
 
 _YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true")
 _NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
 
 
 def evidence_header(lang: str) -> str:
-    return messages.t("fill.evidence_header", lang)
+    return header(EVIDENCE_KEY, lang)
 
 
-#: Headers of the columns the filler adds, in any language: never taken for the customer's own columns.
-OURS = HEADERS + tuple(evidence_header(lang) for lang in ("ja", "en"))
+#: Headers of the columns the filler adds, in any language and form it has written them: never taken for
+#: the customer's own columns.
+OURS = OWN_HEADERS
 
 
 def added_columns(placement: Placement) -> tuple[tuple[str, str, int], ...]:
-    """The columns added beside the customer's: status ones, and the evidence when they have no remarks column."""
+    """The columns added, headed in the sheet's language: beside the customer's answer column the status
+    ones, and the evidence when they have no remarks column; every column when there is no answer column."""
+    if not placement.found:
+        return columns(placement.lang)
     if placement.remarks_col is not None:
-        return STATUS_COLUMNS
-    return STATUS_COLUMNS + ((EVIDENCE_KEY, evidence_header(placement.lang), EVIDENCE_WIDTH),)
+        return status_columns(placement.lang)
+    return status_columns(placement.lang) + ((EVIDENCE_KEY, evidence_header(placement.lang), EVIDENCE_WIDTH),)
 
 
 def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None = None) -> None:
     """Find the customer's answer/remarks columns (or take PLACEMENT, chosen by a person); give each row
-    its values there (and flag what a person must do)."""
-    header = job.table.rows[job.header_row]
-    placement = placement or locate_customer(header, job.column, OURS)
+    its values there (and flag what a person must do). The added columns are headed in the sheet's language."""
+    header_row = job.table.rows[job.header_row]
+    placement = placement or locate_customer(header_row, job.column, OURS)
+    job.columns = added_columns(placement)
     if not placement.found:
+        job.placement = None
         return
-    job.placement, job.columns = placement, added_columns(placement)
+    job.placement = placement
     ws = job.table.worksheet
     for r, cells in results.items():
         if cells.status == STATUS_SKIPPED:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .. import messages
-from .model import COLUMNS, Job, RowAnswer, Table, cell_text
+from .model import COLUMNS, KEY_OF_HEADER, Job, RowAnswer, Table, cell_text
 from .place import customer_cells
 from .summary import FillSummary, summarise
 
@@ -68,13 +68,17 @@ def _fit_text(value: str, kind: str) -> tuple[str, str]:
 
 
 def new_columns(table: Table, header_row: int, columns=COLUMNS) -> list[int]:
-    """0-based columns for the added cells: ours again if the sheet was filled before, else past the table."""
-    header = [cell_text(v) for v in table.rows[header_row]]
-    titles = [h for _, h, _ in columns]
-    if all(h in header for h in titles):
-        return [header.index(h) for h in titles]
+    """0-based columns for the added cells: ours again if the sheet was filled before (their headers in any
+    form we write or wrote: Japanese, English, or the earlier bilingual '回答状況 (Status)'), else past the table."""
+    found: dict[str, int] = {}
+    for c, value in enumerate(table.rows[header_row]):
+        key = KEY_OF_HEADER.get(cell_text(value))
+        if key is not None:
+            found.setdefault(key, c)
+    if all(key in found for key, _, _ in columns):
+        return [found[key] for key, _, _ in columns]
     start = table.width
-    return list(range(start, start + len(titles)))
+    return list(range(start, start + len(columns)))
 
 
 def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
