@@ -131,10 +131,20 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     assert other["quote"] in ws["E5"].value  # the picked candidate's quote, from the index
     assert ws["D6"].value == "該当なし"
     assert ws["E6"].value == "=SUM(A1) 当社の運用では対象外" and ws["E6"].data_type == "s"  # text, not a formula
-    assert ws["D7"].value is None and ws["E7"].value is None  # rejected: left for a person
+    # rejected: the answer cell left for a person, the evidence kept and said to be rejected (it was emptied)
+    proposed = rows[7]["remarks"]
+    assert ws["D7"].value is None and ws["E7"].value == f"レビューで不採用: {proposed}" and proposed
     assert ws["F4"].value is None  # the customer's other columns untouched
     review_col = [c.column for c in ws[3] if c.value == "要確認"][0]  # the sheet's language
     assert ws.cell(7, review_col).value == "yes" and ws.cell(6, review_col).value in (None, "")
+    # a person's decision is said to be one: no model confidence beside it (a picked candidate kept its own
+    # 0.07 next to "answered"); an accepted row keeps the model's
+    status_col = [c.column for c in ws[3] if c.value == "回答状況"][0]
+    conf_col = [c.column for c in ws[3] if c.value == "確信度"][0]
+    assert ws.cell(5, status_col).value in ("answered", "needs review")  # (an open question in a はい/いいえ cell)
+    assert ws.cell(5, conf_col).value == "レビューで選択"
+    assert ws.cell(6, conf_col).value == "レビューで編集" and ws.cell(7, conf_col).value == "レビューで不採用"
+    assert isinstance(ws.cell(4, conf_col).value, float)
     dvs = ws.data_validations.dataValidation
     assert len(dvs) == 1 and dvs[0].formula1 == '"はい,いいえ,該当なし"' and "D4:D7" in str(dvs[0].sqref)
     assert "回答サマリー" in wb.sheetnames and "記入要領" in wb.sheetnames
@@ -306,3 +316,30 @@ def test_the_store_is_bounded_in_count_and_age():
     b.state = c.state = "ready"
     now[0] = 61
     assert store.get(b.id) is None and len(store) == 0
+
+
+def test_a_sheet_without_an_answer_column_keeps_a_rejected_rows_evidence(client):
+    """質問 only (the filler adds every column): a rejected row keeps its quote and says it was rejected in
+    its answer cell; a picked candidate is answered and its confidence cell says a person chose it."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["No", "質問"])
+    ws.append([1, QUESTIONS[0]])
+    ws.append([2, QUESTIONS[1]])
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = create(client, buf.getvalue())
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    rows = by_row(wait_ready(client, job_id)["preview"])
+    other = rows[3]["candidates"][1]
+    r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": [
+        {"row": 2, "action": "reject"}, {"row": 3, "action": "pick", "passage_id": other["passage_id"]}]})
+    assert r.status_code == 200, r.text
+    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    col = {c.value: c.column for c in ws[1]}
+    assert ws.cell(2, col["回答状況"]).value == "needs review" and ws.cell(2, col["要確認"]).value == "yes"
+    assert ws.cell(2, col["回答案"]).value.startswith("レビューで不採用: ") and "SCIM" in ws.cell(2, col["引用"]).value
+    assert ws.cell(2, col["確信度"]).value == "レビューで不採用"
+    assert ws.cell(3, col["回答状況"]).value == "answered" and ws.cell(3, col["引用"]).value == other["quote"]
+    assert ws.cell(3, col["確信度"]).value == "レビューで選択", "not the candidate's own score beside 'answered'"

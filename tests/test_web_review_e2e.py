@@ -100,6 +100,8 @@ def test_review_in_the_browser_then_download(browser, base_url, tmp_path):
         assert _english_on_page(page) == []  # the Japanese page in the review state
         page.screenshot(path=str(ARTIFACTS / "review-ja.png"), full_page=True)
 
+        page.get_by_label("2 行目の判断").select_option("reject")  # a rejected row still shows its evidence
+        assert "SCIM" in page.locator('#review-rows tr[data-row="2"] .review-quote blockquote').inner_text()
         page.get_by_label("2 行目の判断").select_option("accept")
         page.get_by_label("3 行目の判断").select_option("edit")
         page.get_by_label("3 行目の回答").select_option("はい")
@@ -113,7 +115,7 @@ def test_review_in_the_browser_then_download(browser, base_url, tmp_path):
         ws = openpyxl.load_workbook(io.BytesIO(Path(download.path()).read_bytes()))["チェックシート"]
         assert ws["D2"].value == "はい" and "SCIM" in ws["E2"].value
         assert ws["D3"].value == "はい" and ws["E3"].value == "社内規程: 8文字以上、英数記号混在"
-        assert ws["D4"].value is None and ws["E4"].value is None
+        assert ws["D4"].value is None and ws["E4"].value.startswith("レビューで不採用: ")  # rejected, evidence kept
         assert ws["B2"].value == TOPICS[0] and ws["C2"].value == QUESTIONS[0]
         assert page.locator("#review-status .summary").inner_text().startswith("4 問")
 

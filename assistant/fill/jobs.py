@@ -297,15 +297,34 @@ def _clean(text: str | None, limit: int, key: str, row: int) -> str:
     return text
 
 
+def _sheet_lang(job: Job) -> str:
+    """The language the sheet is written in (as its added headers are)."""
+    if job.placement is not None:
+        return job.placement.lang
+    return locate_customer(job.table.rows[job.header_row], -1, ()).lang
+
+
 def _decide(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decision, question: str) -> RowAnswer:
+    out = _decided(job, assistant, r, cells, d, question)
+    if d.action != "accept":  # the person's decision, not a model confidence, stands beside the row
+        out.decided = messages.t(f"fill.decided_{d.action}", _sheet_lang(job))
+    return out
+
+
+def _decided(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decision, question: str) -> RowAnswer:
     placement = job.placement
     kind = "csv" if job.out_suffix == ".csv" else "xlsx"
     if d.action == "accept":
         return cells
     if d.action == "reject":
-        out = RowAnswer(status=Status.REVIEW, answer="", confidence=cells.confidence, needs_review=True,
-                        lang=cells.lang, candidates=cells.candidates)
-        out.customer = (None, None) if placement else None
+        # the answer cell is left for a person; the evidence stays, said to be rejected (never silently blanked)
+        lang = _sheet_lang(job)
+        remarks = cells.customer[1] if placement and cells.customer else None
+        out = cells.copy()
+        out.status, out.needs_review, out.verdict = Status.REVIEW, True, None
+        out.answer = messages.t("fill.remarks_rejected", lang, remarks=cells.answer) if cells.answer else ""
+        out.customer = (None, messages.t("fill.remarks_rejected", lang, remarks=remarks) if remarks else None) \
+            if placement else None
         return out
     if d.action == "edit":
         value, remarks = (_clean(d.value, MAX_VALUE_CHARS, "fill_value_too_long", r + 1),

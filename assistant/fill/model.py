@@ -125,6 +125,9 @@ class RowAnswer:
     verdict: Any = None  # types.Verdict of a yes/no question
     customer: tuple[Any, Any] | None = None  # (answer value, remarks) for the customer's own columns
     candidates: list[Any] = field(default_factory=list)  # every citation of the answer, for a reviewer to pick from
+    #: A person's decision in the review (fill.decided_pick / _edit / _reject, in the sheet's language): the
+    #: confidence cell says so instead of a model confidence that no longer describes the row.
+    decided: str = ""
 
     @property
     def review(self) -> str:
@@ -138,6 +141,8 @@ class RowAnswer:
 
     def cell(self, key: str) -> Any:
         """The value of the added column KEY."""
+        if key == "confidence" and self.decided:
+            return self.decided
         return getattr(self, key)
 
     def copy(self) -> RowAnswer:

@@ -599,7 +599,8 @@
   function quoteCell(row, d) {
     let c = row.candidates[0];
     if (d.action === "pick") c = row.candidates.find((x) => x.passage_id === d.passage_id) || c;
-    if (!c || d.action === "reject" || (row.status === "not documented" && d.action !== "pick")) return el("td", { class: "review-quote" });
+    // a rejected row keeps its quote in sight (dimmed): the export keeps it too, said to be rejected
+    if (!c || (row.status === "not documented" && d.action !== "pick")) return el("td", { class: "review-quote" });
     return el("td", { class: "review-quote" }, [
       el("blockquote", { class: "quote", text: c.quote }),
       el("span", { class: "muted cite-location", text: c.location }),
