@@ -3,8 +3,9 @@
 A check sheet wants はい/いいえ in its answer column, and a documented "no" (接続元IPアドレス制限は
 提供されていません) must not read like a "yes". The judgement is deliberately conservative: it reads only
 the predicates that end the quote's sentences (where Japanese puts its negation, and where an English
-sentence's "not" sits in front of), and anything mixed or without a clear predicate is *unclear*, which
-the front-ends show as "needs review". It never turns an unanswered question into a yes or a no.
+sentence's "not" sits in front of), in the paragraphs that speak to the question (a quote may hold a whole
+short section), and anything mixed there or without a clear predicate is *unclear*, which the front-ends
+show as "yes or no unclear" for a person to settle. It never turns an unanswered question into a yes or a no.
 """
 
 from __future__ import annotations
@@ -69,14 +70,15 @@ def _judge_en(sentence: str) -> Verdict | None:
     return Verdict.YES
 
 
-#: A check sheet's answer cell that is a mark or a word for yes or no ("○ | SAML 2.0（Enterpriseプラン）").
-_MARK_YES = frozenset({"はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true"})
-_MARK_NO = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false"})
+#: A check sheet's answer that is a mark or a word for yes or no ("○ | SAML 2.0（Enterpriseプラン）"); the
+#: filler picks a dropdown's value with the same words.
+YES_MARKS = frozenset({"はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true"})
+NO_MARKS = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false"})
 
 
 def _marked(quote: str) -> Verdict | None:
     first = quote.split(" | ", 1)[0].strip().strip("。.").lower()
-    return Verdict.YES if first in _MARK_YES else Verdict.NO if first in _MARK_NO else None
+    return Verdict.YES if first in YES_MARKS else Verdict.NO if first in NO_MARKS else None
 
 
 def _words(text: str) -> set[str]:

@@ -72,6 +72,8 @@ def test_index_text_carries_the_heading(default):
     ("設立 2015年4月1日", None),
     ("制定：2019年4月1日　最終改定：2025年1月10日", "2025-01-10"),  # the revision, not the first issue
     ("改定日：2023年1月5日", "2023-01-05"),
+    ("最終更新日 2025年1月10日\n改定：2019年4月1日 初版\n改定：2022年4月1日 第2版", "2025-01-10"),  # the latest
+    ("鍵の更新：2020年4月1日以降は毎年行います。", None),  # a fact's date, no label of the document's
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
@@ -401,6 +403,9 @@ def test_a_feedback_widget_over_two_lines_ages_and_markings_are_never_quoted(tmp
     assert [p.quote_text for p in passages] == [
         "On the Enterprise plan, administrators can restrict logins to allowed IP ranges."], \
         "the widget's question, its buttons, the prompt under it, the page's age and its marking are no facts"
+    from assistant.corpus.labels import is_label
+    assert not is_label("Confidential - customer data is encrypted") and not is_label("Confidential: Data handling"), \
+        "a marking is about distribution; a heading or a fact that starts with the word is not one"
 
 
 def test_a_markdown_pages_one_top_heading_is_its_title_and_stays_its_section(tmp_path):

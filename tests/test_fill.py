@@ -469,7 +469,7 @@ def odd_assistant(make_corpus, tmp_path):
 def _exact(assistant, question):
     """(quote, where) as the document holds it, checked against the document's own text; where names the
     document as the filled sheet does (its path inside the corpus folder)."""
-    from assistant.fill.ask import shown
+    from assistant.answer import shown
 
     best = assistant.ask(question).citations[0]
     quote = assistant.source_text(best.source)[best.start:best.end]

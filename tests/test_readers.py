@@ -236,6 +236,8 @@ def test_pdf_line_joining_rules():
     # a hyphen written in a name stays: the name goes on with another hyphen or a digit, or both halves
     # are words the document writes and the whole is not
     assert readers.join_lines(["region ap-", "northeast-3 is used"]) == "region ap-northeast-3 is used"
+    assert readers.join_lines(["Café-", "bar menu"]) == "Cafébar menu", "a letter outside ASCII before the hyphen"
+    assert readers.join_lines(["ロール認証-", "based access"]) == "ロール認証based access"
     assert readers.join_lines(["use multi-", "factor login"], frozenset({"multi", "factor"})) == "use multi-factor login"
     assert readers.join_lines(["use multi-", "factor login"], frozenset({"multi", "factor", "multifactor"})) == \
         "use multifactor login"
@@ -418,6 +420,15 @@ def test_the_assistants_own_filled_output_is_not_an_answer_library(tmp_path):
     path.write_text(f"質問,{','.join(fill.HEADERS)}\n暗号化していますか,answered,はい,q,s,src,0.9,\n", encoding="utf-8")
     with pytest.raises(CorpusError):
         read_document(path)
+    # an English sheet filled by us, and one filled before the headers were localised
+    for added in ("Status,Confidence,Needs review", "回答状況 (Status),確信度 (Confidence),要確認 (Needs review)"):
+        path.write_text(f"Question,Answer,Comments,{added}\nIs data encrypted?,Yes,AES-256.,answered,0.9,no\n",
+                        encoding="utf-8")
+        with pytest.raises(CorpusError):
+            read_document(path)
+    # a customer's own sheet with one status column of its own is a sheet of answers
+    path.write_text("Question,Answer,Status\nIs data encrypted?,Yes. AES-256.,Implemented\n", encoding="utf-8")
+    assert [p.text for p in read_document(path).passages] == ["Yes. AES-256."]
 
 
 # ------------------------------------------------------------------------------------------ bad files

@@ -120,8 +120,11 @@ def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
             out += line
         elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and line[0].islower():
             head, tail = _WORD_END.search(out[:-1]), _LATIN_WORD.match(line)  # a word hyphenated at the line end
-            after = tail.group(0) + ("-" if line[tail.end():tail.end() + 1] == "-" else "") if tail else ""
-            out = out[:-1] + (hyphen_break(head.group(0), after, words) if tail else "") + line
+            if head and tail:
+                after = tail.group(0) + ("-" if line[tail.end():tail.end() + 1] == "-" else "")
+                out = out[:-1] + hyphen_break(head.group(0), after, words) + line
+            else:  # a letter outside ASCII before the hyphen ("Café-"): joined as a broken word
+                out = out[:-1] + line
         elif _split_word(out, line, words):
             out += line
         else:

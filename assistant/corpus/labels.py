@@ -41,8 +41,10 @@ LINK_TEXT = re.compile(
     r"|^(?:メイン)?(?:コンテンツ|本文)(?:へ|に)?(?:スキップ|移動)(?:する)?$", re.I)
 #: A page's feedback widget: a question with its yes and no buttons ("この記事は役に立ちましたか？ はい いいえ",
 #: "Was this article helpful? Yes No"), or its tally ("34人中29人がこの記事が役に立ったと言っています").
+#: A feedback widget's yes and no buttons ("はい いいえ", "[Yes] / [No]").
+_BUTTONS = r"[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?"
 FEEDBACK = re.compile(
-    r"[?？]\s*[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?\s*$"
+    r"[?？]\s*" + _BUTTONS + r"\s*$"
     r"|^\d+\s*人中\s*\d+\s*人が|^\d+\s+(?:out\s+)?of\s+\d+\s+(?:people\s+|users\s+)?found\s+this\b", re.I)
 #: The same widget over two lines: its question about the page itself ("Was this article helpful?",
 #: "この記事は役に立ちましたか？"), its buttons alone ("Yes No", "はい いいえ"), and the prompt under it
@@ -52,7 +54,7 @@ FEEDBACK_LINES = re.compile(
     r"|^did\s+(?:this|we)\s+answer\s+your\s+question\s*[?？]$"
     r"|^(?:この|本)?(?:記事|ページ|情報|回答|内容)(?:は|が)?(?:お)?(?:役に?立ちましたか|参考になりましたか|"
     r"問題(?:は|が)?解決しましたか)[?？]?$"
-    r"|^[［\[(（]?\s*(?:はい|yes)\s*[］\])）]?\s*[|/／・,、]?\s*[［\[(（]?\s*(?:いいえ|no)\s*[］\])）]?$"
+    r"|^" + _BUTTONS + r"$"
     r"|^(?:have\s+more\s+questions|still\s+need\s+help|need\s+more\s+help|can'?t\s+find\s+what\s+you(?:'re|\s+are)\s+"
     r"looking\s+for)\b[^.]*$", re.I)
 #: When a page was last touched, counted back from today ("Maya Chen · Updated 2 months ago", "3日前に更新"),
@@ -61,7 +63,8 @@ AGE_OR_MARKING = re.compile(
     r"(?:^|[\s·•|–—-])(?:last\s+)?(?:updated|modified|edited|published|posted)\s+(?:\d+|an?|one|a\s+few)\s+"
     r"(?:seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+ago\.?(?:\s*[·•|]\s*\d+\s*min(?:ute)?s?\s+read)?$"
     r"|\d+\s*(?:秒|分|時間|日|週間|か月|ヶ月|カ月|年)前に?(?:更新|投稿|公開|編集)(?:されました|しました)?$"
-    r"|^(?:strictly\s+)?(?:confidential|internal(?:\s+use)?\s+only|社外秘|関係者外秘|取扱注意|部外秘)(?:$|\s*[-–—|:：]\s*[^.。]{0,40}$)",
+    r"|^(?:strictly\s+)?(?:confidential|internal(?:\s+use)?\s+only|社外秘|関係者外秘|取扱注意|部外秘)(?:$|\s*[-–—|:：]\s*"
+    r"[^.。]{0,20}(?:nda|shar|distribut|cop(?:y|ies)|disclos|circulat|外部|開示|転載|複製|配布|共有)[^.。]{0,20}$)",
     re.I)
 #: A copyright line: "© 2025 Example Inc.", "Copyright © 2024 株式会社サンプル All rights reserved."
 COPYRIGHT = re.compile(r"^(?:©|Ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})", re.I)

@@ -21,15 +21,18 @@ _MDY = r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
 _DMY = r"(?P<d>\d{1,2})\s+(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})"
 _UPDATED_EN = r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*"
 #: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
-#: "as of April 28, 2024"), then the date it was last updated or issued on ("最終更新日：2025年10月1日",
-#: "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Last updated: 2 April 2025"); a label
-#: and its colon first ("制定：2019年4月1日　最終改定：2025年1月10日" is valid from the revision, not 2019).
-_DATES = [re.compile(p, re.I) for p in (
+#: "as of April 28, 2024"), then the date it was last updated, revised or issued on ("最終更新日：2025年10月1日",
+#: "最終改定：2025年1月10日", "2021年8月9日に最終更新されています", "Last updated: June 12, 2025"). Within each
+#: kind the latest date wins: "制定：2019年4月1日　最終改定：2025年1月10日" and a revision history are valid
+#: from their last revision.
+_VALID_AS_OF = [re.compile(p, re.I) for p in (
     _YMD + r"\s*日?\s*(?:時点|現在)",
     r"\bas of\s+" + _ISO,
     r"\bas of\s+" + _MDY,
-    r"(?:(?:最終)?(?:更新|改訂|改定)日?|発行日|公開日)\s*[:：]\s*" + _YMD,
-    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*" + _YMD,
+)]
+_UPDATED_ON = [re.compile(p, re.I) for p in (
+    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*" + _YMD,
+    r"(?:最終(?:改訂|改定)|改訂|改定)\s*[:：]\s*" + _YMD,
     _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
     _UPDATED_EN + _ISO,
     _UPDATED_EN + _MDY,
@@ -57,8 +60,9 @@ class Passage:
     format: str | None = None  # txt | md | html | pdf | docx | xlsx | csv
     #: Indexed with the passage but not quoted: a table row's header, a check sheet row's question.
     context: str = ""
-    #: The short list this passage belongs to (its lead-in and items), quoted whole when the passage is
-    #: cited: ranked on its own, an item keeps its sharp match; quoted alone, it lost its lead-in.
+    #: The unit this passage belongs to (a short list with its lead-in, or a short section's paragraphs),
+    #: quoted whole when the passage is cited: ranked on its own, a part keeps its sharp match; quoted
+    #: alone, it lost its lead-in or its neighbour.
     unit_start: int | None = None
     unit_end: int | None = None
     unit_text: str = ""
@@ -87,8 +91,8 @@ class Passage:
         return f"{head}\n{self.text}" if head else self.text
 
 
-#: A list's unit, lead-in included, stays a quote a reader takes in at once.
-LIST_UNIT_MAX_CHARS = 400
+#: A quote unit (a list with its lead-in, a short section) stays a quote a reader takes in at once.
+UNIT_MAX_CHARS = 400
 #: A paragraph that introduces the list under it: "次の期限内に修正します。", "対象は以下のとおりです：", "as follows:".
 _LEAD_IN = re.compile(r"[:：]\s*$|(?:次の|以下の|下記の|次のとおり|以下のとおり)|\b(?:following|as follows|include|includes)\b", re.I)
 
@@ -107,7 +111,7 @@ def mark_lists(passages: list[Passage], text: str) -> list[Passage]:
     put the wrong one first, because the lead-in holds the question's words and the item its answer.
     Consecutive items of one section (nothing but white space and list markers between them), with the
     paragraph right before them when it introduces them, share one quote span while it stays within
-    LIST_UNIT_MAX_CHARS; longer lists keep their items apart. Each member stays a passage of its own for
+    UNIT_MAX_CHARS; longer lists keep their items apart. Each member stays a passage of its own for
     ranking (retrieve.py keeps the best one per unit); only the quote is the unit."""
     out = list(passages)
     i = 0
@@ -121,12 +125,18 @@ def mark_lists(passages: list[Passage], text: str) -> list[Passage]:
             j += 1
         first = i - 1 if i and out[i - 1].kind == "paragraph" and _adjacent(text, out[i - 1], p) and \
             _LEAD_IN.search(out[i - 1].text) else i
-        start, end = out[first].start, out[j].end
-        if (first < i or j > i) and end - start <= LIST_UNIT_MAX_CHARS:
-            for n in range(first, j + 1):
-                out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
+        if first < i or j > i:
+            _quote_together(out, first, j, text)
         i = j + 1
     return out
+
+
+def _quote_together(out: list[Passage], first: int, last: int, text: str) -> None:
+    """Passages first..last share one quote span, when it stays within UNIT_MAX_CHARS."""
+    start, end = out[first].start, out[last].end
+    if end - start <= UNIT_MAX_CHARS:
+        for n in range(first, last + 1):
+            out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
 
 
 def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
@@ -134,7 +144,7 @@ def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
     say one thing in parts ("一般ユーザーは任意…" / "管理者は必須です。"), and ranked as rivals the part
     holding the question's words beat the part holding its answer. Consecutive paragraphs of one section
     (outside any list unit) share one quote span when all of them together stay within
-    LIST_UNIT_MAX_CHARS; a longer section keeps its paragraphs apart, so a page of one-line facts is not
+    UNIT_MAX_CHARS; a longer section keeps its paragraphs apart, so a page of one-line facts is not
     quoted a screenful at a time. Each stays a passage of its own for ranking.
 
     On the training corpora (eval/train, 1,184 answerable questions) this raised retrieval top-1 from
@@ -153,10 +163,8 @@ def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
         j = i
         while j + 1 < len(out) and free(out[j + 1]) and _adjacent(text, out[j], out[j + 1]):
             j += 1
-        start, end = out[i].start, out[j].end
-        if j > i and end - start <= LIST_UNIT_MAX_CHARS:
-            for n in range(i, j + 1):
-                out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
+        if j > i:
+            _quote_together(out, i, j, text)
         i = j + 1
     return out
 
@@ -192,16 +200,19 @@ class Corpus:
 
 
 def find_as_of(text: str) -> str | None:
-    """The date the document says its content is valid for, or else the date it says it was last updated on."""
-    for pattern in _DATES:
-        if not (m := pattern.search(text)):
-            continue
-        mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower())
-        if mo is None:
-            continue  # "as of Monday 3, 2025": not a month's name, try the next form
-        y, d = int(m["y"]), int(m["d"])
-        return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= mo <= 12 and 1 <= d <= 31 else None
+    """The date the document says its content is valid for, or else the date it says it was last updated on
+    (the latest of each kind)."""
+    for patterns in (_VALID_AS_OF, _UPDATED_ON):
+        dates = [d for pattern in patterns for m in pattern.finditer(text) if (d := _iso_date(m))]
+        if dates:
+            return max(dates)
     return None
+
+
+def _iso_date(m: re.Match) -> str | None:
+    mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower())  # "as of Monday 3": no month
+    y, d = int(m["y"]), int(m["d"])
+    return f"{y:04d}-{mo:02d}-{d:02d}" if mo is not None and 1 <= mo <= 12 and 1 <= d <= 31 else None
 
 
 def split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:

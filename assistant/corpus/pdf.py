@@ -12,11 +12,13 @@ from .blocks import (BULLET, SENTENCE_END, Block, Extracted, clean, fail, hyphen
 
 #: Pages read from one PDF.
 MAX_PDF_PAGES = 2000
-#: A section number opening a short line: "第2章", "3.1", "2." or a bare "4" before a space; never a quantity
-#: ("5年間", "2段階認証").
+#: A number followed by what it counts ("5年間", "3.5倍", "30 days", "99.9%"): a quantity, not a section.
+_COUNTED = (r"(?!(?:[年月週日時分秒倍割件回個人名社台段要か%％]|ヶ月|カ月)"
+            r"|\s*(?:days?|hours?|minutes?|weeks?|months?|years?|times|percent|日|時間|か月|ヶ月|年)(?:\b|$))")
+#: A section number opening a short line: "第2章", "3.1", "2." or a bare "4" before a space; never a quantity.
 _NUMBERED_HEADING = re.compile(
-    r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])"
-    r"|\d{1,2}(?=\s)|[■◆□◇]|【)\s*\S")
+    r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})+\.?" + _COUNTED + r"(?=\s|[^\d.])"
+    r"|\d{1,2}\." + _COUNTED + r"(?=\s|[^\d.])|\d{1,2}" + _COUNTED + r"(?=\s)|[■◆□◇]|【)\s*\S", re.I)
 #: A table-of-contents entry: leader dots then a page number.
 _TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
 #: Leader dots, however many the layout needed to reach the page number.
@@ -101,9 +103,10 @@ def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
                 left, right = boxes[0][0], boxes[-1][2]
                 top = max(b[3] for b in boxes)
                 bottom = min(b[1] for b in boxes)
-                # the glyphs' advance boxes meet in running text; a blank wider than a character is a gap
-                advances = [textpage.get_charbox(i, loose=True) for i in idx]
-                gapped = any(b[0] - a[2] > size for a, b in zip(advances, advances[1:]))
+                # PDFium gives running text one rectangle; cells side by side give several, a blank
+                # wider than a character between them
+                rects = [textpage.get_rect(k) for k in range(textpage.count_rects(start, end - start))]
+                gapped = any(b[0] - a[2] > size for a, b in zip(rects, rects[1:]))
             lines.append(_PdfLine(cleaned, round(size, 1), top, bottom, left, right, number, height, gapped))
         return lines
     finally:
@@ -185,37 +188,34 @@ def _first_word_width(ln: _PdfLine) -> float:
     return len(_FIRST_WORD.match(ln.text).group(0)) * (ln.right - ln.left) / len(ln.text)
 
 
-def _column_rights(lines: list[_PdfLine], body: float) -> dict[int, float]:
-    """Where each line's column ends: the far end of the body lines of its page that it overlaps (in two
-    columns, a left-column line overlaps only its column's lines)."""
-    by_page: dict[int, list[_PdfLine]] = {}
-    for ln in lines:
-        by_page.setdefault(ln.page, []).append(ln)
-    out: dict[int, float] = {}
-    for page_lines in by_page.values():
-        reference = [ln for ln in page_lines if ln.size == body and ln.right > ln.left]
-        for ln in page_lines:
-            rights = sorted(r.right for r in reference if r.left < ln.right and ln.left < r.right)
-            if len(rights) >= 3:
-                out[id(ln)] = rights[int(len(rights) * 0.9)]
+def _page_rights(by_page: dict[int, list[_PdfLine]], body: float) -> dict[int, float]:
+    """Where a page's lines end when they run full: the far end of most of its body lines. (Lines with
+    text beside them, as in two columns or a table, never use it.)"""
+    out = {}
+    for page, page_lines in by_page.items():
+        rights = sorted(ln.right for ln in page_lines if ln.size == body and ln.right > ln.left)
+        if len(rights) >= 3:
+            out[page] = rights[int(len(rights) * 0.9)]
     return out
 
 
-def _beside_others(lines: list[_PdfLine]) -> set[int]:
-    """Lines with text beside them at the same height, or with a wide blank inside: table cells (or a
-    second column), whose right end is their cell's, not the page's."""
-    out = {id(ln) for ln in lines if ln.gapped}
-    by_page: dict[int, list[_PdfLine]] = {}
-    for ln in lines:
-        by_page.setdefault(ln.page, []).append(ln)
+def _beside_others(by_page: dict[int, list[_PdfLine]]) -> set[int]:
+    """Lines with text beside them at about the same height, or with a wide blank inside: table cells (or
+    a second column), whose right end is their cell's, not the page's. A page's lines are taken in order
+    of height, each against the ones within reach of it, so a dense table page costs n log n, not n²."""
+    out: set[int] = set()
     for page_lines in by_page.values():
-        for a in page_lines:
-            for b in page_lines:
+        out.update(id(ln) for ln in page_lines if ln.gapped)
+        lines = sorted(page_lines, key=lambda ln: ln.top + ln.bottom)
+        reach = 1.1 * max((ln.top - ln.bottom for ln in lines), default=0.0)
+        for i, a in enumerate(lines):
+            for b in lines[i + 1:]:
                 # a cell centred in a taller row sits between the lines of its neighbour
-                if a is not b and (a.right <= b.left or b.right <= a.left) and abs(
-                        (a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 1.1 * max(a.top - a.bottom, b.top - b.bottom):
-                    out.add(id(a))
+                if ((b.top + b.bottom) - (a.top + a.bottom)) / 2 > reach:
                     break
+                if (a.right <= b.left or b.right <= a.left) and abs(
+                        (a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 1.1 * max(a.top - a.bottom, b.top - b.bottom):
+                    out.update((id(a), id(b)))
     return out
 
 
@@ -230,8 +230,11 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             ln.text = _BROKEN_WORD.sub(lambda m: m[1] + hyphen_break(m[1], m[2] + m[3], words) + m[2] + m[3],
                                        ln.text)
             ln.text = ln.text.replace(_BREAK_HYPHEN, "-")
-    column_right = _column_rights(lines, body)
-    beside = _beside_others(lines)
+    by_page: dict[int, list[_PdfLine]] = {}
+    for ln in lines:
+        by_page.setdefault(ln.page, []).append(ln)
+    page_right = _page_rights(by_page, body)
+    beside = _beside_others(by_page)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
     # the space between two lines of one paragraph: the small end of the gaps between body lines
@@ -251,7 +254,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         # a line that stops where the next line, starting under it or further in, could have gone on was ended on
         # purpose: list items or labels drawn without their markers ("緊急（Critical）：7日以内" /
         # "高（High）：30日以内"), never a paragraph wrapping (nor a table cell wrapping in its column)
-        right = column_right.get(id(prev), 0.0)
+        right = page_right.get(prev.page, 0.0)
         return prev.page == ln.page and bool(right) and not ({id(prev), id(ln)} & beside) \
             and ln.left > prev.left - 0.5 * body \
             and prev.right + _first_word_width(ln) + body < right

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..fill.locate import HEADER_SCAN_ROWS, header_priority, question_like
-from ..fill.model import HEADERS, cell_text
+from ..fill.model import cell_text, filled_by_us
 from ..fill.model import norm as _norm
 from ..fill.read import read_book
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, check_zip, clean, fail, read_bytes
@@ -92,8 +92,8 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
     found = None
     for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         values = [cell_text(v) for v in row]
-        if HEADERS[0] in values:
-            return []  # the assistant's own filled output: its answers are not documents
+        if filled_by_us(values):
+            return []  # the assistant's own filled output, in any language it wrote: its answers are not documents
         questions = [(header_priority(v), c) for c, v in enumerate(values) if header_priority(v)]
         kinds = {c: _header_kind(v) for c, v in enumerate(values)}
         answers = [c for c, k in kinds.items() if k == "answer"]

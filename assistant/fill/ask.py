@@ -37,17 +37,10 @@ def asked_text(text: str) -> str:
     return rest if len(rest) >= 2 and WORDY.search(rest) else text
 
 
-def shown(c, corpus: Path | None):
-    """Citation C as the customer's file names its document: answer.shown, the one helper every front-end
-    uses (a document outside the repository by its path inside the corpus folder, never the server's path)."""
-    from ..answer import shown as shown_citation
-
-    return shown_citation(c, corpus)
-
-
 def _row_answer(answer: "Answer", corpus: Path | None = None) -> RowAnswer:
-    """The added cells of one row, and what the writers need of the answer (its documents named by shown())."""
-    from ..answer import compose
+    """The added cells of one row, and what the writers need of the answer (its documents named by
+    answer.shown: by their path inside the corpus folder, never the server's path)."""
+    from ..answer import compose, shown  # answer imports the fill package: imported when used
 
     citations = [shown(c, corpus) for c in answer.citations]
     # An answer cites, and so does a candidate to review; the closest passage to an undocumented question is no answer.

@@ -58,9 +58,11 @@ OWN_HEADERS = tuple(KEY_OF_HEADER)
 
 
 def filled_by_us(values: list[str]) -> bool:
-    """Whether a header row holds the filler's status column in any form it writes or wrote: the row of the
-    assistant's own filled output (which is no library of past answers)."""
-    return any(KEY_OF_HEADER.get(v) == "status" for v in values)
+    """Whether a header row holds the filler's status columns (two of status, confidence and needs review,
+    which it always writes together) in any form it writes or wrote: the row of the assistant's own
+    filled output, which is no library of past answers. One "Status" column alone is a customer's own."""
+    keys = {KEY_OF_HEADER.get(v) for v in values}
+    return len(keys & {"status", "confidence", "review"}) >= 2
 
 
 def cell_text(value: Any) -> str:

@@ -16,13 +16,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import messages
+from ..polarity import NO_MARKS, YES_MARKS
 from ..types import Status, Verdict
 from .locate import Placement, locate_customer
 from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, OWN_HEADERS, STATUS_SKIPPED, Job, RowAnswer, cell_text, columns,
                     header, norm, status_columns)
 
-_YES = ("はい", "yes", "y", "○", "〇", "◯", "対応", "対応済", "可", "有", "あり", "実施", "true")
-_NO = ("いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false")
 
 
 def evidence_header(lang: str) -> str:
@@ -123,7 +122,7 @@ def _range_values(ws, formula: str) -> list[str] | None:
 
 
 def choose(options: list[str], verdict: Verdict) -> str | None:
-    words = _YES if verdict == Verdict.YES else _NO if verdict == Verdict.NO else ()
+    words = YES_MARKS if verdict == Verdict.YES else NO_MARKS if verdict == Verdict.NO else frozenset()
     normed = [(norm(o), o) for o in options]
     for n, original in normed:
         if n in words:

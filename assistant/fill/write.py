@@ -290,8 +290,7 @@ def write(job: Job, results: dict[int, RowAnswer], summary: FillSummary) -> byte
     """JOB's output in its format: the customer's workbook filled in place, a new workbook, or CSV."""
     if job.out_suffix == ".csv":
         if job.book.kind == "xlsx" and len(job.book.tables) > 1:
-            summary.notes.append(f"CSV holds one sheet: only {job.table.name!r} was written; "
-                                 "write .xlsx to keep every sheet")
+            summary.notes.append(messages.t("fill.note_csv_one_sheet", "en", sheet=job.table.name))
         return write_csv(job, results, summary)
     if job.book.kind == "xlsx":
         return write_xlsx_in_place(job, results, summary)

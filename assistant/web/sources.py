@@ -18,9 +18,10 @@ from ..types import Citation
 
 
 def cited_location(c: Citation, lang: str, corpus: Path | None) -> str:
-    """Where citation C is, as `assistant ask` and the filled sheet write it (answer.location): the section,
-    the document (with its title when it has one; by its path inside CORPUS, never the server's absolute
-    path), its page or sheet and row, the question a check-sheet row answered, the as-of date; in LANG."""
+    """Where citation C is, in answer.location's words (the section, the document, its page or sheet and
+    row, the question a check-sheet row answered, the as-of date; in LANG), with the document named for a
+    reader: its title beside its path inside CORPUS (never the server's absolute path), as the filled sheet
+    names it; `assistant ask` gives the path alone."""
     name = shown_source(c.source, corpus)
     doc = messages.t("web.cell_title_source", lang, title=c.title, source=name) if c.title else name
     return location(dataclasses.replace(c, source=doc), lang)

@@ -148,7 +148,7 @@
   function cellText(a, chosen) {
     const T = UI[a.lang] || UI.en;
     const c = chosen || (a.citations || [])[0];
-    const where = () => c.location || c.source;
+    const where = () => c.location || c.source_name || "";
     if (!chosen && a.status === "needs review" && c) {
       // a candidate is copied as a candidate: never "not documented" over a likely passage
       return format(T.cell_candidate, { quote: c.quote, location: where() });

@@ -36,7 +36,7 @@ def chat_page(request: Request, assistant: AssistantDep, settings: SettingsDep, 
         "lang": lang, "t": UI_TEXT[lang], "ui_text": UI_TEXT, "examples": EXAMPLES, "documents": docs,
         "passages": len(assistant.index.passages),
         # answerAt / reviewAt: the cuts the answers are decided by, which the confidence label's bands follow
-        "config": {"threshold": assistant.threshold, "answerAt": assistant.threshold,
+        "config": {"answerAt": assistant.threshold,
                    "reviewAt": assistant.model.review_at, "maxQuestionChars": settings.max_question_chars,
                    "maxUploadBytes": settings.max_upload_bytes,
                    "maxUploadText": human_bytes(settings.max_upload_bytes)},
