@@ -239,11 +239,28 @@ def unmatched_numbers(question: str, passage_text: str) -> list[str]:
     return out
 
 
+#: An item marker opening one of several questions asked at once: "1.", "2)", "（3）", "④".
+_ITEM = re.compile(r"(?:^|\s)(?:\d{1,2}[.)）](?!\d)|[（(]\d{1,2}[)）]|[\u2460-\u2473])")
+
+
+def several_questions(question: str) -> bool:
+    """Several questions asked as one ("1. 保存データの暗号化方式は？ 2. バックアップの保管期間は？"): numbered
+    items or lines, two or more of them ending in a question mark. One quote answers at most one of them.
+    A questionnaire's compound row ("Is data encrypted at rest? What algorithm?") is one question."""
+    marks = len(re.findall(r"[?？]", question))
+    if marks < 2:
+        return False
+    lines = [ln for ln in question.splitlines() if ln.strip()]
+    return len(_ITEM.findall(question)) >= 2 or sum(1 for ln in lines if re.search(r"[?？]\s*$", ln)) >= 2
+
+
 def settle(status: Status, question: str, why: list[str], passage_text: str = "") -> tuple[Status, list[str]]:
     """What the question itself rules out: a request for a document is at most a candidate to review, and
     so is a passage that lacks a number the question names (a standard, a version): on the training
     corpora that held back four wrong answers (ISO 27017 and 27018 answered from the 27001 passage, a
     SCORM 2004 question) and no right one."""
+    if status != Status.NOT_DOCUMENTED and several_questions(question):
+        return Status.REVIEW, ["several_questions"] + [w for w in why if w != "confirm"]
     if status == Status.ANSWERED and requests_document(question):
         return Status.REVIEW, ["asks_for_document"]
     if status == Status.ANSWERED and passage_text and unmatched_numbers(question, passage_text):

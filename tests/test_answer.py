@@ -261,6 +261,16 @@ def test_numbers_the_question_names_are_looked_for_in_the_passage(question, pass
     assert abstain.unmatched_numbers(question, passage) == unmatched
 
 
+def test_several_questions_asked_at_once_are_a_candidate_at_most(assistant):
+    """One quote answers at most one of several numbered questions: never 'answered' for all of them."""
+    several = assistant.ask("1. SCIMに対応していますか？ 2. 監査ログの保存期間は？ 3. SSOに対応していますか？", threshold=0.0)
+    assert several.status.value == "needs review" and several.review_reasons[0] == "several_questions"
+    one = assistant.ask("保存データの暗号化について記載してください。バックアップも暗号化の対象ですか？", threshold=0.0)
+    assert "several_questions" not in one.review_reasons, "a check sheet's compound row is one question"
+    from assistant.web.ui import UI_TEXT
+    assert {"reason_several_questions", "reason_number_mismatch"} <= set(UI_TEXT["ja"]), "the page can say every reason"
+
+
 def test_a_passage_without_the_standard_the_question_names_is_only_reviewed(assistant):
     """At a cut that answers everything, ISO 27017 (which the corpus never states) gets a candidate to check."""
     answer = assistant.ask("Is Workato ISO 27017 certified?", threshold=0.0)

@@ -10,11 +10,11 @@ from .. import messages
 #: app.js receives both as JSON and switches with the toggle.
 UI_TEXT: dict[str, dict[str, str]] = {lang: messages.area(lang, "web") for lang in ("ja", "en")}
 
-# what a reviewer should check, from the one catalog (abstain.reasons gives the codes)
+# what a reviewer should check, from the one catalog: every answer.reason.* (abstain gives the codes)
 for _lang in UI_TEXT:
-    for _code in ("missing_terms", "partial_match", "signals_disagree", "close_alternatives", "other_language", "confirm",
-                  "asks_for_document"):
-        UI_TEXT[_lang][f"reason_{_code}"] = messages.t(f"answer.reason.{_code}", _lang)
+    for _key, _text in messages.area(_lang, "answer").items():
+        if _key.startswith("reason."):
+            UI_TEXT[_lang][f"reason_{_key.removeprefix('reason.')}"] = _text
     # the not-documented cell is the filler's own sentence: the chat's copy button and the sheet agree
     UI_TEXT[_lang]["cell_not_documented"] = messages.t("fill.remarks_not_documented", _lang)
     for _v in ("yes", "no", "unclear"):
