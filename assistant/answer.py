@@ -121,6 +121,15 @@ def shown(c: Citation, corpus: Path | str | None) -> Citation:
     return c if name == c.source else dataclasses.replace(c, source=name)
 
 
+def shown_text(answer: Answer, corpus: Path | str | None) -> str:
+    """ANSWER's readable text with its documents named as people are shown them (shown_source): the same
+    sentence as answer.answer, which names a document outside the repository by its absolute path."""
+    citations = [shown(c, corpus) for c in answer.citations]
+    if all(s is c for s, c in zip(citations, answer.citations)):
+        return answer.answer  # nothing to rename
+    return compose(answer.status, citations, answer.lang)
+
+
 def location(c: Citation, lang: str) -> str:
     """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
     section = " › ".join(c.section) or messages.t("answer.top", lang)

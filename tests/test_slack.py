@@ -402,23 +402,27 @@ def test_not_documented_lists_related_passages_not_answers(client, assistant):
     assert "記載なし" in msg["text"]
 
 
+@pytest.mark.parametrize("threshold, question, status", [
+    (0.0, "監査ログの保存期間は？", "answered"), (1.0, "ログの保存期間を教えてください", "needs review")])
 def test_a_corpus_outside_the_repository_is_named_by_its_path_in_the_corpus_folder(make_corpus, tmp_path, assistant,
-                                                                                     slack_settings):
+                                                                                     slack_settings, threshold, question, status):
     """The context lines and the notification text name a document by its path inside the corpus folder,
-    never by the server's absolute path (which is what `source` holds for a corpus outside the repository)."""
+    never by the server's absolute path (which is what `source` holds for a corpus outside the repository):
+    an answer's and a candidate's alike (a candidate's notification text had held the absolute path)."""
     corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
                           "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
-    settings = slack_settings.model_copy(update={"corpus": corpus, "index": tmp_path / "idx", "threshold": 0.0,
+    settings = slack_settings.model_copy(update={"corpus": corpus, "index": tmp_path / "idx", "threshold": threshold,
                                                  "feedback_db": tmp_path / "fb.db", "slack_inline_seconds": 30.0})
     outside = Assistant(settings, progress=False)
-    expected = outside.ask("監査ログの保存期間は？")
-    assert expected.citations[0].source.startswith(str(corpus))
+    expected = outside.ask(question)
+    assert expected.status == status and expected.citations[0].source.startswith(str(corpus))
     with TestClient(make_app(outside, settings)) as c:
-        msg = post_command(c, "監査ログの保存期間は？").json()
+        msg = post_command(c, question).json()
     allt = "\n".join(texts(msg) + [msg["text"]])
     assert str(corpus) not in allt and str(tmp_path) not in allt, allt
     names = {"policies/audit.md", "notes.txt"}
     assert any(f"`{n}:" in allt for n in names), allt
+    assert any(n in msg["text"] for n in names), msg["text"]  # the notification names it too
 
 
 def test_ssl_check_and_other_interactions_get_an_empty_200(client, hook):

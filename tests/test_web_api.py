@@ -687,23 +687,31 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     assert len(body["citations"]) == len(expected.citations) and all(c["location"] for c in body["citations"])
 
 
-def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make_corpus, tmp_path, assistant):
+@pytest.mark.parametrize("threshold, question, status", [
+    (0.0, "監査ログの保存期間は？", "answered"), (1.0, "ログの保存期間を教えてください", "needs review")])
+def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make_corpus, tmp_path, assistant,
+                                                                            threshold, question, status):
     """ASSISTANT_CORPUS outside the repository: the answer JSON's `source` stays the absolute path (the
     contract, and what /source/ opens), but what people read names each document by its path inside the
-    corpus folder, or its title: the document list, each citation's name and location (what is copied),
-    the source page, and /healthz, which prints no server path."""
+    corpus folder, or its title: the answer's text (an answer's or a candidate's), the document list, each
+    citation's name and location (what is copied), the source page, and /healthz, which prints no server path."""
     corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
                           "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
     a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx", cache=assistant.settings.cache,
-                           feedback_db=tmp_path / "fb.db", threshold=0.0), progress=False)
+                           feedback_db=tmp_path / "fb.db", threshold=threshold), progress=False)
     folder = str(corpus)
     strip_links = lambda html: re.sub(r'(href|cite)="[^"]*"', "", html)  # noqa: E731 - links keep the source
     with TestClient(create_app(assistant=a)) as c:
-        body = _ask(c, "監査ログの保存期間は？")
+        body = _ask(c, question)
+        assert body["status"] == status
         first = next(x for x in body["citations"] if x["source"].endswith("audit.md"))
         assert first["source"] == str(corpus / "policies" / "audit.md")  # the contract: unchanged
         assert first["source_name"] == "policies/audit.md"
         assert "policies/audit.md" in first["location"] and folder not in first["location"]
+        # the readable answer names the document as the citations do (it had held the absolute path)
+        assert folder not in body["answer"] and str(tmp_path) not in body["answer"], body["answer"]
+        best = body["citations"][0]
+        assert best["source_name"] in body["answer"] and best["quote"] in body["answer"]
         page = c.get("/")
         assert page.status_code == 200
         links = re.findall(r'<a href="(/source/[^"]+)"[^>]*>([^<]+)</a>', page.text)

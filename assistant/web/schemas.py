@@ -46,7 +46,9 @@ class AnswerOut(BaseModel):
 
     question: str
     answered: bool
-    answer: str
+    answer: str = Field(description="The answer as people read it (`assistant ask` prints it): the quote and where "
+                                    "it is, its document named as `source_name` names it (never the server's "
+                                    "absolute path).")
     confidence: float
     citations: list[CitationOut]
     status: Status

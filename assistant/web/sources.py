@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from .. import messages
-from ..answer import Answer, Assistant, location, shown_source
+from ..answer import Answer, Assistant, location, shown_source, shown_text
 from ..corpus import Passage
 from ..errors import InputError
 from ..types import Citation
@@ -28,10 +28,12 @@ def cited_location(c: Citation, lang: str, corpus: Path | None) -> str:
 
 
 def answer_out(answer: Answer, corpus: Path | None) -> dict:
-    """The answer JSON (the contract, unchanged: ``source`` stays the path /source/ opens) with each
+    """The answer JSON (the contract, unchanged: ``source`` stays the path /source/ opens; the readable
+    ``answer`` names its document as people are shown it, as ``source_name`` does) with each
     citation's human-readable ``location`` and ``source_name`` (the document as people are shown it)
     added, in the answer's language: the page shows and copies them as they are."""
     out = answer.to_dict()
+    out["answer"] = shown_text(answer, corpus)  # the sentence people read: no server path in it either
     for shown, c in zip(out["citations"], answer.citations):
         shown["location"] = cited_location(c, answer.lang, corpus)
         shown["source_name"] = shown_source(c.source, corpus)

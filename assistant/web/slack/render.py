@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ... import messages
-from ...answer import Answer, Citation, place, shown_source
+from ...answer import Answer, Citation, place, shown_source, shown_text
 from ...types import Status
 
 #: Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
@@ -154,8 +154,8 @@ def render_answer(answer: Answer, *, response_type: str = "ephemeral", shared_by
 def _fallback(answer: Answer, lang: str, corpus: Path | None = None) -> str:
     """The notification text (and what clients without Block Kit show)."""
     labels = LABELS[lang]
-    if not (answer.answered and answer.citations):
-        return _plain(answer.answer, FALLBACK_TEXT_LIMIT)
+    if not (answer.answered and answer.citations):  # a candidate's location names its document as shown
+        return _plain(shown_text(answer, corpus), FALLBACK_TEXT_LIMIT)
     best = answer.citations[0]
     head = ("記載あり: " if lang == "ja" else "Documented: ")
     where = " › ".join(best.section) or labels["top"]
