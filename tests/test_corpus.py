@@ -177,6 +177,22 @@ def test_a_short_sections_paragraphs_are_quoted_together_and_ranked_apart(tmp_pa
     assert all(text[p.quote_start:p.quote_end] == p.quote_text for p in doc.passages)
 
 
+def test_a_plain_text_whitepapers_contents_numbered_sections_and_unmarked_list(tmp_path):
+    text = ("サンプル セキュリティホワイトペーパー\n株式会社サンプル 第2.1版（2025年5月1日改定）\n\n目次\n1. はじめに\n"
+            "2. 脆弱性管理\n\n1. はじめに\n本書は当社のセキュリティ対策を説明します。\n\n2. 脆弱性管理\n2.1 パッチ適用\n"
+            "脆弱性は、深刻度に応じて次の期限内に修正します。\n緊急：7日以内\n高：30日以内\n2.2 マルウェア対策\n"
+            "業務端末にはEDR製品を導入しています。\n")
+    doc = parse_document(tmp_path / "w.txt", text)
+    assert doc.title == "サンプル セキュリティホワイトペーパー" and doc.as_of == "2025-05-01"
+    got = [(p.section, p.quote_text) for p in doc.passages]
+    patch = "脆弱性は、深刻度に応じて次の期限内に修正します。\n緊急：7日以内\n高：30日以内"
+    assert dict.fromkeys(got) == dict.fromkeys([
+        (("1. はじめに",), "本書は当社のセキュリティ対策を説明します。"),
+        (("2. 脆弱性管理", "2.1 パッチ適用"), patch),
+        (("2. 脆弱性管理", "2.2 マルウェア対策"), "業務端末にはEDR製品を導入しています。"),
+    ]), "the contents list is no passage; '2.' over '2.1' is a chapter, not a list item; 'name：value' lines are facts"
+
+
 def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
     text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
     doc = parse_document(tmp_path / "m.txt", text)

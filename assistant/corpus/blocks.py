@@ -85,6 +85,11 @@ def _is_cjk(ch: str) -> bool:
     return bool(CJK.match(ch)) or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef"
 
 
+#: What a number counts when it follows it ("5年間", "3.5倍", "30 days", "99.9%"): a quantity, not a section
+#: number.
+COUNTED = (r"(?:[年月週日時分秒倍割件回個人名社台段要か%％]|ヶ月|カ月"
+           r"|\s*(?:days?|hours?|minutes?|weeks?|months?|years?|times|percent|日|時間|か月|ヶ月|年)(?:\b|$))")
+COUNTED_AFTER = re.compile(COUNTED, re.I)
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 _WORD_END = re.compile(r"[A-Za-z0-9]+$")
 

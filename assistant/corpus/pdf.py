@@ -7,14 +7,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from .blocks import (BULLET, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
+from .blocks import (BULLET, COUNTED, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
                      read_bytes)
 
 #: Pages read from one PDF.
 MAX_PDF_PAGES = 2000
-#: A number followed by what it counts ("5年間", "3.5倍", "30 days", "99.9%"): a quantity, not a section.
-_COUNTED = (r"(?!(?:[年月週日時分秒倍割件回個人名社台段要か%％]|ヶ月|カ月)"
-            r"|\s*(?:days?|hours?|minutes?|weeks?|months?|years?|times|percent|日|時間|か月|ヶ月|年)(?:\b|$))")
+_COUNTED = "(?!" + COUNTED + ")"
 #: A section number opening a short line: "第2章", "3.1", "2." or a bare "4" before a space; never a quantity.
 _NUMBERED_HEADING = re.compile(
     r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})+\.?" + _COUNTED + r"(?=\s|[^\d.])"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..config import display_path
 from ..script import CJK
+from .blocks import COUNTED_AFTER
 from .labels import BREADCRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
 from .model import Document, Passage, find_as_of, mark_units, split_long
 
@@ -52,6 +53,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
     _drop_page_labels(lines)
+    _drop_contents(lines)
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
@@ -124,6 +126,11 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "2.1 アクセス制御", "第3章 暗号化", "■ 認証", "【ログ管理】": the numbering gives the level
             lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
             continue
+        if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and _section_line(stripped, m, raw, i):
+            # "6.3 マルウェア対策" right under the last item of 6.2, "2. 管理体制" right above "2.1 …": a
+            # whitepaper's numbered sections, even with no blank line around them
+            lines.append(_Line(start, end, stripped, "heading", level=_numbered_level(m)))
+            continue
         if not has_md_headings and _NUMBER_LABEL.match(stripped) and _numbered_label(stripped, raw, i):
             # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
             lines.append(_Line(start, end, stripped, "heading"))
@@ -163,6 +170,8 @@ def _number_levels(lines: list[_Line]) -> None:
 
 
 _LABEL_MAX_CHARS = 40
+#: "緊急：7日以内", "保管期間: 1年": a name, a colon (not a time's), and its value.
+_KEY_VALUE = re.compile(r"^[^：:]{0,30}[^\d\s：:][：:]\s*\S")
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
@@ -233,6 +242,8 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         if _TABLE_ROW.search(ln.text) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
             continue
+        if _KEY_VALUE.match(ln.text):
+            continue  # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label
         if not CJK.search(ln.text) and (len(ln.text.split()) > _LABEL_MAX_WORDS or not ln.text[0].isupper()):
             continue
         prev = lines[content[pos - 1]] if pos else None
@@ -282,6 +293,23 @@ def _numbered_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
         and not _NUMBER_LABEL.match(before) and bool(_SENTENCE_END.search(after) or "。" in after)
 
 
+def _section_line(stripped: str, m: re.Match, raw: list[tuple[int, str]], i: int) -> bool:
+    """A short title under a section number: "第3章 …" or a dotted "6.3 …" anywhere, and "2. …" when the
+    next line opens its subsection ("2.1 …"), which a numbered list item never has. Not a quantity
+    ("1.5倍の…"), not a sentence."""
+    if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped or "、" in stripped:
+        return False
+    if m.group("chapter"):
+        return True
+    number = (m.group("number") or "").strip().rstrip(".")
+    if not number or COUNTED_AFTER.match(stripped[len(m.group("number").rstrip()):]):
+        return False
+    if "." in number:
+        return True
+    nxt = next((line.strip() for _, line in raw[i + 1:] if line.strip()), "")
+    return nxt.startswith(f"{number}.1") and not nxt[len(number) + 2:len(number) + 3].isdigit()
+
+
 def _numbered_level(m: re.Match) -> int:
     if m.group("chapter"):
         return {"章": 1, "節": 2, "項": 3}[m.group("unit")]
@@ -317,6 +345,18 @@ def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
     first, last = body[0], body[-1]
     for i, ln in enumerate(lines):
         if (i < first or i > last) and ln.kind not in ("blank", "chrome") and not _in_main_script(ln, cjk_doc):
+            ln.kind = "chrome"
+
+
+def _drop_contents(lines: list[_Line]) -> None:
+    """A table of contents: lines that repeat, word for word, headings further down ("2. 情報セキュリティ
+    管理体制" above the section itself). They name sections, they say nothing; quoted, they were the first
+    candidate for questions the sections answer."""
+    later: set[str] = set()
+    for ln in reversed(lines):
+        if ln.kind == "heading":
+            later.add(ln.text)
+        elif ln.kind in ("bullet", "text") and ln.text in later:
             ln.kind = "chrome"
 
 
