@@ -141,7 +141,7 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     # 0.07 next to "answered"); an accepted row keeps the model's
     status_col = [c.column for c in ws[3] if c.value == "回答状況"][0]
     conf_col = [c.column for c in ws[3] if c.value == "確信度"][0]
-    assert ws.cell(5, status_col).value in ("answered", "needs review")  # (an open question in a はい/いいえ cell)
+    assert ws.cell(5, status_col).value == "answered"  # a person's pick, though an open question in a はい/いいえ cell
     assert ws.cell(5, conf_col).value == "レビューで選択"
     assert ws.cell(6, conf_col).value == "レビューで編集" and ws.cell(7, conf_col).value == "レビューで不採用"
     assert isinstance(ws.cell(4, conf_col).value, float)
@@ -343,3 +343,34 @@ def test_a_sheet_without_an_answer_column_keeps_a_rejected_rows_evidence(client)
     assert ws.cell(2, col["確信度"]).value == "レビューで不採用"
     assert ws.cell(3, col["回答状況"]).value == "answered" and ws.cell(3, col["引用"]).value == other["quote"]
     assert ws.cell(3, col["確信度"]).value == "レビューで選択", "not the candidate's own score beside 'answered'"
+
+
+def test_a_picked_candidate_is_written_and_counted_as_the_persons_answer(client, ready_job):
+    """A reviewer's pick is their answer, even for an open question in a はい/いいえ cell (which the filler
+    itself leaves to a person): answered, not flagged, its remarks saying it was chosen in review, and
+    counted as answered. It had been written as 「要確認（回答候補）:…」 with 要確認 = yes, counts unchanged."""
+    job_id, status = ready_job
+    rows = by_row(status["preview"])
+    other = rows[5]["candidates"][1]
+    before = json.loads(client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": []}).headers["x-fill-summary"])
+    r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": [
+        {"row": 5, "action": "pick", "passage_id": other["passage_id"]}, {"row": 7, "action": "reject"}]})
+    assert r.status_code == 200, r.text
+    wb = openpyxl.load_workbook(io.BytesIO(r.content))
+    ws = wb["チェックシート"]
+    col = {c.value: c.column for c in ws[3]}
+    assert ws["E5"].value.startswith("レビューで選択:「" + other["quote"]), ws["E5"].value
+    assert "要確認" not in ws["E5"].value
+    assert ws.cell(5, col["要確認"]).value in (None, ""), "a person's pick is no candidate to review"
+    assert ws["D5"].fill.fgColor.rgb != "FFFFF2CC" and ws.cell(5, col["回答状況"]).fill.fgColor.rgb != "FFFFF2CC"
+    assert ws.cell(5, col["確信度"]).value == "レビューで選択"
+    # a rejected row is written as rejected: no answer, its evidence said to be rejected, flagged for a person
+    assert ws["D7"].value is None and ws["E7"].value.startswith("レビューで不採用: ")
+    assert ws.cell(7, col["確信度"]).value == "レビューで不採用" and ws.cell(7, col["要確認"]).value not in (None, "")
+    summary = json.loads(r.headers["x-fill-summary"])
+    assert summary["answered"] == before["answered"] + (rows[5]["status"] != "answered") - (rows[7]["status"] == "answered")
+    assert summary["flagged"] == before["flagged"] - rows[5]["needs_review"] + (not rows[7]["needs_review"])
+    assert summary["answered"] + summary["needs_review"] + summary["not_documented"] == summary["total"] == 4
+    sheet = wb["回答サマリー"]
+    values = {sheet.cell(n, 1).value: sheet.cell(n, 2).value for n in range(1, sheet.max_row + 1)}
+    assert values["回答済み"] == summary["answered"]

@@ -26,7 +26,7 @@ from ..types import Status
 from .ask import answer_all, asked_text, picked
 from .locate import Placement, _headers_seen, _locate_named, classify, locate, locate_customer
 from .model import EVIDENCE_KEY, Book, Job, RowAnswer, cell_text
-from .place import OURS, cells_for, dropdown, place, settle
+from .place import OURS, cells_for, dropdown, place
 from .read import read_book
 from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name
 from .summary import FillSummary, tally
@@ -347,8 +347,16 @@ def _decided(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Deci
             raise ReviewError("fill_pick_not_candidate", row=r + 1)
         out = fit_cells(picked(asked_text(question), chosen, cells), kind)
         if placement:
+            # the person's answer: never sent back to review (as the filler sends an open question in a
+            # はい/いいえ cell, or a yes/no its quote does not settle); the value is the dropdown's when the
+            # quote settles it, and the remarks say the passage was chosen in review
+            from ..answer import location
+
             options = dropdown(job.table.worksheet, r + 1, placement.answer_col + 1)
-            settle(out, *cells_for(out, placement, options))
+            value, _, _ = cells_for(out, placement, options)
+            lang = placement.lang
+            out.customer = (value, messages.t("fill.remarks_picked", lang, quote=chosen.quote,
+                                              location=location(chosen, lang)))
         return out
     raise ReviewError("fill_bad_action", action=str(d.action)[:20])
 
