@@ -124,13 +124,13 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
         return [ws.cell(r, c).value for c in range(5, 12)]
 
     def review_rule(row):
-        return row[STATUS] != "answered"
+        return row[STATUS] != "回答済み"
 
     text = assistant.source_text(DOC)
     for key in ANSWERED:
         row = cells(key)
-        assert row[STATUS] == "answered", key
-        assert 0.0 <= row[CONF] <= 1.0 and (row[REVIEW] == "yes") == review_rule(row), key
+        assert row[STATUS] == "回答済み", key  # "answered", in the sheet's language
+        assert 0.0 <= row[CONF] <= 1.0 and (row[REVIEW] == "はい") == review_rule(row), key
         start, end = _offsets(row[SOURCE])
         assert row[QUOTE] == text[start:end], "quotes are verbatim, and the Source column finds them"
         assert row[QUOTE] in row[ANSWER] and row[SECTION], key
@@ -138,7 +138,7 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
             "offsets, then the as-of date"
     for key in NOT_DOCUMENTED:
         row = cells(key)
-        assert row[STATUS] == "not documented" and row[REVIEW] == "yes", key
+        assert row[STATUS] == "記載なし" and row[REVIEW] == "はい", key
         assert isinstance(row[CONF], float) and row[CONF] < assistant.threshold, key
         assert not row[QUOTE] and not row[SECTION] and not row[SOURCE], "no closest passage posing as an answer"
         assert row[ANSWER].startswith(("記載なし", "Not documented")) and "closest" not in row[ANSWER], key
@@ -148,16 +148,16 @@ def test_xlsx_statuses_quotes_and_review_flags(assistant, filled_xlsx):
 
     # Borderline: whichever way the model decides, the row says what assistant.ask says, by the rule.
     encryption, plain = cells("encryption"), assistant.ask(QUESTIONS["encryption"])
-    assert encryption[STATUS] == plain.status
+    assert fill_model.status_of(encryption[STATUS]) == plain.status
     assert encryption[CONF] == round(plain.confidence, 3)
-    assert (encryption[REVIEW] == "yes") == review_rule(encryption)
+    assert (encryption[REVIEW] == "はい") == review_rule(encryption)
     assert (encryption[QUOTE] or "") == (plain.citations[0].quote if plain.status.value != "not documented" else "")
 
     assert summary.answered + summary.needs_review + summary.not_documented == summary.total == len(QUESTIONS)
     assert summary.answered == len(ANSWERED) + plain.answered
     assert summary.needs_review == (plain.status.value == "needs review")
     assert summary.not_documented == len(NOT_DOCUMENTED) + (plain.status.value == "not documented")
-    assert summary.flagged == sum(cells(k)[REVIEW] == "yes" for k in QUESTIONS)
+    assert summary.flagged == sum(cells(k)[REVIEW] == "はい" for k in QUESTIONS)
     assert summary.skipped == 3, "banner, ■ title and lone title"
     assert (summary.sheet, summary.column, summary.header_row) == ("チェックシート", "質問", 3)
 
@@ -184,8 +184,8 @@ def test_xlsx_blank_and_section_rows_left_blank_and_review_rows_highlighted(fill
     for r in range(4, ws.max_row + 1):
         new = [ws.cell(r, c) for c in range(5, 12)]
         if ws.cell(r, 3).value in questions:
-            assert new[STATUS].value in ("answered", "needs review", "not documented")
-            highlighted = new[REVIEW].value == "yes"
+            assert new[STATUS].value in ("回答済み", "要確認", "記載なし")
+            highlighted = new[REVIEW].value == "はい"
             assert all((c.fill.fgColor.rgb == fill_write.REVIEW_FILL) == highlighted for c in new), r
         else:
             assert all(c.value is None for c in new), f"row {r} is blank or a section header"
@@ -224,7 +224,9 @@ def test_a_filled_sheet_filled_again_reuses_its_added_columns_in_either_form(ass
     ws = load_workbook(io.BytesIO(out)).active
     assert [c.value for c in ws[1]] == [*header, *lang_headers]
     assert ws.max_column == 2 + len(added)
-    assert ws.cell(2, 3).value in ("answered", "needs review") and "8文字以上" in (ws.cell(2, 5).value or "")
+    status = ws.cell(2, 3).value  # written over the old "answered", in the sheet's language
+    assert fill_model.status_of(status) in ("answered", "needs review") and "8文字以上" in (ws.cell(2, 5).value or "")
+    assert status.isascii() == (lang_headers is EN_HEADERS), status
     assert summary.total == 1
     assert fill_model.filled_by_us([*header, *added]) and not fill_model.filled_by_us(header + ["Answer"])
 
@@ -251,15 +253,15 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     # and the evidence, since the sheet has no remarks column
     assert [r[:2] for r in out] == [r[:2] for r in rows], "original cells and order unchanged"
     assert out[0][2:] == ["回答欄", *status_headers, "根拠（引用・出典）"]
-    assert out[1][2:4] == ["はい", "answered"], "a documented yes, in the sheet's language"
+    assert out[1][2:4] == ["はい", "回答済み"], "a documented yes, in the sheet's language"
     assert "SCIMによる同期" in out[1][6] and "ユーザー管理 > SSO" in out[1][6], "a section path Shift_JIS can write"
     assert out[2][2:] == [""] * 5, "blank row stays blank"
-    assert out[3][2] == "" and out[3][3] == "not documented" and out[3][5] == "yes", "left for a person"
+    assert out[3][2] == "" and out[3][3] == "記載なし" and out[3][5] == "はい", "left for a person"
     totp = assistant.ask(rows[4][1])
     if totp.verdict == "yes":
-        assert out[4][2:4] == ["はい", "answered"]
+        assert out[4][2:4] == ["はい", "回答済み"]
     else:  # a yes/no its quote does not settle: left to a person, never "answered" over an empty cell
-        assert out[4][2:4] == ["", "needs review"] and out[4][5] == "yes"
+        assert out[4][2:4] == ["", "要確認"] and out[4][5] == "はい"
     assert (summary.answered, summary.needs_review, summary.not_documented, summary.skipped) == (
         1 + (totp.verdict == "yes"), 1 - (totp.verdict == "yes"), 1, 0)
 
@@ -267,8 +269,8 @@ def test_cp932_csv_to_csv_and_xlsx(assistant, tmp_path):
     fill.fill_file(assistant, src, xdst, progress=False)
     ws = load_workbook(xdst).active
     assert [c.value for c in ws[1]] == ["No.", "質問項目", "回答欄", *status_headers, "根拠（引用・出典）"]
-    assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 3).value == "はい" and ws.cell(2, 4).value == "answered"
-    assert ws.cell(4, 4).value == "not documented" and ws.cell(4, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
+    assert ws.cell(2, 2).value == QUESTIONS["scim"] and ws.cell(2, 3).value == "はい" and ws.cell(2, 4).value == "回答済み"
+    assert ws.cell(4, 4).value == "記載なし" and ws.cell(4, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert ws.cell(4, 3).value is None
     assert isinstance(ws.cell(2, 5).value, float)
 
@@ -354,7 +356,7 @@ def test_existing_output_needs_force_and_output_suffix_is_checked(assistant, tmp
         fill.fill_file(assistant, src, dst, progress=False)
     assert dst.read_text(encoding="utf-8") == "keep me"
     fill.fill_file(assistant, src, dst, force=True, progress=False)
-    assert "answered" in dst.read_text(encoding="utf-8-sig")
+    assert "回答済み" in dst.read_text(encoding="utf-8-sig")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "q.csv"], "no temp file left behind"
     with pytest.raises(InputError, match=r"name the output \.xlsx or \.csv"):
         fill.fill_file(assistant, src, tmp_path / "out.ods", progress=False)
@@ -383,10 +385,11 @@ def test_refused_questions_are_flagged_not_fatal(assistant):
     ws = load_workbook(io.BytesIO(out)).active
     assert ws.cell(2, 1).value == "SCIMに対応していますか？", "a control character Excel cannot store is dropped"
     for r in (2, 3):
-        assert ws.cell(r, 2).value == fill.STATUS_SKIPPED and ws.cell(r, 8).value == "yes"
+        assert ws.cell(r, 2).value == "回答不可" and ws.cell(r, 8).value == "はい"  # skipped: the sheet's language
+        assert fill_model.status_of(ws.cell(r, 2).value) == fill.STATUS_SKIPPED
         assert ws.cell(r, 3).value.startswith("not answered: ")
     assert "limit is 1000" in ws.cell(3, 3).value
-    assert ws.cell(4, 2).value == "answered"
+    assert ws.cell(4, 2).value == "回答済み"
     assert (summary.answered, summary.skipped, summary.refused, summary.flagged) == (1, 2, 2, 2)
     assert (summary.total, summary.questions) == (1, 3), "refused questions are counted, once, as refused"
 
@@ -433,7 +436,7 @@ def test_cli_fill(assistant, cli_env, tmp_path):
     assert result.exit_code == 0, result.output
     assert ("2 questions: answered 1 (yes 0, no 0), needs review 0, not documented 1, not asked 0; "
             "1 rows flagged for review; 0 rows passed over;") in result.stdout
-    assert load_workbook(dst).active.cell(2, 3).value == "answered"
+    assert load_workbook(dst).active.cell(2, 3).value == "回答済み"
 
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(os.urandom(1000))
@@ -625,7 +628,7 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     # an open question's quote fits no はい/いいえ value: left for a person, evidence in 備考, flagged
     assert ws.cell(cipher, 4).value is None and "AES-256" in ws.cell(cipher, 5).value
     assert ws.cell(cipher, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
-    assert ws.cell(cipher, header.index(HEADERS[STATUS]) + 1).value == "needs review", \
+    assert ws.cell(cipher, header.index(HEADERS[STATUS]) + 1).value == "要確認", \
         "not 'answered' beside an empty answer cell"
     assert ws.cell(cipher, 5).value.startswith("要確認（回答候補）:")
     assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
@@ -641,7 +644,7 @@ def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(fi
     values = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(1, ws.max_row + 1)}
     assert values["質問数"] == summary.total and values["回答済み"] == summary.answered
     assert values["要確認"] == summary.needs_review and values["記載なし"] == summary.not_documented
-    assert values["確認が必要な行（要確認が yes の行）"] == summary.flagged
+    assert values["確認が必要な行（要確認が「はい」の行）"] == summary.flagged
     links = [ws.cell(r, 1) for r in range(1, ws.max_row + 1) if ws.cell(r, 1).hyperlink is not None]
     assert len(links) == summary.flagged >= 1
     assert all(re.fullmatch(r"'チェックシート'![A-Z]+\d+", c.hyperlink.location or "") for c in links), \
@@ -701,7 +704,7 @@ def test_a_sheet_without_remarks_column_gets_an_evidence_column(assistant):
     seen = set()
     for r, q in enumerate(questions, 2):
         plain = assistant.ask(q)
-        row_status, cell = ws.cell(r, status).value, ws.cell(r, evidence).value
+        row_status, cell = fill_model.status_of(ws.cell(r, status).value), ws.cell(r, evidence).value
         seen.add(row_status)
         if row_status == "not documented":
             assert cell == "記載なし（提供資料に該当する記述はありません）", q
@@ -824,3 +827,36 @@ def test_a_shift_jis_csv_whose_answers_it_cannot_hold_is_written_as_utf8_and_say
     assert "SCIM™による同期" in out[1][3] and "ユーザー管理 › SSO" in out[1][3], "verbatim, separators as they were"
     assert summary.notes == ["sjis.csv was read as Shift_JIS (CP932), but the answers hold characters Shift_JIS "
                              "cannot encode (™), so the CSV was written as UTF-8 with a BOM instead (Excel reads it)"]
+
+
+@pytest.mark.parametrize("header, lang", [(["No", "質問", "回答", "備考"], "ja"), (["No", "Question", "Answer", "Remarks"], "en")])
+def test_status_values_are_written_in_the_sheets_language_and_read_back_in_either(assistant, header, lang):
+    """A Japanese sheet's added columns hold Japanese values (回答済み / 要確認 / 記載なし, 要確認 = はい), not
+    'answered' / 'needs review' / 'yes' (found by the Japanese-customer review), and its summary sheet says
+    「要確認」が「はい」; an English sheet keeps English values. A reader knows both (and the English ones of
+    earlier fills), and a sheet filled in one language and filled again is rewritten in its own."""
+    questions = [QUESTIONS["scim"], QUESTIONS["weather"]]
+    out, _, summary = fill.fill_bytes(assistant, _sheet(header, questions), "q.xlsx")
+    wb = load_workbook(io.BytesIO(out))
+    ws = wb.active
+    col = {c.value: c.column for c in ws[1]}
+    status, review = col[fill_model.header("status", lang)], col[fill_model.header("review", lang)]
+    expected = {"ja": [("回答済み", None), ("記載なし", "はい")],
+                "en": [("answered", None), ("not documented", "yes")]}[lang]
+    assert [(ws.cell(r, status).value, ws.cell(r, review).value) for r in (2, 3)] == expected
+    assert [fill_model.status_of(ws.cell(r, status).value) for r in (2, 3)] == ["answered", "not documented"]
+    assert [fill_model.flagged(ws.cell(r, review).value) for r in (2, 3)] == [False, True]
+    labels = [c.value for c in wb[wb.sheetnames[-1]]["A"] if c.value]
+    assert ("確認が必要な行（要確認が「はい」の行）" if lang == "ja" else "Rows to check (Needs review: yes)") in labels
+    assert not any(re.search(r"\byes\b", v) for v in labels if lang == "ja"), labels
+    for value, outcome in (("回答済み", "answered"), ("要確認", "needs review"), ("記載なし", "not documented"),
+                           ("回答不可", "skipped"), ("Needs Review", "needs review"), (" answered ", "answered")):
+        assert fill_model.status_of(value) == outcome, value
+    assert fill_model.status_of("はい") is None and fill_model.flagged("はい") and fill_model.flagged("Yes")
+    assert not fill_model.flagged("") and not fill_model.flagged(None)
+    # filled again, the values are the sheet's (never the other language's left over)
+    buf = io.BytesIO()
+    wb.save(buf)
+    again = load_workbook(io.BytesIO(fill.fill_bytes(assistant, buf.getvalue(), "q.xlsx")[0])).active
+    assert [(again.cell(r, status).value, again.cell(r, review).value) for r in (2, 3)] == expected
+    assert again.max_column == ws.max_column

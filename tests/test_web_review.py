@@ -136,12 +136,12 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     assert ws["D7"].value is None and ws["E7"].value == f"レビューで不採用: {proposed}" and proposed
     assert ws["F4"].value is None  # the customer's other columns untouched
     review_col = [c.column for c in ws[3] if c.value == "要確認"][0]  # the sheet's language
-    assert ws.cell(7, review_col).value == "yes" and ws.cell(6, review_col).value in (None, "")
+    assert ws.cell(7, review_col).value == "はい" and ws.cell(6, review_col).value in (None, "")
     # a person's decision is said to be one: no model confidence beside it (a picked candidate kept its own
     # 0.07 next to "answered"); an accepted row keeps the model's
     status_col = [c.column for c in ws[3] if c.value == "回答状況"][0]
     conf_col = [c.column for c in ws[3] if c.value == "確信度"][0]
-    assert ws.cell(5, status_col).value == "answered"  # a person's pick, though an open question in a はい/いいえ cell
+    assert ws.cell(5, status_col).value == "回答済み"  # a person's pick, though an open question in a はい/いいえ cell
     assert ws.cell(5, conf_col).value == "レビューで選択"
     assert ws.cell(6, conf_col).value == "レビューで編集" and ws.cell(7, conf_col).value == "レビューで不採用"
     assert isinstance(ws.cell(4, conf_col).value, float)
@@ -338,10 +338,10 @@ def test_a_sheet_without_an_answer_column_keeps_a_rejected_rows_evidence(client)
     assert r.status_code == 200, r.text
     ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
     col = {c.value: c.column for c in ws[1]}
-    assert ws.cell(2, col["回答状況"]).value == "needs review" and ws.cell(2, col["要確認"]).value == "yes"
+    assert ws.cell(2, col["回答状況"]).value == "要確認" and ws.cell(2, col["要確認"]).value == "はい"
     assert ws.cell(2, col["回答案"]).value.startswith("レビューで不採用: ") and "SCIM" in ws.cell(2, col["引用"]).value
     assert ws.cell(2, col["確信度"]).value == "レビューで不採用"
-    assert ws.cell(3, col["回答状況"]).value == "answered" and ws.cell(3, col["引用"]).value == other["quote"]
+    assert ws.cell(3, col["回答状況"]).value == "回答済み" and ws.cell(3, col["引用"]).value == other["quote"]
     assert ws.cell(3, col["確信度"]).value == "レビューで選択", "not the candidate's own score beside 'answered'"
 
 

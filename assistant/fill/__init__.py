@@ -42,7 +42,9 @@ Cells
     answer, and the status and the review flag say what to do.
 
 Review flags
-    The review flag (要確認 / Needs review, headed in the sheet's language as every added column) is "yes" for every "not documented" answer, every question the assistant
+    The review flag (要確認 / Needs review, headed and written in the sheet's language as every added column,
+    and so is the status: 回答済み / 要確認 / 記載なし / 回答不可, はい; answered / needs review / not documented /
+    skipped, yes) is set for every "not documented" answer, every question the assistant
     refused (too long, control characters), every row whose quote or answer had to be altered to fit the
     spreadsheet (see Output), and every "needs review" answer: the decision's own review band (fitted
     leaving one corpus out, answer.py MODEL), whose candidate quote, section and source are filled in

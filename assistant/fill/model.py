@@ -35,6 +35,51 @@ def header(key: str, lang: str) -> str:
     return messages.t(f"fill.{name}", "ja" if lang == "ja" else "en")
 
 
+#: The status cell's value of each outcome, as the catalog's ``fill.<key>`` in the sheet's language; the
+#: outcome itself (RowAnswer.status, what is counted and what the web preview sends) stays the English value.
+_STATUS_TEXT_KEYS = {"answered": "status_answered", "needs review": "status_needs_review",
+                     "not documented": "status_not_documented", STATUS_SKIPPED: "status_skipped"}
+
+
+def _lang(lang: str | None) -> str:
+    return "ja" if lang == "ja" else "en"
+
+
+def status_text(status: str, lang: str) -> str:
+    """The status cell of outcome STATUS ("answered", "needs review", ...) in LANG."""
+    from .. import messages
+
+    key = _STATUS_TEXT_KEYS.get(str(status))
+    return messages.t(f"fill.{key}", _lang(lang)) if key else str(status)
+
+
+def review_text(flagged: bool, lang: str) -> str:
+    """The review cell in LANG: "yes" / "はい" for a row flagged for a person, else blank."""
+    from .. import messages
+
+    return messages.t("fill.review_yes", _lang(lang)) if flagged else ""
+
+
+def status_of(value: Any) -> str | None:
+    """The outcome a status cell written in either language (or before they followed the sheet's: English)
+    says, for a reader of a filled sheet; None for any other text."""
+    from .. import messages
+
+    text = norm(value)
+    for lang in ("ja", "en"):
+        for status, key in _STATUS_TEXT_KEYS.items():
+            if text == norm(messages.t(f"fill.{key}", lang)):
+                return status
+    return None
+
+
+def flagged(value: Any) -> bool:
+    """Whether a review cell written in either language flags its row."""
+    from .. import messages
+
+    return norm(value) in {norm(messages.t("fill.review_yes", lang)) for lang in ("ja", "en")}
+
+
 def columns(lang: str) -> tuple[tuple[str, str, int], ...]:
     """Every column added when the sheet has no answer column of its own: (key, header in LANG, width)."""
     return tuple((key, header(key, lang), width) for key, width in _KEYS)
@@ -133,18 +178,22 @@ class RowAnswer:
 
     @property
     def review(self) -> str:
-        """The review cell: "yes" or blank."""
-        return "yes" if self.needs_review else ""
+        """The review cell in English: "yes" or blank (cell() writes it in the sheet's language)."""
+        return review_text(self.needs_review, "en")
 
     @property
     def evidence(self) -> str:
         """The evidence cell (added when the sheet has no remarks column): what the remarks would hold."""
         return (self.customer[1] or "") if self.customer is not None else ""
 
-    def cell(self, key: str) -> Any:
-        """The value of the added column KEY."""
+    def cell(self, key: str, lang: str = "en") -> Any:
+        """The value of the added column KEY, its status and review values in LANG (the sheet's language)."""
         if key == "confidence" and self.decided:
             return self.decided
+        if key == "status":
+            return status_text(self.status, lang)
+        if key == "review":
+            return review_text(self.needs_review, lang)
         return getattr(self, key)
 
     def copy(self) -> RowAnswer:
@@ -162,6 +211,7 @@ class Job:
     name: str
     columns: tuple[tuple[str, str, int], ...] = COLUMNS  # the columns added
     placement: Placement | None = None  # the customer's own answer/remarks columns, when found
+    lang: str = "ja"  # the sheet's language (place.place sets it): the added columns' headers and values
 
     @property
     def questions(self) -> int:

@@ -49,6 +49,7 @@ def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None =
     header_row = job.table.rows[job.header_row]
     placement = placement or locate_customer(header_row, job.column, OURS)
     job.columns = added_columns(placement)
+    job.lang = placement.lang
     if not placement.found:
         job.placement = None
         return

@@ -28,7 +28,7 @@ class FillSummary:
     notes: list[str] = field(default_factory=list)
     questions: int = 0  # question rows: total + refused
     refused: int = 0  # questions the assistant refused to ask (too long, control characters): flagged
-    flagged: int = 0  # rows flagged for a person (要確認 "yes"): every row not answered outright
+    flagged: int = 0  # rows flagged for a person (要確認 はい / Needs review yes): every row not answered outright
 
     @classmethod
     def of(cls, job: Job) -> "FillSummary":

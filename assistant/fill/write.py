@@ -111,7 +111,7 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
             ws.cell(row.index + 1, job.placement.answer_col + 1).fill = review_fill
         for (key, _, _), c in zip(job.columns, cols):
             cell = ws.cell(row.index + 1, c + 1)
-            _set(cell, cells.cell(key))
+            _set(cell, cells.cell(key, job.lang))
             cell.alignment = wrap
             cell.border = copy(src.border)
             cell.font = Font(name=src.font.name, size=src.font.size)
@@ -167,7 +167,7 @@ def _grid(job: Job, results: dict[int, RowAnswer]) -> list[list[Any]]:
             for c, v in customer_cells(job, r, results[r], lambda _r, col: values[col]):
                 values[c] = v
             for (key, _, _), c in zip(job.columns, cols):
-                values[c] = results[r].cell(key)
+                values[c] = results[r].cell(key, job.lang)
         out.append(values)
     return out
 
