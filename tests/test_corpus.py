@@ -193,6 +193,26 @@ def test_a_plain_text_whitepapers_contents_numbered_sections_and_unmarked_list(t
     ]), "the contents list is no passage; '2.' over '2.1' is a chapter, not a list item; 'name：value' lines are facts"
 
 
+def test_a_page_copied_from_the_browser_keeps_its_facts_and_drops_its_site(tmp_path):
+    text = ("サンプル経費 ヘルプセンター\nホーム\nはじめての方へ\nよくある質問\nお知らせ\nログイン\n"
+            "このサイトではCookieを使用しています。閲覧を続けるとCookieの使用に同意したものとみなされます。\n同意する\n"
+            "ホーム　よくある質問　お知らせ　お問い合わせ\nホーム ＞ サポート ＞ よくある質問\n"
+            "ログインとアカウントの保護\n記事番号：KW-0418\nこの記事では、ログインの設定を説明します。\n2段階認証\n"
+            "管理者は全メンバーに2段階認証を必須に設定できます。\n2段階認証の設定画面の画面イメージ\n"
+            "※SMSによる確認コードの送信には対応していません。\n")
+    doc = parse_document(tmp_path / "help.txt", text)
+    assert doc.title == "ログインとアカウントの保護", "the page's own title sits under its breadcrumb"
+    quotes = [p.text for p in doc.passages]
+    assert quotes == ["この記事では、ログインの設定を説明します。", "管理者は全メンバーに2段階認証を必須に設定できます。",
+                      "※SMSによる確認コードの送信には対応していません。"], "menus, the cookie banner and captions are no facts"
+    sections = {h for p in doc.passages for h in p.section}
+    assert not sections & {"同意する", "ログイン", "2段階認証の設定画面の画面イメージ"}, sections
+    english = parse_document(tmp_path / "trust.txt", (
+        "Acme\nProduct\nPricing\nCustomers\nLog in\nWe use cookies to improve your experience. Accept all Manage preferences\n"
+        "Home › Trust › Security\nSecurity at Acme\nLast updated: March 10, 2025\nAcme runs on AWS in Tokyo.\n"))
+    assert english.title == "Security at Acme" and [p.text for p in english.passages] == ["Acme runs on AWS in Tokyo."]
+
+
 def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
     text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
     doc = parse_document(tmp_path / "m.txt", text)

@@ -66,6 +66,19 @@ AGE_OR_MARKING = re.compile(
     r"|^(?:strictly\s+)?(?:confidential|internal(?:\s+use)?\s+only|社外秘|関係者外秘|取扱注意|部外秘)(?:$|\s*[-–—|:：]\s*"
     r"[^.。]{0,20}(?:nda|shar|distribut|cop(?:y|ies)|disclos|circulat|外部|開示|転載|複製|配布|共有)[^.。]{0,20}$)",
     re.I)
+#: A cookie banner's button standing alone ("同意する", "Accept all cookies"): the page's, not a fact.
+CONSENT = re.compile(r"^(?:(?:すべて(?:に)?)?同意(?:する|します|しない)|(?:accept|reject|allow|decline)(?:\s+all)?(?:\s+cookies)?"
+                     r"|(?:cookie|クッキー)\s*(?:の)?設定|cookie\s+(?:settings|preferences)|manage\s+cookies|got\s+it)$", re.I)
+#: A site's menu copied as one line: four or more short link names apart by wide spaces ("ホーム　よくある
+#: 質問　お知らせ　お問い合わせ"), none with a number or a sentence's end (a row of facts has them).
+_NAV_SPLIT = re.compile(r"\u3000+|\s{2,}")
+
+
+def nav_row(text: str) -> bool:
+    items = [t for t in _NAV_SPLIT.split(text.strip()) if t]
+    return len(items) >= 4 and all(len(t) <= 10 and not re.search(r"[\d。.!?！？、,]", t) for t in items)
+
+
 #: A copyright line: "© 2025 Example Inc.", "Copyright © 2024 株式会社サンプル All rights reserved."
 COPYRIGHT = re.compile(r"^(?:©|Ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})", re.I)
 #: A table's or figure's numbered caption ("Table 1. Sub-processors", "表2 ログの保存期間"): it names what
@@ -99,5 +112,5 @@ def is_label(text: str) -> bool:
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
                 or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
-                or AGE_OR_MARKING.search(text)
+                or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text)
                 or (CAPTION.match(text) and not text.endswith(".")))

@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import COUNTED_AFTER
-from .labels import BREADCRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
+from .labels import BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
 from .model import Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -53,6 +53,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
     _drop_page_labels(lines)
+    _drop_top_menu(lines)
     _drop_contents(lines)
     if fmt == "txt":
         _last_line_is_body(lines)
@@ -149,6 +150,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         lines.append(_Line(start, end, stripped, "text"))
     if not has_md_headings:
+        _drop_page_labels(lines)  # a label between a title and its body ("Last updated: …") hides neither
         _promote_labels(lines)
         _number_levels(lines)
     return lines
@@ -174,7 +176,8 @@ _LABEL_MAX_CHARS = 40
 _KEY_VALUE = re.compile(r"^[^：:]{0,30}[^\d\s：:][：:]\s*\S")
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
-_CAPTION = re.compile(r"(?:の|な)(?:イメージ|画像|スクリーンショット|イメージ図)$|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
+_CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図)$|画面(?:イメージ|例)$"
+                      r"|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 #: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
@@ -216,7 +219,8 @@ def _promote_labels(lines: list[_Line]) -> None:
     continuation), so a wrapped line is never taken for one. A table row with one filled cell has lost
     its value in the scrape and is no fact to quote.
     """
-    content = [i for i, ln in enumerate(lines) if ln.kind != "blank"]
+    # a label between lines (chrome by now) separates them as a blank line does
+    content = [i for i, ln in enumerate(lines) if ln.kind not in ("blank", "chrome")]
     for pos, i in enumerate(content):
         ln = lines[i]
         if ln.kind in ("text", "heading") and TOC_TITLE.match(ln.text.strip()):
@@ -238,13 +242,19 @@ def _promote_labels(lines: list[_Line]) -> None:
                 and lines[content[pos + 1]].kind in ("text", "bullet"):
             ln.kind = "heading"  # an FAQ's question titles its answer; quoting it answers nothing
             continue
-        if pos + 1 >= len(content) or len(ln.text) > _LABEL_MAX_CHARS or _SENTENCE_END.search(ln.text):
+        # the line under a breadcrumb trail is the page's title, however long ("Audit logs, envelope
+        # history and data retention")
+        above = next((x for x in reversed(lines[:i]) if x.kind != "blank"), None)
+        titled = above is not None and above.kind == "chrome" and bool(BREADCRUMB.match(above.text))
+        longest = _HEADING_MAX_CHARS if titled else _LABEL_MAX_CHARS
+        if pos + 1 >= len(content) or len(ln.text) > longest or _SENTENCE_END.search(ln.text):
             continue
         if _TABLE_ROW.search(ln.text) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
             continue
         if _KEY_VALUE.match(ln.text):
             continue  # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label
-        if not CJK.search(ln.text) and (len(ln.text.split()) > _LABEL_MAX_WORDS or not ln.text[0].isupper()):
+        if not CJK.search(ln.text) and (len(ln.text.split()) > _LABEL_MAX_WORDS * (1.5 if titled else 1)
+                                        or not ln.text[0].isupper()):
             continue
         prev = lines[content[pos - 1]] if pos else None
         nxt = lines[content[pos + 1]]
@@ -252,7 +262,8 @@ def _promote_labels(lines: list[_Line]) -> None:
         if not (after_blank or prev.kind in ("heading", "bullet", "chrome", "title")
                 or _SENTENCE_END.search(prev.text) or _TABLE_ROW.search(prev.text)):
             continue
-        if nxt.kind not in ("text", "bullet", "heading") or _HIRAGANA_START.match(nxt.text):
+        apart = content[pos + 1] != i + 1  # a blank or a label between: no sentence wraps across them
+        if nxt.kind not in ("text", "bullet", "heading") or (_HIRAGANA_START.match(nxt.text) and not apart):
             continue
         if nxt.kind == "text" and not CJK.search(nxt.text) and not (nxt.text[0].isupper() or nxt.text[0].isdigit()):
             continue
@@ -372,6 +383,43 @@ def _drop_page_labels(lines: list[_Line]) -> None:
                 ln.kind = "chrome"
         elif ln.kind != "blank" and is_label(ln.text):
             ln.kind = "chrome"
+    # a cookie banner: its button is a label, and so is the notice right above it, or the notice that
+    # ends in its buttons ("… you agree to our use of cookies. Accept all Manage preferences")
+    content = [ln for ln in lines if ln.kind != "blank"]
+    for prev, ln in zip([None, *content], content):
+        if _COOKIE.search(ln.text) and _BANNER_END.search(ln.text):
+            ln.kind = "chrome"
+        elif prev is not None and CONSENT.match(ln.text) and _COOKIE.search(prev.text):
+            prev.kind = "chrome"
+
+
+#: What a cookie banner's notice speaks of, and the buttons it may end in.
+_COOKIE = re.compile(r"cookie|クッキー", re.I)
+_BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|manage\s+(?:preferences|cookies)|cookie\s+settings"
+                         r"|同意する|同意しない|設定を管理)\s*$", re.I)
+#: A site's menu down the top of a copied page: this many short lines in a row before the first sentence.
+_MENU_MIN_LINES = 4
+_MENU_ITEM_MAX_CHARS = 15
+
+
+def _drop_top_menu(lines: list[_Line]) -> None:
+    """Above a copied page's first sentence, four or more short lines in a row with no number and no
+    punctuation ("Product / Pricing / Customers / Log in", "ホーム / よくある質問 / お知らせ") are its
+    site's menu: read as headings, "Log in" had become the first section's name."""
+    first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
+                 len(lines))
+    run: list[_Line] = []
+    for ln in [*lines[:first], None]:
+        if ln is not None and ln.kind in ("text", "heading") and not ln.level and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
+                and not re.search(r"[\d。、.,:：!?！？]", ln.text):
+            run.append(ln)
+            continue
+        if ln is not None and ln.kind == "blank":
+            continue
+        if len(run) >= _MENU_MIN_LINES:  # a run ends at anything else, a banner or a breadcrumb included
+            for item in run:
+                item.kind = "chrome"
+        run = []
 
 
 def _last_line_is_body(lines: list[_Line]) -> None:
@@ -435,6 +483,20 @@ def _link_like(text: str) -> bool:
 
 
 def _take_title(lines: list[_Line]) -> str | None:
+    # a copied page names itself right under its breadcrumb trail ("ホーム ＞ サポート ＞ セキュリティ" /
+    # "セキュリティに関するよくある質問"), below its site's name
+    for i, ln in enumerate(lines):
+        if ln.kind in ("text", "bullet"):
+            break
+        if ln.kind == "chrome" and BREADCRUMB.match(ln.text):
+            nxt = next((x for x in lines[i + 1:] if x.kind not in ("blank", "chrome")), None)
+            if nxt is not None and nxt.kind == "heading" and not nxt.level:
+                return nxt.text
+            break
+    return _first_heading_title(lines)
+
+
+def _first_heading_title(lines: list[_Line]) -> str | None:
     """The first heading is the document's title when another heading follows it before any body, or when
     it is the page's only level-1 heading."""
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
