@@ -76,9 +76,21 @@ YES_MARKS = frozenset({"はい", "yes", "y", "○", "〇", "◯", "対応", "対
 NO_MARKS = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "未対応", "不可", "無", "なし", "未実施", "false"})
 
 
+#: A check sheet's "not applicable" mark: neither yes nor no, whatever its remark says ("－ | クラウドサービスのみの提供です。").
+NA_MARKS = frozenset({"－", "-", "―", "ー", "n/a", "na", "該当なし", "対象外", "非該当", "/", "／"})
+
+
 def _marked(quote: str) -> Verdict | None:
     first = quote.split(" | ", 1)[0].strip().strip("。.").lower()
+    if first in NA_MARKS:
+        return Verdict.UNCLEAR
     return Verdict.YES if first in YES_MARKS else Verdict.NO if first in NO_MARKS else None
+
+
+#: "On all plans?" answered by what holds for some only ("only on the Enterprise plan"): a yes would say
+#: more than the quote does.
+_ALL = re.compile(r"\b(?:all|every|each|any)\b|全て|すべて|全(?:プラン|ユーザー|ユーザ|社員|従業員|員)|どの", re.I)
+_ONLY = re.compile(r"\bonly\b|のみ|だけ|限り|限定|に限ります", re.I)
 
 
 def _words(text: str) -> set[str]:
@@ -114,6 +126,8 @@ def verdict(question: str, quote: str) -> Verdict | None:
     if not asks_yes_no(question):
         return None
     mark = _marked(quote)
+    if mark == Verdict.UNCLEAR:
+        return Verdict.UNCLEAR
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
     relevance = _Relevance(question)
     paragraphs = []
@@ -130,7 +144,9 @@ def verdict(question: str, quote: str) -> Verdict | None:
             if max(score for score, _ in para) == top:
                 judged |= {v for _, v in para}
     if mark is not None:
-        return mark if judged <= {mark} else Verdict.UNCLEAR
-    if len(judged) == 1:
-        return judged.pop()
-    return Verdict.UNCLEAR
+        found = mark if judged <= {mark} else Verdict.UNCLEAR
+    else:
+        found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
+    if found == Verdict.YES and _ALL.search(question) and _ONLY.search(quote):
+        return Verdict.UNCLEAR
+    return found

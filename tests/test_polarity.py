@@ -45,6 +45,10 @@ def test_open_questions(question):
     ("Does the service support single sign-on via SAML?", "○ | SAML 2.0（Enterpriseプラン）", Verdict.YES),
     ("SSOに対応していますか？", "× | 対応予定はありません。", Verdict.NO),
     ("SSOに対応していますか？", "はい | SAML 2.0 は提供していません。", Verdict.UNCLEAR),
+    # "not applicable" is neither; a yes for all that holds for some only is no yes
+    ("オンプレミス版の提供はありますか。", "－ | クラウドサービスのみの提供です。", Verdict.UNCLEAR),
+    ("Is SAML SSO available on all plans?", "SAML SSO is available on the Enterprise plan only.", Verdict.UNCLEAR),
+    ("Is SAML SSO available?", "SAML SSO is available on the Enterprise plan only.", Verdict.YES),
 ])
 def test_verdict_from_the_quote(question, quote, expected):
     assert verdict(question, quote) == expected
