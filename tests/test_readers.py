@@ -333,6 +333,15 @@ def test_check_sheet_rows_quote_the_answer_and_index_the_question(tmp_path):
     assert rows[8].section[-1] == "認証"
     soc = rows[2]
     assert soc.sheet == "Operations" and soc.text.startswith("Yes, monitored")
+    assert doc.title == "セキュリティチェックシート（2024年度回答）", "the line above the header names the sheet"
+
+
+def test_a_check_sheets_date_above_its_header_is_its_date(tmp_path):
+    path = tmp_path / "answers.csv"
+    path.write_text("サンプル セキュリティチェックシート\n回答日：2024年7月1日　株式会社サンプル\n\n"
+                    "No,質問,回答,備考\n1,SSOに対応していますか,はい,SAML 2.0\n", encoding="utf-8")
+    doc = read_document(path)
+    assert doc.as_of == "2024-07-01" and doc.title == "サンプル セキュリティチェックシート"
 
 
 def test_csv_check_sheet(tmp_path):

@@ -31,7 +31,7 @@ _VALID_AS_OF = [re.compile(p, re.I) for p in (
     r"\bas of\s+" + _MDY,
 )]
 _UPDATED_ON = [re.compile(p, re.I) for p in (
-    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日)\s*[:：]?\s*" + _YMD,
+    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日|回答日|作成日|記入日)\s*[:：]?\s*" + _YMD,
     r"(?:最終(?:改訂|改定)|改訂|改定)\s*[:：]\s*" + _YMD,
     _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
     _UPDATED_EN + _ISO,

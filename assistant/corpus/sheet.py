@@ -13,6 +13,7 @@ from ..fill.model import cell_text, filled_by_us
 from ..fill.model import norm as _norm
 from ..fill.read import read_book
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, check_zip, clean, fail, read_bytes
+from .model import find_as_of
 
 #: Header names of an answer column (what was answered), and of columns that add to it (remarks).
 _ANSWER_HEADERS = ("回答", "回答内容", "ご回答", "回答欄", "回答結果", "対応状況", "対応可否", "可否", "はい/いいえ",
@@ -80,18 +81,26 @@ def read_sheet(path: Path) -> Extracted:
             raise fail("corpus.bad_sheet", path, why=str(exc).removeprefix(path.name).lstrip(" :")) from None
     fmt = "csv" if book.kind == "csv" else "xlsx"
     blocks: list[Block] = []
+    above: list[str] = []  # the lines above each sheet's header row: its title, its date
     for table in book.tables:
-        blocks.extend(_sheet_blocks(table, fmt))
+        blocks.extend(_sheet_blocks(table, fmt, above))
     if not any(b.kind == "row" for b in blocks):
         raise fail("corpus.no_answers", path)
-    return Extracted(fmt, blocks)
+    title = next((line for line in above if len(line) <= _TOPIC_MAX_CHARS), None)
+    return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above)))
 
 
-def _sheet_blocks(table, fmt: str) -> list[Block]:
+def _sheet_blocks(table, fmt: str, above: list[str] | None = None) -> list[Block]:
+    """The sheet's answered rows (and its category and section rows as headings); the one-cell lines above
+    its header row (a title, "回答日：2024年7月1日") go to ABOVE."""
     sheet = table.name if fmt == "xlsx" else None
     found = None
+    lines: list[str] = []
     for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         values = [cell_text(v) for v in row]
+        filled = [v for v in values if v]
+        if len(filled) == 1:
+            lines.append(clean(filled[0]))
         if filled_by_us(values):
             return []  # the assistant's own filled output, in any language it wrote: its answers are not documents
         questions = [(header_priority(v), c) for c, v in enumerate(values) if header_priority(v)]
@@ -107,6 +116,8 @@ def _sheet_blocks(table, fmt: str) -> list[Block]:
             while kinds.get(cols[-1] + 1) in ("answer", "remark") and cols[-1] + 1 != q:
                 cols.append(cols[-1] + 1)
             found = (r, q, cols, values)
+            if above is not None:
+                above.extend(lines)
             break
     if found is None:
         return []
