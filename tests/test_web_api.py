@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -666,6 +667,7 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     """The page copies a citation with its location: the server gives each one in the answer's language,
     worded as `assistant ask` writes it (answer.location): a check-sheet row's sheet, row and the question
     it answered, not only the file."""
+    from assistant import messages
     from assistant.answer import location, shown
 
     from .test_readers import _check_sheet
@@ -683,7 +685,11 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     assert first["sheet"] == "セキュリティ" and first["row"] == 5
     assert "シート「セキュリティ」5行" in first["location"]
     assert "設問「保存データは暗号化されていますか。」" in first["location"]
-    assert first["location"] == location(shown(expected.citations[0], folder), "ja")  # the CLI's own wording
+    # the CLI's own wording, with the document named for a reader: its title beside its path
+    cli = shown(expected.citations[0], folder)
+    assert cli.title == "セキュリティチェックシート（2024年度回答）"
+    named = dataclasses.replace(cli, source=messages.t("web.cell_title_source", "ja", title=cli.title, source=cli.source))
+    assert first["location"] == location(named, "ja")
     assert len(body["citations"]) == len(expected.citations) and all(c["location"] for c in body["citations"])
 
 
