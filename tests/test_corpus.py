@@ -213,6 +213,14 @@ def test_a_page_copied_from_the_browser_keeps_its_facts_and_drops_its_site(tmp_p
     assert english.title == "Security at Acme" and [p.text for p in english.passages] == ["Acme runs on AWS in Tokyo."]
 
 
+def test_a_menu_along_one_line_at_the_top_is_no_passage(tmp_path):
+    text = ("ホーム | 機能 | 料金プラン | ヘルプセンター | お問い合わせ | ログイン\nよくある質問\n"
+            "カテゴリ：すべて | アカウント | 会議 | セキュリティ | お支払い\nQ. 2段階認証は使えますか？\n"
+            "A. はい。認証アプリを使った2段階認証をご利用いただけます。\n")
+    doc = parse_document(tmp_path / "faq.txt", text)
+    assert [p.text for p in doc.passages] == ["A. はい。認証アプリを使った2段階認証をご利用いただけます。"]
+
+
 def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
     text = "■ 本資料について\nセキュリティについて網羅的に記載しております。\n■ 保存データの暗号化\n■ 通信の暗号化\n"
     doc = parse_document(tmp_path / "m.txt", text)

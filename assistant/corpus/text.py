@@ -399,6 +399,7 @@ _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|mana
                          r"|同意する|同意しない|設定を管理)\s*$", re.I)
 #: A site's menu down the top of a copied page: this many short lines in a row before the first sentence.
 _MENU_MIN_LINES = 4
+_MENU_SPLIT = re.compile(r"\s*[|｜]\s*|\u3000+|\s{2,}")
 _MENU_ITEM_MAX_CHARS = 15
 
 
@@ -408,6 +409,11 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     site's menu: read as headings, "Log in" had become the first section's name."""
     first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
                  len(lines))
+    for ln in lines[:first]:
+        items = [t for t in _MENU_SPLIT.split(ln.text) if t] if ln.kind in ("text", "heading") else []
+        if len(items) >= _MENU_MIN_LINES and all(len(t) <= _MENU_ITEM_MAX_CHARS and not re.search(r"[\d。、.,!?！？]", t)
+                                                  for t in items):
+            ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
     run: list[_Line] = []
     for ln in [*lines[:first], None]:
         if ln is not None and ln.kind in ("text", "heading") and not ln.level and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
