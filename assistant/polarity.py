@@ -147,6 +147,18 @@ def verdict(question: str, quote: str) -> Verdict | None:
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
-    if found == Verdict.YES and _ALL.search(question) and _ONLY.search(quote):
+    if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)):
         return Verdict.UNCLEAR
     return found
+
+
+#: A plan's name: "Liteプラン", "Enterprise plan", "ビジネスプラン".
+_PLAN = re.compile(r"([A-Za-z][A-Za-z0-9+]*|[\u30a0-\u30ff]+)\s*(?:プラン|plans?|edition|tier)", re.I)
+
+
+def _other_plan(question: str, quote: str) -> bool:
+    """The question asks about one plan, the quote speaks of others only ("Liteプランでも使えますか？" /
+    "SSOはEnterpriseプランでご利用いただけます。"): its yes is for them."""
+    asked = {m.lower() for m in _PLAN.findall(question)}
+    told = {m.lower() for m in _PLAN.findall(quote)}
+    return bool(asked) and bool(told) and not asked & told

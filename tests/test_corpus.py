@@ -339,6 +339,18 @@ def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):
     assert [p.name for p in corpus_files(folder)] == ["inside.txt", "policy.txt"]
 
 
+def test_the_folder_a_browser_saves_beside_a_page_is_not_indexed(tmp_path):
+    from assistant.corpus import corpus_files
+
+    folder = tmp_path / "corpus"
+    (folder / "Security_files").mkdir(parents=True)
+    (folder / "Security.html").write_text("<html><body><p>保存データは暗号化されます。</p></body></html>", encoding="utf-8")
+    (folder / "Security_files" / "saved_resource.html").write_text("<p>資料請求フォーム</p>", encoding="utf-8")
+    (folder / "notes_files").mkdir()  # no page of that name beside it: a folder of the user's own
+    (folder / "notes_files" / "policy.txt").write_text("ログは1年間保存します。\n", encoding="utf-8")
+    assert [p.relative_to(folder).as_posix() for p in corpus_files(folder)] == ["Security.html", "notes_files/policy.txt"]
+
+
 def test_a_page_footer_after_the_last_sentence_is_not_quoted_but_a_cut_off_line_is(tmp_path):
     page = ("セキュリティ\n記事番号：HC-0412\n最終更新日：2025年3月3日\nデータは東京リージョンに保管しています。\n"
             "暗号化\n通信はTLS 1.2以上で暗号化しています。\nこの記事は役に立ちましたか？\nはい\nいいえ\n関連記事\n"

@@ -49,6 +49,8 @@ def test_open_questions(question):
     ("オンプレミス版の提供はありますか。", "－ | クラウドサービスのみの提供です。", Verdict.UNCLEAR),
     ("Is SAML SSO available on all plans?", "SAML SSO is available on the Enterprise plan only.", Verdict.UNCLEAR),
     ("Is SAML SSO available?", "SAML SSO is available on the Enterprise plan only.", Verdict.YES),
+    ("SAMLのシングルサインオンはLiteプランでも利用できますか？", "はい。SSOはEnterpriseプランでご利用いただけます。", Verdict.UNCLEAR),
+    ("Is SSO included in the Enterprise plan?", "SSO is available on the Enterprise plan.", Verdict.YES),
 ])
 def test_verdict_from_the_quote(question, quote, expected):
     assert verdict(question, quote) == expected

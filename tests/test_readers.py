@@ -333,7 +333,25 @@ def test_check_sheet_rows_quote_the_answer_and_index_the_question(tmp_path):
     assert rows[8].section[-1] == "認証"
     soc = rows[2]
     assert soc.sheet == "Operations" and soc.text.startswith("Yes, monitored")
-    assert doc.title == "セキュリティチェックシート（2024年度回答）", "the line above the header names the sheet"
+    assert doc.title is None, "one sheet's title among several names that sheet, not the workbook"
+
+
+def test_hidden_rows_and_sheets_are_no_answers(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["質問", "回答"])
+    ws.append(["バックアップの保持期間は？", "○ | 7日間"])
+    ws.append(["バックアップの保持期間は？", "○ | 14日間"])
+    ws.row_dimensions[2].hidden = True  # last year's answer, hidden when it changed
+    old = book.create_sheet("旧版")
+    old.append(["質問", "回答"])
+    old.append(["SSOに対応していますか？", "いいえ"])
+    old.sheet_state = "hidden"
+    book.save(tmp_path / "answers.xlsx")
+    doc = read_document(tmp_path / "answers.xlsx")
+    assert [(p.row, p.text) for p in doc.passages] == [(3, "○ | 14日間")]
 
 
 def test_a_check_sheets_date_above_its_header_is_its_date(tmp_path):

@@ -54,7 +54,21 @@ def corpus_files(folder: Path) -> list[Path]:
         and p.name.lower() != "readme.md"
         # a symlink to a file outside the folder would let /source serve any file the server can read
         and p.resolve().is_relative_to(root)
+        and not _saved_page_part(p, folder)
     )
+
+
+def _saved_page_part(path: Path, folder: Path) -> bool:
+    """A file in the folder a browser saves beside a page ("Page.html" + "Page_files/": its frames, forms
+    and scripts), which is the page's furniture, not a document: an embedded sign-up form's blurb was
+    answered from as a policy."""
+    for parent in path.relative_to(folder).parents:
+        name = parent.name
+        for suffix in ("_files", "_ファイル"):
+            if name.endswith(suffix) and any((folder / parent.parent / (name[: -len(suffix)] + ext)).is_file()
+                                             for ext in (".html", ".htm")):
+                return True
+    return False
 
 
 def read_text(path: Path) -> str:

@@ -86,8 +86,19 @@ def read_sheet(path: Path) -> Extracted:
         blocks.extend(_sheet_blocks(table, fmt, above))
     if not any(b.kind == "row" for b in blocks):
         raise fail("corpus.no_answers", path)
-    title = next((line for line in above if len(line) <= _TOPIC_MAX_CHARS), None)
+    # the title above a lone sheet's header names the file; one sheet's among several names that sheet only
+    title = next((line for line in above if len(line) <= _TOPIC_MAX_CHARS), None) if len(book.tables) == 1 else None
     return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above)))
+
+
+def _hidden_rows(table) -> set[int]:
+    """The 1-based rows of an xlsx sheet that are hidden; every row of a hidden sheet."""
+    ws = getattr(table, "worksheet", None)
+    if ws is None:
+        return set()
+    if getattr(ws, "sheet_state", "visible") != "visible":
+        return set(range(1, len(table.rows) + 1))
+    return {r for r, dim in ws.row_dimensions.items() if getattr(dim, "hidden", False)}
 
 
 def _sheet_blocks(table, fmt: str, above: list[str] | None = None) -> list[Block]:
@@ -127,7 +138,10 @@ def _sheet_blocks(table, fmt: str, above: list[str] | None = None) -> list[Block
     cat_cols = [c for c, v in enumerate(header) if c < q_col and _header_kind(v) == "category"][:3]
     topics: list[str | None] = [None] * len(cat_cols)
     blocks: list[Block] = []
+    hidden = _hidden_rows(table)
     for r in range(header_row + 1, len(table.rows)):
+        if r + 1 in hidden:
+            continue  # a row someone hid (an answer no longer given, a draft) is no current answer
         values = [cell_text(v) for v in table.rows[r]]
         question = clean(values[q_col]) if q_col < len(values) else ""
         answer_cells = [clean(values[c]) if c < len(values) else "" for c in a_cols]
