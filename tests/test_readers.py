@@ -118,6 +118,23 @@ def test_html_lines_set_one_under_another_stay_separate(tmp_path):
                                               "Backups run daily", "and are kept for 30 days."]
 
 
+def test_html_tab_panels_closed_by_an_inline_style_are_read(tmp_path):
+    path = tmp_path / "tabs.html"
+    path.write_text("<html><body><nav><a href='/'>ホーム</a></nav><main><h1>セキュリティへの取り組み</h1>"
+                    "<p>当社は、お客様のデータを守るために、組織・技術の両面からセキュリティ対策を継続的に実施しています。"
+                    "本ページでは、その主な取り組みをご紹介します。</p>"
+                    "<div class='tabs'><section id='t1'><h2>データ保護</h2><p>保存データはAES-256で暗号化しています。"
+                    "暗号鍵はKMSで管理し、年1回ローテーションしています。バックアップは毎日取得し、14日間保管しています。"
+                    "通信はすべてTLS 1.2以上で暗号化しています。</p></section>"
+                    "<section id='t2' style='display: none;'><h2>運用</h2><p>操作ログは1年間保存し、管理画面から"
+                    "CSVで出力できます。障害情報はステータスページで公開しています。</p></section></div></main></body></html>",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    ops = next(p for p in doc.passages if "操作ログは1年間保存" in p.text)
+    assert ops.section[-1] == "運用", "a closed tab's panel is the page's text too"
+
+
 def test_html_in_shift_jis_keeps_its_h1_as_the_section(tmp_path):
     path = tmp_path / "sjis.html"
     page = ('<html><head><meta charset="shift_jis"><title>暗号化 | 例</title></head><body>'

@@ -10,6 +10,8 @@ from pathlib import Path
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, clean, fail, read_bytes, table_blocks
 
 _HTML_HEADINGS = {f"h{i}": i for i in range(1, 7)}
+#: An inline style's "display: none" (its attribute kept, the rule dropped).
+_SHOWN = re.compile(r"""(\bstyle\s*=\s*["'][^"']*?)display\s*:\s*none\s*(?:!important)?\s*;?""", re.I)
 
 
 def read_html(path: Path) -> Extracted:
@@ -21,6 +23,10 @@ def read_html(path: Path) -> Extracted:
     if b"\x00" in data[:4096]:
         raise fail("corpus.binary", path)
     page = decode_file(data)  # the declared charset, else a detected one (UTF-8, Shift_JIS, EUC-JP ...)
+    # tabs and accordions keep their closed panels in the page with an inline display:none, which a script
+    # lifts: their text is the page's as much as the open panel's (a saved security page had lost its
+    # whole 運用 tab); what is hidden otherwise (a class, the hidden attribute) is left to the extractor
+    page = _SHOWN.sub(r"\1", page)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the libraries' own deprecation notices are not the user's problem
         xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
