@@ -339,6 +339,13 @@ def test_a_symlink_out_of_the_corpus_folder_is_not_indexed(tmp_path):
     assert [p.name for p in corpus_files(folder)] == ["inside.txt", "policy.txt"]
 
 
+def test_a_glossarys_definitions_are_no_facts(tmp_path):
+    text = ("# 3. インフラストラクチャ\n\nAWS WAFを導入し、攻撃を遮断しています。\n\n"
+            "# 付録B 用語集 / Glossary\n\nWAF：Web Application Firewall。Webアプリケーションへの攻撃を検知・遮断する仕組み。\n")
+    doc = parse_document(tmp_path / "w.md", text)
+    assert [p.text for p in doc.passages] == ["AWS WAFを導入し、攻撃を遮断しています。"]
+
+
 def test_the_folder_a_browser_saves_beside_a_page_is_not_indexed(tmp_path):
     from assistant.corpus import corpus_files
 

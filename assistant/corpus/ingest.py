@@ -19,7 +19,7 @@ from ..progress import SILENT, Reporting, reporter
 from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
-from .labels import is_label
+from .labels import in_glossary, is_label
 from .model import Corpus, Document, Passage, find_as_of, mark_units, split_long
 from .pdf import read_pdf
 from .sheet import read_sheet
@@ -208,8 +208,8 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
                     stack.pop()
                 stack.append((b.level, b.text))
             continue
-        if b.kind == "header":
-            continue
+        if b.kind == "header" or in_glossary([t for _, t in stack]):
+            continue  # a table's header row; a glossary's definitions, no facts about the vendor
         qs, qe = (s + b.quote[0], s + b.quote[1]) if b.quote else (s, e)
         kind = {"bullet": "bullet", "row": "row"}.get(b.kind, "paragraph")
         pieces = [(qs, qe)] if b.kind == "row" else split_long(text, qs, qe)

@@ -79,6 +79,18 @@ def nav_row(text: str) -> bool:
     return len(items) >= 4 and all(len(t) <= 10 and not re.search(r"[\d。.!?！？、,]", t) for t in items)
 
 
+#: A glossary's heading ("用語集", "9. 用語の定義", "Glossary", "Definitions"): what it holds defines words,
+#: it says nothing the vendor does ("WAF：Web Application Firewall。…" answered "Is a WAF deployed?").
+GLOSSARY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s*|付録\s*\S?\s*|appendix\s*\S?\s*[:.]?\s*)?"
+                      r"(?:用語集|用語の?定義|用語解説|glossary(?:\s+of\s+terms)?|definitions|terms\s+and\s+definitions)$", re.I)
+
+
+def in_glossary(section: tuple[str, ...] | list[str]) -> bool:
+    """Whether a section path runs through a glossary (a bilingual heading in either of its languages:
+    "付録B 用語集 / Glossary")."""
+    return any(GLOSSARY.match(part.strip()) for h in section for part in re.split(r"\s[/／|｜]\s|[／｜]", h))
+
+
 #: A copyright line: "© 2025 Example Inc.", "Copyright © 2024 株式会社サンプル All rights reserved."
 COPYRIGHT = re.compile(r"^(?:©|Ⓒ|\(c\)\s*\d{4}|copyright\s*(?:©|\(c\))?\s*\d{4})", re.I)
 #: A table's or figure's numbered caption ("Table 1. Sub-processors", "表2 ログの保存期間"): it names what

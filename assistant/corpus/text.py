@@ -17,7 +17,7 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import COUNTED_AFTER
-from .labels import BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, is_label, links_only
+from .labels import BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, in_glossary, is_label, links_only
 from .model import Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -575,6 +575,8 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
         if run:
             path = _apply_run(path, run)
             run, guessed = [], True
+        if in_glossary(path):
+            return  # a glossary's definitions are no facts about the vendor
         for s, e in split_long(text, start, end):
             out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind, guessed, format=fmt))
 
