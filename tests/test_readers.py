@@ -313,6 +313,38 @@ def test_docx_title_paragraph_is_the_title_when_no_property_says(tmp_path):
     assert doc.as_of == "2025-01-10", "valid from the last revision"
 
 
+def test_docx_footnotes_are_read_where_they_are_referred_to(tmp_path):
+    """python-docx does not read footnotes: a Word file with one, built as Word writes it."""
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Data retention", style="Heading 1")
+    d.add_paragraph("Customer data is deleted within 30 days after the contract ends.")
+    d.save(str(tmp_path / "plain.docx"))
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    notes = (f'<w:footnotes xmlns:w="{w}"><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r>'
+             f'</w:p></w:footnote><w:footnote w:id="1"><w:p><w:r><w:t>Backup copies are overwritten within the 14-day '
+             f'backup retention period.</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    with zipfile.ZipFile(tmp_path / "plain.docx") as src, zipfile.ZipFile(tmp_path / "notes.docx", "w") as out:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = data.replace(b"after the contract ends.</w:t></w:r>",
+                                    b"after the contract ends.</w:t></w:r><w:r><w:footnoteReference w:id=\"1\"/></w:r>")
+            elif item.filename == "word/_rels/document.xml.rels":
+                data = data.replace(b"</Relationships>", b'<Relationship Id="rIdNotes" Type="http://schemas.openxmlformats.org/'
+                                    b'officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>')
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", b'<Override PartName="/word/footnotes.xml" ContentType="application/'
+                                    b'vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>')
+            out.writestr(item, data)
+        out.writestr("word/footnotes.xml", notes)
+    doc = read_document(tmp_path / "notes.docx")
+    _exact(doc)
+    assert [p.text for p in doc.passages] == ["Customer data is deleted within 30 days after the contract ends.",
+                                              "Backup copies are overwritten within the 14-day backup retention period."]
+
+
 # ------------------------------------------------------------------------------------- check sheets
 
 def _check_sheet(path: Path) -> Path:

@@ -20,6 +20,7 @@ def read_docx(path: Path) -> Extracted:
         raise fail("corpus.corrupt", path, what="docx") from None
     blocks: list[Block] = []
     titled: str | None = None  # the first paragraph in the Title style
+    notes = _footnotes(document)
     body = document.element.body
     for child in body.iterchildren():
         if child.tag == qn("w:p"):
@@ -40,6 +41,10 @@ def read_docx(path: Path) -> Extracted:
             else:
                 for i, line in enumerate(lines):
                     blocks.append(Block("paragraph", line, tight=i > 0))
+            # a footnote is read where it is referred to: "Backup copies are overwritten within 14 days."
+            for ref in child.iter(qn("w:footnoteReference")):
+                if note := notes.get(ref.get(qn("w:id"))):
+                    blocks.append(Block("paragraph", note))
         elif child.tag == qn("w:tbl"):
             table = docx.table.Table(child, document)
             rows = []
@@ -56,6 +61,24 @@ def read_docx(path: Path) -> Extracted:
     # the title the file declares, else the one it shows: a policy's Title paragraph with no property set
     title = clean(document.core_properties.title or "") or titled
     return Extracted("docx", blocks, title=title)
+
+
+def _footnotes(document) -> dict[str, str]:
+    """Footnote id -> its text (python-docx does not read them; the separators Word keeps have no text)."""
+    from docx.oxml.ns import qn
+
+    for rel in document.part.rels.values():
+        if not rel.is_external and rel.reltype.endswith("/footnotes"):
+            from lxml import etree
+
+            root = etree.fromstring(rel.target_part.blob)
+            out = {}
+            for note in root.iter(qn("w:footnote")):
+                text = clean("".join(t.text or "" for t in note.iter(qn("w:t"))))
+                if text and note.get(qn("w:type")) in (None, "normal"):
+                    out[note.get(qn("w:id"))] = text
+            return out
+    return {}
 
 
 def _docx_heading_level(para, style: str) -> int | None:
