@@ -313,6 +313,25 @@ def test_docx_title_paragraph_is_the_title_when_no_property_says(tmp_path):
     assert doc.as_of == "2025-01-10", "valid from the last revision"
 
 
+def test_a_tables_title_merged_across_it_is_no_header_and_no_quote(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Sub-processors", style="Heading 1")
+    table = d.add_table(rows=4, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "Sub-processors as of June 2025"
+    for r, row in enumerate([("Sub-processor", "Purpose", "Location"), ("Amazon Web Services", "Hosting", "Tokyo"),
+                             ("Zendesk", "Support tickets", "USA")], 1):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    d.save(str(tmp_path / "subs.docx"))
+    doc = read_document(tmp_path / "subs.docx")
+    _exact(doc)
+    assert [p.text for p in doc.passages] == ["Amazon Web Services | Hosting | Tokyo", "Zendesk | Support tickets | USA"], \
+        "the column names under the title are the header, not a row to quote"
+    assert doc.passages[0].context == "Sub-processors as of June 2025 | Sub-processor | Purpose | Location"
+
+
 def test_docx_footnotes_are_read_where_they_are_referred_to(tmp_path):
     """python-docx does not read footnotes: a Word file with one, built as Word writes it."""
     import docx

@@ -186,6 +186,12 @@ def table_blocks(rows: list[tuple[list[str], bool]], blocks: list[Block], page: 
     rows = [(cells, head) for cells, head in rows if any(cells)]
     if not rows:
         return
+    caption = ""
+    if len(rows) > 2 and sum(1 for c in rows[0][0] if c) == 1 and max(sum(1 for c in r if c) for r, _ in rows[1:]) >= 2:
+        # a title merged across the table's width sits above its column names: shown, never quoted
+        caption = next(c for c in rows[0][0] if c)
+        blocks.append(Block("header", caption, page=page))
+        rows = rows[1:]
     header: list[str] = []
     if rows[0][1] or (len(rows) > 2 and all(c and len(c) <= 30 and not SENTENCE_END.search(c) for c in rows[0][0])):
         header = rows[0][0]
@@ -195,5 +201,5 @@ def table_blocks(rows: list[tuple[list[str], bool]], blocks: list[Block], page: 
         text = " | ".join(c for c in cells if c)
         if not text:
             continue
-        context = " | ".join(f"{h}" for h in header if h) if header else ""
+        context = " | ".join(h for h in (caption, *header) if h)
         blocks.append(Block("row", text, page=page, context=context, tight=bool(header) or i > 0))
