@@ -107,6 +107,23 @@ def test_html_table_rows_are_units_that_keep_their_header(tmp_path):
     assert english.section[-1] == "Retention", "an English heading is a section, not merged into the body"
 
 
+def test_html_merged_cells_are_repeated_and_stacked_headers_joined(tmp_path):
+    path = tmp_path / "plans.html"
+    intro = "<p>" + "当社は、プランごとに利用できるセキュリティ機能を次の表のとおり提供しています。" * 4 + "</p>"
+    path.write_text("<html><body><main><h1>プラン別のセキュリティ機能</h1>" + intro + "<table>"
+                    "<tr><th rowspan='2'>分類</th><th rowspan='2'>機能</th><th colspan='3'>プラン</th></tr>"
+                    "<tr><th>Lite</th><th>Standard</th><th>Enterprise</th></tr>"
+                    "<tr><td rowspan='2'>アクセス制御</td><td>SAML認証によるシングルサインオン</td><td>―</td><td>―</td><td>○</td></tr>"
+                    "<tr><td>IPアドレスによるアクセス制限</td><td>―</td><td>○</td><td>○</td></tr>"
+                    "</table></main></body></html>", encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    rows = [p for p in doc.passages if p.kind == "row"]
+    assert [p.text for p in rows] == ["アクセス制御 | SAML認証によるシングルサインオン | ― | ― | ○",
+                                      "アクセス制御 | IPアドレスによるアクセス制限 | ― | ○ | ○"], "a spanning category covers its rows"
+    assert rows[0].context == "分類 | 機能 | プラン Lite | プラン Standard | プラン Enterprise"
+
+
 def test_html_lines_set_one_under_another_stay_separate(tmp_path):
     path = tmp_path / "facts.html"
     path.write_text("<html><body><main><h1>概要</h1><p>保存データはAES-256で暗号化されます。<br>通信はTLS 1.2以上で"

@@ -27,6 +27,8 @@ def read_html(path: Path) -> Extracted:
     # lifts: their text is the page's as much as the open panel's (a saved security page had lost its
     # whole 運用 tab); what is hidden otherwise (a class, the hidden attribute) is left to the extractor
     page = _SHOWN.sub(r"\1", page)
+    if _SPANS.search(page):
+        page = _regular_tables(page)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the libraries' own deprecation notices are not the user's problem
         xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
@@ -46,6 +48,79 @@ def read_html(path: Path) -> Extracted:
         blocks.insert(0, Block("heading", h1, level=1))
     as_of = meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
     return Extracted("html", blocks, title=title, as_of=as_of)
+
+
+_SPANS = re.compile(r"\b(?:rowspan|colspan)\s*=", re.I)
+#: Header rows merged into one beyond this many are no header.
+_MAX_HEAD_ROWS = 3
+
+
+def _regular_tables(page: str) -> str:
+    """Tables with merged cells made regular: a cell spanning rows or columns is repeated in each, and
+    header rows stacked over one another ("プラン" over "Lite / Standard / Enterprise") become one header
+    ("プラン Lite", …). Flattened as they were, a row's "― | ― | ○" did not say which plan has what, and
+    the rows under a category spanning them lost it."""
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return page
+    for table in doc.iter("table"):
+        rows = [tr for tr in table.iter("tr") if tr.getparent() is table or tr.getparent().getparent() is table]
+        grid: list[list[tuple[str, bool]]] = []
+        pending: dict[tuple[int, int], tuple[str, bool]] = {}
+        for r, tr in enumerate(rows):
+            out: list[tuple[str, bool]] = []
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            col = 0
+            for cell in cells:
+                while (r, col) in pending:
+                    out.append(pending.pop((r, col)))
+                    col += 1
+                text = " ".join(cell.text_content().split())
+                head = cell.tag == "th"
+                rs, cs = _span(cell.get("rowspan")), _span(cell.get("colspan"))
+                for dc in range(cs):
+                    out.append((text, head))
+                    for dr in range(1, rs):
+                        pending[(r + dr, col + dc)] = (text, head)
+                col += cs
+            while (r, col) in pending:
+                out.append(pending.pop((r, col)))
+                col += 1
+            grid.append(out)
+        heads = 0
+        while heads < min(len(grid) - 1, _MAX_HEAD_ROWS) and grid[heads] and all(h for _, h in grid[heads]):
+            heads += 1
+        if heads > 1:
+            width = max(len(row) for row in grid[:heads])
+            merged = []
+            for c in range(width):
+                parts = [row[c][0] for row in grid[:heads] if c < len(row) and row[c][0]]
+                merged.append((" ".join(dict.fromkeys(parts)), True))
+            grid = [merged, *grid[heads:]]
+        for tr in rows:
+            tr.getparent().remove(tr)
+        body = lxml.html.Element("tbody")
+        for row in grid:
+            tr = lxml.html.Element("tr")
+            for text, head in row:
+                cell = lxml.html.Element("th" if head else "td")
+                cell.text = text
+                tr.append(cell)
+            body.append(tr)
+        for child in [c for c in table if c.tag in ("thead", "tbody", "tfoot")]:
+            table.remove(child)
+        table.append(body)
+    return lxml.html.tostring(doc, encoding="unicode")
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 50))
+    except ValueError:
+        return 1
 
 
 @lru_cache(maxsize=1)
