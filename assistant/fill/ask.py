@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
+from .. import messages
 from ..errors import InputError
 from ..types import Status
 from .locate import WORDY
@@ -24,10 +25,6 @@ _ENUMERATOR = re.compile(
     r"[(（]?\d{1,4}(?:\s*[-‐－.．]\s*\d{1,4})*[)）]?(?:\s*[.．:：、)）]\s*|\s+(?![a-z]))"
 )
 #: Answer text of a "not documented" row: the closest passages are not written, so it does not mention them.
-_NOT_DOCUMENTED = {
-    "ja": "記載なし: ドキュメントにはこの質問に答える記述が見つかりませんでした。",
-    "en": "Not documented: the documents do not answer this question.",
-}
 _BATCH = 32
 
 
@@ -47,7 +44,7 @@ def _row_answer(answer: "Answer", corpus: Path | None = None) -> RowAnswer:
     best = citations[0] if answer.status != Status.NOT_DOCUMENTED and citations else None
     return RowAnswer(
         status=answer.status,
-        answer=compose(answer.status, citations, answer.lang) if best else _NOT_DOCUMENTED.get(answer.lang, _NOT_DOCUMENTED["en"]),
+        answer=compose(answer.status, citations, answer.lang) if best else messages.t("fill.answer_not_documented", answer.lang),
         quote=best.quote if best else "",
         section=" › ".join(best.section) if best else "",
         source=_source_text(best, answer.lang) if best else "",
@@ -127,7 +124,9 @@ def answer_all(assistant: "Assistant", job: Job, progress: Progress | None = Non
                 try:
                     cells = _row_answer(assistant.ask(asked_text(row.text)), assistant.settings.corpus)
                 except InputError as exc:  # too long, control characters: the row says why
-                    cells = RowAnswer(status=STATUS_SKIPPED, answer=f"not answered: {exc}", needs_review=True)
+                    # in English, as the refusal it quotes (the input errors the CLI and the API give)
+                    cells = RowAnswer(status=STATUS_SKIPPED, needs_review=True,
+                                      answer=messages.t("fill.answer_not_asked", "en", why=exc))
                 seen[row.text] = cells
             results[row.index] = cells
             if progress:

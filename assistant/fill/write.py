@@ -20,17 +20,6 @@ REVIEW_FILL = "FFFFF2CC"  # light yellow: Excel's own "needs attention" tone
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Added cells holding text that may have to be altered to fit a spreadsheet.
 _TEXT_KEYS = ("answer", "quote", "section", "source")
-_ALTERED = {
-    "ja": "※スプレッドシートに収めるため{what}を変更しました（{why}）。正確な本文は出典 {where} にあります。",
-    "en": "Note: {what} was altered to fit the spreadsheet ({why}); the exact text is in the source at {where}.",
-}
-_ALTERED_WHAT = {"ja": ("引用", "この行の文言"), "en": ("the quote", "this row's text")}
-_ALTERED_WHY = {
-    "controls": {"ja": "制御文字を削除", "en": "control characters removed"},
-    "apostrophe": {"ja": "先頭にアポストロフィを追加", "en": "leading apostrophe added"},
-}
-
-
 def fit_cells(cells: RowAnswer, kind: str) -> RowAnswer:
     """A row's cells as KIND ("xlsx" | "csv") can hold them (a copy: repeated questions share one).
 
@@ -47,17 +36,19 @@ def fit_cells(cells: RowAnswer, kind: str) -> RowAnswer:
                 setattr(out, key, fitted)
     if changed:
         lang = "ja" if out.lang == "ja" else "en"
-        whys = dict.fromkeys(_ALTERED_WHY[w][lang] for w in changed.values())
-        what = _ALTERED_WHAT[lang][0 if "quote" in changed else 1]
-        where = out.where or ("元の文書" if lang == "ja" else "the source document")
-        note = _ALTERED[lang].format(what=what, why=("、" if lang == "ja" else ", ").join(whys), where=where)
+        whys = dict.fromkeys(messages.t(f"fill.altered_why_{w}", lang) for w in changed.values())
+        what = messages.t("fill.altered_what_quote" if "quote" in changed else "fill.altered_what_row", lang)
+        where = out.where or messages.t("fill.altered_where_unknown", lang)
+        note = messages.t("fill.altered_note", lang, what=what, why=messages.t("fill.altered_why_join", lang).join(whys),
+                          where=where)
         out.answer = f"{out.answer}\n{note}" if out.answer else note
         out.needs_review = True
     return out
 
 
 def _fit_text(value: str, kind: str) -> tuple[str, str]:
-    """(text as KIND stores it, why it changed or "")."""
+    """(text as KIND stores it, why it changed or "": "controls" | "apostrophe", the catalog's
+    fill.altered_why_*)."""
     if kind == "csv":
         # Excel runs a CSV cell starting with = + - @ as a formula: our cells are data, never code.
         return ("'" + value, "apostrophe") if value.startswith(_CSV_FORMULA_START) else (value, "")
