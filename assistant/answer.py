@@ -61,8 +61,8 @@ def validate_question(question: object, max_chars: int) -> str:
 #: answer"). Both cuts are set on the 28 training corpora of eval/train, which the model never saw (1,982
 #: questions, the product's own decisions). answer_at is the lowest cut whose wrong answers stay under
 #: 2.5 % there: 0.83 answers 650 of their 1,124 right first passages with 47 wrong (2.37 %), 0.82 665
-#: with 51 (2.57 %); on the first 25, 0.83 answered 583 of 1,026 with 45 (2.44 %). (When short sections were first quoted whole, 0.83 gave 47 wrong, 2.55 %, and the cut
-#: was 0.84 until a SOC 1 question stopped being answered from SOC 2 passages; before units, 0.83 had
+#: with 51 (2.57 %); on the first 25, 0.83 answered 583 of 1,026 with 45 (2.44 %). (When short sections
+#: were first quoted whole, 0.83 gave 47 wrong, 2.55 %, and the cut was 0.84 until a SOC 1 question stopped being answered from SOC 2 passages; before units, 0.83 had
 #: answered 531 of 1,001 with 45.) On 22 of them, before the last three were written, 0.85 answered 436
 #: with 34 and 0.90 (under 1 % on the fitting corpora) 346 with 17 (1.1 %).
 #: review_at is the cut that shows 95 % of right first passages at least in review: 0.19 shows 0.981 of

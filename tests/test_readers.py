@@ -405,6 +405,18 @@ def _check_sheet(path: Path) -> Path:
     return path
 
 
+def check_sheet_library(assistant, tmp_path: Path):
+    """An assistant whose corpus is _check_sheet's answered sheet alone (sharing the session's model cache)."""
+    from assistant.answer import Assistant
+    from assistant.config import Settings
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    _check_sheet(folder / "last-year.xlsx")
+    return folder, Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                                      feedback_db=tmp_path / "feedback.db"), progress=False)
+
+
 def test_check_sheet_rows_quote_the_answer_and_index_the_question(tmp_path):
     doc = read_document(_check_sheet(tmp_path / "sheet.xlsx"))
     _exact(doc)

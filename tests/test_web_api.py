@@ -670,13 +670,9 @@ def test_each_citation_carries_where_it_is_as_the_cli_writes_it(assistant, tmp_p
     from assistant import messages
     from assistant.answer import location, shown
 
-    from .test_readers import _check_sheet
+    from .test_readers import check_sheet_library
 
-    folder = tmp_path / "library"
-    folder.mkdir()
-    _check_sheet(folder / "last-year.xlsx")
-    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
-                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    folder, library = check_sheet_library(assistant, tmp_path)
     question = "保管時のデータは暗号化されていますか"
     expected = library.ask(question)
     with TestClient(create_app(assistant=library)) as c:

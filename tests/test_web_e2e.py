@@ -419,13 +419,9 @@ def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, as
 
 def test_a_past_answer_from_a_check_sheet_shows_its_sheet_row_and_question(browser, assistant, tmp_path):
     """Last year's answered sheet as the corpus: the card says which sheet, row and question the quote answered."""
-    from .test_readers import _check_sheet
+    from .test_readers import check_sheet_library
 
-    folder = tmp_path / "library"
-    folder.mkdir()
-    _check_sheet(folder / "last-year.xlsx")
-    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
-                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    _, library = check_sheet_library(assistant, tmp_path)
     with _serve(create_app(assistant=library)) as url, \
             _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.goto(url + "/")
@@ -440,13 +436,9 @@ def test_a_past_answer_from_a_check_sheet_shows_its_sheet_row_and_question(brows
 def test_copying_a_check_sheet_answer_or_a_chosen_passage_says_where_it_is(browser, assistant, tmp_path):
     """What is copied says where the quote is as `assistant ask` and the filled sheet do: a check-sheet
     row's sheet, row and the question it answered, not only the file (the reviewer's copy lacked them)."""
-    from .test_readers import _check_sheet
+    from .test_readers import check_sheet_library
 
-    folder = tmp_path / "library"
-    folder.mkdir()
-    _check_sheet(folder / "last-year.xlsx")
-    library = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
-                                 feedback_db=tmp_path / "feedback.db"), progress=False)
+    _, library = check_sheet_library(assistant, tmp_path)
     question = "保管時のデータは暗号化されていますか"
     expected = library.ask(question)
     with _serve(create_app(assistant=library)) as url, \

@@ -82,6 +82,16 @@ def by_row(preview) -> dict:
     return {r["row"]: r for r in preview["rows"]}
 
 
+def job_of(client, wb) -> tuple[str, dict]:
+    """Workbook WB uploaded as a review job, run to ready: (its id, its preview rows by row)."""
+    buf = io.BytesIO()
+    wb.save(buf)
+    r = create(client, buf.getvalue())
+    assert r.status_code == 202, r.text
+    job_id = r.json()["job_id"]
+    return job_id, by_row(wait_ready(client, job_id)["preview"])
+
+
 def test_a_job_runs_to_ready_and_previews_columns_and_rows(ready_job):
     _, status = ready_job
     assert status["done"] == status["total"] == 4
@@ -173,12 +183,7 @@ def test_the_preview_shows_an_answer_already_in_the_sheet_as_the_export_keeps_it
     wb = openpyxl.load_workbook(io.BytesIO(checksheet(QUESTIONS[:2])))
     ws = wb["チェックシート"]
     ws["D4"], ws["E4"] = "はい（既存回答）", "既存の備考"
-    buf = io.BytesIO()
-    wb.save(buf)
-    r = create(client, buf.getvalue())
-    assert r.status_code == 202, r.text
-    job_id = r.json()["job_id"]
-    rows = by_row(wait_ready(client, job_id)["preview"])
+    job_id, rows = job_of(client, wb)
     assert rows[4]["value"] == "はい（既存回答）" and rows[4]["remarks"] == "既存の備考" and rows[4]["kept"] is True
     assert rows[5]["kept"] is False
     r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": []})
@@ -326,12 +331,7 @@ def test_a_sheet_without_an_answer_column_keeps_a_rejected_rows_evidence(client)
     ws.append(["No", "質問"])
     ws.append([1, QUESTIONS[0]])
     ws.append([2, QUESTIONS[1]])
-    buf = io.BytesIO()
-    wb.save(buf)
-    r = create(client, buf.getvalue())
-    assert r.status_code == 202, r.text
-    job_id = r.json()["job_id"]
-    rows = by_row(wait_ready(client, job_id)["preview"])
+    job_id, rows = job_of(client, wb)
     other = rows[3]["candidates"][1]
     r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": [
         {"row": 2, "action": "reject"}, {"row": 3, "action": "pick", "passage_id": other["passage_id"]}]})

@@ -72,11 +72,14 @@ CONSENT = re.compile(r"^(?:(?:すべて(?:に)?)?同意(?:する|します|し�
 #: A site's menu copied as one line: four or more short link names apart by wide spaces ("ホーム　よくある
 #: 質問　お知らせ　お問い合わせ"), none with a number or a sentence's end (a row of facts has them).
 _NAV_SPLIT = re.compile(r"\u3000+|\s{2,}")
+#: ... or between bars ("ホーム | 機能 | 料金プラン | ヘルプセンター"), which a table row of facts uses too.
+_NAV_SPLIT_BARS = re.compile(r"\s*[|｜]\s*|\u3000+|\s{2,}")
+_NAV_MIN_ITEMS = 4
 
 
-def nav_row(text: str) -> bool:
-    items = [t for t in _NAV_SPLIT.split(text.strip()) if t]
-    return len(items) >= 4 and all(len(t) <= 10 and not re.search(r"[\d。.!?！？、,]", t) for t in items)
+def nav_row(text: str, *, bars: bool = False, item_max: int = 10) -> bool:
+    items = [t for t in (_NAV_SPLIT_BARS if bars else _NAV_SPLIT).split(text.strip()) if t]
+    return len(items) >= _NAV_MIN_ITEMS and all(len(t) <= item_max and not re.search(r"[\d。.!?！？、,]", t) for t in items)
 
 
 #: A glossary's heading ("用語集", "9. 用語の定義", "Glossary", "Definitions"): what it holds defines words,

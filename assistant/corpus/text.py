@@ -17,7 +17,8 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import COUNTED_AFTER
-from .labels import BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, in_glossary, is_label, links_only
+from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, in_glossary, is_label, links_only,
+                     nav_row)
 from .model import Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -399,7 +400,6 @@ _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|mana
                          r"|同意する|同意しない|設定を管理)\s*$", re.I)
 #: A site's menu down the top of a copied page: this many short lines in a row before the first sentence.
 _MENU_MIN_LINES = 4
-_MENU_SPLIT = re.compile(r"\s*[|｜]\s*|\u3000+|\s{2,}")
 _MENU_ITEM_MAX_CHARS = 15
 
 
@@ -410,9 +410,7 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
                  len(lines))
     for ln in lines[:first]:
-        items = [t for t in _MENU_SPLIT.split(ln.text) if t] if ln.kind in ("text", "heading") else []
-        if len(items) >= _MENU_MIN_LINES and all(len(t) <= _MENU_ITEM_MAX_CHARS and not re.search(r"[\d。、.,!?！？]", t)
-                                                  for t in items):
+        if ln.kind in ("text", "heading") and nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS):
             ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
     run: list[_Line] = []
     for ln in [*lines[:first], None]:

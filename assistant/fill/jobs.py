@@ -25,8 +25,8 @@ from ..errors import InputError
 from ..types import Status
 from .ask import answer_all, asked_text, picked
 from .locate import Placement, _headers_seen, _locate_named, classify, locate, locate_customer
-from .model import EVIDENCE_KEY, Book, Job, RowAnswer, cell_text
-from .place import OURS, cells_for, dropdown, place
+from .model import EVIDENCE_KEY, OWN_HEADERS, Book, Job, RowAnswer, cell_text
+from .place import cells_for, dropdown, place
 from .read import read_book
 from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name
 from .summary import FillSummary, tally
@@ -104,7 +104,7 @@ def prepare_with(data: bytes, name: str, choices: Choices, out_suffix: str) -> J
 
 def _placement(job: Job, choices: Choices) -> Placement:
     header = job.table.rows[job.header_row]
-    found = locate_customer(header, job.column, OURS)
+    found = locate_customer(header, job.column, OWN_HEADERS)
 
     def col(text: str | None, default: int | None) -> int | None:
         if text is None:

@@ -32,7 +32,7 @@ def header(key: str, lang: str) -> str:
     from .. import messages
 
     name = "evidence_header" if key == EVIDENCE_KEY else f"header_{key}"
-    return messages.t(f"fill.{name}", "ja" if lang == "ja" else "en")
+    return messages.t(f"fill.{name}", _lang(lang))
 
 
 #: The status cell's value of each outcome, as the catalog's ``fill.<key>`` in the sheet's language; the
@@ -90,7 +90,7 @@ def status_columns(lang: str) -> tuple[tuple[str, str, int], ...]:
     return tuple(c for c in columns(lang) if c[0] in _STATUS_KEYS)
 
 
-#: The default (Japanese) columns and headers; corpus/sheet.py tells the assistant's own output by HEADERS[0].
+#: The default (Japanese) columns and headers (filled_by_us tells the assistant's own output in any language).
 COLUMNS = columns("ja")
 HEADERS = tuple(h for _, h, _ in COLUMNS)
 #: Every header the filler writes or has written, in any language -> its key: the filler's own columns,
@@ -107,7 +107,7 @@ def filled_by_us(values: list[str]) -> bool:
     which it always writes together) in any form it writes or wrote: the row of the assistant's own
     filled output, which is no library of past answers. One "Status" column alone is a customer's own."""
     keys = {KEY_OF_HEADER.get(v) for v in values}
-    return len(keys & {"status", "confidence", "review"}) >= 2
+    return len(keys & set(_STATUS_KEYS)) >= 2
 
 
 def cell_text(value: Any) -> str:

@@ -23,16 +23,6 @@ from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, OWN_HEADERS, STATUS_SKIPPED, J
                     header, norm, status_columns)
 
 
-
-def evidence_header(lang: str) -> str:
-    return header(EVIDENCE_KEY, lang)
-
-
-#: Headers of the columns the filler adds, in any language and form it has written them: never taken for
-#: the customer's own columns.
-OURS = OWN_HEADERS
-
-
 def added_columns(placement: Placement) -> tuple[tuple[str, str, int], ...]:
     """The columns added, headed in the sheet's language: beside the customer's answer column the status
     ones, and the evidence when they have no remarks column; every column when there is no answer column."""
@@ -40,14 +30,14 @@ def added_columns(placement: Placement) -> tuple[tuple[str, str, int], ...]:
         return columns(placement.lang)
     if placement.remarks_col is not None:
         return status_columns(placement.lang)
-    return status_columns(placement.lang) + ((EVIDENCE_KEY, evidence_header(placement.lang), EVIDENCE_WIDTH),)
+    return status_columns(placement.lang) + ((EVIDENCE_KEY, header(EVIDENCE_KEY, placement.lang), EVIDENCE_WIDTH),)
 
 
 def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None = None) -> None:
     """Find the customer's answer/remarks columns (or take PLACEMENT, chosen by a person); give each row
     its values there (and flag what a person must do). The added columns are headed in the sheet's language."""
     header_row = job.table.rows[job.header_row]
-    placement = placement or locate_customer(header_row, job.column, OURS)
+    placement = placement or locate_customer(header_row, job.column, OWN_HEADERS)
     job.columns = added_columns(placement)
     job.lang = placement.lang
     if not placement.found:
