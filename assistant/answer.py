@@ -27,6 +27,15 @@ from .retrieve import Hit, Retrieval, Retriever
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Citations returned with every answer (best first).
 CITATIONS = 3
+#: A passage of the first few that the decision finds clearly likelier to answer (each scored as if it came
+#: first) is put first, unless the first is already an answer. The ranking's blend reads question and
+#: passage as wholes; the decision also weighs how many of the question's rarer words a passage and its
+#: headings cover, which tells siblings apart. On the 28 training corpora (nothing fitted on them) retrieval
+#: top-1 rose from 1,124 to 1,131 of 1,291 and on the suite from 314 to 315 of 360, answers right and wrong
+#: unchanged. Without the margin: 1,140 and 317, but the default corpus lost two right first passages
+#: ("Is data encrypted in transit?" went to the firewall paragraph); 0.2 is the least that lost none there.
+REORDER_DEPTH = 3
+REORDER_MARGIN = 0.2
 
 
 def require_utf8(text: str, where: str) -> str:
@@ -186,7 +195,8 @@ class Assistant:
         )
 
     def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
-        return self.retriever.search(question, k=k, mode=mode)
+        retrieval = self.retriever.search(question, k=k, mode=mode)
+        return _likeliest_first(self.index, self.model, retrieval) if mode == "hybrid" else retrieval
 
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
@@ -225,6 +235,18 @@ class Assistant:
         if doc.text is not None:
             return doc.text
         return Path(doc.path).read_text(encoding="utf-8")
+
+
+def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -> Retrieval:
+    """The retrieval with a clearly likelier answer of its first REORDER_DEPTH hits first, if there is one."""
+    depth = min(REORDER_DEPTH, len(retrieval.hits))
+    if depth < 2:
+        return retrieval
+    likely = [model.probability(abstain.features(index, _as_first(retrieval, i) if i else retrieval)) for i in range(depth)]
+    if likely[0] >= model.answer_at:
+        return retrieval  # an answer stands: picking the best of several noisy scores would overrate it
+    best = max(range(depth), key=lambda i: (likely[i] - (REORDER_MARGIN if i else 0.0), -i))
+    return retrieval if best == 0 else _as_first(retrieval, best)
 
 
 def _as_first(retrieval: Retrieval, i: int) -> Retrieval:

@@ -320,3 +320,26 @@ def test_isms_and_iso_27001_name_one_certification(make_corpus, tmp_path, assist
     iso = other.retrieve("Are you ISO 27001 certified?")
     assert "ISMS" in iso.hits[0].passage.text and not iso.missing, (iso.missing, iso.hits[0].passage.text)
     assert "プライバシーマーク" in other.retrieve("Pマークは取得済みですか？").hits[0].passage.text
+
+
+def test_the_likeliest_of_the_first_few_passages_comes_first(assistant, monkeypatch):
+    from assistant import abstain, answer as answer_mod
+
+    retrieval = assistant.retriever.search("SCIMに対応していますか？", k=5)
+    ids = [h.passage.id for h in retrieval.hits]
+    likely = {ids[0]: 0.5, ids[1]: 0.4, ids[2]: 0.7, ids[3]: 0.95, ids[4]: 0.1}
+    zero = dict.fromkeys(abstain.FEATURES, 0.0)
+    # the stand-in features carry each passage's probability as its coverage, read by a model on it alone
+    monkeypatch.setattr(abstain, "features", lambda index, r: abstain.Features(
+        **{**zero, "coverage": likely[r.hits[0].passage.id]}))
+    model = abstain.Model({"coverage": 40.0}, -20.0, answer_at=0.6, review_at=0.2)  # likelier with coverage
+    reordered = answer_mod._likeliest_first(assistant.index, model, retrieval)
+    assert [h.passage.id for h in reordered.hits] == [ids[2], ids[0], ids[1], ids[3], ids[4]], \
+        "the likeliest of the first REORDER_DEPTH comes first, the rest keep their order (ids[3] is too deep)"
+    likely[ids[2]] = 0.51  # likelier, but within REORDER_MARGIN: the ranking's order stands
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
+    likely[ids[2]], likely[ids[0]] = 0.7, 0.65  # the first clears answer_at: an answer is never swapped
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
+    assert assistant.retrieve("SCIMに対応していますか？", mode="dense").hits[0].passage.id == \
+        assistant.retriever.search("SCIMに対応していますか？", k=3, mode="dense").hits[0].passage.id, \
+        "the dense and BM25 baselines are left as they rank"
