@@ -49,23 +49,36 @@ _JA_NEG = re.compile(r"(?:ません|ない|ず|不可|非対応|未対応|なし
 _JA_POS = re.compile(r"(?:ます|ました|です|でした|可能|対応|実施|提供|取得|導入|保存|管理|制限|設定)\s*[。．)）]*\s*$")
 _EN_NEG = re.compile(r"\b(?:not|no|never|cannot|can't|don't|doesn't|isn't|aren't|won't|neither|nor|unsupported|"
                      r"unavailable)\b", re.I)
+#: Negative words that negate nothing: a limit ("no later than 72 hours", "not more than"), an addition
+#: ("not only"), or what a thing is no longer needed for ("remove access that is no longer needed").
+_EN_NOT_NEG = re.compile(r"\b(?:no|not)\s+(?:later|more|less|fewer|earlier|sooner)\s+than\b|\bnot\s+only\b|"
+                         r"\bnot\s+limited\s+to\b|\bno\s+matter\b|\bno\s+longer\s+(?:needed|required|necessary|"
+                         r"in\s+use|used|valid|employed|active)\b", re.I)
+#: A capability switched off says no to a question about using it ("TLS 1.0 / 1.1 による接続を無効化しました",
+#: "TLS 1.0 and 1.1 are disabled"), unless the question asks about switching it off.
+_JA_OFF = re.compile(r"(?:無効化|無効に|廃止|提供を終了|サポートを終了|受付を終了|利用を停止)(?:しました|しています|して"
+                     r"おります|されています|されました|済み|となりました|となっています)[。．)）]*\s*$")
+_EN_OFF = re.compile(r"\b(?:is|are|was|were|has been|have been|had been)\s+(?:now\s+|fully\s+|permanently\s+)?"
+                     r"(?:disabled|deprecated|discontinued|retired|decommissioned|blocked)\b", re.I)
+_ASKS_OFF = re.compile(r"無効|廃止|停止|終了|disabl|deprecat|discontinu|retire|decommission|block|turn(?:ed)?\s+off|"
+                       r"switch(?:ed)?\s+off", re.I)
 _EN_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|where|in case)\b", re.I)
 
 
-def _judge_ja(sentence: str) -> Verdict | None:
+def _judge_ja(sentence: str, off_says_no: bool = True) -> Verdict | None:
     s = sentence.strip()
-    if _JA_NEG.search(s):
+    if _JA_NEG.search(s) or off_says_no and _JA_OFF.search(s):
         return Verdict.NO
     if _JA_POS.search(s):
         return Verdict.YES
     return None
 
 
-def _judge_en(sentence: str) -> Verdict | None:
+def _judge_en(sentence: str, off_says_no: bool = True) -> Verdict | None:
     s = sentence.strip()
     if len(s.split()) < 3:
         return None
-    if _EN_NEG.search(s):
+    if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
         return None if _EN_CONDITIONAL.match(s) else Verdict.NO
     return Verdict.YES
 
@@ -110,10 +123,10 @@ class _Relevance:
         return len(self.own & words) + sum(1 for g in self.groups if g & words and not g & self.own & words)
 
 
-def _judge(sentence: str) -> Verdict | None:
+def _judge(sentence: str, off_says_no: bool = True) -> Verdict | None:
     if _DEPENDS.search(sentence):
         return Verdict.UNCLEAR
-    return _judge_ja(sentence) if CJK.search(sentence) else _judge_en(sentence)
+    return _judge_ja(sentence, off_says_no) if CJK.search(sentence) else _judge_en(sentence, off_says_no)
 
 
 def verdict(question: str, quote: str) -> Verdict | None:
@@ -130,11 +143,12 @@ def verdict(question: str, quote: str) -> Verdict | None:
         return Verdict.UNCLEAR
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
     relevance = _Relevance(question)
+    off_says_no = not _ASKS_OFF.search(question)
     paragraphs = []
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        judged = [(relevance(x), v) for x in sentences if (v := _judge(x)) is not None]
+        judged = [(relevance(x), v) for x in sentences if (v := _judge(x, off_says_no)) is not None]
         if judged:
             paragraphs.append(judged)
     judged: set = set()

@@ -54,3 +54,20 @@ def test_open_questions(question):
 ])
 def test_verdict_from_the_quote(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize(("question", "quote", "expected"), [
+    # a capability switched off is a no to using it, unless switching it off is what is asked
+    ("TLS 1.0での接続は可能ですか。", "2022年6月に、TLS 1.0およびTLS 1.1による接続を無効化しました。", Verdict.NO),
+    ("Is TLS 1.1 still accepted?", "TLS 1.0 and TLS 1.1 are disabled on all endpoints.", Verdict.NO),
+    ("管理者は2段階認証を無効にできますか？", "管理者は一般ユーザーの2段階認証を無効化しています。", Verdict.YES),
+    ("Can an admin disable SSO?", "Once SSO is enforced, it can be disabled by the account owner only.", Verdict.YES),
+    # negative words that negate nothing
+    ("Are access rights reviewed at least quarterly?",
+     "Managers review all access every quarter and remove access that is no longer needed.", Verdict.YES),
+    ("Do you notify customers of breaches?", "We notify affected customers no later than 72 hours after confirmation.",
+     Verdict.YES),
+    ("Is TLS 1.0 supported?", "TLS 1.0 is no longer supported.", Verdict.NO),
+])
+def test_what_is_switched_off_and_what_only_sounds_negative(question, quote, expected):
+    assert verdict(question, quote) == expected
