@@ -74,6 +74,17 @@ def test_index_text_carries_the_heading(default):
     ("改定日：2023年1月5日", "2023-01-05"),
     ("最終更新日 2025年1月10日\n改定：2019年4月1日 初版\n改定：2022年4月1日 第2版", "2025-01-10"),  # the latest
     ("鍵の更新：2020年4月1日以降は毎年行います。", None),  # a fact's date, no label of the document's
+    # labels of English documents as exported from Word, Notion and questionnaires
+    ("Effective date | January 15, 2026", "2026-01-15"),
+    ("Last edited: November 18, 2025", "2025-11-18"),
+    ("Completed: March 12, 2024", "2024-03-12"),
+    ("Date: 2024-03-12", "2024-03-12"),
+    ("The annual penetration test was completed on March 3, 2025.", None),
+    # a month without its day, where a label says it dates the document
+    ("Security Whitepaper\nVersion 4.0 — January 2026", "2026-01"),
+    ("Published: May 2025", "2025-05"),
+    ("2025年4月版", "2025-04"),
+    ("We plan to add EU hosting in January 2026.", None),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso

@@ -19,24 +19,39 @@ _YMD = r"(?P<y>\d{4})\s*[/年.\-]\s*(?P<m>\d{1,2})\s*[/月.\-]\s*(?P<d>\d{1,2})"
 _ISO = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _MDY = r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
 _DMY = r"(?P<d>\d{1,2})\s+(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})"
-_UPDATED_EN = r"\b(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?\s*"
+#: A month without its day ("January 2026", "2026年1月"): only where a label says it dates the document.
+_MY = r"(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})(?![\d/.\-])"
+_YM_JA = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"
+#: English labels that date a document: "Last updated:", "Last edited", "Effective date |", "Completed:",
+#: "Published:", "Date:" (a label with its colon or table bar: "completed on March 3" may be a fact's date).
+_UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|last\s+(?:edited|reviewed)(?:\s+on)?\s*:?"
+               r"|effective(?:\s+date)?\s*[:：|]|(?:date\s+)?completed\s*[:：|]"
+               r"|(?:published|issued|release\s+date|version\s+date|document\s+date|date)\s*[:：|])\s*")
+_LABEL_JA = r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日|回答日|作成日|記入日|施行日|制定日|発効日)\s*[:：|]?\s*"
+_VERSION_EN = r"\bversion\s+\d+(?:\.\d+)*\s*[—–\-,|:]\s*"
 #: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
 #: "as of April 28, 2024"), then the date it was last updated, revised or issued on ("最終更新日：2025年10月1日",
-#: "最終改定：2025年1月10日", "2021年8月9日に最終更新されています", "Last updated: June 12, 2025"). Within each
-#: kind the latest date wins: "制定：2019年4月1日　最終改定：2025年1月10日" and a revision history are valid
-#: from their last revision.
+#: "最終改定：2025年1月10日", "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Effective
+#: date | January 15, 2026", "Version 4.0 — January 2026"). Within each kind the latest date wins:
+#: "制定：2019年4月1日　最終改定：2025年1月10日" and a revision history are valid from their last revision.
+#: A month without its day is given as YYYY-MM.
 _VALID_AS_OF = [re.compile(p, re.I) for p in (
     _YMD + r"\s*日?\s*(?:時点|現在)",
     r"\bas of\s+" + _ISO,
     r"\bas of\s+" + _MDY,
 )]
 _UPDATED_ON = [re.compile(p, re.I) for p in (
-    r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日|回答日|作成日|記入日)\s*[:：]?\s*" + _YMD,
+    _LABEL_JA + _YMD,
+    _LABEL_JA + _YM_JA,
     r"(?:最終(?:改訂|改定)|改訂|改定)\s*[:：]\s*" + _YMD,
     _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
+    _YM_JA + r"\s*(?:版|改訂|改定|発行|更新)",
     _UPDATED_EN + _ISO,
     _UPDATED_EN + _MDY,
     _UPDATED_EN + _DMY,
+    _UPDATED_EN + _MY,
+    _VERSION_EN + _MDY,
+    _VERSION_EN + _MY,
 )]
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
@@ -211,8 +226,13 @@ def find_as_of(text: str) -> str | None:
 
 def _iso_date(m: re.Match) -> str | None:
     mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower())  # "as of Monday 3": no month
-    y, d = int(m["y"]), int(m["d"])
-    return f"{y:04d}-{mo:02d}-{d:02d}" if mo is not None and 1 <= mo <= 12 and 1 <= d <= 31 else None
+    y = int(m["y"])
+    if mo is None or not 1 <= mo <= 12:
+        return None
+    day = m.groupdict().get("d")
+    if day is None:
+        return f"{y:04d}-{mo:02d}"
+    return f"{y:04d}-{mo:02d}-{int(day):02d}" if 1 <= int(day) <= 31 else None
 
 
 def split_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
