@@ -860,3 +860,271 @@ def test_status_values_are_written_in_the_sheets_language_and_read_back_in_eithe
     again = load_workbook(io.BytesIO(fill.fill_bytes(assistant, buf.getvalue(), "q.xlsx")[0])).active
     assert [(again.cell(r, status).value, again.cell(r, review).value) for r in (2, 3)] == expected
     assert again.max_column == ws.max_column
+
+
+# ------------------------------------------------------------------- a header that spans two rows
+
+
+def _stacked_sheet(questions, *, dropdown=True) -> bytes:
+    """A check sheet whose header spans rows 3-4: No / 分類 / 質問項目 merged down over both rows, ベンダー回答
+    merged across D3:E3 over its sub-headers 回答（はい・いいえ） and 備考; a title banner and a note above."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "チェックシート"
+    ws["A1"] = "クラウドサービス利用に関するセキュリティチェックシート"
+    ws.merge_cells("A1:E1")
+    ws["A2"], ws["C2"] = "委託先名：", "記入日：　　年　　月　　日"
+    for c, v in zip("ABCD", ["No", "分類", "質問項目", "ベンダー回答"]):
+        ws[f"{c}3"] = v
+    ws["D4"], ws["E4"] = "回答（はい・いいえ）", "備考"
+    for rng in ("A3:A4", "B3:B4", "C3:C4", "D3:E3"):
+        ws.merge_cells(rng)
+    for n, q in enumerate(questions, 1):
+        ws.append([n, "認証", q, None, None])
+    if dropdown:
+        dv = DataValidation(type="list", formula1='"はい,いいえ,該当なし"', allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add(f"D5:D{4 + len(questions)}")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_header_spanning_two_rows_is_read_as_one_and_its_sub_headers_name_the_columns(assistant, tmp_path):
+    """ベンダー回答 merged over 回答（はい・いいえ） and 備考: the answer goes into the sub-header's column (in the
+    dropdown's values), the evidence into 備考, the questions start below row 4, and only the status columns
+    are added, their headers spanning both rows as the sheet's own do."""
+    from assistant.fill import jobs as fill_jobs
+
+    questions = [QUESTIONS["scim"], QUESTIONS["password"], QUESTIONS["weather"], QUESTIONS["timeout_ja"]]
+    src = tmp_path / "stacked.xlsx"
+    src.write_bytes(_stacked_sheet(questions))
+    dst = tmp_path / "out.xlsx"
+    summary = fill.fill_file(assistant, src, dst, progress=False)
+    ws = load_workbook(dst)["チェックシート"]
+    added = [ws.cell(3, c).value for c in range(6, 9)]
+    assert added == [h for k, h, _ in fill.COLUMNS if k in ("status", "confidence", "review")], added
+    assert ws.cell(3, 9).value is None and "回答案" not in [c.value for c in ws[3]], "no answer column of our own"
+    assert {"F3:F4", "G3:G4", "H3:H4"} <= {str(m) for m in ws.merged_cells.ranges}
+    assert [ws.cell(4, c).value for c in range(1, 6)] == [None, None, None, "回答（はい・いいえ）", "備考"], "untouched"
+    assert all(ws.cell(4, c).value is None for c in range(6, 9)), "row 4 is the header, not a question"
+    assert (summary.header_row, summary.column, summary.total) == (3, "質問項目", len(questions))
+    assert ws["D5"].value == "はい" and "SCIMによる同期" in ws["E5"].value, "the answer and its evidence, in place"
+    for r in range(5, 5 + len(questions)):
+        status = fill_model.status_of(ws.cell(r, 6).value)
+        assert ws.cell(r, 5).value, f"row {r}: its evidence (or 'not documented') in 備考"
+        if status == "answered" and r != 6:  # row 6 is an open question: its quote, not はい, would not fit
+            assert ws.cell(r, 4).value in ("はい", "いいえ"), r
+    yes = sum(ws.cell(r, 4).value == "はい" for r in range(5, 5 + len(questions)))
+    no = sum(ws.cell(r, 4).value == "いいえ" for r in range(5, 5 + len(questions)))
+    assert (summary.yes, summary.no) == (yes, no) and yes >= 1
+
+    # the web review reads it the same way: its pickers offer the sub-headers, and the right ones are chosen
+    job = fill_jobs.prepare_with(src.read_bytes(), "stacked.xlsx", fill_jobs.Choices(), ".xlsx")
+    assert (job.top, job.header_row) == (2, 3)
+    assert (job.placement.answer_col, job.placement.remarks_col) == (3, 4)
+    assert [fill_model.cell_text(v) for v in job.header][:5] == ["No", "分類", "質問項目", "回答（はい・いいえ）", "備考"]
+
+
+def test_a_title_or_a_first_question_next_to_the_header_is_no_second_header_row():
+    """Only a merged parent beside other header cells (or header cells merged down) makes two rows one
+    header: a title banner right above the header, a title with a date beside it, and a first question
+    row right below the header are no part of it."""
+    def job_of(build):
+        wb = Workbook()
+        ws = wb.active
+        build(ws)
+        buf = io.BytesIO()
+        wb.save(buf)
+        return fill_run.prepare(buf.getvalue(), "q.xlsx", None, ".xlsx")
+
+    def banner(ws):
+        ws["A1"] = "セキュリティチェックシート"
+        ws.merge_cells("A1:D1")
+        ws.append(["No", "質問", "回答", "備考"])
+        ws.append([1, QUESTIONS["scim"], None, None])
+
+    def title_and_date(ws):
+        ws["A1"], ws["D1"] = "Vendor questionnaire", "Version 2"
+        ws.merge_cells("A1:B1")
+        ws.append(["No", "Question", "Category", "Answer"])
+        ws.append([1, QUESTIONS["timeout_en"], "Auth", None])
+
+    def question_below(ws):
+        ws.append(["No", "質問", "ベンダー回答", None])
+        ws.merge_cells("C1:D1")
+        ws.append([1, QUESTIONS["scim"], "はい", "補足"])
+        ws.append([2, QUESTIONS["password"], None, None])
+
+    for build, header_row in ((banner, 1), (title_and_date, 1), (question_below, 0)):
+        job = job_of(build)
+        assert (job.top, job.header_row) == (header_row, header_row), build.__name__
+    assert job.rows[0].kind == "question", "the first question row stays a question"
+
+    def parent_over_the_question(ws):  # the question header is itself a sub-header
+        ws.append(["No", "設問", None, "回答"])
+        ws.append([None, "質問", "ガイダンス", None])
+        for rng in ("A1:A2", "B1:C1", "D1:D2"):
+            ws.merge_cells(rng)
+        ws.append([1, QUESTIONS["scim"], "SCIM", None])
+
+    job = job_of(parent_over_the_question)
+    assert (job.top, job.header_row, job.column) == (0, 1, 1)
+    assert [r.index for r in job.rows if r.kind == "question"] == [2]
+    assert fill_model.cell_text(job.header[3]) == "回答"
+
+
+def test_a_yes_or_no_is_counted_only_where_one_is_written(assistant):
+    """A sheet with no answer column of its own gets a proposed answer, never a はい: no yes is counted; a
+    customer's answer cell already filled is kept, so the filler's yes is not counted either."""
+    assert assistant.ask(QUESTIONS["scim"]).verdict == "yes", "the case this test needs"
+    out, _, summary = fill.fill_bytes(assistant, _csv_bytes([["No", "質問"], ["1", QUESTIONS["scim"]]]), "q.csv",
+                                      out_suffix=".xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert ws.cell(2, 3).value == "回答済み" and "はい" not in ws.cell(2, 4).value
+    assert (summary.answered, summary.yes, summary.no) == (1, 0, 0)
+    rows = [["No", "質問", "回答"], ["1", QUESTIONS["scim"], "いいえ（確認中）"], ["2", QUESTIONS["scim"] + " ", ""]]
+    out, _, summary = fill.fill_bytes(assistant, _csv_bytes(rows), "q.csv", out_suffix=".xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert (ws.cell(2, 3).value, ws.cell(3, 3).value) == ("いいえ（確認中）", "はい")
+    assert (summary.yes, summary.no) == (1, 0), "the kept cell says no yes of ours"
+
+
+# ------------------------------------------------------------ the customer's remarks cell already filled
+
+
+def test_evidence_goes_to_an_added_column_where_the_customers_remarks_cell_is_filled(assistant):
+    """A remarks cell the customer filled ("please confirm") is never overwritten, and its row's evidence is
+    not lost: it goes to an added evidence column; the other rows keep theirs in the remarks column."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Control ID", "Question", "Answer", "Comments"])
+    ws.append(["IAM-01", QUESTIONS["timeout_en"], None, None])
+    ws.append(["BCR-01", QUESTIONS["password_en"], None, "Pre-filled by customer: please confirm"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out, _, summary = fill.fill_bytes(assistant, buf.getvalue(), "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    header = [c.value for c in ws[1]]
+    assert header == ["Control ID", "Question", "Answer", "Comments", "Status", "Confidence", "Needs review",
+                      "Evidence (quote and source)"]
+    assert ws["D3"].value == "Pre-filled by customer: please confirm", "the customer's text is kept"
+    assert "8文字以上" in ws["H3"].value, "and the row's evidence is written beside it"
+    assert "自動ログアウト" in ws["D2"].value and ws["H2"].value is None, "the other rows' evidence stays in Comments"
+    assert summary.total == 2
+
+    # filled again: the evidence column is ours and kept, not added twice
+    again = load_workbook(io.BytesIO(fill.fill_bytes(assistant, out, "q.xlsx")[0])).active
+    assert [c.value for c in again[1]] == header
+    assert again["D3"].value == "Pre-filled by customer: please confirm" and "8文字以上" in again["H3"].value
+
+    # the web review previews the same: the customer's remarks, and the evidence that goes beside them
+    from assistant.fill import jobs as fill_jobs
+
+    job = fill_jobs.prepare_with(buf.getvalue(), "q.xlsx", fill_jobs.Choices(), ".xlsx")
+    fj = fill_jobs.FillJob("id", "q.xlsx", buf.getvalue(), fill_jobs.Choices(), ".xlsx")
+    preview = fill_jobs._preview(job, fill_jobs.answer_all(assistant, job), fj)
+    assert preview["evidence_column"] == "Evidence (quote and source)"
+    row = next(r for r in preview["rows"] if r["row"] == 3)
+    assert row["remarks"] == "Pre-filled by customer: please confirm" and "8文字以上" in row["evidence"]
+
+
+# --------------------------------------------------------------------- answer columns by their words
+
+
+@pytest.mark.parametrize("header, role", [
+    ("Vendor reply", "answer"), ("Supplier answer", "answer"), ("Your answer", "answer"), ("ベンダー回答", "answer"),
+    ("Response", "answer"), ("ご回答", "answer"), ("回答欄", "answer"), ("Yes/No", "answer"), ("はい・いいえ", "answer"),
+    ("Additional comments", "remarks"), ("回答補足", "remarks"), ("Supplier comments", "remarks"),
+    ("Response time", None), ("回答者", None), ("回答日", None), ("Answer guidance", None),
+    ("Reviewer comments", None), ("No", None), ("Item", None),
+])
+def test_answer_and_remarks_columns_are_recognised_by_their_words(header, role):
+    from assistant.fill.locate import header_role
+
+    assert (header_role(header) or (None,))[0] == role
+
+
+def test_a_vendor_reply_column_gets_the_answer(assistant):
+    """Item / Vendor reply: the customer's column is answered in place, not left empty beside added ones."""
+    out, _, summary = fill.fill_bytes(assistant, _sheet(["No", "Item", "Vendor reply"], ["Is SSO supported?"]),
+                                      "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert [c.value for c in ws[1]] == ["No", "Item", "Vendor reply", "Status", "Confidence", "Needs review",
+                                        "Evidence (quote and source)"]
+    assert ws["C2"].value == "Yes" and ws["D2"].value == "answered" and summary.yes == 1
+
+
+# ------------------------------------------------------------- naming the customer's columns
+
+
+def test_the_answer_and_remarks_columns_can_be_named(assistant, tmp_path):
+    """Columns the filler would not take for the answer and remarks ("Selection", "Free text") are used
+    when named; a name not in the header is refused with the headers there, before anything is asked."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["No", "Question", "Selection", "Free text"])
+    ws.append([1, "Is SSO supported?", None, None])
+    src = tmp_path / "q.xlsx"
+    wb.save(src)
+    dst = tmp_path / "out.xlsx"
+    summary = fill.fill_file(assistant, src, dst, progress=False, answer_column="selection",
+                             remarks_column="Free text")
+    ws = load_workbook(dst).active
+    assert [c.value for c in ws[1]] == ["No", "Question", "Selection", "Free text", "Status", "Confidence",
+                                        "Needs review"]
+    assert ws["C2"].value == "Yes" and "SSO" in ws["D2"].value and summary.yes == 1
+    with pytest.raises(InputError, match=r"no column headed 'Answer'.*'Selection', 'Free text'"):
+        fill.fill_file(assistant, src, tmp_path / "x.xlsx", progress=False, answer_column="Answer")
+    with pytest.raises(InputError, match="name two different columns"):
+        fill.fill_file(assistant, src, tmp_path / "x.xlsx", progress=False, answer_column="Selection",
+                       remarks_column="Selection")
+    assert not (tmp_path / "x.xlsx").exists()
+    assert "別々の列" in InputError(key="fill.error.same_customer_column", column="x").localized("ja")
+
+
+def _cli_has(option: str) -> bool:
+    from assistant.cli import app
+
+    command = next((c for c in app.registered_commands if c.name == "fill" or c.callback.__name__ == "fill"), None)
+    return command is not None and option.lstrip("-").replace("-", "_") in command.callback.__code__.co_varnames
+
+
+@pytest.mark.skipif(not _cli_has("--answer-column"), reason="assistant/cli.py has no --answer-column yet")
+def test_cli_fill_names_the_answer_and_remarks_columns(assistant, cli_env, tmp_path):
+    from assistant.cli import app
+
+    src = tmp_path / "q.csv"
+    src.write_bytes(_csv_bytes([["No", "Question", "Selection", "Free text"], ["1", "Is SSO supported?", "", ""]]))
+    dst = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["fill", str(src), "-o", str(dst), "--answer-column", "Selection",
+                                      "--remarks-column", "Free text"])
+    assert result.exit_code == 0, result.output
+    out = list(csv.reader(io.StringIO(dst.read_text(encoding="utf-8-sig"), newline="")))
+    assert out[0] == ["No", "Question", "Selection", "Free text", "Status", "Confidence", "Needs review"]
+    assert out[1][2] == "Yes" and "SSO" in out[1][3]
+    assert "answered 1 (yes 1, no 0)" in result.stdout
+    result = CliRunner().invoke(app, ["fill", str(src), "-o", str(tmp_path / "x.csv"), "--answer-column", "Answer"])
+    assert result.exit_code != 0 and "no column headed 'Answer'" in result.stderr
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_the_summary_flags_sources_over_a_year_old_whether_dated_by_day_or_month():
+    import datetime as dt
+
+    import openpyxl
+
+    from assistant import messages
+    from assistant.fill.summary import FillSummary, add_summary
+    from assistant.types import Lang
+
+    wb = openpyxl.Workbook()
+    sources = {"a.pdf": "2024-03-12", "b.md": "2024-03", "c.docx": "2025-11", "d.xlsx": None}
+    add_summary(wb, "Sheet", Lang.EN.value, FillSummary(), [], sources, today=dt.date(2025, 3, 20))
+    notes = {row[0].value: row[1].value for row in wb.worksheets[-1].iter_rows() if row[0].value in sources}
+    stale = messages.t("fill.summary_stale", "en")
+    assert stale in notes["a.pdf"] and notes["a.pdf"].startswith("2024-03-12")
+    assert stale not in notes["b.md"], "'March 2024' may mean the 31st: not surely a year old on 20 March 2025"
+    assert stale not in notes["c.docx"] and notes["d.xlsx"] == messages.t("fill.summary_no_date", "en")

@@ -9,7 +9,9 @@ extensions); when it warns about one, the summary says so.
 Which rows are questions
     The question column is found by its header (質問, 設問, Question, 確認項目, 項目, Requirement ...,
     compared after NFKC and case folding; bilingual headers like "質問 (Question)" count) in the
-    first rows of a sheet, or named with ``--column``. Below the header, a row is passed over (its new
+    first rows of a sheet, or named with ``--column``. A header spanning two rows (a merged parent cell over
+    sub-headers beside header cells merged down over both rows, locate.header_span) is read as one: each
+    column is named by its sub-header, else by the cell above. Below the header, a row is passed over (its new
     cells left blank) when its question cell is blank, holds no words, repeats the header, or when the
     row is a section header:
 
@@ -28,11 +30,15 @@ Asking
     never use. A question repeated word for word is asked once.
 
 The customer's own columns
-    When the header row has an answer column (回答, 回答欄, 貴社回答, Answer, Response ...) the answer goes
-    there and the evidence into the remarks column (備考, 補足, コメント, Remarks ...) when there is one, in the
-    sheet's language, using the values of the column's dropdown (はい/いいえ, Yes/No, ○/×); only status,
-    confidence and the review flag are added as columns, and an evidence column when the sheet has no
-    remarks column (see place.py for what is left to a person).
+    When the header row has an answer column (回答, 回答欄, 貴社回答, Answer, Response ..., or a header holding
+    such a word: "Vendor reply", ベンダー回答; or made of a yes and a no mark: "Yes/No"; locate.header_role)
+    the answer goes there and the evidence into the remarks column (備考, 補足, コメント, Remarks ..., or a
+    header holding such a word) when there is one, in the sheet's language, using the values of the
+    column's dropdown (はい/いいえ, Yes/No, ○/×); only status, confidence and the review flag are added as
+    columns, and an evidence column when the sheet has no remarks column or a question row's remarks cell
+    already holds the customer's text (see place.py for what is left to a person). A person can name both
+    columns (``answer_column=`` / ``remarks_column=``, the web review's pickers). The summary's yes and no
+    count the values written into the answer cells only.
 
 Cells
     An answered row gets the quote, its section and its source with the quote's character offsets and

@@ -24,11 +24,11 @@ from .. import messages
 from ..errors import InputError
 from ..types import Status
 from .ask import answer_all, asked_text, picked
-from .locate import Placement, _headers_seen, _locate_named, classify, locate, locate_customer
-from .model import EVIDENCE_KEY, OWN_HEADERS, Book, Job, RowAnswer, cell_text
-from .place import cells_for, dropdown, place
+from .locate import Placement, _headers_seen, _locate_named, locate, locate_customer
+from .model import EVIDENCE_KEY, Book, Job, RowAnswer, cell_text
+from .place import cells_for, customer_placement, dropdown, evidence_cell, place, remarks_taken
 from .read import read_book
-from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name
+from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name, job_of
 from .summary import FillSummary, tally
 from .write import fit_cells, write
 
@@ -92,10 +92,9 @@ def prepare_with(data: bytes, name: str, choices: Choices, out_suffix: str) -> J
             fields = {k: v for k, v in exc.values.items() if k != "hint"}
             raise ReviewError(_EMPTY_COLUMN[exc.key], str(exc), field=_FIELD, **fields) from None
         raise ReviewError("fill_no_column", str(exc), headers=_headers_seen(scope), field=_FIELD) from None
-    rows = classify(table, header_row, col)
-    if not any(r.kind == "question" for r in rows):
-        raise ReviewError("fill_no_questions", column=cell_text(table.rows[header_row][col]), sheet=table.name)
-    job = Job(book, table, header_row, col, rows, out_suffix, name)
+    job = job_of(book, table, header_row, col, out_suffix, name)
+    if not any(r.kind == "question" for r in job.rows):
+        raise ReviewError("fill_no_questions", column=cell_text(job.header[col]), sheet=table.name)
     if job.questions > MAX_WEB_QUESTIONS:
         raise ReviewError("fill_too_many", count=f"{job.questions:,}", limit=f"{MAX_WEB_QUESTIONS:,}")
     job.placement = _placement(job, choices)
@@ -103,8 +102,8 @@ def prepare_with(data: bytes, name: str, choices: Choices, out_suffix: str) -> J
 
 
 def _placement(job: Job, choices: Choices) -> Placement:
-    header = job.table.rows[job.header_row]
-    found = locate_customer(header, job.column, OWN_HEADERS)
+    header = job.header
+    found = customer_placement(job)
 
     def col(text: str | None, default: int | None) -> int | None:
         if text is None:
@@ -234,7 +233,7 @@ def _citation_out(c, lang: str) -> dict:
 
 def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
     results = _propose(job, raw)
-    header = job.table.rows[job.header_row]
+    header = job.header
     lang = job.placement.lang if job.placement else locate_customer(header, -1, ()).lang
     ws = job.table.worksheet
     rows = []
@@ -242,18 +241,20 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
     for r, cells in sorted(results.items()):
         value, remarks = cells.customer if cells.customer is not None else (
             (cells.answer, "") if job.placement is None else (None, ""))
-        kept = False
+        kept, evidence = False, ""
         if job.placement is not None:  # a customer cell already filled is kept by the export: show what it holds
             existing = _existing(job, r, job.placement.answer_col)
             kept = existing is not None
             value = existing if kept else value
+            if remarks_taken(job, r):  # their remarks stay; the row's evidence goes to the added evidence column
+                evidence = evidence_cell(job, r, cells)
             remarks = _existing(job, r, job.placement.remarks_col) or remarks
         options = dropdown(ws, r + 1, job.placement.answer_col + 1) if job.placement else None
         rows.append({
             "row": r + 1, "question": texts.get(r, ""), "status": str(cells.status),
             "verdict": str(cells.verdict) if cells.verdict in ("yes", "no") else None,
             "value": value, "remarks": remarks or "", "confidence": cells.confidence,
-            "needs_review": cells.needs_review, "options": options, "kept": kept,
+            "needs_review": cells.needs_review, "options": options, "kept": kept, "evidence": evidence,
             "candidates": [_citation_out(c, lang) for c in cells.candidates],
         })
     def name(c: int | None) -> str | None:
@@ -261,7 +262,7 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
 
     return {
         "name": fj.name, "sheet": job.table.name, "sheets": [t.name for t in job.book.tables],
-        "header_row": job.header_row + 1,
+        "header_row": job.top + 1,
         "headers": [cell_text(v) for v in header if cell_text(v)],
         "column": name(job.column),
         "answer_column": name(job.placement.answer_col) if job.placement else None,
@@ -301,7 +302,7 @@ def _sheet_lang(job: Job) -> str:
     """The language the sheet is written in (as its added headers are)."""
     if job.placement is not None:
         return job.placement.lang
-    return locate_customer(job.table.rows[job.header_row], -1, ()).lang
+    return locate_customer(job.header, -1, ()).lang
 
 
 def _decide(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decision, question: str) -> RowAnswer:

@@ -90,10 +90,10 @@ def _content_score(sample: list[str]) -> float:
     return min(mean_len, 60) / 60 + 1.5 * asking + 0.5 * wordy
 
 
-def _banner_rows(table: Table, header_row: int, col: int) -> set[int]:
+def _banner_rows(table: Table, header: list[Any], col: int) -> set[int]:
     """Rows where the question cell is merged across the table's columns: titles. A question merged over
     blank columns (Excel "graph paper" layouts merge C:D under a header merged the same way) is not one."""
-    others = {i for i, v in enumerate(table.rows[header_row]) if i != col and cell_text(v)}
+    others = {i for i, v in enumerate(header) if i != col and cell_text(v)}
     rows: set[int] = set()
     for min_row, min_col, max_row, max_col in table.merged:
         if min_col <= col <= max_col and max_col > min_col and any(min_col <= i <= max_col for i in others):
@@ -193,20 +193,60 @@ def _headers_seen(book: Book) -> str:
 # --------------------------------------------------------------------------------------------- rows
 
 
-def classify(table: Table, header_row: int, col: int) -> list[Row]:
-    header = norm(table.rows[header_row][col])
+def header_span(table: Table, r: int, col: int) -> tuple[int, int]:
+    """(first, last) row of the header found on row R over question column COL: R and the row below, or
+    the row above and R, when the two read as one header (a merged parent cell such as ベンダー回答 over its
+    sub-headers 回答 and 備考, or header cells merged down over both rows); else (R, R). The questions start
+    below the last."""
+    if _two_row_header(table, r, col):
+        return r, r + 1
+    if r > 0 and _two_row_header(table, r - 1, col):
+        return r - 1, r
+    return r, r
+
+
+def _two_row_header(table: Table, top: int, col: int) -> bool:
+    """Rows TOP and TOP+1 are one header: cells merged across some (not all) of the header's columns with
+    sub-headers below them, or header cells merged down over exactly these two rows; every other header
+    cell of TOP has nothing below it (a title beside a date above a header row is no parent), and TOP+1
+    holds no question in the question column (a first question row right under a header is no sub-header)."""
+    if top + 1 >= len(table.rows) or not _filled(table.rows[top]) or not _filled(table.rows[top + 1]):
+        return False
+    upper, lower = table.rows[top], table.rows[top + 1]
+
+    def text(row: list[Any], c: int) -> str:
+        return cell_text(row[c]) if c < len(row) else ""
+
+    downs = [m for m in table.merged if m[0] == top and m[2] == top + 1 and text(upper, m[1])]
+    parents = [m for m in table.merged if m[0] == top and m[2] == top and m[3] > m[1] and text(upper, m[1])
+               and any(text(lower, c) for c in range(m[1], m[3] + 1))]
+    q = text(lower, col)
+    if q and not header_priority(q) and not any(m[1] <= col <= m[3] for m in downs):
+        return False
+    under_parent = {c for m in parents for c in range(m[1], m[3] + 1)}
+    others = [c for c in range(len(upper)) if text(upper, c) and c not in under_parent]
+    if not downs and not others:
+        return False  # a title banner spans the whole table, alone on its row
+    return bool(downs or parents) and not any(text(lower, c) for c in others)
+
+
+def classify(table: Table, header_row: int, col: int, header: list[Any] | None = None) -> list[Row]:
+    """Each row below HEADER_ROW: a question, a row passed over, or blank. HEADER (the header's names, when
+    it spans two rows) tells a repeated header and a banner."""
+    header = header if header is not None else table.rows[header_row]
+    name = norm(header[col]) if col < len(header) else ""
     body = range(header_row + 1, len(table.rows))
     cells = [cell_text(table.rows[r][col]) if col < len(table.rows[r]) else "" for r in body]
     texts = [t for t in cells if t]
     mostly_bold = texts and sum((r, col) in table.bold for r, t in zip(body, cells) if t) > len(texts) / 2
-    banners = _banner_rows(table, header_row, col)
+    banners = _banner_rows(table, header, col)
     out = []
     for r, text in zip(body, cells):
         row = table.rows[r]
         if not text:
             out.append(Row(r, "skip" if _filled(row) or r in banners else "blank"))
             continue
-        if r in banners or _section_header(r, col, text, row, table.bold, bool(mostly_bold)) or norm(text) == header:
+        if r in banners or _section_header(r, col, text, row, table.bold, bool(mostly_bold)) or norm(text) == name:
             out.append(Row(r, "skip", text))
         elif not WORDY.search(text) or (isinstance(row[col], str) and row[col].startswith("=")):
             out.append(Row(r, "skip", text))  # numbers, marks, or a formula we cannot evaluate
@@ -227,15 +267,64 @@ def _section_header(r: int, col: int, text: str, row: list[Any], bold_cells: set
 
 # ------------------------------------------------------------------------------ the customer's columns
 
-_ANSWER_HEADERS = ("回答", "回答欄", "貴社回答", "ご回答", "回答内容", "回答結果", "対応状況", "answer", "answers",
-                   "response", "responses", "vendor response", "vendor answer", "reply")
+_ANSWER_HEADERS = ("回答", "回答欄", "貴社回答", "ご回答", "回答内容", "回答結果", "対応状況", "対応可否", "可否",
+                   "answer", "answers", "response", "responses", "vendor response", "vendor answer", "reply")
 _REMARK_HEADERS = ("備考", "補足", "補足説明", "コメント", "根拠", "説明", "詳細", "remarks", "remark", "comments",
                    "comment", "notes", "note", "evidence", "details", "explanation")
+
+#: Beyond those names, a header is read by its words: one that holds an answer word is the answer column
+#: ("Vendor reply", "Supplier answer", ベンダー回答), one that holds a remarks word the remarks column
+#: ("Additional comments", 回答補足: a remarks word wins over an answer word), and a header made of a yes and
+#: a no mark ("Yes/No", "Y/N", はい・いいえ) is an answer column. English words are whole words, Japanese
+#: ones parts of the header.
+_ANSWER_WORDS = frozenset({"answer", "answers", "answered", "response", "responses", "reply", "replies", "respond"})
+_ANSWER_PARTS = ("回答", "返答", "応答", "解答")
+_REMARK_WORDS = frozenset({"remarks", "remark", "comments", "comment", "notes", "note", "evidence", "details",
+                           "detail", "explanation", "explanations", "justification", "rationale", "supporting"})
+_REMARK_PARTS = ("備考", "補足", "コメント", "根拠", "説明", "詳細", "特記", "メモ", "注記")
+#: ... unless it names something about the answer, not the cell for it ("Response time", 回答者, 回答日,
+#: "Answer guidance"), or someone else's column (the customer's reviewer's, for internal use).
+_OTHER_WORDS = frozenset({"guidance", "guide", "instruction", "instructions", "example", "examples", "sample",
+                          "date", "dated", "time", "times", "deadline", "due", "by", "owner", "contact", "name",
+                          "options", "option", "choices", "type", "format", "score", "scoring", "weight", "rating",
+                          "id", "number", "#", "ref", "reviewer", "reviewers", "assessor", "auditor",
+                          "evaluator", "internal", "rules", "expected", "required"})
+_OTHER_PARTS = ("回答者", "記入者", "担当者", "確認者", "評価者", "回答日", "記入日", "日付", "日時", "期日", "期限",
+                "例", "方法", "要領", "選択肢", "番号", "時間", "時期", "評価", "審査", "社内", "判定", "点数", "模範")
+_WORD_SPLIT = re.compile(r"[^\w#.]+|(?<!\w)\.|\.(?!\w)")
 
 
 def _matches(header: str, names: tuple[str, ...]) -> bool:
     h = re.sub(r"[\s()（）\[\]【】:：]+", " ", norm(header)).strip()
     return any(h == n or h.startswith(n + " ") or h.split(" ")[0] == n for n in names)
+
+
+def header_role(value: Any) -> tuple[str, int] | None:
+    """("answer" | "remarks", how surely: 2 a known name, 1 by its words) of a header cell, or None."""
+    text = norm(value)
+    if not text or len(text) > 60:
+        return None
+    names = {"answer": _ANSWER_HEADERS, "remarks": _REMARK_HEADERS}
+    for role, known in names.items():
+        if text in known:
+            return role, 2
+    from ..polarity import NA_MARKS, NO_MARKS, YES_MARKS
+
+    marks = [m for m in _HEADER_SPLIT.split(text) if m]
+    if any(m in YES_MARKS for m in marks) and any(m in NO_MARKS for m in marks) \
+            and all(m in YES_MARKS | NO_MARKS | NA_MARKS for m in marks):
+        return "answer", 1
+    words = {w for w in _WORD_SPLIT.split(text) if w}
+    if words & _OTHER_WORDS or any(p in text for p in _OTHER_PARTS):
+        return None
+    for role, known in names.items():
+        if _matches(text, known):
+            return role, 2
+    if words & _REMARK_WORDS or any(p in text for p in _REMARK_PARTS):
+        return "remarks", 1
+    if words & _ANSWER_WORDS or any(p in text for p in _ANSWER_PARTS):
+        return "answer", 1
+    return None
 
 
 @dataclass
@@ -249,16 +338,28 @@ class Placement:
         return self.answer_col is not None
 
 
-def locate_customer(header: list[Any], question_col: int, ours: tuple[str, ...]) -> Placement:
-    """The customer's answer and remarks columns in the header row (never the question's nor ours)."""
-    answer_col = remarks_col = None
+def locate_customer(header: list[Any], question_col: int, ours: tuple[str, ...],
+                    parents: list[Any] | None = None) -> Placement:
+    """The customer's answer and remarks columns in the header (never the question's nor ours): the surest
+    name of each role, the leftmost of equals. Under a two-row header, PARENTS (each column's merged
+    parent cell) name the answer column when no header of its own does: the first column under a parent
+    read as an answer ("Vendor response" over "Selection" and "Details") that is not the remarks."""
+    best: dict[str, tuple[int, int]] = {}  # role -> (how surely, -column)
     for c, value in enumerate(header):
         text = "" if value is None else str(value)
         if c == question_col or not text.strip() or text in ours:
             continue
-        if answer_col is None and _matches(text, _ANSWER_HEADERS):
-            answer_col = c
-        elif remarks_col is None and _matches(text, _REMARK_HEADERS):
-            remarks_col = c
+        role = header_role(text)
+        if role is not None and (role[0] not in best or role[1] > best[role[0]][0]):
+            best[role[0]] = (role[1], -c)
+    answer_col = -best["answer"][1] if "answer" in best else None
+    remarks_col = -best["remarks"][1] if "remarks" in best else None
+    if answer_col is None and parents:
+        for c, parent in enumerate(parents):
+            if c in (question_col, remarks_col) or parent is None or not cell_text(header[c] if c < len(header) else None):
+                continue
+            if (header_role(parent) or ("",))[0] == "answer" and cell_text(header[c]) not in ours:
+                answer_col = c
+                break
     words = " ".join(str(v) for v in header if v)
     return Placement(answer_col, remarks_col, "ja" if CJK.search(words) else "en")

@@ -212,7 +212,48 @@ class Job:
     columns: tuple[tuple[str, str, int], ...] = COLUMNS  # the columns added
     placement: Placement | None = None  # the customer's own answer/remarks columns, when found
     lang: str = "ja"  # the sheet's language (place.place sets it): the added columns' headers and values
+    #: The header's first row when it spans two (a merged parent cell over sub-headers, locate.header_span);
+    #: None: the header is the one row header_row, below which the questions start either way.
+    header_top: int | None = None
 
     @property
     def questions(self) -> int:
         return sum(1 for r in self.rows if r.kind == "question")
+
+    @property
+    def top(self) -> int:
+        """The header's first row (header_row itself unless the header spans two rows)."""
+        return self.header_row if self.header_top is None else self.header_top
+
+    @property
+    def header(self) -> list[Any]:
+        """Each column's header name (a two-row header read as one: a sub-header's name wins)."""
+        return header_names(self.table, self.top, self.header_row)[0]
+
+    @property
+    def parents(self) -> list[Any]:
+        """Each column's parent header (the merged cell above its sub-header), or None."""
+        return header_names(self.table, self.top, self.header_row)[1]
+
+
+def header_names(table: Table, top: int, last: int) -> tuple[list[Any], list[Any]]:
+    """(names, parents) of each column of a header on rows TOP..LAST (0-based; one or two rows): a column's
+    name is its sub-header on LAST when it has one, else the cell above (a header cell merged down over
+    both rows keeps its value there); its parent is the merged cell spanning it on TOP, when it has a sub-header."""
+    width = table.width
+
+    def at(r: int, c: int) -> Any:
+        row = table.rows[r] if r < len(table.rows) else []
+        return row[c] if c < len(row) else None
+
+    if top == last:
+        names = [at(last, c) for c in range(width)]
+        return names, [None] * width
+    names, parents = [], []
+    spans = [m for m in table.merged if m[0] == top and m[2] == top and m[3] > m[1]]
+    for c in range(width):
+        sub, above = at(last, c), at(top, c)
+        names.append(sub if cell_text(sub) else above)
+        parent = next((at(top, m[1]) for m in spans if m[1] <= c <= m[3]), None)
+        parents.append(parent if cell_text(sub) else None)
+    return names, parents

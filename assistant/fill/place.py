@@ -7,7 +7,8 @@ not-documented row gets no answer value, only its remarks (the candidate, or "no
 the row is flagged; so is an answered yes/no question whose quote says neither clearly, or whose
 dropdown has no matching value, and such a row is "needs review", never "answered" beside an empty
 answer cell: its quote is a candidate. When the sheet has no remarks column, the remarks go into an
-evidence column added beside the status columns, so every row carries its quote and citation.
+evidence column added beside the status columns, so every row carries its quote and citation; so do the
+remarks of a row whose remarks cell already holds the customer's text (never overwritten).
 (The columns themselves are found by locate.locate_customer.)
 """
 
@@ -19,26 +20,55 @@ from .. import messages
 from ..polarity import NO_MARKS, YES_MARKS
 from ..types import Status, Verdict
 from .locate import Placement, locate_customer
-from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, OWN_HEADERS, STATUS_SKIPPED, Job, RowAnswer, cell_text, columns,
-                    header, norm, status_columns)
+from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, KEY_OF_HEADER, OWN_HEADERS, STATUS_SKIPPED, Job, RowAnswer, cell_text,
+                    columns, filled_by_us, header, norm, status_columns)
 
 
-def added_columns(placement: Placement) -> tuple[tuple[str, str, int], ...]:
+def added_columns(placement: Placement, evidence: bool = False) -> tuple[tuple[str, str, int], ...]:
     """The columns added, headed in the sheet's language: beside the customer's answer column the status
-    ones, and the evidence when they have no remarks column; every column when there is no answer column."""
+    ones, and the evidence when they have no remarks column or (EVIDENCE) some of its cells already hold
+    the customer's text; every column when there is no answer column."""
     if not placement.found:
         return columns(placement.lang)
-    if placement.remarks_col is not None:
+    if placement.remarks_col is not None and not evidence:
         return status_columns(placement.lang)
     return status_columns(placement.lang) + ((EVIDENCE_KEY, header(EVIDENCE_KEY, placement.lang), EVIDENCE_WIDTH),)
+
+
+def customer_placement(job: Job) -> Placement:
+    """The customer's answer and remarks columns the filler finds in JOB's header (a two-row header read as one)."""
+    return locate_customer(job.header, job.column, OWN_HEADERS, job.parents)
+
+
+def remarks_taken(job: Job, r: int, placement: Placement | None = None) -> bool:
+    """Whether the customer's remarks cell of row r already holds their own text (never overwritten: the
+    row's remarks go to the evidence column instead)."""
+    placement = placement or job.placement
+    if placement is None or placement.remarks_col is None:
+        return False
+    row = job.table.rows[r] if r < len(job.table.rows) else []
+    return placement.remarks_col < len(row) and cell_text(row[placement.remarks_col]) != ""
+
+
+def _evidence_column(job: Job, results: dict[int, RowAnswer], placement: Placement) -> bool:
+    """Whether the evidence column is added beside a remarks column: when a question row's remarks cell
+    already holds the customer's text. A sheet the filler filled before keeps its evidence column if it has
+    one, and gets none for remarks cells that hold the earlier fill's remarks."""
+    if placement.remarks_col is None:
+        return False
+    keys = {KEY_OF_HEADER.get(cell_text(v)) for v in job.header}
+    if EVIDENCE_KEY in keys:
+        return True
+    if filled_by_us([cell_text(v) for v in job.header]):
+        return False
+    return any(remarks_taken(job, r, placement) for r, cells in results.items() if cells.status != STATUS_SKIPPED)
 
 
 def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None = None) -> None:
     """Find the customer's answer/remarks columns (or take PLACEMENT, chosen by a person); give each row
     its values there (and flag what a person must do). The added columns are headed in the sheet's language."""
-    header_row = job.table.rows[job.header_row]
-    placement = placement or locate_customer(header_row, job.column, OWN_HEADERS)
-    job.columns = added_columns(placement)
+    placement = placement or customer_placement(job)
+    job.columns = added_columns(placement, evidence=_evidence_column(job, results, placement))
     job.lang = placement.lang
     if not placement.found:
         job.placement = None
@@ -72,6 +102,24 @@ def customer_cells(job: Job, r: int, cells: RowAnswer, current: Callable[[int, i
         if col is not None and v not in (None, "") and cell_text(current(r, col)) == "":
             out.append((col, v))
     return out
+
+
+def evidence_cell(job: Job, r: int, cells: RowAnswer) -> str:
+    """The added evidence cell of row r: the row's remarks, when the sheet has no remarks column or the
+    customer's remarks cell of the row already holds their text; else blank (the remarks column has them)."""
+    if job.placement is not None and job.placement.remarks_col is not None and not remarks_taken(job, r):
+        return ""
+    return cells.evidence
+
+
+def written_answer(job: Job, r: int, cells: RowAnswer) -> Any:
+    """The value the filler writes into the customer's answer cell of row r (None: nothing, the cell
+    already holds the customer's, or the sheet has no answer column of its own)."""
+    if job.placement is None or cells.customer is None or cells.customer[0] in (None, ""):
+        return None
+    row = job.table.rows[r] if r < len(job.table.rows) else []
+    col = job.placement.answer_col
+    return None if col < len(row) and cell_text(row[col]) else cells.customer[0]
 
 
 def dropdown(ws, row: int, col: int) -> list[str] | None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from .. import messages
 from .locate import locate_customer
-from .model import STATUS_SKIPPED, Job, RowAnswer, cell_text
+from .model import STATUS_SKIPPED, Job, RowAnswer, cell_text, norm
+from .place import written_answer
 
 
 @dataclass
@@ -18,8 +19,8 @@ class FillSummary:
     not_documented: int = 0  # status "not documented"
     needs_review: int = 0  # status "needs review": a candidate quote to confirm
     candidates: int = 0  # the same as needs_review (kept for readers of the earlier summary)
-    yes: int = 0  # answered はい / yes
-    no: int = 0  # answered いいえ / no
+    yes: int = 0  # answered はい / yes: written into the customer's answer cell (place.written_answer)
+    no: int = 0  # answered いいえ / no, likewise (a sheet without an answer column gets no yes/no written)
     skipped: int = 0  # non-blank rows passed over: section headers, non-questions, refused questions
     seconds: float = 0.0
     sheet: str = ""
@@ -33,8 +34,8 @@ class FillSummary:
     @classmethod
     def of(cls, job: Job) -> "FillSummary":
         """An empty summary naming JOB's sheet, question column and header row."""
-        return cls(sheet=job.table.name, column=cell_text(job.table.rows[job.header_row][job.column]),
-                   header_row=job.header_row + 1, notes=list(job.book.notes))
+        return cls(sheet=job.table.name, column=cell_text(job.header[job.column]),
+                   header_row=job.top + 1, notes=list(job.book.notes))
 
     def to_dict(self) -> dict:
         return dict(self.__dict__)
@@ -48,17 +49,18 @@ class FillSummary:
 
 
 def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None:
-    """Count RESULTS by status (each row once), and the rows flagged for a person."""
+    """Count RESULTS by status (each row once), and the rows flagged for a person. A yes or a no is counted
+    only where one is written into the customer's answer cell: never for a row whose cell stays empty."""
     summary.skipped = sum(1 for row in job.rows if row.kind == "skip")
-    for cells in results.values():
+    for r, cells in results.items():
         if cells.status == STATUS_SKIPPED:
             summary.skipped += 1
             summary.refused += 1
         elif cells.status == "answered":
             summary.answered += 1
-            verdict = getattr(cells.verdict, "value", cells.verdict)
-            summary.yes += verdict == "yes"
-            summary.no += verdict == "no"
+            said = _yes_no(written_answer(job, r, cells), cells.verdict)
+            summary.yes += said == "yes"
+            summary.no += said == "no"
         elif cells.status == "needs review":
             summary.needs_review += 1
         else:
@@ -69,12 +71,26 @@ def tally(results: dict[int, RowAnswer], job: Job, summary: FillSummary) -> None
     summary.questions = summary.total + summary.refused
 
 
+def _yes_no(value, verdict) -> str | None:
+    """"yes" / "no" that VALUE, written into an answer cell, says (judged by the row's VERDICT when it has
+    one, else by the value: a person's edit), or None."""
+    if value is None:
+        return None
+    verdict = getattr(verdict, "value", verdict)
+    if verdict in ("yes", "no"):
+        return verdict
+    from ..polarity import NO_MARKS, YES_MARKS
+
+    text = norm(value)
+    return "yes" if text in YES_MARKS else "no" if text in NO_MARKS else None
+
+
 def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary, sheet_title: str,
               answer_col: int) -> None:
     """Add the summary sheet to WB: counts, links to the rows to review (in ANSWER_COL), the sources."""
     from openpyxl.utils import get_column_letter
 
-    lang = job.placement.lang if job.placement else locate_customer(job.table.rows[job.header_row], -1, ()).lang
+    lang = job.placement.lang if job.placement else locate_customer(job.header, -1, ()).lang
     letter = get_column_letter(answer_col + 1)
     review = [(r + 1, f"{letter}{r + 1}") for r, cells in sorted(results.items()) if cells.needs_review]
     sources = {c.source: c.as_of for cells in results.values() if (c := cells.citation) is not None}
@@ -129,7 +145,10 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
         note = as_of or t("summary_no_date")
         if as_of:
             try:
-                if (today - dt.date.fromisoformat(as_of)).days > 365:
+                # a month without its day ("2024-03") is dated from its last day: stale only when surely so
+                dated = dt.date.fromisoformat(as_of) if len(as_of) > 7 else \
+                    dt.date.fromisoformat(f"{as_of}-01") + dt.timedelta(days=31)
+                if (today - dated).days > 365:
                     note += " — " + t("summary_stale")
             except ValueError:
                 pass

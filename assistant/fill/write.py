@@ -12,8 +12,8 @@ import re
 from typing import Any
 
 from .. import messages
-from .model import COLUMNS, KEY_OF_HEADER, Job, RowAnswer, Table, cell_text
-from .place import customer_cells
+from .model import EVIDENCE_KEY, KEY_OF_HEADER, Job, RowAnswer, cell_text
+from .place import customer_cells, evidence_cell
 from .summary import FillSummary, summarise
 
 REVIEW_FILL = "FFFFF2CC"  # light yellow: Excel's own "needs attention" tone
@@ -58,18 +58,25 @@ def _fit_text(value: str, kind: str) -> tuple[str, str]:
     return (fitted, "controls") if fitted != value else (value, "")
 
 
-def new_columns(table: Table, header_row: int, columns=COLUMNS) -> list[int]:
+def new_columns(job: Job, columns=None) -> list[int]:
     """0-based columns for the added cells: ours again if the sheet was filled before (their headers in any
     form we write or wrote: Japanese, English, or the earlier bilingual '回答状況 (Status)'), else past the table."""
+    columns = job.columns if columns is None else columns
     found: dict[str, int] = {}
-    for c, value in enumerate(table.rows[header_row]):
+    for c, value in enumerate(job.header):
         key = KEY_OF_HEADER.get(cell_text(value))
         if key is not None:
             found.setdefault(key, c)
     if all(key in found for key, _, _ in columns):
         return [found[key] for key, _, _ in columns]
-    start = table.width
+    start = job.table.width
     return list(range(start, start + len(columns)))
+
+
+def _added(job: Job, r: int, cells: RowAnswer, key: str) -> Any:
+    """Row r's value of the added column KEY, in the sheet's language (computed before the customer's
+    cells are written: the evidence goes where the customer's remarks cell is already taken)."""
+    return evidence_cell(job, r, cells) if key == EVIDENCE_KEY else cells.cell(key, job.lang)
 
 
 def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
@@ -79,13 +86,17 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
     from openpyxl.utils import get_column_letter
 
     table, ws = job.table, job.table.worksheet
-    cols = new_columns(table, job.header_row, job.columns)
+    cols = new_columns(job)
     review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
-    head_src = ws.cell(job.header_row + 1, job.column + 1)
+    head_src = ws.cell(job.top + 1, job.column + 1)
     for (key, title, width), c in zip(job.columns, cols):
-        cell = ws.cell(job.header_row + 1, c + 1, title)
+        cell = ws.cell(job.top + 1, c + 1, title)
         cell.font, cell.fill, cell.border = copy(head_src.font), copy(head_src.fill), copy(head_src.border)
         cell.alignment = Alignment(horizontal=head_src.alignment.horizontal, vertical="center", wrap_text=True)
+        if job.header_row > job.top:  # a two-row header: the added header spans both rows, as No and 分類 do
+            span = f"{cell.coordinate}:{get_column_letter(c + 1)}{job.header_row + 1}"
+            if span not in {str(m) for m in ws.merged_cells.ranges}:
+                ws.merge_cells(span)
         letter = get_column_letter(c + 1)
         if letter not in ws.column_dimensions or not ws.column_dimensions[letter].width:
             ws.column_dimensions[letter].width = width
@@ -95,14 +106,15 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
         if cells is None:
             continue
         src = ws.cell(row.index + 1, job.column + 1)
+        added = [_added(job, row.index, cells, key) for key, _, _ in job.columns]  # before the customer's cells
         for c, v in customer_cells(job, row.index, cells, lambda r, c: ws.cell(r + 1, c + 1).value):
             cell = ws.cell(row.index + 1, c + 1)
             _set(cell, v)  # the customer's own cell keeps its format; only its value is new
         if job.placement is not None and cells.needs_review:  # the cell a person must fill or check
             ws.cell(row.index + 1, job.placement.answer_col + 1).fill = review_fill
-        for (key, _, _), c in zip(job.columns, cols):
+        for (key, _, _), c, value in zip(job.columns, cols, added):
             cell = ws.cell(row.index + 1, c + 1)
-            _set(cell, cells.cell(key, job.lang))
+            _set(cell, value)
             cell.alignment = wrap
             cell.border = copy(src.border)
             cell.font = Font(name=src.font.name, size=src.font.size)
@@ -111,7 +123,7 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
             if cells.needs_review:
                 cell.fill = review_fill
     if ws.auto_filter.ref:
-        _extend_filter(ws, job.header_row + 1, max(cols) + 1)
+        _extend_filter(ws, {job.top + 1, job.header_row + 1}, max(cols) + 1)
     if summary is not None:
         summarise(job.book.workbook, job, results, summary, ws.title,
                    job.placement.answer_col if job.placement else cols[0])
@@ -120,15 +132,15 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
     return buf.getvalue()
 
 
-def _extend_filter(ws, header_row: int, last_col: int) -> None:
-    """An autofilter on the questions' header row should cover the new columns too."""
+def _extend_filter(ws, header_rows: set[int], last_col: int) -> None:
+    """An autofilter on the questions' header row (either row of a two-row header) should cover the new columns too."""
     from openpyxl.utils import get_column_letter, range_boundaries
 
     try:
         min_col, min_row, max_col, max_row = range_boundaries(ws.auto_filter.ref)
     except (ValueError, TypeError):
         return
-    if min_row == header_row and max_col < last_col:
+    if min_row in header_rows and max_col < last_col:
         ws.auto_filter.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(last_col)}{max_row or ws.max_row}"
 
 
@@ -146,19 +158,20 @@ def _set(cell, value: Any) -> None:
 def _grid(job: Job, results: dict[int, RowAnswer]) -> list[list[Any]]:
     """The question table with the added columns, as rows of values (for CSV or a new workbook)."""
     table = job.table
-    cols = new_columns(table, job.header_row, job.columns)
+    cols = new_columns(job)
     width = max(table.width, max(cols) + 1)
     out = []
     for r, row in enumerate(table.rows):
         values = list(row) + [None] * (width - len(row))
-        if r == job.header_row:
+        if r == job.top:
             for (_, title, _), c in zip(job.columns, cols):
                 values[c] = title
         elif r in results:
+            added = [_added(job, r, results[r], key) for key, _, _ in job.columns]
             for c, v in customer_cells(job, r, results[r], lambda _r, col: values[col]):
                 values[c] = v
-            for (key, _, _), c in zip(job.columns, cols):
-                values[c] = results[r].cell(key, job.lang)
+            for c, value in zip(cols, added):
+                values[c] = value
         out.append(values)
     return out
 
@@ -166,7 +179,7 @@ def _grid(job: Job, results: dict[int, RowAnswer]) -> list[list[Any]]:
 def write_csv(job: Job, results: dict[int, RowAnswer], summary: FillSummary | None = None) -> bytes:
     """The question sheet as CSV, in the encoding the questionnaire was read in when it was Shift_JIS (CP932)
     and that can hold every cell, else UTF-8 with a BOM (Excel reads it right); a fallback is noted in SUMMARY."""
-    cols = set(new_columns(job.table, job.header_row, job.columns))
+    cols = set(new_columns(job))
     if job.placement is not None:
         cols |= {c for c in (job.placement.answer_col, job.placement.remarks_col) if c is not None}
     lines = []
@@ -174,12 +187,12 @@ def write_csv(job: Job, results: dict[int, RowAnswer], summary: FillSummary | No
         line = []
         for c, v in enumerate(values):
             text = _csv_value(v)
-            if c in cols and r != job.header_row:  # already fitted by _fit_cells (and flagged); kept as a guard
+            if c in cols and not job.top <= r <= job.header_row:  # already fitted by _fit_cells (and flagged); kept as a guard
                 text = _fit_text(text, "csv")[0]
             line.append(text)
         lines.append(line)
     if job.book.kind == "csv" and job.book.encoding == "cp932":
-        ours = {(r, c) for r in results for c in cols if r != job.header_row}
+        ours = {(r, c) for r in results for c in cols}
         data, fitted = _cp932(lines, ours, results)
         if data is not None:
             return data
@@ -243,7 +256,7 @@ def write_new_xlsx(job: Job, results: dict[int, RowAnswer], summary: FillSummary
     wb = Workbook()
     ws = wb.active
     ws.title = re.sub(r"[\[\]:*?/\\]", "_", job.table.name)[:31] or "Sheet1"
-    cols = new_columns(job.table, job.header_row, job.columns)
+    cols = new_columns(job)
     review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
     wrap = Alignment(vertical="top", wrap_text=True)
     for r, values in enumerate(_grid(job, results)):
@@ -253,7 +266,7 @@ def write_new_xlsx(job: Job, results: dict[int, RowAnswer], summary: FillSummary
                 continue
             cell = ws.cell(r + 1, c + 1)
             _set(cell, v)
-            if r == job.header_row:
+            if job.top <= r <= job.header_row:
                 cell.font = Font(bold=True)
             elif c in cols:
                 cell.alignment = wrap
