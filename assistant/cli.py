@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,13 +30,46 @@ def _print_json(value) -> None:
     typer.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
+#: Japanese punctuation and full-width forms (the ideographic space, 、。「」？): typed with a Japanese input
+#: method, they tell a question without letters ("　", "？") from an English one.
+_JA_TYPOGRAPHY = re.compile(r"[\u3000-\u303f\uff01-\uff60]")
+
+
+def _locale_language() -> str:
+    """The user's language from the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG: the first one set):
+    Japanese for ja_JP.UTF-8 and the like, else English."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    return "en"
+
+
+def _error_language(question: str | None = None) -> str:
+    """The language a command's errors are written in. For `ask`, the question's: Japanese when it has
+    kana or kanji (as the answer's language is decided), English when it has Latin letters, Japanese
+    when it has only Japanese punctuation or full-width forms (an empty-looking "　"); otherwise, and
+    for every other command, the user's locale (_locale_language)."""
+    from .script import CJK
+
+    text = question or ""
+    if CJK.search(text):
+        return "ja"
+    if re.search(r"[A-Za-z]", text):
+        return "en"
+    if _JA_TYPOGRAPHY.search(text):
+        return "ja"
+    return _locale_language()
+
+
 @contextmanager
-def _user_errors():
-    """Whatever a user can cause ends as one line on stderr and a non-zero exit, never a traceback."""
+def _user_errors(lang: str | None = None):
+    """Whatever a user can cause ends as one line on stderr and a non-zero exit, never a traceback; an
+    error the catalog words is written in LANG (default: the locale's, see _error_language)."""
     try:
         yield
     except AssistantError as exc:
-        _fail(str(exc))
+        _fail(exc.localized(lang or _error_language()))
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
         _fail(f"{exc.strerror or exc}{where}; check the path and its permissions")
@@ -46,10 +81,11 @@ def _assistant():
     return get_assistant(progress=TERMINAL)
 
 
-def print_answer(answer, out=None) -> None:
-    """A readable answer for the terminal: which of the three outcomes, why, and the passages."""
+def print_answer(answer, out=None, corpus: Path | str | None = None) -> None:
+    """A readable answer for the terminal: which of the three outcomes, why, and the passages. Documents
+    are named by their paths inside CORPUS (answer.shown_source), never by the server's absolute path."""
     from . import messages
-    from .answer import Answer
+    from .answer import Answer, shown, shown_text
     from .types import Status
 
     assert isinstance(answer, Answer)
@@ -59,7 +95,7 @@ def print_answer(answer, out=None) -> None:
     conf = messages.t("answer.cli.confidence", lang, confidence=f"{answer.confidence:.2f}")
     if answer.verdict is not None:  # a yes/no question: the check sheet's cell first
         mark += " · " + messages.t(f"answer.verdict.{answer.verdict}", lang)
-    w(f"[{mark}] {conf}\n\n{answer.answer}\n")
+    w(f"[{mark}] {conf}\n\n{shown_text(answer, corpus)}\n")
     if answer.review_reasons:
         why = "; ".join(messages.t(f"answer.reason.{r}", lang) for r in answer.review_reasons)
         w("\n" + messages.t("answer.cli.why_review", lang, reasons=why) + "\n")
@@ -69,7 +105,7 @@ def print_answer(answer, out=None) -> None:
         heading = {Status.ANSWERED: "supporting", Status.REVIEW: "candidates"}.get(Status(answer.status), "closest")
         w("\n" + messages.t(f"answer.cli.{heading}", lang) + "\n")
         for i, c in enumerate(answer.citations, 1):
-            w(f"  {i}. \"{c.quote}\"\n     {_where(c, lang)} (score {c.score:.2f})\n")
+            w(f"  {i}. \"{c.quote}\"\n     {_where(shown(c, corpus), lang)} (score {c.score:.2f})\n")
 
 
 def _where(c, lang) -> str:
@@ -84,12 +120,20 @@ def ask(
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON (see shared/contracts.md).")] = False,
 ) -> None:
     """Answer one question with a verbatim quote, or say it is not documented."""
-    with _user_errors():
-        answer = _assistant().ask(question)
+    from .answer import shown_text, validate_question
+    from .config import get_settings
+
+    with _user_errors(_error_language(question)):
+        validate_question(question, get_settings().max_question_chars)  # before the model loads, not after
+        assistant = _assistant()
+        answer = assistant.ask(question)
+    corpus = assistant.settings.corpus
     if as_json:
-        _print_json(answer.to_dict())
+        out = answer.to_dict()  # the contract: each citation's `source` stays the path the index holds
+        out["answer"] = shown_text(answer, corpus)  # the sentence people read names no server path
+        _print_json(out)
     else:
-        print_answer(answer)
+        print_answer(answer, corpus=corpus)
 
 
 @app.command()
@@ -191,6 +235,10 @@ def fill(
     output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the filled file (.xlsx or .csv).")],
     column: Annotated[Optional[str], typer.Option("--column", help="Header of the question column, if not detected.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite OUTPUT if it exists.")] = False,
+    answer_column: Annotated[Optional[str], typer.Option(
+        "--answer-column", help="Header of the sheet's own answer column, if not detected.")] = None,
+    remarks_column: Annotated[Optional[str], typer.Option(
+        "--remarks-column", help="Header of the sheet's own remarks column, if not detected.")] = None,
 ) -> None:
     """Fill a whole security questionnaire with cited answers."""
     import time
@@ -198,7 +246,8 @@ def fill(
     from . import fill as fill_mod
 
     with _user_errors():
-        job = fill_mod.prepare_file(questionnaire, output, column=column, force=force)  # fast errors first
+        job = fill_mod.prepare_file(questionnaire, output, column=column, force=force,  # fast errors first
+                                    answer_column=answer_column, remarks_column=remarks_column)
         started = time.perf_counter()
         assistant = _assistant()
         loaded = time.perf_counter() - started

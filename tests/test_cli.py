@@ -13,9 +13,13 @@ from assistant.cli import app
 
 @pytest.fixture
 def cli(settings, assistant, monkeypatch):
-    """Commands see the session's corpus and index through the environment, as a user's shell would."""
+    """Commands see the session's corpus and index through the environment, as a user's shell would,
+    in an English locale (errors of commands other than `ask` follow the locale)."""
     monkeypatch.setenv("ASSISTANT_CORPUS", str(settings.corpus))
     monkeypatch.setenv("ASSISTANT_INDEX", str(settings.index))
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     config.get_settings.cache_clear()
     yield CliRunner()
     config.get_settings.cache_clear()
@@ -53,6 +57,52 @@ def test_bad_question_is_a_one_line_error(cli, question):
     assert result.exit_code != 0
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
+
+
+@pytest.mark.parametrize("question, lang, expected", [
+    ("\u3000", "C.UTF-8", "質問が空です"),  # an ideographic space: typed with a Japanese input method
+    ("あ" * 1200, "C.UTF-8", "質問が1200文字あります"),  # a Japanese question: Japanese, whatever the locale
+    ("x" * 1200, "ja_JP.UTF-8", "the question is 1200 characters long"),  # an English one: English
+    ("", "ja_JP.UTF-8", "質問が空です"),  # nothing to go by: the locale's language
+    ("", "C.UTF-8", "the question is empty"),
+    (" ", "en_US.UTF-8", "the question is empty"),
+])
+def test_a_bad_question_is_refused_in_the_questions_language_else_the_locales(cli, monkeypatch, question, lang,
+                                                                               expected):
+    """`assistant ask "　"` had said "error: the question is empty; type a question, e.g. ..." in English to
+    a Japanese user. The error is in the question's language (kana, kanji or Japanese punctuation:
+    Japanese; Latin letters: English), else in the locale's (LC_ALL, LC_MESSAGES, LANG)."""
+    monkeypatch.setenv("LANG", lang)
+    result = cli.invoke(app, ["ask", question])
+    assert result.exit_code != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and expected in lines[0], result.stderr
+
+
+def test_ask_names_a_corpus_outside_the_repository_by_its_path_in_the_corpus_folder(cli, make_corpus, tmp_path,
+                                                                                    monkeypatch, settings):
+    """ASSISTANT_CORPUS as an absolute path outside the repository: the readable answer and the `answer`
+    text of --json name each document by its path inside the corpus folder (they had printed the server's
+    path); the JSON's `source` stays that path (the contract)."""
+    corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
+                          "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
+    monkeypatch.setenv("ASSISTANT_CORPUS", str(corpus))
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "idx"))
+    monkeypatch.setenv("ASSISTANT_CACHE", str(settings.cache))
+    monkeypatch.setenv("ASSISTANT_THRESHOLD", "0.0")  # an answer, with its source in the sentence
+    config.get_settings.cache_clear()
+    question = "監査ログの保存期間は？"
+    human = cli.invoke(app, ["ask", question])
+    assert human.exit_code == 0, human.output
+    assert "policies/audit.md" in human.stdout and "notes.txt" in human.stdout, human.stdout
+    assert str(corpus) not in human.stdout and str(tmp_path) not in human.stdout, human.stdout
+    result = cli.invoke(app, ["ask", question, "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["answered"] is True
+    assert data["citations"][0]["source"] == str(corpus / "policies" / "audit.md")  # the contract: unchanged
+    assert "policies/audit.md" in data["answer"] and str(tmp_path) not in data["answer"], data["answer"]
+    assert data["citations"][0]["quote"] in data["answer"]
 
 
 def test_index_reports_what_it_serves(cli):

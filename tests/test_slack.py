@@ -480,6 +480,34 @@ def test_unverified_requests_get_401_and_no_answer(client, caplog, case, path):
     assert all(SECRET not in rec.getMessage() for rec in caplog.records)
 
 
+@pytest.mark.parametrize("path", ["/slack/commands", "/slack/interactions"])
+def test_a_stale_or_future_timestamp_is_told_apart_from_a_wrong_secret(client, caplog, path):
+    """Both are refused (401, no answer), but they are fixed in different places: a request signed with
+    the secret at a time more than 5 minutes off is the server's clock (or a replay), and says so; a wrong
+    secret, at any time, is an invalid signature (the operator checks SLACK_SIGNING_SECRET)."""
+    now = int(time.time())
+    body = command_body(JA_SCIM)
+    clock = "request too old or clock skew"
+    for case, headers in {"stale (6 min)": signed(body, timestamp=now - 360),
+                          "future (6 min)": signed(body, timestamp=now + 360),
+                          "a day old": signed(body, timestamp=now - 86_400)}.items():
+        with caplog.at_level(logging.WARNING, logger="assistant.slack"):
+            r = client.post(path, content=body, headers=headers)
+        assert r.status_code == 401, case
+        _assert_no_answer(r)
+        error = r.json()["error"]
+        assert error.startswith(clock) and "check the server clock" in error and "signature" not in error, (case, error)
+    for case, headers in {"wrong secret": signed(body, secret="not-the-secret"),
+                          "wrong secret, stale": signed(body, secret="not-the-secret", timestamp=now - 360),
+                          "body altered": signed(body + b"&x=1")}.items():
+        r = client.post(path, content=body, headers=headers)
+        assert r.status_code == 401, case
+        _assert_no_answer(r)
+        error = r.json()["error"]
+        assert error.startswith("invalid Slack signature") and clock not in error, (case, error)
+        assert "SLACK_SIGNING_SECRET" in error and SECRET not in error
+
+
 def test_signed_request_with_wrong_content_type_gets_415(client):
     body = json.dumps({"command": "/secqa", "text": JA_SCIM}).encode()
     r = client.post("/slack/commands", content=body, headers=signed(body, content_type="application/json"))

@@ -696,13 +696,13 @@ def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make
     """ASSISTANT_CORPUS outside the repository: the answer JSON's `source` stays the absolute path (the
     contract, and what /source/ opens), but what people read names each document by its path inside the
     corpus folder, or its title: the answer's text (an answer's or a candidate's), the document list, each
-    citation's name and location (what is copied), the source page, and /healthz, which prints no server path."""
+    citation's name and location (what is copied), the source page and the /source/ links (the page's
+    links had carried the server's path, shown on hover), and /healthz, which prints no server path."""
     corpus = make_corpus({"policies/audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n",
                           "notes.txt": "バックアップは毎日取得し、35日間保存します。\n"})
     a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx", cache=assistant.settings.cache,
                            feedback_db=tmp_path / "fb.db", threshold=threshold), progress=False)
     folder = str(corpus)
-    strip_links = lambda html: re.sub(r'(href|cite)="[^"]*"', "", html)  # noqa: E731 - links keep the source
     with TestClient(create_app(assistant=a)) as c:
         body = _ask(c, question)
         assert body["status"] == status
@@ -718,13 +718,19 @@ def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make
         assert page.status_code == 200
         links = re.findall(r'<a href="(/source/[^"]+)"[^>]*>([^<]+)</a>', page.text)
         assert sorted(text for _, text in links) == ["notes.txt", "policies/audit.md"]
-        assert folder not in strip_links(page.text)
-        for href, _ in links:  # the links still open the documents
+        assert sorted(href for href, _ in links) == ["/source/notes.txt", "/source/policies/audit.md"]
+        assert folder not in page.text and str(tmp_path) not in page.text
+        for href, _ in links:  # the links open the documents
             assert c.get(href).status_code == 200
-        source = c.get(f"/source/{first['source']}?start={first['start']}&end={first['end']}")
-        assert source.status_code == 200
-        assert re.search(r'<h1 class="doc-title">policies/audit.md</h1>', source.text), source.text[:2000]
-        assert folder not in strip_links(source.text)
+        # the page's answer links name the document as source_name does, and open the passage by it;
+        # a link made from the JSON's `source` (an old one) still opens it
+        span = f"?start={first['start']}&end={first['end']}"
+        for url in (f"/source/{first['source_name']}{span}", f"/source/{first['source']}{span}"):
+            source = c.get(url)
+            assert source.status_code == 200, url
+            assert re.search(r'<h1 class="doc-title">policies/audit.md</h1>', source.text), source.text[:2000]
+            assert folder not in source.text and str(tmp_path) not in source.text
+        assert c.get(f"/source/audit.md{span}").status_code == 404  # a name no document has
         health = c.get("/healthz")
         assert health.json()["sources"] == ["notes.txt", "policies/audit.md"]
         assert folder not in health.text and str(tmp_path) not in health.text

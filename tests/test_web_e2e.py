@@ -215,6 +215,57 @@ def test_example_questions_come_from_the_catalog_and_follow_the_language(browser
         page.locator(".lang-toggle button[data-lang=ja]").click()
 
 
+def test_the_first_tab_stop_skips_to_the_question_box(browser, base_url):
+    """The question box sits below the conversation: reaching it took 15 Tab presses (the language
+    buttons, every document link, every example). The first Tab stop is a skip link, in the page's
+    language from the catalog, that puts the caret in the box; a question typed there is asked."""
+    from assistant.web.ui import UI_TEXT
+
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/?lang=ja")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("({cls: document.activeElement.className, text: document.activeElement.textContent})")
+        assert focused == {"cls": "skip-link", "text": UI_TEXT["ja"]["skip_to_question"]} == {
+            "cls": "skip-link", "text": "質問へ移動"}
+        link = page.locator(".skip-link")
+        box = link.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["width"] > 0  # shown once focused
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "question"
+        page.keyboard.type("SCIMに対応していますか？")
+        page.keyboard.press("Enter")
+        page.locator(".answer:not(.pending)").first.wait_for()
+        assert page.locator(".turn .bubble .q").first.inner_text() == "SCIMに対応していますか？"
+        page.locator(".lang-toggle button[data-lang=en]").click()
+        assert link.text_content() == UI_TEXT["en"]["skip_to_question"] == "Skip to question"
+        page.locator(".lang-toggle button[data-lang=ja]").click()
+
+
+def test_a_not_documented_card_speaks_the_pages_language_and_copies_the_questions(browser, base_url, assistant):
+    """An English question not documented, on the Japanese page: the card's sentence is the page's, as its
+    badge and labels are (it had been the answer's English sentence under Japanese labels, and stayed so
+    when the page switched language); what is copied for the questionnaire stays in the question's language."""
+    from assistant import messages
+
+    question = "What is the weather in Tokyo tomorrow?"
+    expected = assistant.ask(question)
+    assert expected.status.value == "not documented" and expected.lang == "en"
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/?lang=ja")
+        page.locator(".lang-toggle button[data-lang=ja]").click()
+        card = _ask_by_typing(page, question)
+        assert "is-unanswered" in card.get_attribute("class")
+        assert card.locator(".badge").inner_text() == "記載なし"
+        assert card.locator(".answer-text").inner_text() == messages.t("answer.not_documented", "ja")
+        editor = card.locator("textarea.edit-copy-text")
+        assert editor.input_value() == messages.t("fill.remarks_not_documented", "en")  # the question's language
+        assert editor.get_attribute("lang") == "en"
+        page.locator(".lang-toggle button[data-lang=en]").click()
+        assert card.locator(".answer-text").inner_text() == messages.t("answer.not_documented", "en")
+        assert card.locator(".badge").inner_text() == "Not documented"
+        page.locator(".lang-toggle button[data-lang=ja]").click()
+
+
 def test_copy_button_puts_a_questionnaire_cell_on_the_clipboard(browser, base_url):
     with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
@@ -406,6 +457,12 @@ def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, as
         })""")
         assert counts == {"img": 0, "svg": 0, "inlineScripts": 0}
         page.wait_for_timeout(300)  # give an onerror handler every chance to fire
+        # the corpus is outside the repository: the links name the document by its path inside the corpus
+        # folder (they had been /source//tmp/.../evil.md, the server's path shown on hover), and still open it
+        links = page.evaluate("[...document.querySelectorAll('a[href^=\"/source/\"]')].map(a => a.getAttribute('href'))")
+        assert links and all(str(tmp_path) not in href for href in links), links
+        assert log.locator(".citation-primary a.source-link").get_attribute("href").startswith("/source/evil.md?")
+        assert str(tmp_path) not in page.content()
         with page.context.expect_page() as opened:
             log.locator(".citation-primary a.source-link").click()
         source = opened.value

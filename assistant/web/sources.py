@@ -82,15 +82,30 @@ class StaleDocument(Exception):
                          "(or restart the server) to index it again")
 
 
+def source_named(assistant: Assistant, name: str) -> str | None:
+    """The indexed document whose shown name (answer.shown_source: its path inside the corpus folder) is
+    NAME, which is what the page's /source/ links carry, so that no server path is in a URL; or the
+    document whose source is NAME itself (links made before, from the JSON's `source`, keep working).
+    None when no document, or more than one, has that name: only indexed documents are ever opened."""
+    documents = assistant.index.documents
+    if name in documents:
+        return name
+    corpus = assistant.settings.corpus
+    named = [s for s in documents if shown_source(s, corpus) == name]
+    return named[0] if len(named) == 1 else None
+
+
 def source_view(assistant: Assistant, source: str, start: str | None, end: str | None) -> dict | None:
     """What the source page shows: the document cut around the highlighted range.
 
-    Returns None for a source the index does not hold: only indexed documents can be shown, looked up
-    by name, so no path from the URL is ever opened. Raises InputError for offsets outside the text,
+    SOURCE is a document's shown name or its source (source_named). Returns None for a document the
+    index does not hold: only indexed documents can be shown, looked up by name, so no path from the
+    URL is ever opened. Raises InputError for offsets outside the text,
     and StaleDocument when the file is not the text the index holds (its sha256 differs): the
     citations' offsets count characters of the indexed text.
     """
-    doc = assistant.document(source)
+    source = source_named(assistant, source)
+    doc = assistant.document(source) if source is not None else None
     if doc is None:
         return None
     name = shown_source(source, assistant.settings.corpus)  # what the page and its errors call it

@@ -17,6 +17,10 @@ for _lang in UI_TEXT:
             UI_TEXT[_lang][f"reason_{_key.removeprefix('reason.')}"] = _text
     # the not-documented cell is the filler's own sentence: the chat's copy button and the sheet agree
     UI_TEXT[_lang]["cell_not_documented"] = messages.t("fill.remarks_not_documented", _lang)
+    # a not-documented card's sentence, in the page's language as its badge and labels are (the answer's
+    # own text is in the question's language: an English question on the Japanese page had its English
+    # sentence under Japanese labels)
+    UI_TEXT[_lang]["answer_not_documented"] = messages.t("answer.not_documented", _lang)
     for _v in ("yes", "no", "unclear"):
         UI_TEXT[_lang][f"verdict_{_v}"] = messages.t(f"answer.verdict.{_v}", _lang)
 

@@ -50,6 +50,16 @@
     });
   }
 
+  // The skip link (the page's first Tab stop) puts the caret in the question box, not only the view on it.
+  const skip = document.querySelector(".skip-link");
+  if (skip) {
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      input.focus();
+      input.scrollIntoView({ block: "nearest" });
+    });
+  }
+
   // ---------------------------------------------------------------- DOM helpers
 
   // el("p", {class: "x", text: "shown as text"}, [child, "text child"]): strings become Text nodes.
@@ -69,8 +79,10 @@
     return node;
   }
 
+  // The link names the document as people are shown it (its path inside the corpus folder, which the
+  // server maps back to the document): never the server's absolute path, which `source` may hold.
   function sourceUrl(c) {
-    const path = String(c.source).split("/").map(encodeURIComponent).join("/");
+    const path = String(c.source_name || c.source).split("/").map(encodeURIComponent).join("/");
     return "/source/" + path + "?start=" + Number(c.start) + "&end=" + Number(c.end) + "#p";
   }
 
@@ -119,8 +131,8 @@
 
   function citationBlock(c, kind) {
     const url = sourceUrl(c);
-    // the document as people are shown it (the server's name for it: never its absolute path); the link
-    // opens it by its source
+    // the document as people are shown it (the server's name for it: never its absolute path), which the
+    // link opens it by
     const name = c.source_name || c.source;
     const sourceLine = el("p", { class: "cite-source" }, [
       el("span", { class: "label", i18n: "source" }), " ",
@@ -259,7 +271,8 @@
   function answerCard(a) {
     const answered = !!a.answered;
     const cites = a.citations || [];
-    const editor = el("textarea", { class: "edit-copy-text", rows: 4 });
+    // what is copied is for the questionnaire, in the question's language (a.lang), whatever the page's
+    const editor = el("textarea", { class: "edit-copy-text", rows: 4, lang: a.lang || "en" });
     editor.value = cellText(a);
     const review = !answered && a.status === "needs review" && cites.length > 0;
     const card = el("section", {
@@ -299,7 +312,9 @@
         card.append(more);
       }
     } else {
-      card.append(el("p", { class: "answer-text", text: a.answer }));
+      // The outcome's fixed sentence (answer.not_documented), like the badge and every label, in the
+      // page's language; a.answer says the same in the question's language, which is what is copied.
+      card.append(el("p", { class: "answer-text", i18n: "answer_not_documented" }));
       if (a.missing_terms && a.missing_terms.length) {
         card.append(el("p", { class: "missing" }, [
           el("span", { i18n: "missing_terms" }), ": ", a.missing_terms.join(", "),

@@ -29,9 +29,11 @@ def chat_page(request: Request, assistant: AssistantDep, settings: SettingsDep, 
     lang = ui_language(request)
     corpus = assistant.settings.corpus
     # each listed by its title, else by its path inside the corpus folder (never the server's absolute path);
-    # the link opens it by its source, as the answers' links do
-    docs = [{"source": d.source, "name": d.title or shown_source(d.source, corpus), "as_of": d.as_of}
-            for d in sorted(assistant.index.documents.values(), key=lambda d: d.source)]
+    # the link opens it by that path too, as the answers' links do (sources.source_named maps it back)
+    docs = []
+    for d in sorted(assistant.index.documents.values(), key=lambda d: d.source):
+        shown = shown_source(d.source, corpus)
+        docs.append({"link": shown, "name": d.title or shown, "as_of": d.as_of})
     return templates.TemplateResponse(request, "chat.html", {
         "lang": lang, "t": UI_TEXT[lang], "ui_text": UI_TEXT, "examples": EXAMPLES, "documents": docs,
         "passages": len(assistant.index.passages),

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 import time
 import urllib.parse
+from dataclasses import dataclass
 
 from fastapi import Request
 from fastapi.responses import JSONResponse, Response
-from slack_sdk.signature import SignatureVerifier
+from slack_sdk.signature import Clock, SignatureVerifier
 
+from ... import messages
 from ...config import Settings
 
 logger = logging.getLogger("assistant.slack")  # one name for the whole integration (log filters use it)
@@ -22,6 +24,12 @@ MAX_BODY_BYTES = 64 * 1024
 #: Slack rejects requests whose timestamp is further than this from now (replays).
 MAX_CLOCK_SKEW_SECONDS = 5 * 60
 _FORM = "application/x-www-form-urlencoded"
+#: A request is refused before anyone is known to have sent it, so without a reader's language: English.
+_LANG = "en"
+
+
+def _refusal(status: int, key: str, **values) -> Refused:
+    return Refused(JSONResponse({"error": messages.t(f"slack.{key}", _LANG, **values)}, status_code=status))
 
 
 def check_configuration(settings: Settings) -> str | None:
@@ -57,31 +65,33 @@ async def verified_form(request: Request, settings: Settings) -> dict[str, str]:
         if not getattr(request.app.state, "_slack_unconfigured_logged", False):
             request.app.state._slack_unconfigured_logged = True
             logger.error("refused Slack request from %s: SLACK_SIGNING_SECRET is not set; set it and restart", client)
-        raise Refused(JSONResponse(
-            {"error": "The Slack integration is not configured: set SLACK_SIGNING_SECRET on the server."},
-            status_code=503))
+        raise _refusal(503, "refused_unconfigured")
 
     body = await _read_body(request)
     if body is None:
         logger.warning("refused Slack request from %s: body larger than %d bytes", client, MAX_BODY_BYTES)
-        raise Refused(JSONResponse({"error": "request body too large"}, status_code=413))
+        raise _refusal(413, "refused_too_large")
 
-    reason = _signature_problem(secret, body, request.headers.get("x-slack-request-timestamp"),
-                                request.headers.get("x-slack-signature"))
-    if reason:
-        logger.warning("refused Slack request from %s to %s: %s", client, request.url.path, reason)
-        raise Refused(JSONResponse({"error": "invalid Slack signature"}, status_code=401))
+    problem = _signature_problem(secret, body, request.headers.get("x-slack-request-timestamp"),
+                                 request.headers.get("x-slack-signature"))
+    if problem:
+        logger.warning("refused Slack request from %s to %s: %s", client, request.url.path, problem.reason)
+        # a request signed with the right secret at the wrong time is the server's clock (or a replay):
+        # saying so tells the operator what to fix, where "invalid signature" sent them to the secret
+        if problem.clock:
+            raise _refusal(401, "refused_clock", minutes=MAX_CLOCK_SKEW_SECONDS // 60)
+        raise _refusal(401, "refused_signature")
 
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != _FORM:
         logger.warning("refused signed Slack request from %s: content type %r", client, content_type)
-        raise Refused(JSONResponse({"error": f"expected {_FORM}"}, status_code=415))
+        raise _refusal(415, "refused_content_type", content_type=_FORM)
     try:
         pairs = urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
                                        max_num_fields=200)
     except (UnicodeDecodeError, ValueError):
         logger.warning("refused signed Slack request from %s: unreadable form body", client)
-        raise Refused(JSONResponse({"error": "unreadable form body"}, status_code=400)) from None
+        raise _refusal(400, "refused_form") from None
     return dict(pairs)
 
 
@@ -99,27 +109,49 @@ async def _read_body(request: Request) -> bytes | None:
     return b"".join(chunks)
 
 
-def _signature_problem(secret: str, body: bytes, timestamp: str | None, signature: str | None) -> str | None:
-    """Why the request is not Slack's (missing, stale or wrong signature), or None when it is.
+@dataclass(frozen=True)
+class Problem:
+    """Why a request is refused (for the log); CLOCK when it is signed with the secret but its timestamp
+    is outside the allowed skew (a replay, or this server's clock is off)."""
+
+    reason: str
+    clock: bool = False
+
+
+class _At(Clock):
+    """A clock stopped at a request's own timestamp: slack_sdk then checks the HMAC alone."""
+
+    def __init__(self, sent: int):
+        self.sent = sent
+
+    def now(self) -> float:
+        return float(self.sent)
+
+
+def _signature_problem(secret: str, body: bytes, timestamp: str | None, signature: str | None) -> Problem | None:
+    """Why the request is not Slack's (missing, wrong or stale signature), or None when it is.
 
     The HMAC itself is slack_sdk's (v0, SHA-256, constant-time comparison); the checks before it only
-    give the log a precise reason and keep malformed headers from raising inside slack_sdk.
+    give the log a precise reason and keep malformed headers from raising inside slack_sdk. The HMAC is
+    checked before the timestamp, so that a stale or future timestamp is told apart (Problem.clock) only
+    for a request signed with the secret: a wrong secret is a wrong signature whatever its time.
     """
     if not timestamp or not signature:
-        return "missing X-Slack-Request-Timestamp or X-Slack-Signature header"
+        return Problem("missing X-Slack-Request-Timestamp or X-Slack-Signature header")
     try:
         sent = int(timestamp)
     except ValueError:
-        return "malformed timestamp"
-    skew = time.time() - sent
-    if abs(skew) > MAX_CLOCK_SKEW_SECONDS:
-        return f"timestamp {'too old' if skew > 0 else 'in the future'} ({abs(skew):.0f} s off; possible replay)"
+        return Problem("malformed timestamp")
     if not signature.startswith("v0=") or len(signature) != 67:
-        return "malformed signature"
+        return Problem("malformed signature")
     try:
         body_text = body.decode("utf-8")
     except UnicodeDecodeError:
-        return "body is not UTF-8"
-    if not SignatureVerifier(secret).is_valid(body=body_text, timestamp=timestamp, signature=signature):
-        return "signature mismatch"
+        return Problem("body is not UTF-8")
+    if not SignatureVerifier(secret, clock=_At(sent)).is_valid(body=body_text, timestamp=timestamp, signature=signature):
+        return Problem("signature mismatch")
+    skew = time.time() - sent
+    if abs(skew) > MAX_CLOCK_SKEW_SECONDS:
+        return Problem(f"timestamp {'too old' if skew > 0 else 'in the future'} ({abs(skew):.0f} s off; "
+                       "possible replay, or the server's clock is off)", clock=True)
     return None
