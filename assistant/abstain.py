@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import glossary, tokens
+from . import glossary, polarity, tokens
 from .script import CJK, KATAKANA
 from .types import Status
 
@@ -254,17 +254,34 @@ def several_questions(question: str) -> bool:
     return len(_ITEM.findall(question)) >= 2 or sum(1 for ln in lines if re.search(r"[?？]\s*$", ln)) >= 2
 
 
-def settle(status: Status, question: str, why: list[str], passage_text: str = "") -> tuple[Status, list[str]]:
+def bare_mark(quote: str) -> bool:
+    """A past answer that is a mark and nothing else ("○", "Yes", "N/A"): all it says is in its row's question."""
+    return quote.strip().strip("。.").lower() in _MARKS
+
+
+_MARKS = polarity.YES_MARKS | polarity.NO_MARKS | polarity.NA_MARKS
+#: A bare mark answers only a yes/no question its row's question covers (idf-weighted, with glossary
+#: equivalents): "Can customer data be hosted in the EU?" had been answered "No" from "Is customer data
+#: stored outside the US or EU? | No" (coverage 0.67), "Privacy Mark?" from "Do you sell customer data? | No".
+BARE_MARK_COVERAGE = 0.9
+
+
+def settle(status: Status, question: str, why: list[str], passage_text: str = "", *, quote: str = "",
+           coverage: float = 1.0) -> tuple[Status, list[str]]:
     """What the question itself rules out: a request for a document is at most a candidate to review, and
     so is a passage that lacks a number the question names (a standard, a version): on the training
     corpora that held back four wrong answers (ISO 27017 and 27018 answered from the 27001 passage, a
-    SCORM 2004 question) and no right one."""
+    SCORM 2004 question) and no right one. A past answer that is only a mark answers only the yes/no
+    question its row asked: "How long are security logs retained?" had been answered "Yes"."""
     if status != Status.NOT_DOCUMENTED and several_questions(question):
         return Status.REVIEW, ["several_questions"] + [w for w in why if w != "confirm"]
     if status == Status.ANSWERED and requests_document(question):
         return Status.REVIEW, ["asks_for_document"]
     if status == Status.ANSWERED and passage_text and unmatched_numbers(question, passage_text):
         return Status.REVIEW, ["number_mismatch"]
+    if status == Status.ANSWERED and bare_mark(quote) and (
+            not polarity.asks_yes_no(question) or coverage < BARE_MARK_COVERAGE):
+        return Status.REVIEW, ["bare_mark"]
     return status, why
 
 

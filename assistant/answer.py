@@ -210,21 +210,44 @@ class Assistant:
         model = self.model
         feats = abstain.features(self.index, retrieval)
         status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
-        first = retrieval.hits[0].passage.index_text() if retrieval.hits else ""
-        status, reasons = abstain.settle(status, question, reasons, first)
-        citations = []
+        first = retrieval.hits[0].passage if retrieval.hits else None
+        status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
+                                         quote=first.quote_text if first else "",
+                                         coverage=feats.coverage if feats else 0.0)
+        citations, likely = [], []
         for i, hit in enumerate(retrieval.hits):
             # later candidates are scored as if they came first, so their scores read on the same scale
             score = conf if i == 0 else model.probability(abstain.features(self.index, _as_first(retrieval, i)))
+            likely.append(score)
             if citations:  # the ranking orders them; a later one never reads as more likely than an earlier
                 score = min(score, citations[-1].score)
             citations.append(self._citation(hit, score))
+        if status == Status.ANSWERED and self._newer_candidate(retrieval.hits, likely, model.review_at):
+            status, reasons = Status.REVIEW, ["newer_source"]
         text = compose(status, citations, lang)
         # yes or no only for an answer: a candidate's polarity is for the reviewer to judge with it
         yes_no = polarity.verdict(question, citations[0].quote) if status == Status.ANSWERED and citations else None
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
         return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed,
                       verdict=yes_no, review_reasons=reasons)
+
+    def _newer_candidate(self, hits: list[Hit], likely: list[float], review_at: float) -> bool:
+        """Whether an answer from a past check sheet has a later candidate in a newer document that is
+        likely enough to be shown for review: last year's sheet says "TLS 1.1 is still accepted", this
+        year's whitepaper that it was switched off. The sheet is no answer on its own word then; a reviewer
+        sees both. Undated documents say nothing. (For any older document against a newer one, the training
+        corpora lost 5 right answers to save 2 wrong: prose documents of different dates mostly say
+        different things, not the same thing twice.)"""
+        first = self.index.documents.get(hits[0].passage.source) if hits else None
+        if first is None or not first.as_of or hits[0].passage.format not in SHEET_FORMATS:
+            return False
+        for hit, p in zip(hits[1:REORDER_DEPTH], likely[1:REORDER_DEPTH]):
+            doc = self.index.documents.get(hit.passage.source)
+            if p >= review_at and doc is not None and doc.as_of and hit.passage.source != hits[0].passage.source:
+                n = min(len(doc.as_of), len(first.as_of))  # "2026-01" against "2024-03-12": by month
+                if doc.as_of[:n] > first.as_of[:n]:
+                    return True
+        return False
 
     def source_text(self, source: str) -> str | None:
         """The full text of an indexed document, the text citations' offsets count in: the extracted text

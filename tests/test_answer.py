@@ -343,3 +343,69 @@ def test_the_likeliest_of_the_first_few_passages_comes_first(assistant, monkeypa
     assert assistant.retrieve("SCIMに対応していますか？", mode="dense").hits[0].passage.id == \
         assistant.retriever.search("SCIMに対応していますか？", k=3, mode="dense").hits[0].passage.id, \
         "the dense and BM25 baselines are left as they rank"
+
+
+def _past_sheet(folder, rows, completed="Completed: March 12, 2024"):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([completed])
+    ws.append(["Question", "Answer", "Notes"])
+    for row in rows:
+        ws.append(list(row))
+    wb.save(str(folder / "questionnaire-2024.xlsx"))
+
+
+def test_a_past_answer_that_is_only_a_mark_answers_only_its_own_yes_no_question(make_corpus, tmp_path, assistant):
+    corpus = make_corpus({"overview.md": "# Overview\n\nWe build software for logistics teams.\n"})
+    _past_sheet(corpus, [("Are security logs retained for at least 12 months?", "Yes", None),
+                         ("Is customer data stored outside the US or EU?", "No", None),
+                         ("Is data encrypted at rest?", "Yes", "AES-256 on every volume.")])
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    own = other.ask("Are security logs retained for at least 12 months?")
+    assert own.answered and own.citations[0].quote == "Yes", own.to_dict()
+    for question in ("How long are security logs retained?", "Can customer data be hosted in the EU?"):
+        answer = other.ask(question)
+        assert answer.citations[0].quote in ("Yes", "No"), answer.to_dict()
+        assert answer.status.value == "needs review" and answer.review_reasons == ["bare_mark"], answer.to_dict()
+    remark = other.ask("How is data at rest encrypted?")
+    assert "AES-256" in remark.citations[0].quote and "bare_mark" not in remark.review_reasons
+
+
+WHITEPAPER_2026 = """# Security Whitepaper
+
+Last updated: January 20, 2026
+
+## Encryption in transit
+
+All connections to the service and its API use TLS 1.2 or TLS 1.3. TLS 1.0 and TLS 1.1 were disabled in March 2024.
+
+## Encryption at rest
+
+Customer data is encrypted at rest with AES-256.
+
+## Backups
+
+Databases are backed up every day and backups are kept for 35 days.
+"""
+PAST_ROWS = [("Which TLS versions are supported?", "N/A", "TLS 1.2 and TLS 1.3; TLS 1.1 is still accepted for legacy connectors."),
+             ("Do you run a bug bounty program?", "No", "Not at this time."),
+             ("Is there a documented incident response plan?", "Yes", "Reviewed every year."),
+             ("Are backups encrypted?", "Yes", "With AES-256.")]
+
+
+@pytest.mark.parametrize("completed, reviewed", [("Completed: March 12, 2024", True), ("Completed: March 1, 2026", False)])
+def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(make_corpus, tmp_path, assistant,
+                                                                                completed, reviewed):
+    corpus = make_corpus({"whitepaper.md": WHITEPAPER_2026})
+    _past_sheet(corpus, PAST_ROWS, completed)
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    answer = other.ask("Is TLS 1.1 supported?")
+    first, second = answer.citations[:2]
+    assert first.quote.startswith("N/A | TLS 1.2") and second.quote.startswith("All connections") and \
+        second.as_of == "2026-01-20", answer.to_dict()
+    if reviewed:  # last year's sheet, this year's whitepaper: a reviewer sees both
+        assert answer.status.value == "needs review" and answer.review_reasons == ["newer_source"], answer.to_dict()
+    else:  # the sheet is the newer document
+        assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
