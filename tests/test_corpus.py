@@ -543,3 +543,36 @@ def test_what_follows_a_pages_feedback_widget_is_the_sites_not_the_articles(tmp_
                       "Have more questions? Submit a request\nTundra Labs\nStatus\n© 2025 Tundra Labs Inc.\n",
                       name="faq.en.txt")
     assert [p.text for p in passages] == ["We notify your security contact by email within 72 hours."]
+
+
+def test_a_short_label_over_a_sentence_starting_in_hiragana_heads_it(tmp_path):
+    text = ("IPアドレス制限\nビジネスプラン以上では、接続元のIPアドレスを指定できます。\n"
+            "2段階認証\nすべてのプランで、認証アプリによる2段階認証をご利用いただけます。\n"
+            "管理者は、全ユーザーに2段階認証を義務付けることができます。\n")
+    doc = parse_document(tmp_path / "help.txt", text)
+    assert [(p.section, p.text[:8]) for p in doc.passages] == [
+        (("IPアドレス制限",), "ビジネスプラン以"), (("2段階認証",), "すべてのプランで"), (("2段階認証",), "管理者は、全ユー")]
+    wrapped = "当社は、お客様のデータを国内のデータセンターに保管して\nおり、海外に移転することはありません。\n"
+    assert [p.text for p in parse_document(tmp_path / "w.txt", wrapped).passages] == [wrapped.strip()], \
+        "a line wrapped mid-sentence is no label"
+
+
+def test_notepads_byte_order_mark_and_shift_jis_files_are_read(tmp_path):
+    from assistant.corpus import read_document
+
+    page = "ミナモサイン よくある質問\n\nデータの保管場所\nお客様のデータは国内のデータセンターに保管しています。\n"
+    bom = tmp_path / "faq.txt"
+    bom.write_bytes(b"\xef\xbb\xbf" + page.encode("utf-8"))
+    doc = read_document(bom)
+    assert doc.title == "ミナモサイン よくある質問" and all("\ufeff" not in s for p in doc.passages for s in p.section)
+    own = bom.read_text(encoding="utf-8")  # what readers open: offsets count in it, mark and all
+    assert all(own[p.start:p.end] == p.text for p in doc.passages) and not doc.extracted
+    sjis = tmp_path / "privacy.txt"
+    sjis.write_bytes(page.encode("cp932"))
+    doc = read_document(sjis)
+    assert doc.extracted, "the decoded text is kept by the index: readers would open the file as UTF-8"
+    assert doc.passages[0].text == "お客様のデータは国内のデータセンターに保管しています。"
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(bytes(range(0x80, 0x100)) * 20)
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        read_document(junk)

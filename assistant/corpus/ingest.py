@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -72,24 +73,56 @@ def _saved_page_part(path: Path, folder: Path) -> bool:
 
 
 def read_text(path: Path) -> str:
-    """Decode as Python's ``open(path, encoding="utf-8").read()`` would, so offsets match what readers see."""
+    """Decode as Python's ``open(path, encoding="utf-8").read()`` would, so offsets match what readers see;
+    a file that is not UTF-8 but Shift_JIS (Windows Notepad's "ANSI" on a Japanese machine) is decoded as
+    such, and its text is then kept by the index like any other extracted text."""
+    return _decode(path)[0]
+
+
+def _decode(path: Path) -> tuple[str, bool]:
+    """(text, whether it is the file's own UTF-8, which readers can open themselves)."""
     data = path.read_bytes()
     if b"\x00" in data:
         raise CorpusError(f"{path}: binary file (contains NUL bytes), skipped")
+    utf8 = True
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") from None
+        text, utf8 = _shift_jis(data), False
+        if text is None:
+            raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") \
+                from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise CorpusError(f"{path}: empty file, skipped")
+    return text, utf8
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+
+
+def _shift_jis(data: bytes) -> str | None:
+    """The text, if the bytes are Japanese in Shift_JIS: they decode, hold no control characters, and
+    hiragana make a tenth of what is not ASCII (bytes of other files decode to scattered kanji and
+    half-width katakana, rarely to hiragana)."""
+    try:
+        text = data.decode("cp932")
+    except UnicodeDecodeError:
+        return None
+    wide = sum(1 for ch in text if ord(ch) > 127)
+    if _CONTROL.search(text) or not wide or len(_HIRAGANA.findall(text)) < 0.1 * wide:
+        return None
     return text
 
 
 def read_document(path: Path, first_id: int = 0) -> Document:
     """One file -> a Document with its passages; CorpusError when it cannot be read."""
     if path.suffix.lower() in PLAIN_SUFFIXES:
-        return parse_document(path, read_text(path), first_id=first_id)
+        text, own = _decode(path)
+        doc = parse_document(path, text, first_id=first_id)
+        doc.extracted = not own  # the index keeps the decoded text: the file is not what readers open as UTF-8
+        return doc
     return parse_blocks(path, read(path), first_id=first_id)
 
 

@@ -80,7 +80,9 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
     raw = []
     pos = 0
     for line in text.split("\n"):
-        raw.append((pos, line))
+        # Notepad's byte-order mark is no character of the first line: "\ufeffミナモサイン" had become a section
+        bom = len(line) - len(line.lstrip("\ufeff")) if pos == 0 else 0
+        raw.append((pos + bom, line[bom:]))
         pos += len(line) + 1
     has_md_headings = any(_MD_HEADING.match(line) for _, line in raw)
     md_level = 0  # the level of the last Markdown heading: a bold line heads what follows one level below
@@ -264,7 +266,10 @@ def _promote_labels(lines: list[_Line]) -> None:
                 or _SENTENCE_END.search(prev.text) or _TABLE_ROW.search(prev.text)):
             continue
         apart = content[pos + 1] != i + 1  # a blank or a label between: no sentence wraps across them
-        if nxt.kind not in ("text", "bullet", "heading") or (_HIRAGANA_START.match(nxt.text) and not apart):
+        # a line wrapped mid-sentence goes on in hiragana, but the line it leaves is the longer: a label
+        # half as long as the sentence under it is none ("2段階認証" / "すべてのプランで、…")
+        if nxt.kind not in ("text", "bullet", "heading") or (
+                _HIRAGANA_START.match(nxt.text) and not apart and 2 * len(ln.text) > len(nxt.text)):
             continue
         if nxt.kind == "text" and not CJK.search(nxt.text) and not (nxt.text[0].isupper() or nxt.text[0].isdigit()):
             continue
