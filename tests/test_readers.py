@@ -152,6 +152,29 @@ def test_html_tab_panels_closed_by_an_inline_style_are_read(tmp_path):
     assert ops.section[-1] == "運用", "a closed tab's panel is the page's text too"
 
 
+def test_html_accordion_questions_head_their_answers(tmp_path):
+    path = tmp_path / "trust.html"
+    path.write_text("<html><body><div class='cookie'><p>We use cookies.</p><button>Accept all</button></div><main>"
+                    "<h1>Security at Example</h1><p>Example moves data between hundreds of sources for thousands of "
+                    "teams, and protecting that data is the core of the product we build.</p>"
+                    "<h2>Frequently asked questions</h2><div class='accordion'>"
+                    "<div><button class='q' aria-expanded='true'>Does Example offer single sign-on?</button>"
+                    "<div><p>Yes. Workspaces on the Business and Enterprise plans can sign in through SAML 2.0.</p></div></div>"
+                    "<div><button aria-controls='p2'>What uptime do you commit to?</button>"
+                    "<div id='p2' style='display:none'><p>Enterprise contracts include a 99.9% monthly uptime commitment."
+                    "</p></div></div></div>"
+                    "<details><summary>How do I report a vulnerability?</summary><p>Email security@example.com with "
+                    "the details and the steps to reproduce it.</p></details></main></body></html>", encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    sections = {p.text[:12]: p.section for p in doc.passages}
+    assert sections["Yes. Workspa"][-2:] == ("Frequently asked questions", "Does Example offer single sign-on?")
+    assert sections["Enterprise c"][-1] == "What uptime do you commit to?"
+    assert sections["Email securi"][-1] == "How do I report a vulnerability?"
+    assert not any("Accept all" in p.text or "Accept all" in " ".join(p.section) for p in doc.passages), \
+        "a button that opens no panel is no question"
+
+
 def test_html_in_shift_jis_keeps_its_h1_as_the_section(tmp_path):
     path = tmp_path / "sjis.html"
     page = ('<html><head><meta charset="shift_jis"><title>暗号化 | 例</title></head><body>'

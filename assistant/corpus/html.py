@@ -29,6 +29,8 @@ def read_html(path: Path) -> Extracted:
     page = _SHOWN.sub(r"\1", page)
     if _SPANS.search(page):
         page = _regular_tables(page)
+    if _TOGGLES.search(page):
+        page = _toggles_as_headings(page)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the libraries' own deprecation notices are not the user's problem
         xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
@@ -48,6 +50,27 @@ def read_html(path: Path) -> Extracted:
         blocks.insert(0, Block("heading", h1, level=1))
     as_of = meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
     return Extracted("html", blocks, title=title, as_of=as_of)
+
+
+#: An accordion's question: a button that opens a panel (aria-expanded / aria-controls) or a <summary>.
+_TOGGLES = re.compile(r"<button\b[^>]*\baria-(?:expanded|controls)\b|<summary\b", re.I)
+
+
+def _toggles_as_headings(page: str) -> str:
+    """An accordion's questions head their answers: the extractor drops buttons, so an FAQ kept its
+    answers ("Yes. SAML 2.0 on the Business and Enterprise plans.") without the questions they answer,
+    and "SSO?" found nothing. Each becomes a heading one level below the page's deepest."""
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(page)
+    except (ValueError, lxml.etree.ParserError):
+        return page
+    deepest = max((_HTML_HEADINGS[el.tag] for el in doc.iter(*_HTML_HEADINGS)), default=1)
+    for el in doc.iter("button", "summary"):
+        if el.tag == "summary" or el.get("aria-expanded") is not None or el.get("aria-controls"):
+            el.tag = f"h{min(6, deepest + 1)}"
+    return lxml.html.tostring(doc, encoding="unicode")
 
 
 _SPANS = re.compile(r"\b(?:rowspan|colspan)\s*=", re.I)
