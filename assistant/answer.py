@@ -210,6 +210,9 @@ class Assistant:
         model = self.model
         feats = abstain.features(self.index, retrieval)
         status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
+        if status == Status.REVIEW and conf < abstain.UNKNOWN_SUBJECT_REVIEW_AT \
+                and abstain.unknown_subject(self.index, retrieval):
+            status, reasons = Status.NOT_DOCUMENTED, []  # the closest passage is about something else
         first = retrieval.hits[0].passage if retrieval.hits else None
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
@@ -228,8 +231,9 @@ class Assistant:
         # yes or no only for an answer: a candidate's polarity is for the reviewer to judge with it
         yes_no = polarity.verdict(question, citations[0].quote) if status == Status.ANSWERED and citations else None
         elapsed = (time.perf_counter() - started) * 1000 if started else 0.0
-        return Answer(question, status, text, conf, citations, lang, retrieval.missing, elapsed,
-                      verdict=yes_no, review_reasons=reasons)
+        missing = abstain.as_written(question, retrieval.missing)
+        return Answer(question, status, text, conf, citations, lang, missing, elapsed, verdict=yes_no,
+                      review_reasons=reasons)
 
     def _newer_candidate(self, hits: list[Hit], likely: list[float], review_at: float) -> bool:
         """Whether an answer from a past check sheet has a later candidate in a newer document that is

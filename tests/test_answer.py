@@ -290,6 +290,11 @@ def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
     """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
     answer = assistant.ask("明日の東京の天気は？")
     assert "東京" in answer.missing_terms and "トウキョウ" not in answer.missing_terms
+    from assistant.abstain import as_written
+
+    # a word the tokenizer cut in pieces is named whole, as the question writes it
+    assert as_written("SCIMによる自動プロビジョニング", ["scim", "プロ", "ビジョニング"]) == ["scim", "プロビジョニング"]
+    assert as_written("マルウェアとウイルス", ["ウイルス", "マル", "ウェア"]) == ["ウイルス", "マルウェア"]
 
 
 def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_corpus, tmp_path, assistant, monkeypatch):
@@ -409,3 +414,23 @@ def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(m
         assert answer.status.value == "needs review" and answer.review_reasons == ["newer_source"], answer.to_dict()
     else:  # the sheet is the newer document
         assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
+
+
+def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_else(make_corpus, tmp_path, assistant):
+    from assistant import abstain
+
+    users = "".join(f"ユーザー{i}の設定は管理画面から変更できます。\n" for i in range(12))
+    corpus = make_corpus({"help.txt": "ユーザー管理\n" + users + "ネットワーク\nファイアウォールで不要な通信を遮断しています。\n"
+                                      "認証\nSAML 2.0によるシングルサインオンに対応しています。\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    for question, unknown in [
+        ("SCIMによるユーザーの自動プロビジョニングに対応していますか？", True),  # ユーザー is everyday vocabulary here
+        ("Do you support SCIM?", True),
+        ("ファイアウォールやWAFは導入していますか？", False),  # the firewall, a rare name the documents use, is covered
+        ("SAMLとSCIMに対応していますか？", False),
+        ("シングルサインオンに対応していますか？", False),  # nothing missing
+    ]:
+        assert abstain.unknown_subject(other.index, other.retrieve(question)) == unknown, question
+    answer = other.ask("Do you support SCIM?")
+    assert answer.status.value == "not documented" or answer.confidence >= abstain.UNKNOWN_SUBJECT_REVIEW_AT, \
+        answer.to_dict()
