@@ -576,3 +576,15 @@ def test_notepads_byte_order_mark_and_shift_jis_files_are_read(tmp_path):
     junk.write_bytes(bytes(range(0x80, 0x100)) * 20)
     with pytest.raises(CorpusError, match="not UTF-8"):
         read_document(junk)
+
+
+def test_a_tab_separated_tables_rows_are_indexed_with_its_header(tmp_path):
+    text = ("プラン別の対応状況\n機能\tスタンダード\tビジネス\tエンタープライズ\n2段階認証\t○\t○\t○\n"
+            "IPアドレス制限\t×\t○\t○\n※トライアル期間中はすべての機能をお試しいただけます。\n")
+    doc = parse_document(tmp_path / "help.txt", text)
+    rows = [p for p in doc.passages if "\t" in p.text]
+    assert [p.text for p in rows] == ["2段階認証\t○\t○\t○", "IPアドレス制限\t×\t○\t○"]
+    assert all(p.context == "機能 | スタンダード | ビジネス | エンタープライズ" for p in rows)
+    assert "スタンダード" in rows[1].index_text(), "a question naming the plan finds the row"
+    note = next(p for p in doc.passages if p.text.startswith("※"))
+    assert note.context == "", "the table ends with its last row"

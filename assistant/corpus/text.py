@@ -74,6 +74,7 @@ class _Line:
     kind: str  # blank | heading | bullet | text | chrome
     level: int = 0  # markdown heading level, 0 when unknown
     body_start: int = 0  # bullets: where the content starts after the marker
+    table_head: bool = False  # a table's header row (chrome): the rows under it are read with it
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -236,7 +237,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         if ln.kind != "text":
             continue
         if _is_table_header(lines, content, pos):
-            ln.kind = "chrome"
+            ln.kind, ln.table_head = "chrome", True
             continue
         if "|" in ln.text and _EMPTY_CELLS.match(ln.text):
             ln.kind = "chrome"
@@ -573,7 +574,9 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     run: list[str] = []
     guessed = False
 
-    def emit(start: int, end: int, kind: str) -> None:
+    head = ""  # the header of the table whose rows come next: indexed with each (as HTML's are), not quoted
+
+    def emit(start: int, end: int, kind: str, context: str = "") -> None:
         nonlocal run, path, guessed
         if run:
             path = _apply_run(path, run)
@@ -581,12 +584,25 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
         if in_glossary(path):
             return  # a glossary's definitions are no facts about the vendor
         for s, e in split_long(text, start, end):
-            out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind, guessed, format=fmt))
+            out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind, guessed, format=fmt,
+                               context=context))
 
     i = 0
     while i < len(lines):
         ln = lines[i]
-        if ln.kind == "heading":
+        if ln.kind == "chrome" and ln.table_head:
+            head = " | ".join(c.strip() for c in re.split(r"\t+|\s\|\s?|^\|\s?", ln.text) if c.strip())
+            i += 1
+            continue
+        if head and not (ln.kind == "text" and _TABLE_ROW.search(ln.text)) \
+                and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)):
+            head = ""  # the table ended (its Markdown rule under the header is no end)
+        if ln.kind == "text" and head:
+            # one row, indexed with its column names ("機能 | スタンダード | …"); a paragraph still, so that a
+            # short table is quoted whole as before (as "row" passages, suite answers right 173 -> 172)
+            emit(ln.start, ln.end, "paragraph", head)
+            i += 1
+        elif ln.kind == "heading":
             if ln.level:
                 while md_stack and md_stack[-1][0] >= ln.level:
                     md_stack.pop()
