@@ -588,3 +588,20 @@ def test_a_tab_separated_tables_rows_are_indexed_with_its_header(tmp_path):
     assert "スタンダード" in rows[1].index_text(), "a question naming the plan finds the row"
     note = next(p for p in doc.passages if p.text.startswith("※"))
     assert note.context == "", "the table ends with its last row"
+
+
+def test_a_table_whose_cells_only_spaces_separate_keeps_its_rows(tmp_path):
+    text = ("料金プランの機能比較\n各プランの主な機能は以下のとおりです。\nセキュリティ・管理\n"
+            "項目 スタンダード ビジネス エンタープライズ\n操作ログの閲覧 × 1年分 5年分\n"
+            "操作ログのCSV出力 × ○ ○\n専任担当者によるサポート × × ○\n"
+            "※操作ログは、保存期間を過ぎたものから順に自動で削除されます。\n")
+    doc = parse_document(tmp_path / "plans.txt", text)
+    rows = [p for p in doc.passages if p.context]
+    assert [p.text for p in rows] == ["操作ログの閲覧 × 1年分 5年分", "操作ログのCSV出力 × ○ ○", "専任担当者によるサポート × × ○"]
+    assert all(p.context == "項目 | スタンダード | ビジネス | エンタープライズ" and p.section[-1] == "セキュリティ・管理"
+               for p in rows), "rows, not headings: the last one had become a section name"
+    menu = ("ホーム 製品紹介 料金プラン お問い合わせ\nホーム ＞ 料金プラン ＞ 機能比較表\nセキュリティ\n"
+            "Single sign-on with SAML\nAudit logs for admins\nRole based access control\n"
+            "詳しくはお問い合わせください。\n")
+    assert not any(p.context for p in parse_document(tmp_path / "m.txt", menu).passages), \
+        "a menu, a breadcrumb and lines of words without marks or figures are no table"

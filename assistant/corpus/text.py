@@ -75,6 +75,7 @@ class _Line:
     level: int = 0  # markdown heading level, 0 when unknown
     body_start: int = 0  # bullets: where the content starts after the marker
     table_head: bool = False  # a table's header row (chrome): the rows under it are read with it
+    row: bool = False  # a table row whose cells only spaces separate (see _space_tables)
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -154,6 +155,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         lines.append(_Line(start, end, stripped, "text"))
     if not has_md_headings:
+        _space_tables(lines)
         _drop_page_labels(lines)  # a label between a title and its body ("Last updated: …") hides neither
         _promote_labels(lines)
         _number_levels(lines)
@@ -193,16 +195,61 @@ _HEADER_CELL_MAX_CHARS = 8
 _HEADER_CELL_MAX_LATIN = 20
 
 
+def _is_row(ln: _Line) -> bool:
+    return ln.row or bool(_TABLE_ROW.search(ln.text))
+
+
+def _cells(ln: _Line) -> list[str]:
+    parts = ln.text.split() if ln.row else re.split(r"\||\t", ln.text)
+    return [c.strip() for c in parts if c.strip()]
+
+
+#: A cell that marks a table: ○ / × / △ / － / ✓, or one with a figure in it.
+_MARK_CELL = re.compile(r"^[○〇◯◎△×✕✗－―ー\-✓✔]$|\d")
+_SPACE_TABLE_MIN_LINES = 3
+_SPACE_CELL_MAX_CHARS = 20
+
+
+def _space_tables(lines: list[_Line]) -> None:
+    """A table copied as text with its cells apart by spaces only ("操作ログの閲覧 × 1年分 5年分"): three or
+    more lines in a row, each of the same number (3+) of short cells, every line under the first with a
+    mark or a figure and the first with none (its header). Read as short lines, its rows had become
+    headings (the last one a section name) and their facts were lost."""
+    content = [ln for ln in lines if ln.kind != "blank"]
+    i = 0
+    while i < len(content):
+        j = i
+        width = _space_width(content[i])
+        while width and j + 1 < len(content) and _space_width(content[j + 1]) == width:
+            j += 1
+        run = content[i:j + 1]
+        if width and len(run) >= _SPACE_TABLE_MIN_LINES and not any(_MARK_CELL.search(c) for c in run[0].text.split()) \
+                and all(any(_MARK_CELL.search(c) for c in ln.text.split()) for ln in run[1:]):
+            for ln in run:
+                ln.kind, ln.row = "text", True
+        i = j + 1
+
+
+def _space_width(ln: _Line) -> int:
+    """How many space-separated cells a line has, if it could be a row of such a table (else 0)."""
+    if ln.kind not in ("text", "heading") or ln.level or _TABLE_ROW.search(ln.text) or _SENTENCE_END.search(ln.text):
+        return 0
+    cells = ln.text.split()
+    if len(cells) < 3 or any(len(c) > _SPACE_CELL_MAX_CHARS or c in "＞>›»|/／" for c in cells):
+        return 0
+    return len(cells)
+
+
 def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
     """The first of several table rows, every cell a short label: column names, not a fact."""
     ln = lines[content[pos]]
-    if not _TABLE_ROW.search(ln.text) or pos + 1 >= len(content):
+    if not _is_row(ln) or pos + 1 >= len(content):
         return False
-    if pos and _TABLE_ROW.search(lines[content[pos - 1]].text):
+    if pos and _is_row(lines[content[pos - 1]]):
         return False
-    if not _TABLE_ROW.search(lines[content[pos + 1]].text):
+    if not _is_row(lines[content[pos + 1]]):
         return False
-    cells = [c.strip() for c in re.split(r"\||\t", ln.text) if c.strip()]
+    cells = _cells(ln)
     return len(cells) >= 2 and all(_label_cell(c) for c in cells)
 
 
@@ -253,7 +300,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         longest = _HEADING_MAX_CHARS if titled else _LABEL_MAX_CHARS
         if pos + 1 >= len(content) or len(ln.text) > longest or _SENTENCE_END.search(ln.text):
             continue
-        if _TABLE_ROW.search(ln.text) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
+        if _is_row(ln) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
             continue
         if _KEY_VALUE.match(ln.text):
             continue  # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label
@@ -264,7 +311,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         nxt = lines[content[pos + 1]]
         after_blank = prev is None or content[pos - 1] != i - 1
         if not (after_blank or prev.kind in ("heading", "bullet", "chrome", "title")
-                or _SENTENCE_END.search(prev.text) or _TABLE_ROW.search(prev.text)):
+                or _SENTENCE_END.search(prev.text) or _is_row(prev)):
             continue
         apart = content[pos + 1] != i + 1  # a blank or a label between: no sentence wraps across them
         # a line wrapped mid-sentence goes on in hiragana, but the line it leaves is the longer: a label
@@ -591,10 +638,10 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     while i < len(lines):
         ln = lines[i]
         if ln.kind == "chrome" and ln.table_head:
-            head = " | ".join(c.strip() for c in re.split(r"\t+|\s\|\s?|^\|\s?", ln.text) if c.strip())
+            head = " | ".join(_cells(ln))
             i += 1
             continue
-        if head and not (ln.kind == "text" and _TABLE_ROW.search(ln.text)) \
+        if head and not (ln.kind == "text" and _is_row(ln)) \
                 and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)):
             head = ""  # the table ended (its Markdown rule under the header is no end)
         if ln.kind == "text" and head:
@@ -635,7 +682,7 @@ def _continues(line: _Line, nxt: _Line) -> bool:
     Scraped pages put one fact per line and tables one row per line; quoting them merged gave a reader
     a whole table for one cell. A line that ends its sentence, or a table row, ends its unit.
     """
-    if _TABLE_ROW.search(line.text) or _TABLE_ROW.search(nxt.text):
+    if _is_row(line) or _is_row(nxt):
         return False
     if _NOTE.match(nxt.text):
         return True  # a note right under a fact qualifies it ("※製品により仕様が異なります。"): quoted with it
