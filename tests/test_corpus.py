@@ -605,3 +605,19 @@ def test_a_table_whose_cells_only_spaces_separate_keeps_its_rows(tmp_path):
             "詳しくはお問い合わせください。\n")
     assert not any(p.context for p in parse_document(tmp_path / "m.txt", menu).passages), \
         "a menu, a breadcrumb and lines of words without marks or figures are no table"
+
+
+def test_a_copied_pages_title_date_label_and_footer_links_are_not_quoted(tmp_path):
+    faq = ("ミナモサイン\nホーム ＞ よくある質問 ＞ データの保管\nよくある質問：データの保管・バックアップ・削除\n"
+           "2025年1月20日更新\nデータの保管場所\nQ. 契約書データはどこに保管されていますか？\n"
+           "A. お客様のデータはAWSの東京リージョンに保管しています。\n")
+    doc = parse_document(tmp_path / "faq.txt", faq)
+    assert doc.title == "よくある質問：データの保管・バックアップ・削除" and doc.as_of == "2025-01-20"
+    assert [p.text for p in doc.passages] == ["A. お客様のデータはAWSの東京リージョンに保管しています。"], \
+        "the title, its date and the heading had been one passage"
+    privacy = ("個人情報の取り扱いについて\n最終改定日：2024年10月1日\n当社は、個人情報を適切に取り扱います。\n"
+               "8. お問い合わせ窓口\n個人情報に関するお問い合わせは、お問い合わせフォームからお送りください。\n以上\n"
+               "このページを印刷する\nプライバシーポリシー　情報セキュリティ基本方針　特定商取引法に基づく表記\n")
+    doc = parse_document(tmp_path / "privacy.txt", privacy)
+    assert [p.text for p in doc.passages] == ["当社は、個人情報を適切に取り扱います。",
+                                              "個人情報に関するお問い合わせは、お問い合わせフォームからお送りください。"]

@@ -16,7 +16,7 @@ _ASIDE = r"(?:\s*[（(][^()（）]{1,24}[)）])?"
 #: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
 PAGE_LABEL = re.compile(
     r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新(?:日時|日)?|公開日|投稿日|作成日|"
-    r"改[定訂]日|制定日|発行日|施行日|"
+    r"(?:最終)?改[定訂]日|制定日|発行日|施行日|"
     r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date)?)\s*[:：]?\s*"
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|(?:" + _DATE + r")(?:\s*\d{1,2}:\d{2})?)" + _ASIDE + r"$", re.I)
 #: The document's edition, after its name or alone: "株式会社○○ 第3.2版（2025年4月1日改定）", "Version 2.1
@@ -25,7 +25,7 @@ _AND_DATE = r"(?:\s*[-–—|,/]?\s*(?:" + _DATE + r"))?"
 EDITION = re.compile(
     r"(?:^|\s|　)第\s*\d{1,3}(?:\.\d{1,3})*\s*版" + _AND_DATE + _ASIDE + r"$"
     r"|^(?:Version|Ver\.|Rev\.|Revision)\s*\d{1,3}(?:\.\d{1,3})*" + _AND_DATE + _ASIDE + r"$"
-    r"|^(?:" + _DATE + r")\s*(?:改[定訂]|制定|発行|施行|版|現在)" + _ASIDE + r"$")
+    r"|^(?:" + _DATE + r")\s*(?:改[定訂]|制定|発行|施行|版|現在|更新)" + _ASIDE + r"$")
 #: A breadcrumb trail: three or more short steps between arrows ("ホーム ＞ 製品 ＞ セキュリティ").
 BREADCRUMB = re.compile(r"^[^>＞›»。]{1,30}(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}){2,}$")
 #: A link's text standing alone: it says where to click ("詳しくはこちら", "資料請求はこちらから →",
@@ -77,9 +77,9 @@ _NAV_SPLIT_BARS = re.compile(r"\s*[|｜]\s*|\u3000+|\s{2,}")
 _NAV_MIN_ITEMS = 4
 
 
-def nav_row(text: str, *, bars: bool = False, item_max: int = 10) -> bool:
+def nav_row(text: str, *, bars: bool = False, item_max: int = 10, min_items: int = _NAV_MIN_ITEMS) -> bool:
     items = [t for t in (_NAV_SPLIT_BARS if bars else _NAV_SPLIT).split(text.strip()) if t]
-    return len(items) >= _NAV_MIN_ITEMS and all(len(t) <= item_max and not re.search(r"[\d。.!?！？、,]", t) for t in items)
+    return len(items) >= min_items and all(len(t) <= item_max and not re.search(r"[\d。.!?！？、,]", t) for t in items)
 
 
 #: A glossary's heading ("用語集", "9. 用語の定義", "Glossary", "Definitions"): what it holds defines words,

@@ -302,8 +302,10 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         if _is_row(ln) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
             continue
-        if _KEY_VALUE.match(ln.text):
-            continue  # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label
+        if _KEY_VALUE.match(ln.text) and not titled:
+            # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label; under a
+            # breadcrumb, "よくある質問：データの保管・削除" is the page's title
+            continue
         if not CJK.search(ln.text) and (len(ln.text.split()) > _LABEL_MAX_WORDS * (1.5 if titled else 1)
                                         or not ln.text[0].isupper()):
             continue
@@ -506,6 +508,8 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
             return False  # "この記事は役に立ちましたか？ はい | いいえ": a question with its buttons
         if _SENTENCE_END.search(ln.text):
             return True
+        if nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS, min_items=3):
+            return False  # "プライバシーポリシー　情報セキュリティ基本方針　特定商取引法に基づく表記": the site's links
         if _TABLE_ROW.search(ln.text):
             return any(len(cell.strip()) > _LINK_CELL_MAX_CHARS for cell in re.split(r"\||\t", ln.text))
         return not _link_like(ln.text)
