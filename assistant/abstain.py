@@ -300,8 +300,22 @@ def several_questions(question: str) -> bool:
 
 
 def bare_mark(quote: str) -> bool:
-    """A past answer that is a mark and nothing else ("○", "Yes", "N/A"): all it says is in its row's question."""
-    return quote.strip().strip("。.").lower() in _MARKS
+    """A past answer that is a mark and nothing else ("○", "Yes", "N/A"), or a mark with a remark that only
+    points elsewhere ("Yes | Published in the whitepaper.", "○ | ホワイトペーパー参照"): all it says is in its
+    row's question."""
+    mark, _, remark = quote.partition(" | ")
+    if mark.strip().strip("。.").lower() not in _MARKS:
+        return False
+    return not remark.strip() or bool(_POINTER.fullmatch(remark.strip()))
+
+
+#: A remark that only says where the answer is: "See the whitepaper.", "Published in the trust center",
+#: "詳細はホワイトペーパー参照", "別紙をご参照ください。" (no figure, nothing of its own).
+_POINTER = re.compile(
+    r"(?:(?:please\s+)?(?:see|refer\s+to)|(?:as\s+)?(?:described|documented|published|listed|available|detailed)"
+    r"\s+(?:in|on|at)|details\s+(?:in|on))\s+(?:the\s+|our\s+)?[^\d.]{0,40}\.?"
+    r"|(?:詳細は|詳しくは)?[^\d。]{0,20}(?:参照|をご参照ください|をご覧ください|をご確認ください|に記載しています|に掲載しています)。?",
+    re.I)
 
 
 _MARKS = polarity.YES_MARKS | polarity.NO_MARKS | polarity.NA_MARKS

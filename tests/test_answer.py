@@ -376,6 +376,11 @@ def test_a_past_answer_that_is_only_a_mark_answers_only_its_own_yes_no_question(
         assert answer.status.value == "needs review" and answer.review_reasons == ["bare_mark"], answer.to_dict()
     remark = other.ask("How is data at rest encrypted?")
     assert "AES-256" in remark.citations[0].quote and "bare_mark" not in remark.review_reasons
+    from assistant.abstain import bare_mark
+
+    # a remark that only points elsewhere says no more than the mark
+    assert bare_mark("Yes | Published in the whitepaper.") and bare_mark("○ | 別紙をご参照ください。")
+    assert not bare_mark("No | See the DPA for the list of 12 sub-processors.") and not bare_mark("No | Not at this time.")
 
 
 WHITEPAPER_2026 = """# Security Whitepaper
