@@ -621,3 +621,17 @@ def test_a_copied_pages_title_date_label_and_footer_links_are_not_quoted(tmp_pat
     doc = parse_document(tmp_path / "privacy.txt", privacy)
     assert [p.text for p in doc.passages] == ["当社は、個人情報を適切に取り扱います。",
                                               "個人情報に関するお問い合わせは、お問い合わせフォームからお送りください。"]
+
+
+def test_a_markdown_exports_toggles_tags_and_callout_marks_are_not_quoted(tmp_path):
+    text = ("# Engineering Security Practices\n\n> 💡 This page is the engineering team's working reference.\n\n"
+            "## Secrets management\n\n<details>\n<summary>Dependency updates</summary>\n\n"
+            "Automated pull requests update third-party dependencies every week.\n\n</details>\n\n"
+            "## Monitoring\n\n> ⚠️ Paging rules changed in October.\n")
+    doc = parse_document(tmp_path / "notion.md", text)
+    _exact = [text[p.start:p.end] == p.text for p in doc.passages]
+    assert all(_exact)
+    assert [(p.section[-1], p.text) for p in doc.passages] == [
+        ("Engineering Security Practices", "This page is the engineering team's working reference."),
+        ("Dependency updates", "Automated pull requests update third-party dependencies every week."),
+        ("Monitoring", "Paging rules changed in October.")]

@@ -34,6 +34,11 @@ _NUMBERED_HEADING = re.compile(
     r"|(?P<mark>[■◆□◇]|【))\s*\S"
 )
 _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
+#: Markdown exports (Notion, Confluence) keep some HTML: a line of tags only is layout, a toggle's
+#: <summary> heads what it folds, and a callout or quote's "> 💡" marker is no part of its text.
+_TAG_LINE = re.compile(r"^(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
+_SUMMARY = re.compile(r"^<summary>\s*(?P<text>[^<>]+?)\s*</summary>$", re.I)
+_QUOTE_MARK = re.compile(r"^(?:>\s?)+(?:[\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?\s*)?")
 #: A table row as scraped or written in Markdown: cells between pipes, or two or more tab-separated cells.
 _TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
@@ -118,6 +123,15 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             lines.append(_Line(start, end, stripped, "chrome"))
             continue
         if has_md_headings or markdown:
+            if m := _SUMMARY.match(stripped):
+                lines.append(_Line(start, end, m.group("text"), "heading", level=min(6, md_level + 1)))
+                continue
+            if _TAG_LINE.match(stripped):
+                lines.append(_Line(start, end, stripped, "chrome"))
+                continue
+            if (m := _QUOTE_MARK.match(stripped)) and m.end() < len(stripped):
+                start += m.end()  # the quote starts after the marker (offsets stay exact)
+                stripped = stripped[m.end():]
             if m := _MD_HEADING.match(line):
                 md_level = len(m.group(1))
                 lines.append(_Line(start, end, m.group(2).strip(), "heading", level=md_level))
