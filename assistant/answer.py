@@ -211,9 +211,11 @@ class Assistant:
         model = self.model
         feats = abstain.features(self.index, retrieval)
         status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
-        if status == Status.REVIEW and conf < abstain.UNKNOWN_SUBJECT_REVIEW_AT \
-                and abstain.unknown_subject(self.index, retrieval):
-            status, reasons = Status.NOT_DOCUMENTED, []  # the closest passage is about something else
+        if status != Status.NOT_DOCUMENTED and abstain.unknown_subject(self.index, retrieval):
+            if conf < abstain.UNKNOWN_SUBJECT_REVIEW_AT:
+                status, reasons = Status.NOT_DOCUMENTED, []  # the closest passage is about something else
+            elif status == Status.ANSWERED:
+                status, reasons = Status.REVIEW, abstain.reasons(feats)
         first = retrieval.hits[0].passage if retrieval.hits else None
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",

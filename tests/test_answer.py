@@ -421,7 +421,8 @@ def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(m
         assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
 
 
-def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_else(make_corpus, tmp_path, assistant):
+def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_else(make_corpus, tmp_path, assistant,
+                                                                                      monkeypatch):
     from assistant import abstain
 
     users = "".join(f"ユーザー{i}の設定は管理画面から変更できます。\n" for i in range(12))
@@ -439,3 +440,9 @@ def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_
     answer = other.ask("Do you support SCIM?")
     assert answer.status.value == "not documented" or answer.confidence >= abstain.UNKNOWN_SUBJECT_REVIEW_AT, \
         answer.to_dict()
+    # however sure the decision is, a passage for a subject the documents never name is no answer
+    from assistant.types import Status
+
+    monkeypatch.setattr(abstain, "decide", lambda *a, **k: (Status.ANSWERED, 0.95, []))
+    assert other.ask("Do you support SCIM?").status.value == "needs review"
+    assert other.ask("シングルサインオンに対応していますか？").status.value == "answered"
