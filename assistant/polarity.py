@@ -68,7 +68,9 @@ _EN_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|where|in case)\b", re.I)
 def _judge_ja(sentence: str, off_says_no: bool = True) -> Verdict | None:
     s = sentence.strip()
     if _JA_NEG.search(s) or off_says_no and _JA_OFF.search(s):
-        return Verdict.NO
+        # "国内のデータセンターにのみ保管し、国外に保管することはありません": a no to elsewhere, a yes to the
+        # only place; which one was asked is for a person to see
+        return Verdict.UNCLEAR if _ONLY.search(s) else Verdict.NO
     if _JA_POS.search(s):
         return Verdict.YES
     return None
@@ -79,7 +81,9 @@ def _judge_en(sentence: str, off_says_no: bool = True) -> Verdict | None:
     if len(s.split()) < 3:
         return None
     if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
-        return None if _EN_CONDITIONAL.match(s) else Verdict.NO
+        if _EN_CONDITIONAL.match(s):
+            return None
+        return Verdict.UNCLEAR if _ONLY.search(s) else Verdict.NO  # "only in Japan, never outside it"
     return Verdict.YES
 
 
@@ -150,7 +154,11 @@ def verdict(question: str, quote: str) -> Verdict | None:
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
         judged = [(relevance(x), v) for x in sentences if (v := _judge(x, off_says_no)) is not None]
         if judged:
-            paragraphs.append(judged)
+            # a sentence sharing a quarter or less of the best one's words is about something else ("…を
+            #取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
+            # されていません。SAML SSOを利用することで制限できます。")
+            best = max(score for score, _ in judged)
+            paragraphs.append([(score, v) for score, v in judged if 4 * score > best or not best])
     judged: set = set()
     if paragraphs:
         top = max(score for para in paragraphs for score, _ in para)

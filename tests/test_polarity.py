@@ -71,3 +71,18 @@ def test_verdict_from_the_quote(question, quote, expected):
 ])
 def test_what_is_switched_off_and_what_only_sounds_negative(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize(("question", "quote", "expected"), [
+    # an aside sharing little of the question does not unsettle the sentence that answers it
+    ("ISO/IEC 27001の認証を取得しているか。", "当社はISO/IEC 27001（ISMS）の認証を2021年に取得しています。"
+     "なお、ISMAPへの登録は行っておらず、SOC 2 報告書も取得していません。", Verdict.YES),
+    ("保存データを暗号化しているか。", "保存データはAES-256で暗号化しています。TLS 1.1は無効化しています。", Verdict.YES),
+    # "only here, never there": a no to there, a yes to here; which was asked is for a person to see
+    ("データを国内のデータセンターに保管しているか。",
+     "お客様のデータは、日本国内（東京および大阪）のデータセンターにのみ保管し、国外に保管することはありません。", Verdict.UNCLEAR),
+    ("Is customer data stored in Japan?", "Customer data is stored only in Japan and never leaves the country.",
+     Verdict.UNCLEAR),
+])
+def test_asides_and_only_here_not_there(question, quote, expected):
+    assert verdict(question, quote) == expected
