@@ -85,6 +85,8 @@ def test_index_text_carries_the_heading(default):
     ("Published: May 2025", "2025-05"),
     ("2025年4月版", "2025-04"),
     ("We plan to add EU hosting in January 2026.", None),
+    ("株式会社ミナトリンク　第2.1版（2026年9月1日）", "2026-09-01"),
+    ("第3版 2025年4月1日", "2025-04-01"),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
