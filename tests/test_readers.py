@@ -659,3 +659,39 @@ def test_assistant_text_prints_the_extracted_text(tmp_path, monkeypatch):
     finally:
         config.get_settings.cache_clear()
 
+
+
+def test_pdf_table_rows_set_tight_are_rows_and_a_wrapped_cell_stays_in_its_row(tmp_path):
+    """A table printed with rows as close as a paragraph's lines: each row is its own passage (they had
+    run together into one), and a cell wrapping onto the next line stays with its row."""
+    from fpdf import FPDF
+
+    doc = FPDF(format=(148, 210))
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=13)
+    doc.multi_cell(0, 7, "委託先管理", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=9.5)
+    doc.multi_cell(0, 5, "当社は次の事業者に業務の一部を委託しています。", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    columns = (doc.l_margin, doc.l_margin + 45, doc.l_margin + 100)
+    rows = [("委託先名", "委託業務", "所在国"), ("株式会社クラウドベース", "ホスティング基盤の提供", "日本"),
+            (None, "および運用監視", None), ("Mailwave Inc.", "通知メールの配信", "米国"),
+            ("株式会社サポートリンク", "お問い合わせの一次受付", "日本")]
+    for cells in rows:
+        y = doc.get_y()
+        for x, cell in zip(columns, cells):
+            if cell:
+                doc.set_xy(x, y)
+                doc.cell(40, 5, cell)
+        doc.set_xy(doc.l_margin, y + 5)
+    doc.ln(3)
+    doc.multi_cell(0, 5, "委託先の見直しは年1回行います。", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "table.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    assert any(t.startswith("株式会社クラウドベース") and "運用監視" in t and "Mailwave" not in t for t in texts), texts
+    assert any(t.startswith("Mailwave Inc.") and "サポートリンク" not in t for t in texts), texts
+    assert any(t.startswith("株式会社サポートリンク") for t in texts), texts

@@ -246,6 +246,11 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     def paragraph_break(prev: _PdfLine, ln: _PdfLine) -> bool:
         if prev.page == ln.page and prev.bottom - ln.top > line_gap + max(1.0, 0.35 * body):
             return True
+        if prev.page == ln.page and ln.gapped and (ln.left < prev.left - 0.5 * body
+                                                   or prev.gapped and ln.left < prev.left + 0.5 * body):
+            # table rows (blanks between their cells): a row starting where the last began, or left of a
+            # cell's wrapped line, is the next row; a cell wrapping in its column goes on at that column
+            return True
         ended = SENTENCE_END.search(prev.text) is not None
         if ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body)):
             return True
