@@ -210,7 +210,9 @@ class Assistant:
         lang = language(question)
         model = self.model
         feats = abstain.features(self.index, retrieval)
-        status, conf, reasons = abstain.decide(model, feats, answer_at=threshold if threshold is not None else self.threshold)
+        cut = threshold if threshold is not None else self.threshold
+        status, conf, reasons = abstain.decide(model, feats, answer_at=cut)
+        decided = status
         if status != Status.NOT_DOCUMENTED and abstain.unknown_subject(self.index, retrieval):
             if conf < abstain.UNKNOWN_SUBJECT_REVIEW_AT:
                 status, reasons = Status.NOT_DOCUMENTED, []  # the closest passage is about something else
@@ -220,6 +222,11 @@ class Assistant:
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
                                          coverage=feats.coverage if feats else 0.0)
+        if status == Status.ANSWERED and self._newer_candidate(retrieval.hits):
+            status, reasons = Status.REVIEW, ["newer_source"]
+        if decided == Status.ANSWERED and status != Status.ANSWERED:
+            # held back by a rule: the confidence says so too (0.9996 on a candidate read as an answer)
+            conf = min(conf, max(0.0, round(cut - 0.01, 4)))
         citations = []
         for i, hit in enumerate(retrieval.hits):
             # later candidates are scored as if they came first, so their scores read on the same scale
@@ -227,8 +234,6 @@ class Assistant:
             if citations:  # the ranking orders them; a later one never reads as more likely than an earlier
                 score = min(score, citations[-1].score)
             citations.append(self._citation(hit, score))
-        if status == Status.ANSWERED and self._newer_candidate(retrieval.hits):
-            status, reasons = Status.REVIEW, ["newer_source"]
         text = compose(status, citations, lang)
         # yes or no only for an answer: a candidate's polarity is for the reviewer to judge with it
         yes_no = polarity.verdict(question, citations[0].quote) if status == Status.ANSWERED and citations else None

@@ -245,6 +245,18 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
     assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"
 
 
+def test_an_answer_a_rule_holds_back_shows_a_confidence_under_the_cut(assistant, monkeypatch):
+    from assistant import abstain
+    from assistant.types import Status
+
+    monkeypatch.setattr(abstain, "decide", lambda *a, **k: (Status.ANSWERED, 0.9996, []))
+    held = assistant.ask("SOC 2 報告書を提出してください。")
+    assert held.status.value == "needs review" and held.review_reasons == ["asks_for_document"]
+    assert held.confidence < assistant.threshold and held.citations[0].score == round(held.confidence, 4), \
+        "not the model's 0.9996 on a candidate, read as an answer"
+    assert assistant.ask("SOC 2の監査を受けていますか？").confidence == 0.9996, "an answer keeps its confidence"
+
+
 @pytest.mark.parametrize("question,passage,unmatched", [
     ("Are you ISO/IEC 27017 certified?", "We are ISO/IEC 27001:2022 certified.", ["27017"]),
     ("ISO27001の認証は取得していますか？", "ISO/IEC 27001（ISMS）認証を取得しています。", []),
