@@ -345,13 +345,35 @@ def _dot(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
     return np.einsum("ij,j->i", matrix, vector)
 
 
+#: Quotes at least this long that are the same text are one candidate, wherever they stand.
+_SAME_TEXT_MIN_CHARS = 20
+
+
 def _unit_ids(passages: list[Passage]) -> np.ndarray:
-    """One id per quote unit: members of a short list share theirs, every other passage has its own."""
-    ids: dict[tuple[str, int], int] = {}
-    out = np.empty(len(passages), dtype=np.int64)
+    """One id per candidate: members of a quote unit (a short list, a short section) share theirs, and so do
+    passages of the same text in several documents, with their units (a help centre's articles for Okta,
+    Entra ID and Google repeat one paragraph, and took all three candidate places). A check sheet's rows
+    never share: the same answer answers different questions."""
+    parent = list(range(len(passages)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first: dict[tuple, int] = {}
     for i, p in enumerate(passages):
-        out[i] = ids.setdefault((p.source, p.unit_start), len(passages) + len(ids)) if p.unit_start is not None else i
-    return out
+        keys = []
+        if p.unit_start is not None:
+            keys.append(("unit", p.source, p.unit_start))
+        text = " ".join(p.text.split())
+        if p.kind != "row" and len(text) >= _SAME_TEXT_MIN_CHARS:
+            keys.append(("text", text))
+        for key in keys:
+            j = first.setdefault(key, i)
+            parent[root(i)] = root(j)
+    return np.array([root(i) for i in range(len(passages))], dtype=np.int64)
 
 
 def _distinct(score: np.ndarray, k: int, units: np.ndarray) -> np.ndarray:

@@ -132,3 +132,19 @@ def test_a_mixed_language_corpus_scores_dense_similarity_within_each_language(as
 
 def test_a_one_language_corpus_keeps_one_distribution(assistant):
     assert Retriever(assistant.index, assistant.embedder)._groups is None
+
+
+def test_the_same_paragraph_in_several_documents_is_one_candidate(make_corpus, tmp_path, assistant):
+    from assistant.answer import Assistant
+    from assistant.config import Settings
+
+    shared = "SAML 2.0によるシングルサインオンは、エンタープライズプランでご利用いただけます。"
+    long = "登録時には、エンティティIDとACSのURLを管理画面からコピーして、IdP側の設定画面に貼り付けてください。" * 5
+    corpus = make_corpus({f"sso-{idp}.txt": f"{idp}とのSAML連携\n{shared}\n\n設定手順\n{idp}の{long}\n"
+                          for idp in ("Okta", "Entra ID", "Google")}
+                         | {"mfa.txt": "2段階認証\n全ユーザーに認証アプリによる2段階認証を必須にできます。\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    hits = other.retrieve("SAMLでシングルサインオンできますか？", k=3).hits
+    quotes = [h.passage.quote_text for h in hits]
+    assert sum(shared in q for q in quotes) == 1 and len(hits) == 3, quotes
+    assert other.retriever._units[hits[0].passage.id] != other.retriever._units[hits[1].passage.id]
