@@ -734,3 +734,18 @@ def test_a_corpus_outside_the_repository_is_never_shown_by_the_servers_path(make
         health = c.get("/healthz")
         assert health.json()["sources"] == ["notes.txt", "policies/audit.md"]
         assert folder not in health.text and str(tmp_path) not in health.text
+
+
+def test_a_long_list_of_documents_is_folded_under_its_count(make_corpus, tmp_path, assistant):
+    from assistant.web.routes.pages import DOCUMENTS_SHOWN
+
+    n = DOCUMENTS_SHOWN + 3
+    corpus = make_corpus({f"article-{i:02d}.md": f"# Article {i}\n\nLogs are kept for {i + 30} days.\n" for i in range(n)})
+    a = Assistant(Settings(corpus=corpus, index=tmp_path / "idx", feedback_db=tmp_path / "fb.db"), progress=False)
+    with TestClient(create_app(assistant=a)) as c:
+        page = c.get("/").text
+    folded = re.search(r'<details class="corpus doc-list">(.*?)</details>', page, re.S)
+    assert folded and f"{n} <span data-i18n=\"documents\">" in folded.group(1), "folded under its count"
+    assert len(re.findall(r'<a href="/source/', folded.group(1))) == n, "every document still listed"
+    with TestClient(create_app(assistant=assistant)) as c:
+        assert 'class="corpus doc-list"' not in c.get("/").text, "a short list is shown as it is"

@@ -24,6 +24,9 @@ router = APIRouter(include_in_schema=False)
 EXAMPLES = sorted((k for k in UI_TEXT["en"] if k.startswith("example_")), key=lambda k: int(k.rsplit("_", 1)[1]))
 
 
+#: More documents than this are listed folded under their count, so the question box stays on the first screen.
+DOCUMENTS_SHOWN = 8
+
 @router.get("/", response_class=HTMLResponse)
 def chat_page(request: Request, assistant: AssistantDep, settings: SettingsDep, templates: TemplatesDep):
     lang = ui_language(request)
@@ -36,6 +39,7 @@ def chat_page(request: Request, assistant: AssistantDep, settings: SettingsDep, 
         docs.append({"link": shown, "name": d.title or shown, "as_of": d.as_of})
     return templates.TemplateResponse(request, "chat.html", {
         "lang": lang, "t": UI_TEXT[lang], "ui_text": UI_TEXT, "examples": EXAMPLES, "documents": docs,
+        "documents_shown": DOCUMENTS_SHOWN,
         "passages": len(assistant.index.passages),
         # answerAt / reviewAt: the cuts the answers are decided by, which the confidence label's bands follow
         "config": {"answerAt": assistant.threshold,
