@@ -695,3 +695,29 @@ def test_pdf_table_rows_set_tight_are_rows_and_a_wrapped_cell_stays_in_its_row(t
     assert any(t.startswith("株式会社クラウドベース") and "運用監視" in t and "Mailwave" not in t for t in texts), texts
     assert any(t.startswith("Mailwave Inc.") and "サポートリンク" not in t for t in texts), texts
     assert any(t.startswith("株式会社サポートリンク") for t in texts), texts
+
+
+def test_pdf_a_paragraph_wrapping_in_the_left_of_two_columns_stays_one(tmp_path):
+    """Measured against the right column's end, every line of the left column had "stopped short", and its
+    paragraph was cut at its last line ("…復旧できるよう" / "にしています。")."""
+    from fpdf import FPDF
+
+    doc = FPDF(format=(148, 210))
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=13)
+    doc.multi_cell(0, 7, "バックアップと削除", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=9.5)
+    doc.multi_cell(0, 5, "本章では、お客様のデータの保護について説明します。" * 3, new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    top, half = doc.get_y(), (doc.epw - 6) / 2
+    left = "お客様のデータは毎日自動でバックアップを取得し、大阪のデータセンターに複製して保管しており、広域災害の際にも復旧できるようにしています。"
+    doc.set_xy(doc.l_margin, top)
+    doc.multi_cell(half, 5, left)
+    doc.set_xy(doc.l_margin + half + 6, top)
+    doc.multi_cell(half, 5, "解約後30日以内にデータを削除します。")
+    path = tmp_path / "columns.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    assert left in [p.text for p in got.passages], [p.text for p in got.passages]

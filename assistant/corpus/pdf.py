@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .blocks import (BULLET, COUNTED, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
                      read_bytes)
@@ -186,15 +187,37 @@ def _first_word_width(ln: _PdfLine) -> float:
     return len(_FIRST_WORD.match(ln.text).group(0)) * (ln.right - ln.left) / len(ln.text)
 
 
-def _page_rights(by_page: dict[int, list[_PdfLine]], body: float) -> dict[int, float]:
-    """Where a page's lines end when they run full: the far end of most of its body lines. (Lines with
-    text beside them, as in two columns or a table, never use it.)"""
-    out = {}
+#: How far above and below a line (in lines of body text) its column's other lines are looked for.
+_COLUMN_REACH_LINES = 6
+
+
+def _column_rights(by_page: dict[int, list[_PdfLine]], body: float) -> Callable[[_PdfLine], float]:
+    """Where a line's column ends when its lines run full: the far end of most body lines on its page that
+    start where it does (within two characters), else of most of the page's body lines. A page in two
+    columns has two such ends: against the right column's, every line of the left one had "stopped
+    short" and a paragraph wrapping in it was cut ("…復旧できるよう" / "にしています。"). (Lines with text
+    beside them, as in a table, never use it.)"""
+    pages: dict[int, tuple[list[_PdfLine], float]] = {}
     for page, page_lines in by_page.items():
-        rights = sorted(ln.right for ln in page_lines if ln.size == body and ln.right > ln.left)
-        if len(rights) >= 3:
-            out[page] = rights[int(len(rights) * 0.9)]
-    return out
+        full = [ln for ln in page_lines if ln.size == body and ln.right > ln.left]
+        rights = sorted(ln.right for ln in full)
+        pages[page] = (full, rights[int(len(rights) * 0.9)] if len(rights) >= 3 else 0.0)
+
+    known: dict[int, float] = {}
+
+    def right(ln: _PdfLine) -> float:
+        if id(ln) in known:
+            return known[id(ln)]
+        full, whole = pages.get(ln.page, ([], 0.0))
+        near = [x for x in full if abs((x.top + x.bottom) - (ln.top + ln.bottom)) <= 2 * _COLUMN_REACH_LINES * body]
+        # in a column only where another column stands beside it (a page may hold one column above and two
+        # below, all starting at the same margin): then the lines starting where it does, near it
+        mine = sorted(x.right for x in near if abs(x.left - ln.left) <= 2 * body)
+        beside_it = any(x.left > ln.right + body for x in near)
+        known[id(ln)] = mine[int(len(mine) * 0.9)] if beside_it and len(mine) >= 3 else whole
+        return known[id(ln)]
+
+    return right
 
 
 def _beside_others(by_page: dict[int, list[_PdfLine]]) -> set[int]:
@@ -231,7 +254,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     by_page: dict[int, list[_PdfLine]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
-    page_right = _page_rights(by_page, body)
+    column_right = _column_rights(by_page, body)
     beside = _beside_others(by_page)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
@@ -257,7 +280,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         # a line that stops where the next line, starting under it or further in, could have gone on was ended on
         # purpose: list items or labels drawn without their markers ("緊急（Critical）：7日以内" /
         # "高（High）：30日以内"), never a paragraph wrapping (nor a table cell wrapping in its column)
-        right = page_right.get(prev.page, 0.0)
+        right = column_right(prev)
         return prev.page == ln.page and bool(right) and not ({id(prev), id(ln)} & beside) \
             and ln.left > prev.left - 0.5 * body \
             and prev.right + _first_word_width(ln) + body < right
