@@ -114,7 +114,9 @@ def unknown_subject(index, retrieval) -> bool:
         return False
     acronyms = False
     for term in retrieval.missing:
-        spelled = re.search(re.escape(term), retrieval.question, re.I)
+        # as a word of its own: "soc" is no acronym inside "Associated"
+        spelled = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])" if term.isascii() else re.escape(term),
+                            retrieval.question, re.I)
         word = spelled.group(0) if spelled else term
         acronyms |= bool(_ACRONYM.fullmatch(word)) and sum(ch.isupper() or ch.isdigit() for ch in word) >= 2
     missing = {m.lower() for m in retrieval.missing}
@@ -312,9 +314,9 @@ def bare_mark(quote: str) -> bool:
 #: A remark that only says where the answer is: "See the whitepaper.", "Published in the trust center",
 #: "詳細はホワイトペーパー参照", "別紙をご参照ください。" (no figure, nothing of its own).
 _POINTER = re.compile(
-    r"(?:(?:please\s+)?(?:see|refer\s+to)|(?:as\s+)?(?:described|documented|published|listed|available|detailed)"
-    r"\s+(?:in|on|at)|details\s+(?:in|on))\s+(?:the\s+|our\s+)?[^\d.]{0,40}\.?"
-    r"|(?:詳細は|詳しくは)?[^\d。]{0,20}(?:参照|をご参照ください|をご覧ください|をご確認ください|に記載しています|に掲載しています)。?",
+    r"(?:(?:please\s+)?(?:see|refer\s+to)|(?:as\s+)?(?:described|documented|published|listed|detailed)"
+    r"\s+(?:in|on|at)|details\s+(?:in|on))\s+(?:the\s+|our\s+)?[^\d.,;、]{0,40}\.?"
+    r"|(?:詳細は|詳しくは)?[^\d。、,]{0,20}(?:参照|をご参照ください|をご覧ください|をご確認ください|に記載しています|に掲載しています)。?",
     re.I)
 
 

@@ -195,14 +195,17 @@ class Assistant:
             asked=(p.context or None) if getattr(p, "format", None) in SHEET_FORMATS else None,
         )
 
-    def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
+    def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS,
+                 threshold: float | None = None) -> Retrieval:
         retrieval = self.retriever.search(question, k=k, mode=mode)
-        return _likeliest_first(self.index, self.model, retrieval) if mode == "hybrid" else retrieval
+        if mode != "hybrid":
+            return retrieval
+        return _likeliest_first(self.index, self.model, retrieval, self.threshold if threshold is None else threshold)
 
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        retrieval = self.retrieve(question, mode=mode)
+        retrieval = self.retrieve(question, mode=mode, threshold=threshold)
         return self.answer_from(question, retrieval, threshold, started)
 
     def answer_from(self, question: str, retrieval: Retrieval, threshold: float | None = None,
@@ -274,13 +277,13 @@ class Assistant:
         return Path(doc.path).read_text(encoding="utf-8")
 
 
-def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -> Retrieval:
+def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval, answer_at: float) -> Retrieval:
     """The retrieval with a clearly likelier answer of its first REORDER_DEPTH hits first, if there is one."""
     depth = min(REORDER_DEPTH, len(retrieval.hits))
     if depth < 2:
         return retrieval
     likely = [model.probability(abstain.features(index, _as_first(retrieval, i) if i else retrieval)) for i in range(depth)]
-    if likely[0] >= model.answer_at:
+    if likely[0] >= answer_at:
         return retrieval  # an answer stands: picking the best of several noisy scores would overrate it
     best = max(range(depth), key=lambda i: (likely[i] - (REORDER_MARGIN if i else 0.0), -i))
     return retrieval if best == 0 else _as_first(retrieval, best)

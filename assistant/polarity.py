@@ -59,9 +59,12 @@ _EN_NOT_NEG = re.compile(r"\b(?:no|not)\s+(?:later|more|less|fewer|earlier|soone
 _JA_OFF = re.compile(r"(?:無効化|無効に|廃止|提供を終了|サポートを終了|受付を終了|利用を停止)(?:しました|しています|して"
                      r"おります|されています|されました|済み|となりました|となっています)[。．)）]*\s*$")
 _EN_OFF = re.compile(r"\b(?:is|are|was|were|has been|have been|had been)\s+(?:now\s+|fully\s+|permanently\s+)?"
-                     r"(?:disabled|deprecated|discontinued|retired|decommissioned|blocked)\b", re.I)
-_ASKS_OFF = re.compile(r"無効|廃止|停止|終了|disabl|deprecat|discontinu|retire|decommission|block|turn(?:ed)?\s+off|"
-                       r"switch(?:ed)?\s+off", re.I)
+                     r"(?:disabled|deprecated|discontinued)\b", re.I)
+#: ... or about taking something away, where switching off is the yes ("退職者のアカウントを削除していますか？" /
+#: "…退職日に無効化しています。", "Do you revoke access…?" / "…is disabled").
+_ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl|deprecat|discontinu|retire|decommission|block|"
+                       r"turn(?:ed)?\s+off|switch(?:ed)?\s+off|remov|revok|deprovision|dispos|wipe|offboard|terminat",
+                       re.I)
 _EN_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|where|in case)\b", re.I)
 
 

@@ -351,9 +351,9 @@ _SAME_TEXT_MIN_CHARS = 20
 
 def _unit_ids(passages: list[Passage]) -> np.ndarray:
     """One id per candidate: members of a quote unit (a short list, a short section) share theirs, and so do
-    passages of the same text in several documents, with their units (a help centre's articles for Okta,
-    Entra ID and Google repeat one paragraph, and took all three candidate places). A check sheet's rows
-    never share: the same answer answers different questions."""
+    passages quoting the same text (with the same table header) in several documents (a help centre's
+    articles for Okta, Entra ID and Google repeat one paragraph, and took all three candidate places). A
+    check sheet's rows never share: the same answer answers different questions."""
     parent = list(range(len(passages)))
 
     def root(i: int) -> int:
@@ -367,9 +367,11 @@ def _unit_ids(passages: list[Passage]) -> np.ndarray:
         keys = []
         if p.unit_start is not None:
             keys.append(("unit", p.source, p.unit_start))
-        text = " ".join(p.text.split())
-        if p.kind != "row" and len(text) >= _SAME_TEXT_MIN_CHARS:
-            keys.append(("text", text))
+        # the whole quote, with what it is read with: one shared sentence (a footer's "お問い合わせください")
+        # must not chain every unit that holds it into one
+        quote = " ".join(p.quote_text.split())
+        if p.kind != "row" and len(quote) >= _SAME_TEXT_MIN_CHARS:
+            keys.append(("text", quote, p.context))
         for key in keys:
             j = first.setdefault(key, i)
             parent[root(i)] = root(j)

@@ -350,13 +350,13 @@ def test_the_likeliest_of_the_first_few_passages_comes_first(assistant, monkeypa
     monkeypatch.setattr(abstain, "features", lambda index, r: abstain.Features(
         **{**zero, "coverage": likely[r.hits[0].passage.id]}))
     model = abstain.Model({"coverage": 40.0}, -20.0, answer_at=0.6, review_at=0.2)  # likelier with coverage
-    reordered = answer_mod._likeliest_first(assistant.index, model, retrieval)
+    reordered = answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at)
     assert [h.passage.id for h in reordered.hits] == [ids[2], ids[0], ids[1], ids[3], ids[4]], \
         "the likeliest of the first REORDER_DEPTH comes first, the rest keep their order (ids[3] is too deep)"
     likely[ids[2]] = 0.51  # likelier, but within REORDER_MARGIN: the ranking's order stands
-    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at) is retrieval
     likely[ids[2]], likely[ids[0]] = 0.7, 0.65  # the first clears answer_at: an answer is never swapped
-    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at) is retrieval
     assert assistant.retrieve("SCIMに対応していますか？", mode="dense").hits[0].passage.id == \
         assistant.retriever.search("SCIMに対応していますか？", k=3, mode="dense").hits[0].passage.id, \
         "the dense and BM25 baselines are left as they rank"
@@ -393,6 +393,7 @@ def test_a_past_answer_that_is_only_a_mark_answers_only_its_own_yes_no_question(
     # a remark that only points elsewhere says no more than the mark
     assert bare_mark("Yes | Published in the whitepaper.") and bare_mark("○ | 別紙をご参照ください。")
     assert not bare_mark("No | See the DPA for the list of 12 sub-processors.") and not bare_mark("No | Not at this time.")
+    assert not bare_mark("Yes | Available on the Enterprise plan only.") and not bare_mark("○ | SAMLで対応、別紙参照")
 
 
 WHITEPAPER_2026 = """# Security Whitepaper
@@ -447,6 +448,7 @@ def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_
         ("ファイアウォールやWAFは導入していますか？", False),  # the firewall, a rare name the documents use, is covered
         ("SAMLとSCIMに対応していますか？", False),
         ("シングルサインオンに対応していますか？", False),  # nothing missing
+        ("Associated SOC 2 reports?", True),  # "soc" as a word, not inside "Associated"
     ]:
         assert abstain.unknown_subject(other.index, other.retrieve(question)) == unknown, question
     answer = other.ask("Do you support SCIM?")

@@ -86,6 +86,11 @@ def test_index_text_carries_the_heading(default):
     ("2025年4月版", "2025-04"),
     ("We plan to add EU hosting in January 2026.", None),
     ("株式会社ミナトリンク　第2.1版（2026年9月1日）", "2026-09-01"),
+    # dates that are not the document's: a next review, an expiry, a word that starts like a month
+    ("Last reviewed: 2025-01-10\nNext review date: 2026-01-10", "2025-01-10"),
+    ("Issued: 2024-05-01\nExpiry date: 2027-04-30", "2024-05-01"),
+    ("Last updated: Marketing 2024", None),
+    ("Date: 2024/4/1", "2024-04-01"),
     ("第3版 2025年4月1日", "2025-04-01"),
 ])
 def test_as_of_patterns(text, iso):
@@ -607,6 +612,11 @@ def test_a_table_whose_cells_only_spaces_separate_keeps_its_rows(tmp_path):
             "詳しくはお問い合わせください。\n")
     assert not any(p.context for p in parse_document(tmp_path / "m.txt", menu).passages), \
         "a menu, a breadcrumb and lines of words without marks or figures are no table"
+    wide = ("プラン比較\n各プランの機能は以下のとおりです。\n機能　フリー　プロ　エンタープライズ\n"
+            "操作ログの閲覧　×　1年分　5年分\nSAML SSO　×　○　○\nIP制限　×　×　○\n")
+    rows = [p for p in parse_document(tmp_path / "w.txt", wide).passages if p.context]
+    assert [p.text.split("\u3000")[0] for p in rows] == ["操作ログの閲覧", "SAML SSO", "IP制限"], \
+        "wide spaces part the cells: 'SAML SSO' is one, and rows are no menu"
 
 
 def test_a_copied_pages_title_date_label_and_footer_links_are_not_quoted(tmp_path):
@@ -629,11 +639,11 @@ def test_a_markdown_exports_toggles_tags_and_callout_marks_are_not_quoted(tmp_pa
     text = ("# Engineering Security Practices\n\n> 💡 This page is the engineering team's working reference.\n\n"
             "## Secrets management\n\n<details>\n<summary>Dependency updates</summary>\n\n"
             "Automated pull requests update third-party dependencies every week.\n\n</details>\n\n"
-            "## Monitoring\n\n> ⚠️ Paging rules changed in October.\n")
+            "## Monitoring\n\n> ⚠️ Paging rules changed in October.\n\n> ℹ️ Alerts page the on-call engineer.\n")
     doc = parse_document(tmp_path / "notion.md", text)
     _exact = [text[p.start:p.end] == p.text for p in doc.passages]
     assert all(_exact)
     assert [(p.section[-1], p.text) for p in doc.passages] == [
         ("Engineering Security Practices", "This page is the engineering team's working reference."),
         ("Dependency updates", "Automated pull requests update third-party dependencies every week."),
-        ("Monitoring", "Paging rules changed in October.")]
+        ("Monitoring", "Paging rules changed in October."), ("Monitoring", "Alerts page the on-call engineer.")]

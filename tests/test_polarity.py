@@ -68,6 +68,10 @@ def test_verdict_from_the_quote(question, quote, expected):
     ("Do you notify customers of breaches?", "We notify affected customers no later than 72 hours after confirmation.",
      Verdict.YES),
     ("Is TLS 1.0 supported?", "TLS 1.0 is no longer supported.", Verdict.NO),
+    # taking something away is the yes asked for
+    ("Do you protect against brute-force login attempts?", "Repeated failed login attempts are blocked.", Verdict.YES),
+    ("Do you securely wipe disks before disposal?", "Disks are securely wiped before they are retired.", Verdict.YES),
+    ("退職者のアカウントを速やかに削除していますか？", "退職者のアカウントは退職日に無効化しています。", Verdict.YES),
 ])
 def test_what_is_switched_off_and_what_only_sounds_negative(question, quote, expected):
     assert verdict(question, quote) == expected

@@ -148,3 +148,9 @@ def test_the_same_paragraph_in_several_documents_is_one_candidate(make_corpus, t
     quotes = [h.passage.quote_text for h in hits]
     assert sum(shared in q for q in quotes) == 1 and len(hits) == 3, quotes
     assert other.retriever._units[hits[0].passage.id] != other.retriever._units[hits[1].passage.id]
+
+    footer = "ご不明な点がございましたら、サポート窓口までお問い合わせください。"
+    corpus = make_corpus({f"{topic}.md": f"# {topic}\n\n{topic}の設定は管理画面から変更できます。\n\n{footer}\n"
+                          for topic in ("SAML", "IP制限", "監査ログ", "パスワード")}, name="help")
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx2"), progress=False)
+    assert len(set(other.retriever._units.tolist())) >= 4, "one shared sentence does not merge every article's unit"

@@ -26,7 +26,9 @@ _YM_JA = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"
 #: "Published:", "Date:" (a label with its colon or table bar: "completed on March 3" may be a fact's date).
 _UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|last\s+(?:edited|reviewed)(?:\s+on)?\s*:?"
                r"|effective(?:\s+date)?\s*[:：|]|(?:date\s+)?completed\s*[:：|]"
-               r"|(?:published|issued|release\s+date|version\s+date|document\s+date|date)\s*[:：|])\s*")
+               r"|(?:published|issued|release\s+date|version\s+date|document\s+date)\s*[:：|]"
+               # a bare "Date:" only opening its line: "Next review date:", "Expiry date:" are no edition's
+               r"|(?<![^\n])[ \t]*date\s*[:：|])\s*")
 _LABEL_JA = r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日|回答日|作成日|記入日|施行日|制定日|発効日)\s*[:：|]?\s*"
 _VERSION_EN = r"\bversion\s+\d+(?:\.\d+)*\s*[—–\-,|:]\s*"
 #: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
@@ -49,6 +51,7 @@ _UPDATED_ON = [re.compile(p, re.I) for p in (
     r"第\s*\d{1,3}(?:\.\d{1,3})*\s*版\s*[（(]?\s*" + _YMD,  # "第2.1版（2026年9月1日）"
     r"\b(?:version|ver\.|rev\.)\s*\d{1,3}(?:\.\d{1,3})*\s*[（(]\s*" + _YMD,
     _UPDATED_EN + _ISO,
+    _UPDATED_EN + _YMD,
     _UPDATED_EN + _MDY,
     _UPDATED_EN + _DMY,
     _UPDATED_EN + _MY,
@@ -57,6 +60,9 @@ _UPDATED_ON = [re.compile(p, re.I) for p in (
 )]
 _MONTHS = {m: i for i, m in enumerate(
     "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1)}
+_MONTH_NAMES = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
 
@@ -227,7 +233,9 @@ def find_as_of(text: str) -> str | None:
 
 
 def _iso_date(m: re.Match) -> str | None:
-    mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower())  # "as of Monday 3": no month
+    # a month's name or its abbreviation, not any word that starts like one ("Marketing 2024")
+    mo = int(m["m"]) if m["m"].isdigit() else _MONTHS.get(m["m"][:3].lower()) if m["m"].lower() in _MONTH_NAMES \
+        else None
     y = int(m["y"])
     if mo is None or not 1 <= mo <= 12:
         return None

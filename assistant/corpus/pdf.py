@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -187,37 +188,43 @@ def _first_word_width(ln: _PdfLine) -> float:
     return len(_FIRST_WORD.match(ln.text).group(0)) * (ln.right - ln.left) / len(ln.text)
 
 
-#: How far above and below a line (in lines of body text) its column's other lines are looked for.
-_COLUMN_REACH_LINES = 6
+#: How far above and below a line its column's other lines are looked for: this many font sizes between
+#: line centres (about four lines of body text).
+_COLUMN_REACH = 6
 
 
 def _column_rights(by_page: dict[int, list[_PdfLine]], body: float) -> Callable[[_PdfLine], float]:
-    """Where a line's column ends when its lines run full: the far end of most body lines on its page that
-    start where it does (within two characters), else of most of the page's body lines. A page in two
-    columns has two such ends: against the right column's, every line of the left one had "stopped
-    short" and a paragraph wrapping in it was cut ("…復旧できるよう" / "にしています。"). (Lines with text
-    beside them, as in a table, never use it.)"""
-    pages: dict[int, tuple[list[_PdfLine], float]] = {}
+    """Where a line's column ends when its lines run full. Where another column stands beside the line
+    (text starting right of its end, near its height), that is the far end of most body lines near it
+    that start where it does: against the right column's end, every line of the left one had "stopped
+    short" and a paragraph wrapping in it was cut ("…復旧できるよう" / "にしています。"). Elsewhere it is the
+    far end of most of the page's body lines. Lines level with others (a table, two columns side by side)
+    never use it (see _beside_others). Each page's lines are sorted by height once, and a line looks only
+    at those within reach: n log n a page, not n²."""
+    pages: dict[int, tuple[list[float], list[_PdfLine], float]] = {}
     for page, page_lines in by_page.items():
-        full = [ln for ln in page_lines if ln.size == body and ln.right > ln.left]
+        full = sorted((ln for ln in page_lines if ln.size == body and ln.right > ln.left), key=_centre)
         rights = sorted(ln.right for ln in full)
-        pages[page] = (full, rights[int(len(rights) * 0.9)] if len(rights) >= 3 else 0.0)
-
+        pages[page] = ([_centre(ln) for ln in full], full, rights[int(len(rights) * 0.9)] if len(rights) >= 3 else 0.0)
     known: dict[int, float] = {}
 
     def right(ln: _PdfLine) -> float:
         if id(ln) in known:
             return known[id(ln)]
-        full, whole = pages.get(ln.page, ([], 0.0))
-        near = [x for x in full if abs((x.top + x.bottom) - (ln.top + ln.bottom)) <= 2 * _COLUMN_REACH_LINES * body]
-        # in a column only where another column stands beside it (a page may hold one column above and two
-        # below, all starting at the same margin): then the lines starting where it does, near it
+        centres, full, whole = pages.get(ln.page, ([], [], 0.0))
+        lo = bisect.bisect_left(centres, _centre(ln) - _COLUMN_REACH * body)
+        hi = bisect.bisect_right(centres, _centre(ln) + _COLUMN_REACH * body)
+        near = full[lo:hi]
         mine = sorted(x.right for x in near if abs(x.left - ln.left) <= 2 * body)
         beside_it = any(x.left > ln.right + body for x in near)
         known[id(ln)] = mine[int(len(mine) * 0.9)] if beside_it and len(mine) >= 3 else whole
         return known[id(ln)]
 
     return right
+
+
+def _centre(ln: _PdfLine) -> float:
+    return (ln.top + ln.bottom) / 2
 
 
 def _beside_others(by_page: dict[int, list[_PdfLine]]) -> set[int]:
@@ -280,10 +287,10 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         # a line that stops where the next line, starting under it or further in, could have gone on was ended on
         # purpose: list items or labels drawn without their markers ("緊急（Critical）：7日以内" /
         # "高（High）：30日以内"), never a paragraph wrapping (nor a table cell wrapping in its column)
+        if prev.page != ln.page or {id(prev), id(ln)} & beside or ln.left <= prev.left - 0.5 * body:
+            return False
         right = column_right(prev)
-        return prev.page == ln.page and bool(right) and not ({id(prev), id(ln)} & beside) \
-            and ln.left > prev.left - 0.5 * body \
-            and prev.right + _first_word_width(ln) + body < right
+        return bool(right) and prev.right + _first_word_width(ln) + body < right
 
     blocks: list[Block] = []
     current: list[_PdfLine] = []

@@ -38,7 +38,7 @@ _RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
 #: <summary> heads what it folds, and a callout or quote's "> 💡" marker is no part of its text.
 _TAG_LINE = re.compile(r"^(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = re.compile(r"^<summary>\s*(?P<text>[^<>]+?)\s*</summary>$", re.I)
-_QUOTE_MARK = re.compile(r"^(?:>\s?)+(?:[\u2600-\u27bf\U0001F300-\U0001FAFF]\ufe0f?\s*)?")
+_QUOTE_MARK = re.compile(r"^(?:>\s?)+(?:[\u2139\u2600-\u27bf\u2b00-\u2bff\U0001F300-\U0001FAFF]\ufe0f?\s*)?")
 #: A table row as scraped or written in Markdown: cells between pipes, or two or more tab-separated cells.
 _TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
@@ -214,13 +214,21 @@ def _is_row(ln: _Line) -> bool:
 
 
 def _cells(ln: _Line) -> list[str]:
-    parts = ln.text.split() if ln.row else re.split(r"\||\t", ln.text)
+    parts = _space_cells(ln.text) if ln.row else re.split(r"\||\t", ln.text)
     return [c.strip() for c in parts if c.strip()]
+
+
+def _space_cells(text: str) -> list[str]:
+    """Cells apart by spaces: by wide ones (an ideographic space, two or more) where a line has them, so
+    that "SAML SSO" stays one cell; else by each space."""
+    wide = re.split(r"\u3000+|\s{2,}", text.strip())
+    return wide if len(wide) > 1 else text.split()
 
 
 #: A cell that marks a table: ○ / × / △ / － / ✓, or one with a figure in it.
 _MARK_CELL = re.compile(r"^[○〇◯◎△×✕✗－―ー\-✓✔]$|\d")
 _SPACE_TABLE_MIN_LINES = 3
+_CRUMB_MARKS = frozenset("＞>›»|/／")
 _SPACE_CELL_MAX_CHARS = 20
 
 
@@ -237,8 +245,8 @@ def _space_tables(lines: list[_Line]) -> None:
         while width and j + 1 < len(content) and _space_width(content[j + 1]) == width:
             j += 1
         run = content[i:j + 1]
-        if width and len(run) >= _SPACE_TABLE_MIN_LINES and not any(_MARK_CELL.search(c) for c in run[0].text.split()) \
-                and all(any(_MARK_CELL.search(c) for c in ln.text.split()) for ln in run[1:]):
+        if width and len(run) >= _SPACE_TABLE_MIN_LINES and not any(_MARK_CELL.search(c) for c in _space_cells(run[0].text)) \
+                and all(any(_MARK_CELL.search(c) for c in _space_cells(ln.text)) for ln in run[1:]):
             for ln in run:
                 ln.kind, ln.row = "text", True
         i = j + 1
@@ -248,8 +256,8 @@ def _space_width(ln: _Line) -> int:
     """How many space-separated cells a line has, if it could be a row of such a table (else 0)."""
     if ln.kind not in ("text", "heading") or ln.level or _TABLE_ROW.search(ln.text) or _SENTENCE_END.search(ln.text):
         return 0
-    cells = ln.text.split()
-    if len(cells) < 3 or any(len(c) > _SPACE_CELL_MAX_CHARS or c in "＞>›»|/／" for c in cells):
+    cells = _space_cells(ln.text)
+    if len(cells) < 3 or any(len(c) > _SPACE_CELL_MAX_CHARS or c in _CRUMB_MARKS for c in cells):
         return 0
     return len(cells)
 
@@ -446,6 +454,8 @@ def _drop_page_labels(lines: list[_Line]) -> None:
     texts standing alone: no facts, no sections (a label's date is the document's as-of date already,
     find_as_of). A list item is one only by its number or trail ("- Version 2" may be a fact)."""
     for ln in lines:
+        if ln.row:
+            continue  # a table's row (its cells apart by wide spaces, like a menu's items) is a fact
         if ln.kind != "blank" and links_only(ln.text[ln.body_start - ln.start:] if ln.kind == "bullet" else ln.text):
             ln.kind = "chrome"
         elif ln.kind == "bullet":
@@ -479,11 +489,12 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
                  len(lines))
     for ln in lines[:first]:
-        if ln.kind in ("text", "heading") and nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS):
+        if ln.kind in ("text", "heading") and not ln.row and nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS):
             ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
     run: list[_Line] = []
     for ln in [*lines[:first], None]:
-        if ln is not None and ln.kind in ("text", "heading") and not ln.level and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
+        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row \
+                and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
                 and not re.search(r"[\d。、.,:：!?！？]", ln.text):
             run.append(ln)
             continue
@@ -520,7 +531,7 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
     def body(ln: _Line) -> bool:
         if (m := _PROMPT.search(ln.text)) and m.group(1).strip():
             return False  # "この記事は役に立ちましたか？ はい | いいえ": a question with its buttons
-        if _SENTENCE_END.search(ln.text):
+        if _SENTENCE_END.search(ln.text) or ln.row:
             return True
         if nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS, min_items=3):
             return False  # "プライバシーポリシー　情報セキュリティ基本方針　特定商取引法に基づく表記": the site's links

@@ -100,6 +100,7 @@ def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary,
 def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str]],
                 sources: dict[str, str | None], today=None) -> None:
     """A summary sheet: counts by outcome, links to the rows to review, the sources and their dates."""
+    import calendar
     import datetime as dt
 
     from openpyxl.styles import Font
@@ -146,8 +147,11 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
         if as_of:
             try:
                 # a month without its day ("2024-03") is dated from its last day: stale only when surely so
-                dated = dt.date.fromisoformat(as_of) if len(as_of) > 7 else \
-                    dt.date.fromisoformat(f"{as_of}-01") + dt.timedelta(days=31)
+                if len(as_of) > 7:
+                    dated = dt.date.fromisoformat(as_of)
+                else:
+                    year, month = map(int, as_of.split("-"))
+                    dated = dt.date(year, month, calendar.monthrange(year, month)[1])
                 if (today - dated).days > 365:
                     note += " — " + t("summary_stale")
             except ValueError:

@@ -90,9 +90,23 @@ def source_named(assistant: Assistant, name: str) -> str | None:
     documents = assistant.index.documents
     if name in documents:
         return name
-    corpus = assistant.settings.corpus
-    named = [s for s in documents if shown_source(s, corpus) == name]
+    named = _shown_names(assistant).get(name, [])
     return named[0] if len(named) == 1 else None
+
+
+#: Per served index, its documents by shown name (worked out once: shown_source resolves paths).
+_SHOWN: dict[int, tuple[object, dict[str, list[str]]]] = {}
+
+
+def _shown_names(assistant: Assistant) -> dict[str, list[str]]:
+    index = assistant.index
+    cached = _SHOWN.get(id(assistant))
+    if cached is None or cached[0] is not index:
+        names: dict[str, list[str]] = {}
+        for source in index.documents:
+            names.setdefault(shown_source(source, assistant.settings.corpus), []).append(source)
+        cached = _SHOWN[id(assistant)] = (index, names)
+    return cached[1]
 
 
 def source_view(assistant: Assistant, source: str, start: str | None, end: str | None) -> dict | None:
