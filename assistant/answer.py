@@ -195,17 +195,17 @@ class Assistant:
             asked=(p.context or None) if getattr(p, "format", None) in SHEET_FORMATS else None,
         )
 
-    def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS,
-                 threshold: float | None = None) -> Retrieval:
+    def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
         retrieval = self.retriever.search(question, k=k, mode=mode)
-        if mode != "hybrid":
-            return retrieval
-        return _likeliest_first(self.index, self.model, retrieval, self.threshold if threshold is None else threshold)
+        # the order is the model's, whatever cut answers are given at (ASSISTANT_THRESHOLD, ask(threshold=)):
+        # the same question ranks the same way at any cut
+        return _likeliest_first(self.index, self.model, retrieval, self.model.answer_at) if mode == "hybrid" \
+            else retrieval
 
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        retrieval = self.retrieve(question, mode=mode, threshold=threshold)
+        retrieval = self.retrieve(question, mode=mode)
         return self.answer_from(question, retrieval, threshold, started)
 
     def answer_from(self, question: str, retrieval: Retrieval, threshold: float | None = None,
