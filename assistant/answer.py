@@ -140,9 +140,17 @@ def shown_text(answer: Answer, corpus: Path | str | None) -> str:
     return compose(answer.status, citations, answer.lang)
 
 
+#: A section path longer than this is shown as its top, "…" and its last two levels (the JSON keeps it all):
+#: five levels of a deep policy ran to 150 characters beside a 34-character quote.
+_SECTION_SHOWN_CHARS = 80
+
+
 def location(c: Citation, lang: str) -> str:
     """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
-    section = " › ".join(c.section) or messages.t("answer.top", lang)
+    parts = list(c.section)
+    if len(parts) > 3 and len(" › ".join(parts)) > _SECTION_SHOWN_CHARS:
+        parts = [parts[0], "…", *parts[-2:]]
+    section = " › ".join(parts) or messages.t("answer.top", lang)
     where = c.source + place(c, lang)
     as_of = messages.t("answer.as_of", lang, date=c.as_of) if c.as_of else ""
     return messages.t("answer.location", lang, section=section, source=where, as_of=as_of)

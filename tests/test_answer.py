@@ -460,3 +460,17 @@ def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_
     monkeypatch.setattr(abstain, "decide", lambda *a, **k: (Status.ANSWERED, 0.95, []))
     assert other.ask("Do you support SCIM?").status.value == "needs review"
     assert other.ask("シングルサインオンに対応していますか？").status.value == "answered"
+
+
+def test_a_deep_section_path_is_shortened_where_people_read_it():
+    from assistant.answer import location
+    from assistant.types import Citation
+
+    deep = ["情報セキュリティ規程 第4版", "第3章 技術的対策", "3.2 アクセス制御", "3.2.4 特権アクセスの管理と定期的な見直し",
+            "(2) 特権IDの棚卸しと承認手続き", "運用"]
+    c = Citation(quote="特権IDは四半期ごとに棚卸しします。", source="policy.md", section=deep, start=0, end=17, score=0.9)
+    text = location(c, "ja")
+    assert "情報セキュリティ規程 第4版 › … › (2) 特権IDの棚卸しと承認手続き › 運用" in text, text
+    assert "第3章" not in text and c.section == deep, "shown short; the citation keeps the whole path"
+    short = Citation(quote="x", source="policy.md", section=["Security", "Access", "MFA"], start=0, end=1, score=0.9)
+    assert "Security › Access › MFA" in location(short, "en")
