@@ -107,3 +107,12 @@ def test_tokenize_is_thread_safe():
     with ThreadPoolExecutor(max_workers=8) as pool:
         for _ in range(5):
             assert list(pool.map(tokenize, lines)) == expected
+
+
+def test_how_often_a_questionnaire_asks_is_how_often_documents_say():
+    from assistant import glossary
+
+    assert {"every year", "年1回"} <= set(glossary.expand("Are keys rotated at least annually?"))
+    assert "every quarter" in glossary.expand("Is access reviewed quarterly?")
+    assert "quarterly" in glossary.expand("アクセス権は四半期ごとに見直していますか？")
+    assert "毎週" in glossary.expand("Are vulnerability scans performed weekly?")
