@@ -8,7 +8,6 @@ below it, a likely passage is shown as a candidate to review, never as the answe
 from __future__ import annotations
 
 import dataclasses
-import re
 import threading
 import time
 from pathlib import Path
@@ -16,15 +15,14 @@ from pathlib import Path
 from . import abstain, messages, polarity
 from .config import Settings, get_settings
 from .corpus.sheet import SHEET_FORMATS
-from .script import language
-from .types import Answer, Citation, Lang, Status
+from .script import CONTROL, language
+from .types import Answer, Citation, Status
 from .embed import get_embedder
 from .errors import InputError
 from .index import DocInfo, Index, ensure_index
 from .progress import Reporting
 from .retrieve import Hit, Retrieval, Retriever
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: Citations returned with every answer (best first).
 CITATIONS = 3
 #: A passage of the first few that the decision finds clearly likelier to answer (each scored as if it came
@@ -51,7 +49,7 @@ def validate_question(question: object, max_chars: int) -> str:
     """Refuse what cannot be a question, with a message that says what to send instead."""
     if not isinstance(question, str):
         raise InputError(key="answer.error.not_text")
-    if _CONTROL.search(question):
+    if CONTROL.search(question):
         raise InputError(key="answer.error.control")
     require_utf8(question, "question")
     question = question.strip()
@@ -205,10 +203,7 @@ class Assistant:
 
     def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
         retrieval = self.retriever.search(question, k=k, mode=mode)
-        # the order is the model's, whatever cut answers are given at (ASSISTANT_THRESHOLD, ask(threshold=)):
-        # the same question ranks the same way at any cut
-        return _likeliest_first(self.index, self.model, retrieval, self.model.answer_at) if mode == "hybrid" \
-            else retrieval
+        return _likeliest_first(self.index, self.model, retrieval) if mode == "hybrid" else retrieval
 
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
@@ -285,13 +280,15 @@ class Assistant:
         return Path(doc.path).read_text(encoding="utf-8")
 
 
-def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval, answer_at: float) -> Retrieval:
-    """The retrieval with a clearly likelier answer of its first REORDER_DEPTH hits first, if there is one."""
+def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -> Retrieval:
+    """The retrieval with a clearly likelier answer of its first REORDER_DEPTH hits first, if there is one.
+    "Already an answer" is at the model's own cut, whatever cut answers are given at (ASSISTANT_THRESHOLD,
+    ask(threshold=)): the same question ranks the same way at any cut."""
     depth = min(REORDER_DEPTH, len(retrieval.hits))
     if depth < 2:
         return retrieval
     likely = [model.probability(abstain.features(index, _as_first(retrieval, i) if i else retrieval)) for i in range(depth)]
-    if likely[0] >= answer_at:
+    if likely[0] >= model.answer_at:
         return retrieval  # an answer stands: picking the best of several noisy scores would overrate it
     best = max(range(depth), key=lambda i: (likely[i] - (REORDER_MARGIN if i else 0.0), -i))
     return retrieval if best == 0 else _as_first(retrieval, best)

@@ -158,7 +158,7 @@ def verdict(question: str, quote: str) -> Verdict | None:
         judged = [(relevance(x), v) for x in sentences if (v := _judge(x, off_says_no)) is not None]
         if judged:
             # a sentence sharing a quarter or less of the best one's words is about something else ("…を
-            #取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
+            # 取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
             # されていません。SAML SSOを利用することで制限できます。")
             best = max(score for score, _ in judged)
             paragraphs.append([(score, v) for score, v in judged if 4 * score > best or not best])

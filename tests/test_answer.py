@@ -350,13 +350,13 @@ def test_the_likeliest_of_the_first_few_passages_comes_first(assistant, monkeypa
     monkeypatch.setattr(abstain, "features", lambda index, r: abstain.Features(
         **{**zero, "coverage": likely[r.hits[0].passage.id]}))
     model = abstain.Model({"coverage": 40.0}, -20.0, answer_at=0.6, review_at=0.2)  # likelier with coverage
-    reordered = answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at)
+    reordered = answer_mod._likeliest_first(assistant.index, model, retrieval)
     assert [h.passage.id for h in reordered.hits] == [ids[2], ids[0], ids[1], ids[3], ids[4]], \
         "the likeliest of the first REORDER_DEPTH comes first, the rest keep their order (ids[3] is too deep)"
     likely[ids[2]] = 0.51  # likelier, but within REORDER_MARGIN: the ranking's order stands
-    assert answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at) is retrieval
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
     likely[ids[2]], likely[ids[0]] = 0.7, 0.65  # the first clears answer_at: an answer is never swapped
-    assert answer_mod._likeliest_first(assistant.index, model, retrieval, model.answer_at) is retrieval
+    assert answer_mod._likeliest_first(assistant.index, model, retrieval) is retrieval
     assert assistant.retrieve("SCIMに対応していますか？", mode="dense").hits[0].passage.id == \
         assistant.retriever.search("SCIMに対応していますか？", k=3, mode="dense").hits[0].passage.id, \
         "the dense and BM25 baselines are left as they rank"

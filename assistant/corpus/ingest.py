@@ -10,13 +10,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from pathlib import Path
 from typing import Callable
 
 from ..config import display_path
 from ..errors import CorpusError
 from ..progress import SILENT, Reporting, reporter
+from ..script import CONTROL, HIRAGANA
 from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
@@ -98,10 +98,6 @@ def _decode(path: Path) -> tuple[str, bool]:
     return text, utf8
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_HIRAGANA = re.compile(r"[\u3041-\u309f]")
-
-
 def _shift_jis(data: bytes) -> str | None:
     """The text, if the bytes are Japanese in Shift_JIS: they decode, hold no control characters, and
     hiragana make a tenth of what is not ASCII (bytes of other files decode to scattered kanji and
@@ -111,7 +107,7 @@ def _shift_jis(data: bytes) -> str | None:
     except UnicodeDecodeError:
         return None
     wide = sum(1 for ch in text if ord(ch) > 127)
-    if _CONTROL.search(text) or not wide or len(_HIRAGANA.findall(text)) < 0.1 * wide:
+    if CONTROL.search(text) or not wide or len(HIRAGANA.findall(text)) < 0.1 * wide:
         return None
     return text
 

@@ -71,14 +71,14 @@ CONSENT = re.compile(r"^(?:(?:すべて(?:に)?)?同意(?:する|します|し�
                      r"|(?:cookie|クッキー)\s*(?:の)?設定|cookie\s+(?:settings|preferences)|manage\s+cookies|got\s+it)$", re.I)
 #: A site's menu copied as one line: four or more short link names apart by wide spaces ("ホーム　よくある
 #: 質問　お知らせ　お問い合わせ"), none with a number or a sentence's end (a row of facts has them).
-_NAV_SPLIT = re.compile(r"\u3000+|\s{2,}")
+WIDE_GAP = re.compile(r"\u3000+|\s{2,}")
 #: ... or between bars ("ホーム | 機能 | 料金プラン | ヘルプセンター"), which a table row of facts uses too.
 _NAV_SPLIT_BARS = re.compile(r"\s*[|｜]\s*|\u3000+|\s{2,}")
 _NAV_MIN_ITEMS = 4
 
 
 def nav_row(text: str, *, bars: bool = False, item_max: int = 10, min_items: int = _NAV_MIN_ITEMS) -> bool:
-    items = [t for t in (_NAV_SPLIT_BARS if bars else _NAV_SPLIT).split(text.strip()) if t]
+    items = [t for t in (_NAV_SPLIT_BARS if bars else WIDE_GAP).split(text.strip()) if t]
     return len(items) >= min_items and all(len(t) <= item_max and not re.search(r"[\d。.!?！？、,]", t) for t in items)
 
 

@@ -234,15 +234,15 @@ def _beside_others(by_page: dict[int, list[_PdfLine]]) -> set[int]:
     out: set[int] = set()
     for page_lines in by_page.values():
         out.update(id(ln) for ln in page_lines if ln.gapped)
-        lines = sorted(page_lines, key=lambda ln: ln.top + ln.bottom)
+        lines = sorted(page_lines, key=_centre)
         reach = 1.1 * max((ln.top - ln.bottom for ln in lines), default=0.0)
         for i, a in enumerate(lines):
             for b in lines[i + 1:]:
                 # a cell centred in a taller row sits between the lines of its neighbour
-                if ((b.top + b.bottom) - (a.top + a.bottom)) / 2 > reach:
+                if _centre(b) - _centre(a) > reach:
                     break
-                if (a.right <= b.left or b.right <= a.left) and abs(
-                        (a.top + a.bottom) - (b.top + b.bottom)) / 2 <= 1.1 * max(a.top - a.bottom, b.top - b.bottom):
+                if (a.right <= b.left or b.right <= a.left) and \
+                        abs(_centre(a) - _centre(b)) <= 1.1 * max(a.top - a.bottom, b.top - b.bottom):
                     out.update((id(a), id(b)))
     return out
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import COUNTED_AFTER
-from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, in_glossary, is_label, links_only,
-                     nav_row)
+from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
+                     links_only, nav_row)
 from .model import Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -58,7 +58,6 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     doc.as_of = find_as_of(text)
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
     _drop_chrome(lines, _main_script_is_cjk(text))
-    _drop_page_labels(lines)
     _drop_top_menu(lines)
     _drop_contents(lines)
     if fmt == "txt":
@@ -170,7 +169,8 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         lines.append(_Line(start, end, stripped, "text"))
     if not has_md_headings:
         _space_tables(lines)
-        _drop_page_labels(lines)  # a label between a title and its body ("Last updated: …") hides neither
+    _drop_page_labels(lines)  # before labels are promoted: a page label between a title and its body hides neither
+    if not has_md_headings:
         _promote_labels(lines)
         _number_levels(lines)
     return lines
@@ -221,7 +221,7 @@ def _cells(ln: _Line) -> list[str]:
 def _space_cells(text: str) -> list[str]:
     """Cells apart by spaces: by wide ones (an ideographic space, two or more) where a line has them, so
     that "SAML SSO" stays one cell; else by each space."""
-    wide = re.split(r"\u3000+|\s{2,}", text.strip())
+    wide = WIDE_GAP.split(text.strip())
     return wide if len(wide) > 1 else text.split()
 
 
@@ -536,7 +536,7 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
         if nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS, min_items=3):
             return False  # "プライバシーポリシー　情報セキュリティ基本方針　特定商取引法に基づく表記": the site's links
         if _TABLE_ROW.search(ln.text):
-            return any(len(cell.strip()) > _LINK_CELL_MAX_CHARS for cell in re.split(r"\||\t", ln.text))
+            return any(len(cell) > _LINK_CELL_MAX_CHARS for cell in _cells(ln))
         return not _link_like(ln.text)
 
     # a feedback widget ("Was this article helpful? Yes No") closes the article: what follows it without

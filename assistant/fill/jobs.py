@@ -12,7 +12,6 @@ Ids are random (secrets.token_urlsafe): a job id is the capability to read and e
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 import threading
 import time
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .. import messages
 from ..errors import InputError
+from ..script import CONTROL
 from ..types import Status
 from .ask import answer_all, asked_text, picked
 from .locate import Placement, _headers_seen, _locate_named, locate, locate_customer
@@ -37,7 +37,6 @@ if TYPE_CHECKING:
 
 MAX_VALUE_CHARS = 1_000
 MAX_REMARKS_CHARS = 4_000
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # what a cell cannot hold; newlines and tabs stay
 
 
 class ReviewError(InputError):
@@ -292,7 +291,7 @@ class Decision:
 
 
 def _clean(text: str | None, limit: int, key: str, row: int) -> str:
-    text = _CONTROLS.sub("", text or "").strip()
+    text = CONTROL.sub("", text or "").strip()  # what a cell cannot hold; newlines and tabs stay
     if len(text) > limit:
         raise ReviewError(key, row=row, limit=f"{limit:,}")
     return text

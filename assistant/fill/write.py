@@ -20,6 +20,8 @@ REVIEW_FILL = "FFFFF2CC"  # light yellow: Excel's own "needs attention" tone
 _CSV_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Added cells holding text that may have to be altered to fit a spreadsheet.
 _TEXT_KEYS = ("answer", "quote", "section", "source")
+
+
 def fit_cells(cells: RowAnswer, kind: str) -> RowAnswer:
     """A row's cells as KIND ("xlsx" | "csv") can hold them (a copy: repeated questions share one).
 
@@ -85,7 +87,7 @@ def write_xlsx_in_place(job: Job, results: dict[int, RowAnswer], summary: FillSu
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    table, ws = job.table, job.table.worksheet
+    ws = job.table.worksheet
     cols = new_columns(job)
     review_fill = PatternFill("solid", fgColor=REVIEW_FILL)
     head_src = ws.cell(job.top + 1, job.column + 1)
