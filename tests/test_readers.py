@@ -66,6 +66,20 @@ def _exact(doc) -> None:
 
 # --------------------------------------------------------------------------------------------- HTML
 
+def test_html_date_is_the_one_the_page_states_never_a_bare_year(tmp_path):
+    """A copyright line or a standard's year is no date: padded to 1 January it had dated a page updated on
+    2025-04-01 as 2025-01-01 (or 2015-01-01 from "ISO/IEC 27017:2015"), older than last year's check sheet."""
+    body = ("<html><head><title>Trust</title></head><body><nav><a href='/'>ホーム</a></nav><main>"
+            "<h1>セキュリティへの取り組み</h1><p>最終更新日：2025年4月1日</p>"
+            "<h2>認証</h2><p>ISO/IEC 27001:2022およびISO/IEC 27017:2015の認証を取得しています。</p>"
+            "<p>プライバシーマークを2024年11月に取得しました。</p></main>"
+            "<footer><p>© 2025 Example Inc.</p></footer></body></html>")
+    (tmp_path / "stated.html").write_text(body, encoding="utf-8")
+    assert read_document(tmp_path / "stated.html").as_of == "2025-04-01"
+    (tmp_path / "undated.html").write_text(body.replace("<p>最終更新日：2025年4月1日</p>", ""), encoding="utf-8")
+    assert read_document(tmp_path / "undated.html").as_of is None, "no date stated: none guessed"
+
+
 def test_html_keeps_the_article_and_drops_the_chrome(tmp_path):
     path = tmp_path / "page.html"
     path.write_text(docgen.html(), encoding="utf-8")

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, clean, fail, read_bytes, table_blocks
+from .model import find_as_of
 
 _HTML_HEADINGS = {f"h{i}": i for i in range(1, 7)}
 #: An inline style's "display: none" (its attribute kept, the rule dropped).
@@ -36,7 +37,10 @@ def read_html(path: Path) -> Extracted:
         xml = trafilatura.extract(page, output_format="xml", include_tables=True, include_comments=False,
                                   include_images=False, include_links=False, favor_recall=True,
                                   with_metadata=True, deduplicate=False, config=_trafilatura_config())
-        meta = trafilatura.extract_metadata(page)
+        # dates from the page's markup only (meta tags, <time>, JSON-LD): the text search behind them pads any
+        # bare year to 1 January ("© 2025" -> 2025-01-01, "ISO/IEC 27017:2015" -> 2015-01-01), and a wrong
+        # date turns the check for newer documents against last year's answers off
+        meta = trafilatura.extract_metadata(page, extensive=False)
     if not xml:
         raise fail("corpus.no_text", path)
     root = etree.fromstring(xml.encode("utf-8"))
@@ -48,7 +52,9 @@ def read_html(path: Path) -> Extracted:
     if h1 and not any(b.kind == "heading" and b.text == h1 for b in blocks):
         # trafilatura lifts the page's h1 into the title; it heads the content all the same
         blocks.insert(0, Block("heading", h1, level=1))
-    as_of = meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None
+    # the date the page states ("最終更新日：2025年4月1日") before the one its markup carries
+    as_of = find_as_of("\n".join(b.text for b in blocks)) or (
+        meta.date if meta is not None and meta.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date) else None)
     return Extracted("html", blocks, title=title, as_of=as_of)
 
 
