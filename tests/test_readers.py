@@ -248,6 +248,32 @@ def test_pdf_pages_joined_lines_and_no_running_headers(tmp_path):
     assert doc.title == docgen.SOURCE[0][1]
 
 
+def test_a_one_page_pdf_loses_its_footer(tmp_path):
+    """A footer with its page number written out is chrome on a page of its own, where no repetition across
+    pages tells it: "…once a year.\n\nConfidential - … Page 1 of 1" had been an answer's quote."""
+    from fpdf import FPDF
+
+    class Printed(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("helvetica", size=8)
+            self.cell(0, 5, "Confidential - for customer due diligence only. Page 1 of 1", align="C")
+
+    doc = Printed(format="A4")
+    doc.add_page()
+    doc.set_font("helvetica", size=13)
+    doc.multi_cell(0, 7, "5. Application security", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("helvetica", size=10)
+    doc.multi_cell(0, 5, "All code changes require peer review. An external firm performs a penetration test once a "
+                         "year. See page 4 of the policy for details.", new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "overview.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    assert "Confidential" not in got.text and "Page 1 of 1" not in got.text
+    assert any("See page 4 of the policy" in p.quote_text for p in got.passages), "a page named in the text stays"
+
+
 @needs_font
 def test_a_100_page_pdf_reads_quickly(tmp_path):
     path = docgen.pdf(tmp_path / "long.pdf", FONT, repeat=60)

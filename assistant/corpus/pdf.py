@@ -30,6 +30,12 @@ _BREAK_HYPHEN = "\u2e17"
 _BROKEN_WORD = re.compile(r"([A-Za-z0-9]+)" + _BREAK_HYPHEN + r"([A-Za-z0-9]+)(-?)")
 _PAGE_NUMBER = re.compile(r"^[-–—(（\[]?\s*(?:p(?:age)?\.?\s*)?\d{1,4}\s*(?:/\s*\d{1,4}|of\s+\d{1,4})?\s*(?:ページ|頁)?\s*[-–—)）\]]?$",
                           re.I)
+#: A margin line that starts or ends with its page's number written out ("Confidential - for customer due
+#: diligence only. Page 1 of 1", "Page 3 | Security Overview", "社外秘 2 / 10 ページ"): a footer or header
+#: even on a document of one page, where no repetition tells it.
+_PAGE_MARK = re.compile(r"(?:^|[.。|｜·•–—-]\s*)(?:page|p\.|ページ)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$|"
+                        r"^(?:page|p\.)\s*\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?(?=\s*[|｜·•–—-])|"
+                        r"(?:^|\s)\d{1,4}\s*/\s*\d{1,4}\s*(?:ページ|頁)\s*$", re.I)
 
 
 @dataclass
@@ -142,7 +148,7 @@ def _drop_running(pages: list[list[_PdfLine]]) -> list[list[_PdfLine]]:
     out = []
     for lines in pages:
         drop = {i for i, ln in edges(lines)
-                if _PAGE_NUMBER.match(ln.text) or (len(pages) >= 2 and counts[_shape(ln.text)] >= threshold
+                if _PAGE_NUMBER.match(ln.text) or _PAGE_MARK.search(ln.text) or (len(pages) >= 2 and counts[_shape(ln.text)] >= threshold
                                                    and ln.size < body * 1.15)}
         out.append([ln for i, ln in enumerate(lines) if i not in drop])
     return out
