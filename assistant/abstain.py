@@ -336,10 +336,12 @@ def settle(status: Status, question: str, why: list[str], passage_text: str = ""
     question its row asked: "How long are security logs retained?" had been answered "Yes"."""
     if status != Status.NOT_DOCUMENTED and several_questions(question):
         return Status.REVIEW, ["several_questions"] + [w for w in why if w != "confirm"]
+    if status == Status.ANSWERED and passage_text and unmatched_numbers(question, passage_text):
+        # before a request for a document: "SOC 1 報告書を提供できますか" against the SOC 2 passage is about
+        # another report, and "prepare the document" would say that one exists
+        return Status.REVIEW, ["number_mismatch"]
     if status == Status.ANSWERED and requests_document(question):
         return Status.REVIEW, ["asks_for_document"]
-    if status == Status.ANSWERED and passage_text and unmatched_numbers(question, passage_text):
-        return Status.REVIEW, ["number_mismatch"]
     if status == Status.ANSWERED and bare_mark(quote) and (
             not polarity.asks_yes_no(question) or coverage < BARE_MARK_COVERAGE):
         return Status.REVIEW, ["bare_mark"]

@@ -243,6 +243,10 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
         assert answer.review_reasons == ["asks_for_document"]
         assert "SOC" in answer.citations[0].quote
     assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"
+    # a request for another report than the one the passage names: the passage says nothing of it, and
+    # "prepare the document" would say it exists
+    other = assistant.ask("SOC 3 報告書は提供可能ですか？", threshold=0.0)
+    assert other.status.value == "needs review" and other.review_reasons == ["number_mismatch"], other.to_dict()
 
 
 def test_an_answer_a_rule_holds_back_shows_a_confidence_under_the_cut(assistant, monkeypatch):
@@ -432,6 +436,19 @@ def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(m
         assert answer.status.value == "needs review" and answer.review_reasons == ["newer_source"], answer.to_dict()
     else:  # the sheet is the newer document
         assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
+
+
+def test_a_newer_document_about_something_else_holds_no_past_answer_back(make_corpus, tmp_path, assistant):
+    """Only a newer candidate about the question reviews last year's answer: a fact only the sheet states
+    had been held back "newer_source" for whatever newer passage came next (TLS, backups)."""
+    corpus = make_corpus({"whitepaper.md": WHITEPAPER_2026})
+    _past_sheet(corpus, [("Do you carry cyber liability insurance?", "Yes", "Coverage of USD 5 million per claim.")],
+                "Completed: March 12, 2024")
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    answer = other.ask("Do you have cyber insurance?")
+    later = [c for c in answer.citations[1:] if c.as_of == "2026-01-20"]
+    assert answer.citations[0].quote.startswith("Yes | Coverage of USD 5 million") and later, answer.to_dict()
+    assert answer.status.value == "answered" and "newer_source" not in answer.review_reasons, answer.to_dict()
 
 
 def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_else(make_corpus, tmp_path, assistant,
