@@ -84,6 +84,9 @@ class Retrieval:
     dense_runner_up: float = 0.0
     #: Ranking score of the hit after the last one returned, when there is one.
     next_score: float | None = None
+    #: Set when a past check sheet's answer was first and a newer document's candidate was put before it:
+    #: the probability the past answer had (answer.py, Assistant._newer_first).
+    past_answer: float | None = None
 
 
 def _z(scores: np.ndarray) -> np.ndarray:

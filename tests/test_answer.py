@@ -430,11 +430,14 @@ def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(m
     other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
     answer = other.ask("Is TLS 1.1 supported?")
     first, second = answer.citations[:2]
-    assert first.quote.startswith("N/A | TLS 1.2") and second.quote.startswith("All connections") and \
-        second.as_of == "2026-01-20", answer.to_dict()
-    if reviewed:  # last year's sheet, this year's whitepaper: a reviewer sees both
+    if reviewed:  # last year's sheet, this year's whitepaper: this year's first, a reviewer sees both
+        assert first.quote.startswith("All connections") and first.as_of == "2026-01-20" and \
+            second.quote.startswith("N/A | TLS 1.2"), answer.to_dict()
         assert answer.status.value == "needs review" and answer.review_reasons == ["newer_source"], answer.to_dict()
+        assert answer.confidence < other.threshold and second.score <= first.score
     else:  # the sheet is the newer document
+        assert first.quote.startswith("N/A | TLS 1.2") and second.quote.startswith("All connections") and \
+            second.as_of == "2026-01-20", answer.to_dict()
         assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
 
 
