@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from . import glossary, polarity, tokens
+from . import asked, glossary, polarity, tokens
 from .script import CJK, KATAKANA
 from .types import Status
 
@@ -165,6 +165,7 @@ class Features:
     cross: float  # 1 when question and passage are in different languages
     bm25_z: float
     dense_z: float
+    asked: float = 0.0  # +1: the passage states a fact of the kind the question asks for (a duration, a region), -1: it states none (asked.py)
 
     def vector(self) -> np.ndarray:
         return np.array(list(asdict(self).values()), dtype=np.float64)
@@ -213,6 +214,7 @@ def features(index, retrieval) -> Features | None:
         cross=float(q_cjk != p_cjk),
         bm25_z=first.bm25_z,
         dense_z=first.dense_z,
+        asked=asked.match(retrieval.question, first.passage.quote_text),
     )
 
 

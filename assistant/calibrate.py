@@ -35,6 +35,8 @@ FEATURE_SETS = {
     "margins+agreement": ("dense_gap", "score_gap", "agree", "dense_rank", "bm25_rank", "missing"),
     "transferable": ("dense", "dense_gap", "score_gap", "agree", "dense_rank", "bm25_rank", "coverage",
                      "vocab_coverage", "missing", "cross"),
+    "transferable+asked": ("dense", "dense_gap", "score_gap", "agree", "dense_rank", "bm25_rank", "coverage",
+                           "vocab_coverage", "missing", "cross", "asked"),
 }
 
 

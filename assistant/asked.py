@@ -1,0 +1,84 @@
+"""What kind of fact a question asks for, and whether a passage states one of that kind.
+
+"How long are audit logs kept?" is answered by a passage with a duration in it, "Where is our data
+stored?" by one naming a region, "保存データの暗号化方式は？" by one naming an algorithm. A passage on the
+right subject that states no fact of the asked kind ("We keep audit logs." for "how long") is the commonest
+near miss: the embedding and the words both say "close", yet it does not answer. Reading the question and
+the passage together this way is a feature of the decision (abstain.py); the kinds are few and general,
+spelled in both languages, and never a vendor's words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TIME_UNIT = r"(?:秒|分|時間|日|日間|営業日|週|週間|か月|ヶ月|カ月|ケ月|箇月|ヵ月|月|年|年間|" \
+             r"世代|seconds?|minutes?|mins?|hours?|hrs?|days?|business\s+days?|weeks?|months?|years?|generations?)"
+
+#: kind -> (the question asks for it, a passage states one)
+KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "duration": (
+        re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:days|weeks|months|years|hours)\b|"
+                   r"\bretention\s+period\b|\b(?:time\s*frame|timeline|deadline|rto|rpo)\b|"
+                   r"期間|期限|何日|何年|何か月|何ヶ月|何時間|いつまで|どのくらいで|どれくらいで|以内に", re.ASCII),
+        re.compile(rf"\d+(?:\.\d+)?\s*{_TIME_UNIT}|無期限|永久|即時|直ちに|遅滞なく|翌営業日|当日|\d{{4}}\s*年\s*\d{{1,2}}\s*月|"
+                   r"\b(?:until|through)\s+[a-z]+\s+\d{4}\b|"
+                   r"\b(?:indefinitely|immediately|promptly|without\s+undue\s+delay|same\s+day|next\s+business\s+day)\b|"
+                   r"\b(?:one|two|three|four|five|six|seven|ten|twelve|thirty|ninety)\s+(?:days?|weeks?|months?|years?|hours?)\b", re.ASCII),
+    ),
+    "frequency": (
+        re.compile(r"\bhow\s+often\b|\bfrequen|\b(?:annually|yearly|quarterly|monthly|weekly|daily|hourly)\b|"
+                   r"頻度|間隔|周期|年\s*\d+\s*回|毎年|毎月|毎週|毎日", re.ASCII),
+        re.compile(r"毎(?:日|週|月|年|時|朝|晩|夜)|[日週月年]次|[年月週日]に?\s*\d+\s*回|\d+\s*(?:時間|日|週|週間|か月|ヶ月|カ月|年)(?:ごと|毎|おき|に\s*1\s*回)|"
+                   r"四半期|半期|半年|定期的|継続的|常時|随時|リアルタイム|都度|"
+                   r"\b(?:daily|weekly|monthly|annual(?:ly)?|yearly|quarterly|hourly|nightly|biannual(?:ly)?|semi-annual(?:ly)?|"
+                   r"every|each\s+(?:day|week|month|quarter|year)|twice|once|per\s+(?:day|week|month|quarter|year)|"
+                   r"continuous(?:ly)?|real[\s-]time|periodic(?:ally)?|regularly|on\s+each|whenever)\b", re.ASCII),
+    ),
+    "place": (
+        re.compile(r"\bwhere\b[^?]*\b(?:stored|hosted|located|processed|kept|reside[sd]?|housed|backed\s+up)\b|"
+                   r"\bwhich\s+(?:countr|regions?|locations?|jurisdictions?)\b|\b(?:geograph\w*|data\s+residency)\b|"
+                   r"どこに|どこで(?:保管|保存|管理|処理)|どの(?:国|地域|リージョン)|所在|保管場所|保存場所|国内|国外|海外|リージョン", re.ASCII),
+        re.compile(r"リージョン|国内|国外|海外|日本|東京|大阪|米国|アメリカ|欧州|EU|データセンター|拠点|"
+                   r"\b(?:regions?|japan|tokyo|osaka|united\s+states|u\.s\.|usa|eu|europe(?:an)?|uk|germany|ireland|"
+                   r"france|singapore|australia|canada|india|asia|frankfurt|virginia|oregon|"
+                   r"data\s+cent(?:er|re)s?|aws|azure|gcp|google\s+cloud|on[\s-]premises?|availability\s+zones?)\b", re.ASCII),
+    ),
+    "amount": (
+        re.compile(r"\bhow\s+many\b|\b(?:minimum|maximum)\b(?!\s+necessary)|\b(?:length|limit|number\s+of)\b|"
+                   r"何文字|何桁|何人|何件|何回|桁数|文字数|回数|上限|下限|最大|最低|最小(?!限|権限)", re.ASCII),
+        re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|sixteen|unlimited)\b|無制限", re.ASCII),
+    ),
+    "algorithm": (
+        re.compile(r"\b(?:algorithms?|cipher(?:s|\s+suites?)?|key\s+(?:length|size)|which\s+(?:tls|ssl|version|"
+                   r"protocol)|what\s+(?:tls|ssl|version|protocol)|hash(?:ing)?\s+(?:function|algorithm))\b|"
+                   r"アルゴリズム|暗号(?:化)?方式|暗号強度|鍵長|ハッシュ(?:化)?方式|どの(?:バージョン|プロトコル)|バージョン(?!アップ)", re.ASCII),
+        re.compile(r"\b(?:aes|rsa|sha-?\d+|ecdsa|ecdhe?|chacha20|bcrypt|scrypt|argon2|pbkdf2|hmac|3des|"
+                   r"tls|ssl|https|sftp|ftps|ssh|ipsec)(?![a-z])|\d+\s*(?:bit|ビット)|"
+                   r"(?<![\d.])\d+\.\d+(?![\d.])|\d+:\d{4}", re.ASCII),
+    ),
+}
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def kinds(question: str) -> list[str]:
+    """The kinds of fact QUESTION asks for ([] when it asks for none of them: most yes/no questions)."""
+    q = _norm(question)
+    return [k for k, (asks, _) in KINDS.items() if asks.search(q)]
+
+
+def states(kind: str, passage: str) -> bool:
+    return bool(KINDS[kind][1].search(_norm(passage)))
+
+
+def match(question: str, passage: str) -> float:
+    """+1 when the passage states a fact of a kind the question asks for, -1 when it asks for some and the
+    passage states none of them, 0 when the question asks for no particular kind."""
+    asked = kinds(question)
+    if not asked:
+        return 0.0
+    return 1.0 if any(states(k, passage) for k in asked) else -1.0

@@ -1,0 +1,57 @@
+"""What kind of fact a question asks for, and whether a passage states one (assistant/asked.py)."""
+
+import pytest
+
+from assistant import asked
+
+
+@pytest.mark.parametrize("question,kinds", [
+    ("How long are audit logs retained?", ["duration"]),
+    ("監査ログの保存期間を教えてください。", ["duration"]),
+    ("How often do you run penetration tests?", ["frequency"]),
+    ("バックアップの取得頻度は？", ["frequency"]),
+    ("Where is customer data stored?", ["place"]),
+    ("データはどの国に保管されますか？", ["place"]),
+    ("パスワードは最低何文字ですか？", ["amount"]),
+    ("保存データの暗号化方式は？", ["algorithm"]),
+    ("Which TLS versions do you support?", ["algorithm"]),
+    ("TLSのバージョンは？", ["algorithm"]),
+    ("Do you support SCIM?", []),
+    ("SAMLによるSSOに対応していますか？", []),
+    ("最小権限の原則に従っていますか？", []),  # least privilege is no amount
+    ("Where can we find your status page?", []),  # where to look, not where data lives
+    ("バージョンアップの方針は？", []),
+])
+def test_the_kind_a_question_asks_for(question, kinds):
+    assert asked.kinds(question) == kinds
+
+
+@pytest.mark.parametrize("question,passage,value", [
+    ("How long are audit logs retained?", "Audit log entries are kept for 13 months.", 1.0),
+    ("How long are audit logs retained?", "The audit log records sign-ins and exports.", -1.0),
+    ("監査ログの保存期間は？", "監査ログは1年間保存します。", 1.0),
+    ("監査ログの保存期間は？", "監査ログは管理画面から閲覧できます。", -1.0),
+    ("How often are backups taken?", "データベースは日次でバックアップを取得しています。", 1.0),
+    ("Where is customer data stored?", "本サービスはAWS東京リージョンで稼働しています。", 1.0),
+    ("Where is customer data stored?", "Customer data is encrypted at rest.", -1.0),
+    # an ASCII name beside kana is a word of its own: "はAES-256で", "TLS1.2以上"
+    ("保存データの暗号化方式は？", "データはAES-256で暗号化しています。", 1.0),
+    ("TLSのバージョンは？", "通信はTLS1.2以上で暗号化しています。", 1.0),
+    ("保存データの暗号化方式は？", "データは強力な方式で暗号化しています。", -1.0),
+    ("Do you support SCIM?", "SCIM 2.0 provisioning is available.", 0.0),
+])
+def test_a_passage_states_the_kind_of_fact_asked_for_or_not(question, passage, value):
+    assert asked.match(question, passage) == value
+
+
+def test_the_decision_reads_the_kind_of_fact_asked_for(assistant):
+    """A feature of the decision: the same passage weighs more as an answer to a question asking for what it
+    states (the default corpus keeps audit logs 1 year)."""
+    from assistant import abstain
+    from assistant.answer import MODEL
+
+    assert MODEL.weights.get("asked", 0.0) > 0
+    retrieval = assistant.retrieve("監査ログの保存期間は？")
+    feats = abstain.features(assistant.index, retrieval)
+    assert feats is not None and feats.asked == asked.match("監査ログの保存期間は？", retrieval.hits[0].passage.quote_text)
+    assert feats.asked == 1.0, retrieval.hits[0].passage.quote_text
