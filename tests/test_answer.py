@@ -333,6 +333,24 @@ def test_a_question_asking_for_an_amount_prefers_the_sibling_with_a_number(make_
     assert plain[0].passage.text.startswith("Admins can search"), "without it the sibling sharing the words came first"
 
 
+def test_a_question_asking_where_prefers_the_sibling_naming_a_place(make_corpus, tmp_path, assistant, monkeypatch):
+    """The same boost for the other kinds of fact asked.py reads: "where is data stored?" prefers the passage
+    naming a region over its sibling about storing data."""
+    from assistant import retrieve
+
+    filler = "Each object records its owner, its size, its checksum and the time it was last written to. " * 4
+    corpus = make_corpus({"data.txt": "Customer data\nCustomer data is kept in managed databases with versioning.\n"
+                                      "Data lives only in the AWS Frankfurt region.\n"
+                                      f"{filler.strip()}\nNetwork\nAll traffic uses TLS.\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    question = "Where is customer data stored?"
+    first = other.retriever.search(question, k=3).hits
+    assert first[0].passage.text == "Data lives only in the AWS Frankfurt region.", [h.passage.text for h in first]
+    monkeypatch.setattr(retrieve, "AMOUNT_BOOST", 0.0)
+    plain = other.retriever.search(question, k=3).hits
+    assert plain[0].passage.text.startswith("Customer data is kept"), "without it the sibling sharing the words came first"
+
+
 def test_isms_and_iso_27001_name_one_certification(make_corpus, tmp_path, assistant):
     corpus = make_corpus({"cert.txt": "第三者認証\n当社は2019年にISMS認証を取得しました。\n"
                                       "個人情報\n当社はプライバシーマークを取得しています。\n"
