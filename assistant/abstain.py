@@ -190,6 +190,11 @@ def features(index, retrieval) -> Features | None:
     own, groups = _token_sets(retrieval.question)
     # the passage as quoted: a list item with its lead-in and siblings (the unit a reader is shown)
     passage = set(tokens.tokenize("\n".join((first.passage.index_text(), first.passage.unit_text))))
+    doc = index.documents.get(first.passage.source)
+    if doc is not None and doc.title:
+        # the document's title names what all of it is about ("Workato のセキュリティ"): "Does Workato
+        # support SCIM?" is covered by its SCIM passage, which names no vendor
+        passage |= set(tokens.tokenize(doc.title))
     vocab = index.vocab
     weights = {t: f.idf(t) for t in own}
     total = sum(weights.values()) or 1.0

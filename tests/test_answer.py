@@ -47,6 +47,23 @@ def test_right_passage_is_never_called_undocumented(assistant, question, fragmen
         assert "Not documented" not in answer.answer and "記載なし" not in answer.answer
 
 
+def test_the_documents_title_covers_the_vendor_a_question_names(make_corpus, tmp_path, assistant):
+    """A passage never repeats the vendor its document is about: "Does Acme support SCIM?" is covered by
+    the SCIM passage of "Acme Cloud security" as much as "Do you support SCIM?" is."""
+    from assistant import abstain
+
+    corpus = make_corpus({"acme.md": "# Acme Cloud security\n\n## Provisioning\n\nSCIM 2.0 provisioning is "
+                                     "available on every plan.\n\n## Encryption\n\nStored data is encrypted with "
+                                     "AES-256.\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    named = abstain.features(other.index, other.retrieve("Does Acme support SCIM?"))
+    plain = abstain.features(other.index, other.retrieve("Do you support SCIM?"))
+    assert named.coverage == pytest.approx(1.0) and plain.coverage == pytest.approx(1.0), (named, plain)
+    # the flagship question of the issue that asked for a transferable decision
+    scim = assistant.ask("Does Workato support SCIM?")
+    assert scim.status.value == "answered" and "SCIMによる同期" in scim.citations[0].quote, scim.to_dict()
+
+
 @pytest.mark.parametrize("question", [
     "Is Workato registered under ISMAP?",
     "Do you perform penetration tests?",
