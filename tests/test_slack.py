@@ -36,6 +36,7 @@ SECRET = "test-signing-secret-0123456789abcdef"  # a test value, not a real app'
 FORM = "application/x-www-form-urlencoded"
 JA_SCIM = "SCIMに対応していますか？"
 EN_SCIM = "Does Workato support SCIM?"
+EN_REPORT = "Please provide your SOC 2 report."
 EN_PASSWORD = "What is the minimum password length?"
 SOURCE = "corpus/workato-security-summary.ja.txt"
 
@@ -309,13 +310,13 @@ def test_english_question_gets_english_labels(client, assistant):
     assert any(b["type"] == "actions" for b in msg["blocks"])
 
 
-def test_english_scim_question_needs_review_with_the_scim_passage_as_first_candidate(client, assistant):
-    """Under the answer threshold but inside the review band: the message says "needs review" and shows
-    the SCIM passage as candidate 1, never as a documented answer."""
-    r = post_command(client, EN_SCIM)
+def test_a_request_for_a_report_needs_review_with_the_audit_passage_as_first_candidate(client, assistant):
+    """Inside the review band, never an answer (a quote can say a report exists, never be it): the message
+    says "needs review" and shows the audit passage as candidate 1, never as a documented answer."""
+    r = post_command(client, EN_REPORT)
     assert r.status_code == 200
     msg = r.json()
-    expected = assistant.ask(EN_SCIM)  # only for the numbers shown; the branch is fixed
+    expected = assistant.ask(EN_REPORT)  # only for the numbers shown; the branch is fixed
     best = expected.citations[0]
     allt = "\n".join(texts(msg))
     assert msg["response_type"] == "ephemeral"
@@ -328,9 +329,9 @@ def test_english_scim_question_needs_review_with_the_scim_passage_as_first_candi
     assert len(blocks) == min(len(expected.citations), slack_render.RELATED_SHOWN) >= 1
     assert label_of(blocks[0]) == "Candidate passage 1 (check before use)"
     first = quote_of(blocks[0])
-    assert "SCIMによる同期" in first
+    assert "SOC-2" in first
     assert first == assistant.source_text(SOURCE)[best.start:best.end] == best.quote and best.source == SOURCE
-    assert "ユーザー管理 › SSO" in allt and "as of 2024-04-28" in allt
+    assert "コンプライアンス › SOC-1, SOC-2" in allt and "as of 2024-04-28" in allt
     assert f"`{SOURCE}:{best.start}-{best.end}`" in allt
     assert msg["text"].startswith("Needs review")  # the notification fallback
 

@@ -282,10 +282,9 @@ def test_copy_button_puts_a_questionnaire_cell_on_the_clipboard(browser, base_ur
 
 
 def test_needs_review_card_shows_the_candidate_and_copies_it_as_a_candidate(browser, base_url, assistant):
-    question = "Does Workato support SCIM?"
+    question = "Please provide your SOC 2 report."  # a request for a document is a candidate at most
     expected = assistant.ask(question)
-    if expected.status.value != "needs review":
-        pytest.skip(f"the model now says {expected.status.value!r} to {question!r}; the review card needs a review case")
+    assert expected.status.value == "needs review", expected
     with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
         page.goto(base_url + "/")
@@ -293,7 +292,7 @@ def test_needs_review_card_shows_the_candidate_and_copies_it_as_a_candidate(brow
         assert "is-review" in answer.get_attribute("class")
         assert answer.locator(".badge").inner_text() == "要確認"
         quote = answer.locator(".citation-candidate blockquote.quote").inner_text().strip()
-        assert quote == expected.citations[0].quote and "SCIM" in quote
+        assert quote == expected.citations[0].quote and "SOC-2" in quote
         answer.locator("button.copy").click()
         page.wait_for_function("document.querySelector('button.copy.done') !== null")
         copied = page.evaluate("navigator.clipboard.readText()")
@@ -527,7 +526,7 @@ def test_the_confidence_label_follows_the_servers_cuts(browser, settings):
     """The label's bands are the cuts the answers are decided by (here ASSISTANT_THRESHOLD=0.95): an answer
     sent to review is never "high" beside its "needs review" badge, whatever its confidence."""
     strict = Assistant(settings.model_copy(update={"threshold": 0.95}), progress=False)
-    question = "データセンターの所在地は？"
+    question = "データセンターの所在地（リージョン）を教えてください。"
     expected = strict.ask(question)
     assert expected.status.value == "needs review" and 0.8 <= expected.confidence < 0.95, expected
     with _serve(create_app(assistant=strict)) as url, _page(browser, viewport={"width": 1280, "height": 900}) as (page, _):
