@@ -334,6 +334,10 @@ _MARKS = polarity.YES_MARKS | polarity.NO_MARKS | polarity.NA_MARKS
 BARE_MARK_COVERAGE = 0.9
 
 
+#: The reasons settle() gives: what the question itself rules out, whatever the model's confidence.
+RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark"})
+
+
 def settle(status: Status, question: str, why: list[str], passage_text: str = "", *, quote: str = "",
            coverage: float = 1.0) -> tuple[Status, list[str]]:
     """What the question itself rules out: a request for a document is at most a candidate to review, and

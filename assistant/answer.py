@@ -240,10 +240,20 @@ class Assistant:
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
                                          coverage=feats.coverage if feats else 0.0)
-        if retrieval.past_answer is not None and (status != Status.NOT_DOCUMENTED
-                                                  or retrieval.past_answer >= model.review_at):
-            # a newer document's passage before last year's answer on the same question: a reviewer sees both
-            status, reasons = Status.REVIEW, ["newer_source"]
+        if retrieval.past_answer is not None and status != Status.ANSWERED and decided != Status.ANSWERED \
+                and retrieval.past_answer >= cut and polarity.same_answer(
+                    question, retrieval.hits[1].passage.quote_text, retrieval.hits[0].passage.quote_text):
+            # last year's answer, and this year's passage says the same (its figures, its yes or no): the
+            # newer passage is the answer, on the strength of both
+            status, reasons, conf = Status.ANSWERED, [], retrieval.past_answer
+        elif retrieval.past_answer is not None and status != Status.ANSWERED and (
+                status == Status.REVIEW or retrieval.past_answer >= model.review_at):
+            # a newer document's passage before last year's answer on the same question, not an answer on its
+            # own: a reviewer sees both (one that is an answer is the current word, the old one follows it)
+            if status == Status.REVIEW and reasons and reasons[0] in abstain.RULES:
+                reasons = [*reasons, "newer_source"]  # what a rule found stays first
+            else:
+                status, reasons = Status.REVIEW, ["newer_source"]
             conf = max(conf, retrieval.past_answer)
             decided = Status.ANSWERED if conf >= cut else decided
         if decided == Status.ANSWERED and status != Status.ANSWERED:

@@ -187,3 +187,20 @@ def _other_plan(question: str, quote: str) -> bool:
     asked = {m.lower() for m in _PLAN.findall(question)}
     told = {m.lower() for m in _PLAN.findall(quote)}
     return bool(asked) and bool(told) and not asked & told
+
+
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def same_answer(question: str, old: str, new: str) -> bool:
+    """Whether NEW says what OLD said (last year's check-sheet answer against this year's passage): every
+    figure of OLD is in NEW, and to a yes/no question both give the same clear yes or no. A past answer with
+    neither a figure nor a clear yes or no says nothing that could agree."""
+    old_figures = set(_FIGURE.findall(tokens.normalize(old.partition(" | ")[2] if " | " in old else old)))
+    if not old_figures <= set(_FIGURE.findall(tokens.normalize(new))):
+        return False
+    if asks_yes_no(question):
+        said = verdict(question, old)
+        return said in (Verdict.YES, Verdict.NO) and verdict(question, new) == said
+    return bool(old_figures)
+

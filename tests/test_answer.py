@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant import polarity
 from assistant.answer import Assistant, validate_question
 from assistant.config import Settings
 from assistant.errors import InputError
@@ -474,6 +475,31 @@ def test_a_past_answer_with_a_likely_candidate_in_a_newer_document_is_reviewed(m
         assert first.quote.startswith("N/A | TLS 1.2") and second.quote.startswith("All connections") and \
             second.as_of == "2026-01-20", answer.to_dict()
         assert "newer_source" not in answer.review_reasons and first.as_of == "2026-03-01", answer.to_dict()
+
+
+def test_a_past_answer_this_years_document_repeats_is_answered_from_this_years(make_corpus, tmp_path, assistant):
+    """Last year's sheet and this year's whitepaper agree (the same 35 days, the same yes): the newer passage is
+    the answer, first, and last year's row follows it; a reviewer had been asked to settle what both said."""
+    corpus = make_corpus({"whitepaper.md": WHITEPAPER_2026})
+    _past_sheet(corpus, [("How long are database backups kept?", "Yes", "Backed up daily and kept for 35 days.")],
+                "Completed: March 12, 2024")
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    answer = other.ask("How long are database backups kept?")
+    first, second = answer.citations[:2]
+    assert first.as_of == "2026-01-20" and "35 days" in first.quote and second.quote.startswith("Yes | Backed up"), \
+        answer.to_dict()
+    assert answer.status.value == "answered" and answer.review_reasons == [], answer.to_dict()
+
+
+@pytest.mark.parametrize("question, old, new, same", [
+    ("Do you screen new hires?", "Yes | Where permitted by local law.",
+     "Background checks are carried out on all employees before they start.", True),
+    ("パスワードの最小桁数は？", "はい | 8文字以上", "パスワードは10文字以上とします。", False),  # the figure changed
+    ("Is TLS 1.1 supported?", "Yes | TLS 1.1 is still accepted.", "TLS 1.0 and TLS 1.1 were disabled in March 2024.", False),
+    ("Who is your CEO?", "Jane Doe.", "Jane Doe leads the company.", False),  # nothing to compare
+])
+def test_a_past_answer_and_a_newer_passage_say_the_same_or_not(question, old, new, same):
+    assert polarity.same_answer(question, old, new) is same
 
 
 def test_a_newer_document_about_something_else_holds_no_past_answer_back(make_corpus, tmp_path, assistant):
