@@ -35,6 +35,20 @@ class _Facts:
         ids = getattr(bm25, "vocab_dict", None) or {}
         indptr = bm25.scores.get("indptr") if isinstance(getattr(bm25, "scores", None), dict) else None
         self._ids, self._indptr = ids, indptr
+        self._passages, self._named = index.passages, None
+
+    @property
+    def named(self) -> tuple[set[str], set[tuple[str, int]]]:
+        """Every standard, version or figure number the documents write, and every acronym's number ("SOC 2")."""
+        if self._named is None:
+            numbers: set[str] = set()
+            pairs: set[tuple[str, int]] = set()
+            for p in self._passages:
+                text = p.index_text()
+                numbers.update(_NAMED_NUMBER.findall(tokens.normalize(text)))
+                pairs.update((a.lower(), int(n)) for a, n in _ACRONYM_NUMBER.findall(unicodedata.normalize("NFKC", text).upper()))
+            self._named = (numbers, pairs)
+        return self._named
 
     def df(self, token: str) -> int:
         i = self._ids.get(token)
@@ -291,6 +305,33 @@ def unmatched_numbers(question: str, passage_text: str) -> list[str]:
         if (acronym.lower(), int(number)) not in named:
             out.append(f"{acronym} {number}")
     return out
+
+
+#: Items a question lists ("SOC 2, ISO 27001, HIPAA", "FIDO2・TOTP・SAML"): a passage may answer some of them.
+_LISTED = re.compile(r"[,、・/／+＋]")
+
+
+def unknown_numbers(index, question: str, passage_text: str) -> list[str]:
+    """A question about one numbered thing that no document names, the passage's lack of it included: "SOC 1"
+    of documents that only know SOC 2, "ISO/IEC 27701" of ones that only know 27001. Empty when the question
+    lists several things, or names any number the documents (or a glossary equivalent: ISMS for ISO 27001)
+    do write."""
+    if len(_LISTED.findall(question)) >= 2:
+        return []
+    asked = unmatched_numbers(question, "")  # every number the question names
+    missing = unmatched_numbers(question, passage_text)
+    if not missing:
+        return []
+    numbers, pairs = facts(index).named
+    vocab = index.vocab
+    known_via = {n for key, eq in glossary.matches(question) for n in _NAMED_NUMBER.findall(key)
+                 if any(_covered(vocab, e) for e in eq)}
+    for n in asked:
+        acronym, _, number = n.partition(" ")
+        known = (acronym.lower(), int(number)) in pairs if number.isdigit() else (n in numbers or n in known_via)
+        if known:
+            return []
+    return missing
 
 
 #: An item marker opening one of several questions asked at once: "1.", "2)", "（3）", "④".

@@ -240,6 +240,13 @@ class Assistant:
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
                                          coverage=feats.coverage if feats else 0.0)
+        if status != Status.NOT_DOCUMENTED and first is not None and abstain.unknown_numbers(
+                self.index, question, first.index_text()):
+            # the standard asked about is one the documents never name
+            status, reasons, conf = Status.NOT_DOCUMENTED, [], min(conf, model.review_at / 2)
+        elif status == Status.REVIEW and "number_mismatch" not in reasons and first is not None and \
+                abstain.unmatched_numbers(question, first.index_text()):
+            reasons = ["number_mismatch", *reasons]
         if retrieval.past_answer is not None and status != Status.ANSWERED and decided != Status.ANSWERED \
                 and retrieval.past_answer >= cut and polarity.same_answer(
                     question, retrieval.hits[1].passage.quote_text, retrieval.hits[0].passage.quote_text):

@@ -261,10 +261,10 @@ def test_a_request_for_a_document_is_never_answered_only_reviewed(assistant):
         assert answer.review_reasons == ["asks_for_document"]
         assert "SOC" in answer.citations[0].quote
     assert assistant.ask("SOC 2の監査を受けていますか？", threshold=0.0).status.value == "answered"
-    # a request for another report than the one the passage names: the passage says nothing of it, and
-    # "prepare the document" would say it exists
+    # a request for a report the documents never name (they know SOC 1 and SOC 2): "prepare the document"
+    # would say it exists
     other = assistant.ask("SOC 3 報告書は提供可能ですか？", threshold=0.0)
-    assert other.status.value == "needs review" and other.review_reasons == ["number_mismatch"], other.to_dict()
+    assert other.status.value == "not documented" and other.review_reasons == [], other.to_dict()
 
 
 def test_an_answer_a_rule_holds_back_shows_a_confidence_under_the_cut(assistant, monkeypatch):
@@ -305,11 +305,34 @@ def test_several_questions_asked_at_once_are_a_candidate_at_most(assistant):
     assert {"reason_several_questions", "reason_number_mismatch"} <= set(UI_TEXT["ja"]), "the page can say every reason"
 
 
-def test_a_passage_without_the_standard_the_question_names_is_only_reviewed(assistant):
-    """At a cut that answers everything, ISO 27017 (which the corpus never states) gets a candidate to check."""
+def test_a_passage_without_the_number_the_question_names_is_at_most_reviewed(assistant):
+    """At a cut that answers everything: ISO 27017, which no document names, is not documented (a SOC 2 or
+    HIPAA passage says nothing of it); 128-bit keys, which the documents name elsewhere, get the AES-256
+    passage as a candidate to check, the missing number said first. On the training corpora the first
+    turned 60 candidates into "not documented" and no right first passage (suite: 16 and none)."""
     answer = assistant.ask("Is Workato ISO 27017 certified?", threshold=0.0)
-    assert answer.status.value == "needs review" and answer.review_reasons == ["number_mismatch"]
+    assert answer.status.value == "not documented" and answer.confidence < assistant.model.review_at
     assert assistant.ask("Is Workato SOC 2 audited?", threshold=0.0).status.value == "answered"
+    for threshold in (0.0, None):
+        keys = assistant.ask("保存データは128ビット鍵で暗号化されていますか？", threshold=threshold)
+        assert keys.status.value == "needs review" and keys.review_reasons[0] == "number_mismatch", keys.to_dict()
+
+
+def test_numbers_no_document_names(make_corpus, tmp_path, assistant):
+    from assistant import abstain
+
+    corpus = make_corpus({"certs.md": "# Certifications\n\nWe hold an ISMS certification and a SOC 2 Type II report.\n"
+                                      "\n# Transport\n\nConnections use TLS 1.2.\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    passage = "We hold an ISMS certification and a SOC 2 Type II report."
+    assert abstain.unknown_numbers(other.index, "Do you have a SOC 1 report?", passage) == ["SOC 1"]
+    assert abstain.unknown_numbers(other.index, "Are you ISO 27701 certified?", passage) == ["27701"]
+    # the documents speak of TLS 1.2 only: whether 1.3 is accepted they do not say
+    assert abstain.unknown_numbers(other.index, "Is TLS 1.3 supported?", "Connections use TLS 1.2.") == ["1.3"]
+    assert abstain.unknown_numbers(other.index, "Is TLS 1.2 enforced?", "Connections use TLS.") == []
+    # ISMS is ISO 27001 (glossary): the documents know it; a list is answered in part
+    assert abstain.unknown_numbers(other.index, "Do you hold ISO 27001:2022?", passage) == []
+    assert abstain.unknown_numbers(other.index, "Which do you hold: SOC 1, SOC 3, ISO 27701?", passage) == []
 
 
 def test_a_name_run_into_its_number_is_not_missing_when_the_documents_write_it_apart(assistant):
