@@ -168,6 +168,9 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "iso27001": ("ISMS",),
     "iso/iec 27001": ("ISMS",),
     "isms": ("ISO 27001",),
+    # the name ISO 27001 certifies, as questionnaires spell it out
+    "information security management system": ("ISMS", "ISO 27001", "情報セキュリティマネジメントシステム"),
+    "information security management systems": ("ISMS", "ISO 27001", "情報セキュリティマネジメントシステム"),
     "certified": ("認証", "認定", "取得"),
     "certification": ("認証", "認定"),
     "certifications": ("認証", "認定"),
