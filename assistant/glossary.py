@@ -115,7 +115,7 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "subcontractors": ("再委託先", "委託先"),
     "background check": ("経歴確認", "身元確認"),
     "background checks": ("経歴確認", "身元確認"),
-    "sla": ("SLA", "稼働率"),
+    "sla": ("SLA", "稼働率", "service level agreement", "uptime"),
     "lockout": ("ロック", "locked"),
     "locked out": ("ロック",),
     "remediation": ("修正",),

@@ -66,6 +66,13 @@ def test_glossary_knows_the_name_iso_27001_certifies():
     assert {"ISMS", "ISO 27001", "情報セキュリティマネジメントシステム"} <= expanded
 
 
+def test_glossary_spells_out_sla_as_english_documents_do():
+    """"What availability percentage is guaranteed in your SLA?" had 'sla' missing beside "99.9% monthly
+    uptime … service level agreement" and was not documented (fresh-user review)."""
+    expanded = {e for _, eq in glossary.matches("What uptime does your SLA guarantee?") for e in eq}
+    assert {"service level agreement", "稼働率"} <= expanded
+
+
 def test_glossary_reads_common_questionnaire_words_into_japanese():
     """Words an English check sheet asks with, that a Japanese document writes in kanji or katakana."""
     assert "有効期限" in glossary.expand("Do passwords expire?")
