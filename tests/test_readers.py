@@ -274,6 +274,34 @@ def test_a_one_page_pdf_loses_its_footer(tmp_path):
     assert any("See page 4 of the policy" in p.quote_text for p in got.passages), "a page named in the text stays"
 
 
+def test_a_pdf_table_row_whose_first_cell_wraps_is_its_own_row(tmp_path):
+    """fpdf2's table sets a row's short cells beside the middle of its wrapped first cell: that row had been
+    glued onto the one above ("Build logs Yes 90 days … Infrastructure and security event logs No 1 year")."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.add_page()
+    doc.set_font("helvetica", size=10.5)
+    doc.multi_cell(0, 5.5, "Retention periods by log type are shown below.", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("helvetica", size=9.5)
+    rows = [("Log type", "Visible to customer", "Retention"), ("Organization audit log", "Yes (dashboard, API)", "13 months"),
+            ("Build logs", "Yes", "90 days (Team) / up to 400 days (Enterprise)"),
+            ("Infrastructure and security event logs", "No", "1 year"), ("Runner telemetry", "No", "30 days")]
+    with doc.table(col_widths=(45, 45, 90), line_height=5.5, text_align="LEFT") as table:  # the first cell wraps
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "table.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    infra = next(t for t in texts if "Infrastructure" in t)
+    assert "Build logs" not in infra and "1 year" in infra and "logs" in infra, texts
+    assert any(t.startswith("Build logs") and "Enterprise" in t for t in texts), texts
+
+
 @needs_font
 def test_a_100_page_pdf_reads_quickly(tmp_path):
     path = docgen.pdf(tmp_path / "long.pdf", FONT, repeat=60)

@@ -287,6 +287,11 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             # table rows (blanks between their cells): a row starting where the last began, or left of a
             # cell's wrapped line, is the next row; a cell wrapping in its column goes on at that column
             return True
+        if prev.page == ln.page and prev.gapped and not ln.gapped and id(ln) in beside \
+                and abs(ln.left - prev.left) < 0.5 * body:
+            # a row whose first cell wraps, its other cells set beside the wrap: "Infrastructure and
+            # security event" / "logs" with "No  1 year" between them is the next row, not a continuation
+            return True
         ended = SENTENCE_END.search(prev.text) is not None
         if ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body)):
             return True
