@@ -580,6 +580,20 @@ def test_a_category_column_gives_each_row_its_section(tmp_path):
         "a long domain name still starts its own section"
 
 
+def test_a_domain_row_in_the_id_column_heads_the_controls_under_it(tmp_path):
+    """CAIQ's layout: "Audit & Assurance" alone in the Control ID column over its controls. Its rows had been
+    filed under the sheet's name only (fresh-user review)."""
+    path = tmp_path / "caiq.csv"
+    path.write_text("Control ID,Question,Answer,Notes\nAudit & Assurance,,,\n"
+                    "A&A-02,Are independent audits conducted at least annually?,Yes,SOC 2 Type II every year.\n"
+                    "Business Continuity,,,\nBCR-08,Is cloud data periodically backed up?,Yes,Retained 35 days.\n",
+                    encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    assert [(p.row, p.section) for p in doc.passages] == [(3, ("Audit & Assurance",)), (5, ("Business Continuity",))]
+    assert doc.passages[1].quote_text == "Yes | Retained 35 days."
+
+
 def test_merged_major_and_minor_item_columns_give_each_row_its_section_path(tmp_path):
     from openpyxl import Workbook
 

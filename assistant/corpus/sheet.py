@@ -155,6 +155,12 @@ def _sheet_blocks(table, fmt: str, above: list[str] | None = None) -> list[Block
                 shown = category if len(category) <= _TOPIC_MAX_CHARS else category[:_TOPIC_MAX_CHARS - 1] + "…"
                 blocks.append(Block("heading", shown, level=2 + depth, sheet=sheet, row=r + 1))
         if not question:
+            filled = [(c, clean(v)) for c, v in enumerate(values) if v]
+            if len(filled) == 1 and filled[0][0] < q_col and filled[0][0] not in cat_cols \
+                    and len(filled[0][1]) <= _TOPIC_MAX_CHARS \
+                    and not question_like(filled[0][1]):
+                # a domain row in the ID column over its controls (CAIQ's "Audit & Assurance")
+                blocks.append(Block("heading", filled[0][1], level=2 + len(cat_cols), sheet=sheet, row=r + 1))
             continue
         if not any(answer_cells):
             others = [v for c, v in enumerate(values) if v and c != q_col]
