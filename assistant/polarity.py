@@ -100,6 +100,11 @@ NO_MARKS = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "
 NA_MARKS = frozenset({"－", "-", "―", "ー", "n/a", "na", "該当なし", "対象外", "非該当", "/", "／"})
 
 
+def not_applicable(quote: str) -> bool:
+    """A check sheet's answer marked not applicable ("N/A | We operate no data centers.")."""
+    return quote.split(" | ", 1)[0].strip().strip("。.").lower() in NA_MARKS
+
+
 def _marked(quote: str) -> Verdict | None:
     first = quote.split(" | ", 1)[0].strip().strip("。.").lower()
     if first in NA_MARKS:

@@ -1130,3 +1130,36 @@ def test_the_summary_flags_sources_over_a_year_old_whether_dated_by_day_or_month
     assert stale in notes["a.pdf"] and notes["a.pdf"].startswith("2024-03-12")
     assert stale not in notes["b.md"], "'March 2024' may mean the 31st: not surely a year old on 20 March 2025"
     assert stale not in notes["c.docx"] and notes["d.xlsx"] == messages.t("fill.summary_no_date", "en")
+
+
+def test_a_past_answer_marked_not_applicable_fills_the_dropdowns_na(make_corpus, tmp_path, assistant):
+    """Last year's "N/A | We operate no data centers." answers this year's same question: the dropdown's N/A is
+    written, not left for a person beside a 0.999 answer; a question it does not answer stays empty."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    corpus = make_corpus({"overview.md": "# Overview\n\nWe build software for logistics teams on AWS.\n"})
+    past = Workbook()
+    sheet = past.active
+    sheet.append(["Completed: March 12, 2025"])
+    sheet.append(["Question", "Answer", "Notes"])
+    sheet.append(["Are physical access controls in place at your data centers?", "N/A",
+                  "We operate no data centers; physical security is inherited from AWS."])
+    sheet.append(["Do you run a bug bounty program?", "No", "Not at this time."])
+    past.save(str(corpus / "questionnaire-2025.xlsx"))
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["No", "Question", "Answer", "Comments"])
+    ws.append([1, "Are physical access controls in place at your data centers?", None, None])
+    ws.append([2, "Do you run a bug bounty program?", None, None])
+    dv = DataValidation(type="list", formula1='"Yes,No,N/A"', allow_blank=True)
+    ws.add_data_validation(dv)
+    dv.add("C2:C3")
+    buf = io.BytesIO()
+    wb.save(buf)
+    out, _, _ = fill.fill_bytes(other, buf.getvalue(), "q.xlsx")
+    ws = load_workbook(io.BytesIO(out)).active
+    assert other.ask("Are physical access controls in place at your data centers?").answered
+    assert ws.cell(2, 3).value == "N/A" and "no data centers" in ws.cell(2, 4).value
+    assert ws.cell(3, 3).value == "No"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from .. import messages
-from ..polarity import NO_MARKS, YES_MARKS
+from ..polarity import NA_MARKS, NO_MARKS, YES_MARKS, not_applicable
 from ..types import Status, Verdict
 from .locate import Placement, locate_customer
 from .model import (EVIDENCE_KEY, EVIDENCE_WIDTH, KEY_OF_HEADER, OWN_HEADERS, STATUS_SKIPPED, Job, RowAnswer, cell_text,
@@ -199,6 +199,10 @@ def _value(result: RowAnswer, options: list[str] | None, lang: str) -> tuple[Any
             value = choose(options, verdict)
             return value, value is None
         return messages.t(f"answer.verdict.{verdict}", lang), False
+    if verdict == Verdict.UNCLEAR and options and cite is not None and not_applicable(cite.quote):
+        # a past answer marked N/A, and the dropdown has the value for it
+        value = next((o for o in options if norm(o) in NA_MARKS), None)
+        return value, value is None
     if verdict == Verdict.UNCLEAR or options:
         return None, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
     return (cite.quote, False) if cite is not None else (None, True)
