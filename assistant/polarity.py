@@ -160,12 +160,18 @@ def verdict(question: str, quote: str) -> Verdict | None:
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        judged = [(relevance(x), v) for x in sentences if (v := _judge(x, off_says_no)) is not None]
+        verdict_sentences = [x for x in sentences if _judge(x, off_says_no) is not None]
+        judged = [(relevance(x), _judge(x, off_says_no)) for x in verdict_sentences]
         if judged:
             # a sentence sharing a quarter or less of the best one's words is about something else ("…を
             # 取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
             # されていません。SAML SSOを利用することで制限できます。")
             best = max(score for score, _ in judged)
+            # ... and one that only restricts what is done to something else, sharing fewer of its words than
+            # the best ("Customer data is used only to provide the service. We do not … use it to train
+            # models."): its yes is to another question
+            judged = [(score, v) for (score, v), x in zip(judged, verdict_sentences)
+                      if not (v == Verdict.YES and _ONLY.search(x) and score < best)]
             paragraphs.append([(score, v) for score, v in judged if 4 * score > best or not best])
     judged: set = set()
     if paragraphs:

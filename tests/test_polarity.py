@@ -87,6 +87,11 @@ def test_what_is_switched_off_and_what_only_sounds_negative(question, quote, exp
      "お客様のデータは、日本国内（東京および大阪）のデータセンターにのみ保管し、国外に保管することはありません。", Verdict.UNCLEAR),
     ("Is customer data stored in Japan?", "Customer data is stored only in Japan and never leaves the country.",
      Verdict.UNCLEAR),
+    # "used only for X" beside "not used for Y" asked about: the restriction says yes to another question
+    ("Is customer data used to train machine learning models?", "Customer data is used only to provide the "
+     "service. We do not sell customer data and do not use it to train machine learning models.", Verdict.NO),
+    ("顧客データをAIの学習に利用していますか？", "顧客データはサービス提供の目的にのみ利用します。"
+     "顧客データをAIモデルの学習に利用することはありません。", Verdict.NO),
 ])
 def test_asides_and_only_here_not_there(question, quote, expected):
     assert verdict(question, quote) == expected
