@@ -43,7 +43,7 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"リージョン|国内|国外|海外|日本|東京|大阪|米国|アメリカ|欧州|EU|データセンター|拠点|"
                    r"\b(?:regions?|japan|tokyo|osaka|united\s+states|u\.s\.|usa|eu|europe(?:an)?|uk|germany|ireland|"
                    r"france|singapore|australia|canada|india|asia|frankfurt|virginia|oregon|"
-                   r"data\s+cent(?:er|re)s?|aws|azure|gcp|google\s+cloud|on[\s-]premises?|availability\s+zones?)\b", re.ASCII),
+                   r"data\s+cent(?:er|re)s?|on[\s-]premises?|availability\s+zones?)\b", re.ASCII),
     ),
     "amount": (
         re.compile(r"\bhow\s+many\b|\b(?:minimum|maximum)\b(?!\s+necessary)|\b(?:length|limit|number\s+of)\b|"

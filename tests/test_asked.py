@@ -34,6 +34,7 @@ def test_the_kind_a_question_asks_for(question, kinds):
     ("How often are backups taken?", "データベースは日次でバックアップを取得しています。", 1.0),
     ("Where is customer data stored?", "本サービスはAWS東京リージョンで稼働しています。", 1.0),
     ("Where is customer data stored?", "Customer data is encrypted at rest.", -1.0),
+    ("Where is customer data stored?", "Encryption keys are managed in AWS KMS.", -1.0),  # a provider is no place
     # an ASCII name beside kana is a word of its own: "はAES-256で", "TLS1.2以上"
     ("保存データの暗号化方式は？", "データはAES-256で暗号化しています。", 1.0),
     ("TLSのバージョンは？", "通信はTLS1.2以上で暗号化しています。", 1.0),
