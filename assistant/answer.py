@@ -285,8 +285,9 @@ class Assistant:
     def _newer_first(self, retrieval: Retrieval) -> Retrieval:
         """Last year's check-sheet answer first, and among the next candidates one from a newer dated document
         that the model gives some chance of being about the question (NEWER_RELATED_AT): the newer passage
-        comes first and the past answer second, and the outcome is at most a candidate to review
-        (``past_answer``). Last year's sheet says "TLS 1.1 is still accepted", this year's whitepaper that it
+        comes first and the past answer second (``past_answer``, its probability). answer_from answers from the
+        newer passage when it is an answer on its own or repeats the past answer (polarity.same_answer), else
+        sends both to review. Last year's sheet says "TLS 1.1 is still accepted", this year's whitepaper that it
         was switched off; "8文字以上" against this year's "10文字以上". On the training corpora with such
         sheets the newer candidate held an expected answer in all 8 cases, and 7 of the sheet rows did not.
         Undated documents say nothing. A newer candidate given no chance is about something else: a

@@ -4,8 +4,8 @@
 stored?" by one naming a region, "保存データの暗号化方式は？" by one naming an algorithm. A passage on the
 right subject that states no fact of the asked kind ("We keep audit logs." for "how long") is the commonest
 near miss: the embedding and the words both say "close", yet it does not answer. Reading the question and
-the passage together this way is a feature of the decision (abstain.py); the kinds are few and general,
-spelled in both languages, and never a vendor's words.
+the passage together this way is a feature of the decision (abstain.py) and lifts such passages in the
+ranking (retrieve.py); the kinds are few and general, spelled in both languages, and never a vendor's words.
 """
 
 from __future__ import annotations
