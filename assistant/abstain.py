@@ -318,7 +318,7 @@ def unknown_numbers(index, question: str, passage_text: str) -> list[str]:
     do write."""
     if len(_LISTED.findall(question)) >= 2:
         return []
-    asked = unmatched_numbers(question, "")  # every number the question names
+    named = unmatched_numbers(question, "")  # every number the question names
     missing = unmatched_numbers(question, passage_text)
     if not missing:
         return []
@@ -326,7 +326,7 @@ def unknown_numbers(index, question: str, passage_text: str) -> list[str]:
     vocab = index.vocab
     known_via = {n for key, eq in glossary.matches(question) for n in _NAMED_NUMBER.findall(key)
                  if any(_covered(vocab, e) for e in eq)}
-    for n in asked:
+    for n in named:
         acronym, _, number = n.partition(" ")
         known = (acronym.lower(), int(number)) in pairs if number.isdigit() else (n in numbers or n in known_via)
         if known:
@@ -353,8 +353,8 @@ def bare_mark(quote: str) -> bool:
     """A past answer that is a mark and nothing else ("○", "Yes", "N/A"), or a mark with a remark that only
     points elsewhere ("Yes | Published in the whitepaper.", "○ | ホワイトペーパー参照"): all it says is in its
     row's question."""
-    mark, _, remark = quote.partition(" | ")
-    if mark.strip().strip("。.").lower() not in _MARKS:
+    _, _, remark = quote.partition(" | ")
+    if polarity.mark_of(quote) not in _MARKS:
         return False
     return not remark.strip() or bool(_POINTER.fullmatch(remark.strip()))
 

@@ -100,13 +100,18 @@ NO_MARKS = frozenset({"いいえ", "no", "n", "×", "✕", "✗", "非対応", "
 NA_MARKS = frozenset({"－", "-", "―", "ー", "n/a", "na", "該当なし", "対象外", "非該当", "/", "／"})
 
 
+def mark_of(quote: str) -> str:
+    """A check sheet's answer's first cell as a mark reads ("Yes", "○。" -> "yes", "○"), whatever it holds."""
+    return quote.split(" | ", 1)[0].strip().strip("。.").lower()
+
+
 def not_applicable(quote: str) -> bool:
     """A check sheet's answer marked not applicable ("N/A | We operate no data centers.")."""
-    return quote.split(" | ", 1)[0].strip().strip("。.").lower() in NA_MARKS
+    return mark_of(quote) in NA_MARKS
 
 
 def _marked(quote: str) -> Verdict | None:
-    first = quote.split(" | ", 1)[0].strip().strip("。.").lower()
+    first = mark_of(quote)
     if first in NA_MARKS:
         return Verdict.UNCLEAR
     return Verdict.YES if first in YES_MARKS else Verdict.NO if first in NO_MARKS else None
@@ -160,19 +165,17 @@ def verdict(question: str, quote: str) -> Verdict | None:
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        verdict_sentences = [x for x in sentences if _judge(x, off_says_no) is not None]
-        judged = [(relevance(x), _judge(x, off_says_no)) for x in verdict_sentences]
+        judged = [(relevance(x), v, x) for x in sentences if (v := _judge(x, off_says_no)) is not None]
         if judged:
             # a sentence sharing a quarter or less of the best one's words is about something else ("…を
             # 取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
             # されていません。SAML SSOを利用することで制限できます。")
-            best = max(score for score, _ in judged)
+            best = max(score for score, _, _ in judged)
             # ... and one that only restricts what is done to something else, sharing fewer of its words than
             # the best ("Customer data is used only to provide the service. We do not … use it to train
             # models."): its yes is to another question
-            judged = [(score, v) for (score, v), x in zip(judged, verdict_sentences)
-                      if not (v == Verdict.YES and _ONLY.search(x) and score < best)]
-            paragraphs.append([(score, v) for score, v in judged if 4 * score > best or not best])
+            paragraphs.append([(score, v) for score, v, x in judged if (4 * score > best or not best)
+                               and not (v == Verdict.YES and _ONLY.search(x) and score < best)])
     judged: set = set()
     if paragraphs:
         top = max(score for para in paragraphs for score, _ in para)

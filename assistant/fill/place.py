@@ -160,8 +160,9 @@ def _range_values(ws, formula: str) -> list[str] | None:
     return [str(v).strip() for v in values if v is not None and str(v).strip()] or None
 
 
-def choose(options: list[str], verdict: Verdict) -> str | None:
-    words = YES_MARKS if verdict == Verdict.YES else NO_MARKS if verdict == Verdict.NO else frozenset()
+def choose(options: list[str], verdict: Verdict | None) -> str | None:
+    """The dropdown's value for a yes, a no, or (None) not applicable."""
+    words = YES_MARKS if verdict == Verdict.YES else NO_MARKS if verdict == Verdict.NO else NA_MARKS
     normed = [(norm(o), o) for o in options]
     for n, original in normed:
         if n in words:
@@ -201,7 +202,7 @@ def _value(result: RowAnswer, options: list[str] | None, lang: str) -> tuple[Any
         return messages.t(f"answer.verdict.{verdict}", lang), False
     if verdict == Verdict.UNCLEAR and options and cite is not None and not_applicable(cite.quote):
         # a past answer marked N/A, and the dropdown has the value for it
-        value = next((o for o in options if norm(o) in NA_MARKS), None)
+        value = choose(options, None)
         return value, value is None
     if verdict == Verdict.UNCLEAR or options:
         return None, True  # a yes/no the quote does not settle, or a dropdown an open answer cannot fit
