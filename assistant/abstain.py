@@ -112,7 +112,8 @@ def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
         if any(_covered(vocab, e) for e in equivalents):
             covered.add(key.lower())
             covered.update(tokens.tokenize(key))
-    missing = [t for t in terms if strong(t) and t not in covered and t not in vocab and not _covered(vocab, t)]
+    missing = [t for t in terms if strong(t) and t not in covered and t not in vocab and not _covered(vocab, t)
+               and not asked.asking_word(t)]
     return terms, [surfaces.get(t, t) for t in missing]
 
 

@@ -75,6 +75,17 @@ def states(kind: str, passage: str) -> bool:
     return bool(KINDS[kind][1].search(_norm(passage)))
 
 
+#: Words that only ask for a kind of fact ("how often", "frequency", "where"): they name no subject, so the
+#: documents not spelling them ("年1回" answers "how often") says nothing about whether they cover it.
+_ASKING_WORDS = re.compile(r"(?:how\s+(?:often|long|many|much|soon|quickly|fast)|frequency|frequently|where|when|"
+                           r"which|what|time\s*frame|timeline)", re.ASCII)
+
+
+def asking_word(term: str) -> bool:
+    """TERM (a question's word or phrase) only asks for a kind of fact, naming no subject."""
+    return bool(_ASKING_WORDS.fullmatch(_norm(term).strip()))
+
+
 def match(question: str, passage: str) -> float:
     """+1 when the passage states a fact of a kind the question asks for, -1 when it asks for some and the
     passage states none of them, 0 when the question asks for no particular kind."""

@@ -433,7 +433,8 @@ def _reverse(table: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
 _JA_EN = _reverse(_EN_JA)
 
 _EN_PATTERN = re.compile(
-    r"(?<![A-Za-z0-9])(" + "|".join(re.escape(k) for k in sorted(_EN_JA, key=len, reverse=True)) + r")(?![A-Za-z0-9])",
+    r"(?<![A-Za-z0-9])(" + "|".join(re.escape(k) for k in sorted(_EN_JA, key=len, reverse=True)) +
+    r")(?:(?<=[a-rt-z])s|(?<=[sxz])es|(?<=[cs]h)es)?(?![A-Za-z0-9])",  # a plural meets its singular: "penetration tests"
     re.IGNORECASE,
 )
 

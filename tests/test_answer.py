@@ -343,6 +343,17 @@ def test_a_name_run_into_its_number_is_not_missing_when_the_documents_write_it_a
     assert "iso27001" in abstain.missing_terms(assistant.index, "ISO27001の認証はありますか？")[1]
 
 
+def test_words_that_only_ask_are_never_missing(assistant):
+    """"How often" asks for a frequency; Japanese documents answer it with 年1回, never with its words. Only
+    a subject the documents never name is missing."""
+    from assistant import abstain, asked
+
+    assert abstain.missing_terms(assistant.index, "How often are access rights reviewed?")[1] == []
+    assert abstain.missing_terms(assistant.index, "What is the frequency of audit log reviews?")[1] == []
+    assert abstain.missing_terms(assistant.index, "How often is Kubernetes patched?")[1] == ["kubernetes"]
+    assert asked.asking_word("How often") and not asked.asking_word("frequency capping")
+
+
 def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
     """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
     answer = assistant.ask("明日の東京の天気は？")

@@ -59,6 +59,15 @@ def test_glossary_expands_english_to_japanese():
     assert glossary.expand("") == ()
 
 
+def test_glossary_terms_are_met_in_the_plural():
+    """Questionnaires write "penetration tests", "firewalls": the singular's equivalents apply."""
+    assert "ペネトレーションテスト" in glossary.expand("How often do you perform penetration tests?")
+    assert glossary.english_terms("Do you use firewalls?") == ["firewall"]
+    assert glossary.english_terms("Are SSOs and accesses logged?")[:2] == ["sso", "access"]
+    # not a plural: a word that merely begins with a term
+    assert "sso" not in glossary.english_terms("ssosomething")
+
+
 def test_glossary_knows_the_name_iso_27001_certifies():
     """"Is your information security management system certified to ISO 27001?" had covered a third of
     itself in the passage listing ISO/IEC 27001 and was not documented (fresh-user review)."""
