@@ -35,7 +35,14 @@ class _Facts:
         ids = getattr(bm25, "vocab_dict", None) or {}
         indptr = bm25.scores.get("indptr") if isinstance(getattr(bm25, "scores", None), dict) else None
         self._ids, self._indptr = ids, indptr
-        self._passages, self._named = index.passages, None
+        self._passages, self._named, self._text = index.passages, None, None
+
+    @property
+    def text(self) -> str:
+        """Every passage's text, normalised, one after another: where a phrase is looked up whole."""
+        if self._text is None:
+            self._text = "\n".join(tokens.normalize(p.index_text()) for p in self._passages)
+        return self._text
 
     @property
     def named(self) -> tuple[set[str], set[tuple[str, int]]]:
@@ -108,8 +115,11 @@ def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
         terms += [k for k in glossary.english_terms(question) if k not in terms]
     vocab = index.vocab
     covered: set[str] = set()
+    f = facts(index)
     for key, equivalents in glossary.matches(question):
-        if any(_covered(vocab, e) for e in equivalents):
+        if any(_covered(vocab, e) and (e.isascii() or len(tokens.tokenize(e)) < 2 or tokens.normalize(e) in f.text)
+               for e in equivalents):
+            # a Japanese compound is written whole: 侵入 and テスト apart are no 侵入テスト
             covered.add(key.lower())
             covered.update(tokens.tokenize(key))
     missing = [t for t in terms if strong(t) and t not in covered and t not in vocab and not _covered(vocab, t)

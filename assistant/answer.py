@@ -232,12 +232,14 @@ class Assistant:
         cut = threshold if threshold is not None else self.threshold
         status, conf, reasons = abstain.decide(model, feats, answer_at=cut)
         decided = status
-        if status != Status.NOT_DOCUMENTED and abstain.unknown_subject(self.index, retrieval):
+        unknown = abstain.unknown_subject(self.index, retrieval)
+        if status != Status.NOT_DOCUMENTED and unknown:
             if conf < abstain.UNKNOWN_SUBJECT_REVIEW_AT:
                 status, reasons = Status.NOT_DOCUMENTED, []  # the closest passage is about something else
             elif status == Status.ANSWERED:
                 status, reasons = Status.REVIEW, abstain.reasons(feats)
         first = retrieval.hits[0].passage if retrieval.hits else None
+        unnamed = False  # the question's numbered standard is one no document names (unknown_numbers)
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
                                          coverage=feats.coverage if feats else 0.0)
@@ -245,24 +247,27 @@ class Assistant:
                 self.index, question, first.index_text()):
             # the standard asked about is one the documents never name
             status, reasons, conf = Status.NOT_DOCUMENTED, [], min(conf, model.review_at / 2)
+            unnamed = True
         elif status == Status.REVIEW and "number_mismatch" not in reasons and first is not None and \
                 abstain.unmatched_numbers(question, first.index_text()):
             reasons = ["number_mismatch", *reasons]
-        if retrieval.past_answer is not None and status != Status.ANSWERED and decided != Status.ANSWERED \
-                and retrieval.past_answer >= cut and polarity.same_answer(
+        past = retrieval.past_answer
+        if past is not None and (unnamed or unknown and past < abstain.UNKNOWN_SUBJECT_REVIEW_AT):
+            past = None  # what the question is about, no document names: no past answer can be about it
+        if past is not None and status != Status.ANSWERED and decided != Status.ANSWERED and not unknown \
+                and past >= cut and polarity.same_answer(
                     question, retrieval.hits[1].passage.quote_text, retrieval.hits[0].passage.quote_text):
             # last year's answer, and this year's passage says the same (its figures, its yes or no): the
             # newer passage is the answer, on the strength of both
-            status, reasons, conf = Status.ANSWERED, [], retrieval.past_answer
-        elif retrieval.past_answer is not None and status != Status.ANSWERED and (
-                status == Status.REVIEW or retrieval.past_answer >= model.review_at):
+            status, reasons, conf = Status.ANSWERED, [], past
+        elif past is not None and status != Status.ANSWERED and (status == Status.REVIEW or past >= model.review_at):
             # a newer document's passage before last year's answer on the same question, not an answer on its
             # own: a reviewer sees both (one that is an answer is the current word, the old one follows it)
             if status == Status.REVIEW and reasons and reasons[0] in abstain.RULES:
                 reasons = [*reasons, "newer_source"]  # what a rule found stays first
             else:
                 status, reasons = Status.REVIEW, ["newer_source"]
-            conf = max(conf, retrieval.past_answer)
+            conf = max(conf, past)
             decided = Status.ANSWERED if conf >= cut else decided
         if decided == Status.ANSWERED and status != Status.ANSWERED:
             # held back by a rule: the confidence says so too (0.9996 on a candidate read as an answer)
@@ -298,6 +303,7 @@ class Assistant:
         first = self.index.documents.get(hits[0].passage.source) if hits else None
         if first is None or not first.as_of or hits[0].passage.format not in SHEET_FORMATS:
             return retrieval
+        best, likeliest = None, NEWER_RELATED_AT
         for i, hit in enumerate(hits[1:REORDER_DEPTH], 1):
             doc = self.index.documents.get(hit.passage.source)
             if doc is None or not doc.as_of or hit.passage.source == hits[0].passage.source:
@@ -305,10 +311,12 @@ class Assistant:
             n = min(len(doc.as_of), len(first.as_of))  # "2026-01" against "2024-03-12": by month
             if doc.as_of[:n] > first.as_of[:n]:
                 newer = _as_first(retrieval, i)
-                if self.model.probability(abstain.features(self.index, newer)) >= NEWER_RELATED_AT:
-                    past = self.model.probability(abstain.features(self.index, retrieval))
-                    return dataclasses.replace(newer, past_answer=past)
-        return retrieval
+                p = self.model.probability(abstain.features(self.index, newer))
+                if p >= likeliest:  # the likeliest of them, not the first: the next may be the one about it
+                    best, likeliest = newer, p
+        if best is None:
+            return retrieval
+        return dataclasses.replace(best, past_answer=self.model.probability(abstain.features(self.index, retrieval)))
 
     def source_text(self, source: str) -> str | None:
         """The full text of an indexed document, the text citations' offsets count in: the extracted text

@@ -75,6 +75,12 @@ def states(kind: str, passage: str) -> bool:
     return bool(KINDS[kind][1].search(_norm(passage)))
 
 
+def stated(question: str, text: str) -> set[str]:
+    """What TEXT states of the kinds QUESTION asks for, as written (normalised): {"quarterly"}, {"30日"}."""
+    norm = _norm(text)
+    return {re.sub(r"\s+", " ", m.group(0)) for k in kinds(question) for m in KINDS[k][1].finditer(norm)}
+
+
 #: Words that only ask for a kind of fact ("how often", "frequency", "where"): they name no subject, so the
 #: documents not spelling them ("年1回" answers "how often") says nothing about whether they cover it.
 _ASKING_WORDS = re.compile(r"(?:how\s+(?:often|long|many|much|soon|quickly|fast)|frequency|frequently|where|when|"

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from . import glossary, tokens
+from . import asked, glossary, tokens
 from .script import CJK
 from .types import Verdict
 
@@ -210,11 +210,14 @@ def same_answer(question: str, old: str, new: str) -> bool:
     """Whether NEW says what OLD said (last year's check-sheet answer against this year's passage): every
     figure of OLD is in NEW, and to a yes/no question both give the same clear yes or no. A past answer with
     neither a figure nor a clear yes or no says nothing that could agree."""
-    old_figures = set(_FIGURE.findall(tokens.normalize(old.partition(" | ")[2] if " | " in old else old)))
+    said = old.partition(" | ")[2] if " | " in old else old
+    old_figures = set(_FIGURE.findall(tokens.normalize(said)))
     if not old_figures <= set(_FIGURE.findall(tokens.normalize(new))):
         return False
     if asks_yes_no(question):
         said = verdict(question, old)
         return said in (Verdict.YES, Verdict.NO) and verdict(question, new) == said
-    return bool(old_figures)
+    # "How often…?": "Quarterly." last year, "reviewed quarterly" now; in another language they cannot agree
+    old_facts = old_figures | asked.stated(question, said)
+    return bool(old_facts) and old_facts <= set(_FIGURE.findall(tokens.normalize(new))) | asked.stated(question, new)
 
