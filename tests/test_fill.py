@@ -630,12 +630,36 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     assert ws.cell(cipher, 4).fill.fgColor.rgb == fill_write.REVIEW_FILL
     assert ws.cell(cipher, header.index(HEADERS[STATUS]) + 1).value == "要確認", \
         "not 'answered' beside an empty answer cell"
-    assert ws.cell(cipher, 5).value.startswith("要確認（回答候補）:")
+    # the documents answer it: the remarks say so, and why the cell is left (its list has no value for it)
+    assert ws.cell(cipher, 5).value.startswith("要確認（回答欄は「はい / いいえ / 該当なし」から選択。資料の回答）:「")
     assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
     assert ws.cell(mfa, 4).value == "いいえ", "a filled customer cell is kept"
     assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
     assert [str(d.sqref) for d in ws.data_validations.dataValidation] == ["D4:D7"]
     assert summary.answered >= 1 and summary.needs_review >= 1 and summary.not_documented >= 1
+
+
+def test_an_answer_column_whose_header_lists_its_marks_is_filled_like_a_dropdown(assistant, tmp_path):
+    """"Response (Yes/No/N/A)" without an in-cell list: a yes goes in as "Yes", an open answer's quote goes to
+    the remarks, never into the column meant for a mark."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["ID", "Question", "Response (Yes/No/N/A)", "Comments"])
+    ws.append([1, QUESTIONS["scim"], None, None])
+    ws.append([2, "保存データの暗号化方式は？", None, None])
+    src, dst = tmp_path / "sheet.xlsx", tmp_path / "filled.xlsx"
+    wb.save(src)
+    fill.fill_file(assistant, src, dst, progress=False)
+    ws = load_workbook(dst).active
+    assert ws["C2"].value == "Yes" and "SCIM" in ws["D2"].value
+    assert ws["C3"].value is None and "AES-256" in ws["D3"].value, [c.value for c in ws[3]]
+    assert ws["D3"].value.startswith("Needs review (the answer cell takes only Yes / No / N/A; the documents answer)")
+    from assistant.fill.place import declared_options
+
+    assert declared_options("回答（はい／いいえ／該当なし）") == ["はい", "いいえ", "該当なし"]
+    assert declared_options("Comments (optional)") is None and declared_options("Answer (A/B)") is None
 
 
 def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(filled_xlsx):

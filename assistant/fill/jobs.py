@@ -26,7 +26,7 @@ from ..types import Status
 from .ask import answer_all, asked_text, picked
 from .locate import Placement, _headers_seen, _locate_named, locate, locate_customer
 from .model import EVIDENCE_KEY, Book, Job, RowAnswer, cell_text
-from .place import cells_for, customer_placement, dropdown, evidence_cell, place, remarks_taken
+from .place import answer_options, cells_for, customer_placement, dropdown, evidence_cell, place, remarks_taken
 from .read import read_book
 from .run import MAX_WEB_QUESTIONS, _out_suffix, _safe_name, job_of
 from .summary import FillSummary, tally
@@ -248,7 +248,7 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
             if remarks_taken(job, r):  # their remarks stay; the row's evidence goes to the added evidence column
                 evidence = evidence_cell(job, r, cells)
             remarks = _existing(job, r, job.placement.remarks_col) or remarks
-        options = dropdown(ws, r + 1, job.placement.answer_col + 1) if job.placement else None
+        options = answer_options(job, r, job.placement) if job.placement else None
         rows.append({
             "row": r + 1, "question": texts.get(r, ""), "status": str(cells.status),
             "verdict": str(cells.verdict) if cells.verdict in ("yes", "no") else None,
@@ -352,7 +352,7 @@ def _decided(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Deci
             # quote settles it, and the remarks say the passage was chosen in review
             from ..answer import location
 
-            options = dropdown(job.table.worksheet, r + 1, placement.answer_col + 1)
+            options = answer_options(job, r, placement)
             value, _, _ = cells_for(out, placement, options)
             lang = placement.lang
             out.customer = (value, messages.t("fill.remarks_picked", lang, quote=chosen.quote,

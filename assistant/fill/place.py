@@ -1,7 +1,8 @@
 """The customer's own answer and remarks columns: filled in the sheet's language.
 
 A check sheet goes back to the customer, so the answer belongs in their 回答 column, in the values of its
-dropdown when it has one (はい/いいえ, Yes/No, ○/×), and the evidence in their 備考 column. Only empty
+dropdown when it has one (はい/いいえ, Yes/No, ○/×) or of the list its header gives ("Response (Yes/No/N/A)"),
+and the evidence in their 備考 column; an open answer such a cell cannot hold goes to the remarks, saying so. Only empty
 cells are written. What the assistant is not sure of is left for a person: a needs-review or
 not-documented row gets no answer value, only its remarks (the candidate, or "not documented"), and
 the row is flagged; so is an answered yes/no question whose quote says neither clearly, or whose
@@ -14,6 +15,7 @@ remarks of a row whose remarks cell already holds the customer's text (never ove
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 from .. import messages
@@ -78,7 +80,7 @@ def place(job: Job, results: dict[int, RowAnswer], placement: Placement | None =
     for r, cells in results.items():
         if cells.status == STATUS_SKIPPED:
             continue
-        options = dropdown(ws, r + 1, placement.answer_col + 1)
+        options = answer_options(job, r, placement)
         settle(cells, *cells_for(cells, placement, options))
 
 
@@ -120,6 +122,30 @@ def written_answer(job: Job, r: int, cells: RowAnswer) -> Any:
     row = job.table.rows[r] if r < len(job.table.rows) else []
     col = job.placement.answer_col
     return None if col < len(row) and cell_text(row[col]) else cells.customer[0]
+
+
+def answer_options(job: Job, r: int, placement: Placement) -> list[str] | None:
+    """The values row r's answer cell takes: its dropdown's, else those its header lists ("Response
+    (Yes/No/N/A)", 「回答（はい／いいえ）」): a cell meant for a mark gets a mark, never a paragraph."""
+    options = dropdown(job.table.worksheet, r + 1, placement.answer_col + 1)
+    if options is None and placement.answer_col < len(job.header):
+        options = declared_options(cell_text(job.header[placement.answer_col]))
+    return options
+
+
+_LISTED = re.compile(r"[(（\[［]([^()（）\[\]［］]{2,40})[)）\]］]")
+_LIST_SEP = re.compile(r"\s*[/／|｜,，、・]\s*")
+_NA = re.compile(r"\bn\s*/\s*a\b", re.I)
+
+
+def declared_options(header_text: str) -> list[str] | None:
+    """The marks a header lists in brackets, when they include a yes and a no: ["Yes", "No", "N/A"]."""
+    for m in _LISTED.finditer(header_text or ""):
+        inner = _NA.sub("\x00", m.group(1))  # "N/A" is one mark, not two
+        items = [i.replace("\x00", "N/A").strip() for i in _LIST_SEP.split(inner) if i.strip()]
+        if 2 <= len(items) <= 6 and choose(items, Verdict.YES) and choose(items, Verdict.NO):
+            return items
+    return None
 
 
 def dropdown(ws, row: int, col: int) -> list[str] | None:
@@ -184,7 +210,10 @@ def cells_for(result: RowAnswer, placement: Placement, options: list[str] | None
 
         answered = result.status == Status.ANSWERED and not person  # else its quote is a candidate
         key = "fill.remarks_answer" if answered else "fill.remarks_candidate"
-        remarks = messages.t(key, lang, quote=cite.quote, location=location(cite, lang))
+        if result.status == Status.ANSWERED and options and result.verdict not in (Verdict.YES, Verdict.NO,
+                                                                                   Verdict.UNCLEAR):
+            key = "fill.remarks_open_answer"  # the answer stands; the cell's list has no value for it
+        remarks = messages.t(key, lang, quote=cite.quote, location=location(cite, lang), options=" / ".join(options or ()))
     elif result.status == Status.NOT_DOCUMENTED:
         remarks = messages.t("fill.remarks_not_documented", lang)
     return value, remarks, person
