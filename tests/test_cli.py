@@ -121,6 +121,9 @@ def test_missing_corpus_is_a_clear_error(cli, monkeypatch, tmp_path):
     result = cli.invoke(app, ["index"])
     assert result.exit_code != 0
     assert result.stderr.startswith("error: corpus folder") and "ASSISTANT_CORPUS" in result.stderr
+    # `ask` speaks the question's language, about the folder too
+    result = cli.invoke(app, ["ask", "保存データの暗号化方式は？"])
+    assert result.exit_code != 0 and "資料フォルダ" in result.stderr and "ASSISTANT_CORPUS" in result.stderr, result.stderr
 
 
 def test_eval_json_on_a_small_set(cli, tmp_path):

@@ -43,11 +43,7 @@ SUFFIXES = PLAIN_SUFFIXES + tuple(READERS)
 def corpus_files(folder: Path) -> list[Path]:
     """The files that make up a corpus, in a stable order (hashing and ids depend on it)."""
     if not folder.is_dir():
-        raise CorpusError(
-            f"corpus folder {folder} does not exist: create it with documents (.txt, .md, .html, .pdf, .docx, "
-            "answered .xlsx/.csv check sheets) "
-            "or point ASSISTANT_CORPUS at one"
-        )
+        raise CorpusError(key="corpus.no_folder", folder=str(folder))
     root = folder.resolve()
     return sorted(
         p for p in folder.rglob("*")
@@ -189,9 +185,9 @@ def load_corpus(folder: Path, progress: Reporting = False) -> Corpus:
             next_id += len(doc.passages)
             documents.append(doc)
     if not documents:
-        detail = "; ".join(warnings) if warnings else "no .txt, .md, .html, .pdf, .docx, .xlsx or .csv files"
-        raise CorpusError(f"no readable documents in {folder} ({detail}); add documents such as UTF-8 .txt/.md, "
-                          ".html, .pdf (with a text layer), .docx, or answered .xlsx/.csv check sheets")
+        if warnings:
+            raise CorpusError(key="corpus.no_documents", folder=str(folder), detail="; ".join(warnings))
+        raise CorpusError(key="corpus.no_files", folder=str(folder))
     return Corpus(folder=folder, documents=documents, warnings=warnings)
 
 
