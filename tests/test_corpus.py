@@ -597,6 +597,45 @@ def test_a_tab_separated_tables_rows_are_indexed_with_its_header(tmp_path):
     assert note.context == "", "the table ends with its last row"
 
 
+def test_the_last_name_value_line_of_a_list_is_an_item_not_a_heading(tmp_path):
+    text = ("脆弱性対策\n年1回、外部の専門会社によるペネトレーションテストを実施しています。\n"
+            "脆弱性が見つかった場合は、深刻度に応じて次の期限内に修正します。\n"
+            "緊急（Critical）：7日以内\n高（High）：30日以内\n中（Medium）以下：90日以内\n\n"
+            "よくあるご質問\nQ. データはどの国に保管されますか？\nA. すべて日本国内に保管されます。\n")
+    doc = parse_document(tmp_path / "page.txt", text)
+    assert not any("90日以内" in h for p in doc.passages for h in p.section), "an item is no section"
+    item = next(p for p in doc.passages if "7日以内" in p.text)
+    assert item.section == ("脆弱性対策",)
+    assert all(x in item.quote_text for x in ("次の期限内に修正します", "7日以内", "30日以内", "中（Medium）以下：90日以内"))
+    answer = next(p for p in doc.passages if p.text.startswith("A. "))
+    assert answer.section == ("よくあるご質問", "Q. データはどの国に保管されますか？")
+    en = parse_document(tmp_path / "en.txt", "Patching\nCritical: 7 days\nHigh: 30 days\nMedium: 90 days\n\nFAQ\n"
+                                            "Where is data stored?\nIn Japan.\n")
+    assert not any("Medium" in h for p in en.passages for h in p.section)
+    alone = parse_document(tmp_path / "a.txt", "はじめに\n本書について説明します。\n\nお問い合わせ窓口：営業部\n\n"
+                                               "平日9時から受け付けています。\n")
+    assert any("お問い合わせ窓口：営業部" in h for p in alone.passages for h in p.section), \
+        "a name-value line with no such line above it is still free to head what follows"
+
+
+def test_a_tab_separated_table_is_quoted_with_its_header_and_without_the_paragraphs_after_it(tmp_path):
+    text = ("アカウントの保護\n機能\tスタンダード\tビジネス\tエンタープライズ\n2段階認証（TOTP）\t○\t○\t○\n"
+            "IPアドレス制限\t×\t○\t○\nSAML認証によるシングルサインオン\t×\t×\t○\n\n"
+            "管理者権限を持つアカウントは、2段階認証の設定が必須です。\n"
+            "パスワードはbcryptでハッシュ化して保存しています。\n")
+    doc = parse_document(tmp_path / "page.txt", text)
+    row = next(p for p in doc.passages if p.text.startswith("IPアドレス制限"))
+    assert row.kind == "row" and row.context == "機能 | スタンダード | ビジネス | エンタープライズ"
+    assert row.quote_text.startswith("機能\tスタンダード\tビジネス\tエンタープライズ\n"), "the header is quoted with it"
+    assert row.quote_text.endswith("SAML認証によるシングルサインオン\t×\t×\t○"), "the table ends with its last row"
+    assert text[row.quote_start:row.quote_end] == row.quote_text
+    after = next(p for p in doc.passages if p.text.startswith("管理者権限"))
+    assert "\t" not in after.quote_text and after.context == ""
+    long_rows = "".join(f"機能{n}の説明がここに入ります。詳しくはマニュアルをご覧ください\t○\t×\n" for n in range(12))
+    big = parse_document(tmp_path / "big.txt", "機能比較\n機能\tライト\tプロ\n" + long_rows)
+    assert all(p.kind == "row" and p.quote_text == p.text for p in big.passages), "a long table keeps its rows apart"
+
+
 def test_a_table_whose_cells_only_spaces_separate_keeps_its_rows(tmp_path):
     text = ("料金プランの機能比較\n各プランの主な機能は以下のとおりです。\nセキュリティ・管理\n"
             "項目 スタンダード ビジネス エンタープライズ\n操作ログの閲覧 × 1年分 5年分\n"

@@ -353,6 +353,50 @@ def test_pdf_lines_ended_on_purpose_and_hyphens_written(tmp_path):
     assert not any("5年間" in h for p in got.passages for h in p.section)
 
 
+@needs_font
+def test_pdf_a_line_opening_with_closing_punctuation_or_wrapped_at_a_space_goes_on(tmp_path):
+    """A generator that lets "、" / "。" start a line, and one that wraps at the last space before a run
+    with no space ("ISO/IEC" / "27001:2022の認証を…"), still gives one paragraph: the line above stopped
+    short only because what followed did not fit."""
+    from fpdf import FPDF
+
+    doc = FPDF(format=(148, 210))
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=9.5)
+    doc.multi_cell(0, 5, "本サービスは東京リージョンで稼働しています。" * 4, new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+
+    def full(text: str) -> str:  # a line that ends in the text and fills the column, as a generator sets it
+        text = "管理画面の操作記録は" * 8 + text
+        while doc.get_string_width(text) > doc.epw:
+            text = text[1:]
+        return text
+
+    for head, tail in (("操作ログは2年間保存し、ビジネスプラン以上ではCSV形式でダウンロードできます", "。"),
+                       ("バックアップに残ったデータは", "、保持期間の経過とともに削除されます。")):
+        line = full(head)
+        doc.cell(0, 5, line, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(2)  # set lower than the paragraph's other lines, as the whitepaper that showed it did
+        doc.cell(0, 5, tail, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(2)
+    doc.multi_cell(0, 5, "当社は2025年6月にISO/IEC 27001:2022の認証を取得しました（認証範囲：本サービスの開発・運用・サポート）。"
+                   "また、2019年からプライバシーマークの付与を受けています。", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.multi_cell(0, 5, "お客様の端末と本サービスとの通信は、TLS 1.2以上で暗号化しています。受付用タブレットアプリとの通信も同様です。",
+                   new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "wraps.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    assert not any(t[0] in "、。" for t in texts), texts
+    assert any(t.endswith("ダウンロードできます。") for t in texts), texts
+    assert any(t.endswith("データは、保持期間の経過とともに削除されます。") for t in texts), texts
+    assert any("ISO/IEC 27001:2022の認証を取得しました" in t and t.endswith("付与を受けています。") for t in texts), texts
+    assert "お客様の端末と本サービスとの通信は、TLS 1.2以上で暗号化しています。受付用タブレットアプリとの通信も同様です。" in texts
+
+
 def test_pdf_line_joining_rules():
     assert readers.join_lines(["保存データはAES-256で暗号", "化されます。"]) == "保存データはAES-256で暗号化されます。"
     assert readers.join_lines(["Data is encrypted with", "TLS 1.2."]) == "Data is encrypted with TLS 1.2."

@@ -184,14 +184,25 @@ def _whole_words(lines: list[_PdfLine]) -> frozenset[str]:
 
 
 _FIRST_WORD = re.compile(r"[!-~]+|.[、。，．）」』〕】]?")
+#: What may not start a line (Japanese line-breaking rules): a line opening with it goes on from the line
+#: above, wherever the typesetter put it ("…ダウンロードできます" / "。").
+_CLOSING = "、。，．,）)」』】〕〉》］｝"
 
 
-def _first_word_width(ln: _PdfLine) -> float:
+def _first_word_width(ln: _PdfLine, at_space: bool = False) -> float:
     """How wide the line's first word is (a Latin word, or a Japanese character with what may not start
-    a line after it), from the line's own average character width."""
+    a line after it), from the line's own average character width. After a break at a space the word is
+    all up to the next space: a typesetter that breaks at spaces moved "27001:2022の認証を取得しました…"
+    down whole, though "27001:2022" alone would have fitted after "ISO/IEC"."""
     if not ln.text or ln.right <= ln.left:
         return float("inf")
-    return len(_FIRST_WORD.match(ln.text).group(0)) * (ln.right - ln.left) / len(ln.text)
+    word = ln.text.split(" ", 1)[0] if at_space else _FIRST_WORD.match(ln.text).group(0)
+    return len(word) * (ln.right - ln.left) / len(ln.text)
+
+
+def _at_space(before: str, after: str) -> bool:
+    """Whether a line break stood for a space: Latin (or digits, or ASCII signs) on both sides of it."""
+    return bool(before and after) and "!" <= before[-1] <= "~" and "!" <= after[0] <= "~"
 
 
 #: How far above and below a line its column's other lines are looked for: this many font sizes between
@@ -301,7 +312,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         if prev.page != ln.page or {id(prev), id(ln)} & beside or ln.left <= prev.left - 0.5 * body:
             return False
         right = column_right(prev)
-        return bool(right) and prev.right + _first_word_width(ln) + body < right
+        return bool(right) and prev.right + _first_word_width(ln, _at_space(prev.text, ln.text)) + body < right
 
     blocks: list[Block] = []
     current: list[_PdfLine] = []
@@ -321,6 +332,10 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     for ln in lines:
         if _TOC_ENTRY.search(ln.text) and len(_LEADERS.sub("", ln.text)) <= 120:
             continue  # a contents page lists headings, it says nothing itself
+        if current and ln.text[0] in _CLOSING:
+            current.append(ln)  # "、" / "。" never starts a line of its own, whatever the gap its low box makes
+            prev = ln
+            continue
         is_heading = (ln.size in level_of and len(ln.text) <= 80) or (
             ln.size >= body and len(ln.text) <= 40 and _NUMBERED_HEADING.match(ln.text)
             and not SENTENCE_END.search(ln.text) and "。" not in ln.text)

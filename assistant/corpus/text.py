@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..config import display_path
@@ -19,7 +19,7 @@ from ..script import CJK
 from .blocks import COUNTED_AFTER
 from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
                      links_only, nav_row)
-from .model import Document, Passage, find_as_of, mark_units, split_long
+from .model import UNIT_MAX_CHARS, Document, Passage, find_as_of, mark_units, split_long
 
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
@@ -413,8 +413,22 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
         return False  # a table row is a fact, even the last one standing alone
     if stripped[0] in "※*注(（「『\"'" or "。" in stripped:
         return False
+    if _same_key_value(stripped, raw[i - 1][1].strip() if i > 0 else ""):
+        return False  # the last of "緊急（Critical）：7日以内" / "高（High）：30日以内" / "中（Medium）以下：90日以内"
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     return not nxt
+
+
+def _same_key_value(line: str, above: str) -> bool:
+    """Whether a line has the "name：value" shape of the line right above it (the same colon, full-width or
+    not): the items of one list drawn without markers, its last item standing before a blank line no
+    heading over what follows."""
+    if not (_KEY_VALUE.match(line) and _KEY_VALUE.match(above)):
+        return False
+    return _COLON.search(line).group() == _COLON.search(above).group()  # the name ends at the first colon
+
+
+_COLON = re.compile(r"[：:]")
 
 
 def _main_script_is_cjk(text: str) -> bool:
@@ -651,6 +665,7 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     guessed = False
 
     head = ""  # the header of the table whose rows come next: indexed with each (as HTML's are), not quoted
+    head_start, rows = 0, 0  # where that header starts; where its table's rows start in ``out``
 
     def emit(start: int, end: int, kind: str, context: str = "") -> None:
         nonlocal run, path, guessed
@@ -667,16 +682,20 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     while i < len(lines):
         ln = lines[i]
         if ln.kind == "chrome" and ln.table_head:
-            head = " | ".join(_cells(ln))
+            if head:
+                _quote_table(out, rows, head_start, text)
+            head, head_start, rows = " | ".join(_cells(ln)), ln.start, len(out)
             i += 1
             continue
         if head and not (ln.kind == "text" and _is_row(ln)) \
                 and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)):
+            _quote_table(out, rows, head_start, text)
             head = ""  # the table ended (its Markdown rule under the header is no end)
         if ln.kind == "text" and head:
-            # one row, indexed with its column names ("機能 | スタンダード | …"); a paragraph still, so that a
-            # short table is quoted whole as before (as "row" passages, suite answers right 173 -> 172)
-            emit(ln.start, ln.end, "paragraph", head)
+            # one row, indexed with its column names ("機能 | スタンダード | …") as HTML's and DOCX's are, and
+            # quoted with its table (_quote_table): as a section's paragraph it had been quoted without the
+            # header and together with the paragraphs after the table
+            emit(ln.start, ln.end, "row", head)
             i += 1
         elif ln.kind == "heading":
             if ln.level:
@@ -702,7 +721,22 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
             i = j + 1
         else:
             i += 1
+    if head:
+        _quote_table(out, rows, head_start, text)
     return out
+
+
+def _quote_table(out: list[Passage], first: int, head_start: int, text: str) -> None:
+    """A short table's rows (out[first:]) are quoted as one unit from its header row on, like a list with its
+    lead-in: a row quoted alone lost its column names ("IPアドレス制限 × ○ ○": which plan?), and a question
+    often asks for two rows ("最小桁数・文字種"). Each row stays a passage of its own for ranking; the
+    paragraphs after the table are no part of it. A longer table keeps its rows apart."""
+    members = [n for n in range(first, len(out)) if out[n].kind == "row"]
+    if not members or out[members[-1]].end - head_start > UNIT_MAX_CHARS:
+        return
+    end = out[members[-1]].end
+    for n in members:
+        out[n] = replace(out[n], unit_start=head_start, unit_end=end, unit_text=text[head_start:end])
 
 
 def _continues(line: _Line, nxt: _Line) -> bool:
