@@ -154,3 +154,58 @@ def test_the_same_paragraph_in_several_documents_is_one_candidate(make_corpus, t
                           for topic in ("SAML", "IP制限", "監査ログ", "パスワード")}, name="help")
     other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx2"), progress=False)
     assert len(set(other.retriever._units.tolist())) >= 4, "one shared sentence does not merge every article's unit"
+
+
+DEFINING_PAGE = """# 2段階認証の設定
+
+## 2段階認証とは
+
+2段階認証とは、ユーザーがオンラインサービスにアクセスする際に、2つの異なる認証要素を使用して本人確認を行うセキュリティ手法です。
+
+## 2段階認証でできること
+
+管理者はスペース内の全ユーザーに2段階認証を強制できます。認証アプリ、SMS、Eメールから選択できます。
+
+## 料金
+
+すべてのプランで追加料金なしで利用できます。
+
+## パスワード
+
+パスワードは8文字以上で、英字と数字を含める必要があります。
+
+## IPアドレス制限
+
+許可したIPアドレスからのみアクセスできるよう制限できます。
+
+## 監査ログ
+
+管理者は監査ログを閲覧し、CSVでダウンロードできます。
+
+## バックアップ
+
+データは毎日バックアップされ、30日分を保持します。
+
+## 暗号化
+
+通信はTLS 1.2以上で暗号化し、保存データはAES-256で暗号化しています。
+
+## シングルサインオン
+
+SAML 2.0によるシングルサインオンに対応しています。
+"""
+
+
+def test_a_passage_that_defines_a_term_is_no_answer_about_the_service(assistant, make_corpus, tmp_path):
+    """A help article opens with what the term means ("2段階認証とは、…手法です"); a check sheet asks what the
+    service does. Asked what the term means, the definition is the answer."""
+    from assistant import retrieve
+
+    folder = make_corpus({"mfa.md": DEFINING_PAGE})
+    index = ensure_index(folder, tmp_path / "index", assistant.embedder, progress=False)
+    retriever = Retriever(index, assistant.embedder)
+    question = "2段階認証（多要素認証）は利用できますか？"
+    assert retriever.search(question).hits[0].passage.section[-1] == "2段階認証でできること"
+    assert retriever.search("2段階認証とは何ですか？").hits[0].passage.section[-1] == "2段階認証とは"
+    assert retriever._defines.sum() == 1
+    assert retrieve._DEFINES.search("What is SSO?") and not retrieve._DEFINES.search("What is your uptime commitment?")
