@@ -40,10 +40,10 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"\bwhere\b[^?]*\b(?:stored|hosted|located|processed|kept|reside[sd]?|housed|backed\s+up)\b|"
                    r"\bwhich\s+(?:countr|regions?|locations?|jurisdictions?)\b|\b(?:geograph\w*|data\s+residency)\b|"
                    r"どこに|どこで(?:保管|保存|管理|処理)|どの(?:国|地域|リージョン)|所在|保管場所|保存場所|国内|国外|海外|リージョン", re.ASCII),
-        re.compile(r"リージョン|国内|国外|海外|日本|東京|大阪|米国|アメリカ|欧州|EU|データセンター|拠点|"
+        re.compile(r"リージョン|国内|国外|海外|日本|東京|大阪|米国|アメリカ|欧州|EU|"
                    r"\b(?:regions?|japan|tokyo|osaka|united\s+states|u\.s\.|usa|eu|europe(?:an)?|uk|germany|ireland|"
                    r"france|singapore|australia|canada|india|asia|frankfurt|virginia|oregon|"
-                   r"data\s+cent(?:er|re)s?|on[\s-]premises?|availability\s+zones?)\b", re.ASCII),
+                   r"on[\s-]premises?|availability\s+zones?)\b", re.ASCII),
     ),
     "amount": (
         re.compile(r"\bhow\s+many\b|\b(?:minimum|maximum)\b(?!\s+necessary)|\b(?:length|limit|number\s+of)\b|"

@@ -35,6 +35,9 @@ def test_the_kind_a_question_asks_for(question, kinds):
     ("Where is customer data stored?", "本サービスはAWS東京リージョンで稼働しています。", 1.0),
     ("Where is customer data stored?", "Customer data is encrypted at rest.", -1.0),
     ("Where is customer data stored?", "Encryption keys are managed in AWS KMS.", -1.0),  # a provider is no place
+    # nor is "a data center": which one, where?
+    ("Where is customer data stored?", "The servers are located in a data center with 24/7 surveillance.", -1.0),
+    ("データはどこに保管されますか？", "データは日本国内のデータセンターに保管しています。", 1.0),
     # an ASCII name beside kana is a word of its own: "はAES-256で", "TLS1.2以上"
     ("保存データの暗号化方式は？", "データはAES-256で暗号化しています。", 1.0),
     ("TLSのバージョンは？", "通信はTLS1.2以上で暗号化しています。", 1.0),
