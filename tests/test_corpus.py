@@ -686,3 +686,18 @@ def test_a_markdown_exports_toggles_tags_and_callout_marks_are_not_quoted(tmp_pa
         ("Engineering Security Practices", "This page is the engineering team's working reference."),
         ("Dependency updates", "Automated pull requests update third-party dependencies every week."),
         ("Monitoring", "Paging rules changed in October."), ("Monitoring", "Alerts page the on-call engineer.")]
+
+
+def test_a_markdown_table_is_quoted_with_its_header_and_without_the_paragraph_after_it(tmp_path):
+    """"| Japan | ap-northeast-1 (Tokyo) | March 2025 |" alone does not say that the last column is when the
+    region opened; the quote starts at the header row and stops at the table's end."""
+    text = ("# Data residency\n\n## Available regions\n\n| Region | AWS region | Available since |\n|---|---|---|\n"
+            "| United States | us-east-1 (N. Virginia) | 2019 |\n| Japan | ap-northeast-1 (Tokyo) | March 2025 |\n\n"
+            "The region is chosen when the organization is created and cannot be changed afterwards.\n")
+    doc = parse_document(tmp_path / "residency.md", text)
+    row = next(p for p in doc.passages if "Japan" in p.text)
+    assert row.kind == "row" and row.context == "Region | AWS region | Available since"
+    assert row.quote_text.startswith("| Region | AWS region | Available since |") and row.quote_text.endswith("March 2025 |")
+    assert text[row.quote_start:row.quote_end] == row.quote_text
+    after = next(p for p in doc.passages if p.text.startswith("The region is chosen"))
+    assert "|" not in after.quote_text

@@ -111,7 +111,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         if _TABLE_RULE.match(stripped) and "|" in stripped:
             # a Markdown table's rule: the row above is the header, which labels columns, not a fact
             if lines and lines[-1].kind == "text" and _TABLE_ROW.search(lines[-1].text):
-                lines[-1].kind = "chrome"
+                lines[-1].kind, lines[-1].table_head = "chrome", True
             lines.append(_Line(start, end, stripped, "chrome"))
             continue
         if _RULE.match(stripped):
