@@ -146,8 +146,18 @@ def unknown_subject(index, retrieval) -> bool:
         acronyms |= bool(_ACRONYM.fullmatch(word)) and sum(ch.isupper() or ch.isdigit() for ch in word) >= 2
     missing = {m.lower() for m in retrieval.missing}
     f = facts(index)
-    named = [t for t in retrieval.terms if strong(t) and f.df(t) <= max(COMMON_MIN, COMMON_SHARE * f.n)]
+    named = [t for t in retrieval.terms if strong(t) and f.df(t) <= max(COMMON_MIN, COMMON_SHARE * f.n)
+             and _a_name(t, retrieval.question)]
     return acronyms and all(t.lower() in missing or any(t.lower() in m for m in missing) for t in named)
+
+
+def _a_name(term: str, question: str) -> bool:
+    """A name or a loanword as the question writes it ("Okta", "SAML", "プロビジョニング"), not an everyday
+    English word ("compliant", "backups": a glossary finds those in Japanese documents by their meaning)."""
+    if not term.isascii():
+        return True
+    spelled = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", question, re.I)
+    return spelled is None or spelled.group(0) != spelled.group(0).lower()
 
 
 #: A candidate for a question about an unknown subject is shown only from this probability. Under it, on
