@@ -109,7 +109,7 @@ def test_a_job_runs_to_ready_and_previews_columns_and_rows(ready_job):
     for row in rows.values():
         assert row["status"] in ("answered", "needs review", "not documented", "skipped")
         for c in row["candidates"]:
-            assert set(c) == {"passage_id", "quote", "location", "score"}
+            assert set(c) == {"passage_id", "quote", "location", "score", "value"}  # value: what a pick writes
     assert len(scim["candidates"]) >= 2
 
 
@@ -139,6 +139,11 @@ def test_export_applies_accept_reject_edit_and_pick(client, ready_job, assistant
     ws = wb["チェックシート"]
     assert ws["D4"].value == "はい" and "SCIM" in ws["E4"].value  # accepted as proposed
     assert other["quote"] in ws["E5"].value  # the picked candidate's quote, from the index
+    # the preview said what a pick would write into the answer cell, before the download
+    assert all("value" in c for row in rows.values() for c in row["candidates"])
+    assert ws["D5"].value == other["value"]
+    yes_picks = [(n, c) for n, row in rows.items() for c in row["candidates"] if c["value"] == "はい"]
+    assert yes_picks, "some candidate's pick would write はい, and the preview says so"
     assert ws["D6"].value == "該当なし"
     assert ws["E6"].value == "=SUM(A1) 当社の運用では対象外" and ws["E6"].data_type == "s"  # text, not a formula
     # rejected: the answer cell left for a person, the evidence kept and said to be rejected (it was emptied)

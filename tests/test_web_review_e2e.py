@@ -100,6 +100,10 @@ def test_review_in_the_browser_then_download(browser, base_url, tmp_path):
         assert _english_on_page(page) == []  # the Japanese page in the review state
         page.screenshot(path=str(ARTIFACTS / "review-ja.png"), full_page=True)
 
+        # picking another candidate shows what the answer cell would then hold, before the download
+        page.get_by_label("2 行目の判断").select_option("pick")
+        proposed = page.locator('#review-rows tr[data-row="2"] .review-v .review-proposed')
+        assert proposed.count() == 1 and proposed.inner_text() in ("はい", "いいえ", "該当なし", UI_TEXT["ja"]["review_empty_value"])
         page.get_by_label("2 行目の判断").select_option("reject")  # a rejected row still shows its evidence
         assert "SCIM" in page.locator('#review-rows tr[data-row="2"] .review-quote blockquote').inner_text()
         page.get_by_label("2 行目の判断").select_option("accept")

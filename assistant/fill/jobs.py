@@ -230,6 +230,16 @@ def _citation_out(c, lang: str) -> dict:
     return {"passage_id": c.passage_id, "quote": c.quote, "location": location(c, lang), "score": c.score}
 
 
+def _picked(job: Job, r: int, cells: RowAnswer, chosen, question: str) -> tuple[RowAnswer, Any]:
+    """Row r answered from the candidate a person picks, and the value its answer cell would then get (the
+    preview shows it before the pick: a passage about something else can still read as a はい)."""
+    out = fit_cells(picked(asked_text(question), chosen, cells), "csv" if job.out_suffix == ".csv" else "xlsx")
+    if job.placement is None:
+        return out, None
+    value, _, _ = cells_for(out, job.placement, answer_options(job, r, job.placement))
+    return out, value
+
+
 def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
     results = _propose(job, raw)
     header = job.header
@@ -254,7 +264,8 @@ def _preview(job: Job, raw: dict[int, RowAnswer], fj: FillJob) -> dict:
             "verdict": str(cells.verdict) if cells.verdict in ("yes", "no") else None,
             "value": value, "remarks": remarks or "", "confidence": cells.confidence,
             "needs_review": cells.needs_review, "options": options, "kept": kept, "evidence": evidence,
-            "candidates": [_citation_out(c, lang) for c in cells.candidates],
+            "candidates": [{**_citation_out(c, lang), "value": _picked(job, r, cells, c, texts.get(r, ""))[1]}
+                           for c in cells.candidates],
         })
     def name(c: int | None) -> str | None:
         return cell_text(header[c]) if c is not None and c < len(header) else None
@@ -313,7 +324,6 @@ def _decide(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decis
 
 def _decided(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Decision, question: str) -> RowAnswer:
     placement = job.placement
-    kind = "csv" if job.out_suffix == ".csv" else "xlsx"
     if d.action == "accept":
         return cells
     if d.action == "reject":
@@ -345,15 +355,13 @@ def _decided(job: Job, assistant: "Assistant", r: int, cells: RowAnswer, d: Deci
         passage = passages[d.passage_id]
         if passage.id != d.passage_id or passage.quote_text != chosen.quote:  # the index is the authority
             raise ReviewError("fill_pick_not_candidate", row=r + 1)
-        out = fit_cells(picked(asked_text(question), chosen, cells), kind)
+        out, value = _picked(job, r, cells, chosen, question)
         if placement:
             # the person's answer: never sent back to review (as the filler sends an open question in a
             # はい/いいえ cell, or a yes/no its quote does not settle); the value is the dropdown's when the
             # quote settles it, and the remarks say the passage was chosen in review
             from ..answer import location
 
-            options = answer_options(job, r, placement)
-            value, _, _ = cells_for(out, placement, options)
             lang = placement.lang
             out.customer = (value, messages.t("fill.remarks_picked", lang, quote=chosen.quote,
                                               location=location(chosen, lang)))

@@ -577,6 +577,13 @@
     return format(t("review_candidate_option"), { score: Math.round(Number(c.score) * 100) + "%", quote: quote });
   }
 
+  function pickDefault(row, d) {
+    // a pick starts at the runner-up: the first candidate is what "accept" already takes
+    if (d.passage_id === undefined && row.candidates.length) {
+      d.passage_id = (row.candidates[1] || row.candidates[0]).passage_id;
+    }
+  }
+
   function editorFor(row, d) {
     const box = el("div", { class: "review-editor" });
     if (d.action === "edit") {
@@ -601,9 +608,7 @@
     } else if (d.action === "pick") {
       const pick = el("select", { class: "review-pick", "aria-label": format(t("review_pick_label"), { row: row.row }) },
         row.candidates.map((c) => el("option", { value: String(c.passage_id), text: candidateLabel(c) })));
-      if (d.passage_id === undefined && row.candidates.length) {
-        d.passage_id = (row.candidates[1] || row.candidates[0]).passage_id;
-      }
+      pickDefault(row, d);
       pick.value = String(d.passage_id);
       pick.addEventListener("change", () => { d.passage_id = Number(pick.value); renderReview(); });
       box.append(pick);
@@ -641,8 +646,13 @@
         const again = reviewRows.querySelector('tr[data-row="' + row.row + '"] .review-action');
         if (again) again.focus();
       });
+      // what the answer cell will hold: for a pick, the picked passage's own value (a passage about something
+      // else can still read as a yes), shown before the sheet is downloaded
+      if (d.action === "pick") pickDefault(row, d);
+      const chosen = d.action === "pick" ? row.candidates.find((x) => x.passage_id === d.passage_id) : null;
       const value = d.action === "reject" ? t("review_empty_value")
-        : (d.action === "accept" ? (row.value || t("review_empty_value")) : "");
+        : (d.action === "accept" ? (row.value || t("review_empty_value"))
+          : (chosen ? (chosen.value || t("review_empty_value")) : ""));
       const verdict = row.verdict ? el("span", { class: "verdict", text: t("verdict_" + row.verdict) }) : null;
       const tr = el("tr", { class: "review-row status-" + row.status.replace(/ /g, "-") + " decision-" + d.action,
                             "data-row": row.row }, [
