@@ -161,11 +161,18 @@ def verdict(question: str, quote: str) -> Verdict | None:
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
     relevance = _Relevance(question)
     off_says_no = not _ASKS_OFF.search(question)
-    paragraphs = []
+    blocks = []
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        judged = [(relevance(x), v, x) for x in sentences if (v := _judge(x, off_says_no)) is not None]
+        blocks.append([(relevance(x), v, x) for x in sentences if (v := _judge(x, off_says_no)) is not None])
+    figures = set(_FIGURE.findall(tokens.normalize(question)))
+    if figures and any(figures & _figures(x) for judged in blocks for _, _, x in judged):
+        # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
+        # others speak of another one ("TLS 1.2 or higher is used", "… is not PCI DSS certified")
+        blocks = [[(score, v, x) for score, v, x in judged if figures & _figures(x)] for judged in blocks]
+    paragraphs = []
+    for judged in blocks:
         if judged:
             # a sentence sharing a quarter or less of the best one's words is about something else ("…を
             # 取得しています。なお、ISMAPへの登録は行っておらず…"), one sharing more qualifies it ("…は提供
@@ -204,6 +211,10 @@ def _other_plan(question: str, quote: str) -> bool:
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+def _figures(text: str) -> set[str]:
+    return set(_FIGURE.findall(tokens.normalize(text)))
 
 
 def same_answer(question: str, old: str, new: str) -> bool:

@@ -60,6 +60,13 @@ def test_verdict_from_the_quote(question, quote, expected):
     # a capability switched off is a no to using it, unless switching it off is what is asked
     ("TLS 1.0での接続は可能ですか。", "2022年6月に、TLS 1.0およびTLS 1.1による接続を無効化しました。", Verdict.NO),
     ("Is TLS 1.1 still accepted?", "TLS 1.0 and TLS 1.1 are disabled on all endpoints.", Verdict.NO),
+    # the sentence naming the version or standard asked about answers; the others speak of another one
+    ("Is TLS 1.0 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
+     Verdict.NO),
+    ("Is Kumobako ISO 27001 certified?", "Kumobako holds ISO/IEC 27001:2022 certification. Kumobako is not PCI DSS "
+     "certified and does not process card data.", Verdict.YES),
+    ("Is TLS 1.2 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
+     Verdict.YES),
     ("管理者は2段階認証を無効にできますか？", "管理者は一般ユーザーの2段階認証を無効化しています。", Verdict.YES),
     ("Can an admin disable SSO?", "Once SSO is enforced, it can be disabled by the account owner only.", Verdict.YES),
     # negative words that negate nothing
