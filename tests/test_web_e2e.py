@@ -266,6 +266,21 @@ def test_a_not_documented_card_speaks_the_pages_language_and_copies_the_question
         page.locator(".lang-toggle button[data-lang=ja]").click()
 
 
+def test_a_pasted_question_over_the_limit_is_refused_whole_with_what_to_do(browser, base_url, settings):
+    """A 1,200-character question pasted into the box had been cut to the limit without a word and answered
+    on what was left; it is sent whole and refused, saying how long it is and what to do."""
+    limit = settings.max_question_chars
+    with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(base_url + "/?lang=ja")
+        card = _ask_by_typing(page, "暗号化" * (limit // 3 + 100), press_enter=False)
+        text = card.inner_text()
+        assert str(limit) in text and "分けて" in text, text
+        assert len(page.locator("#question").input_value()) > limit, "the question stays in the box to shorten"
+        # the refusal itself is the one error the browser logs
+        assert [e for e in watch.errors if "status of 400" in e] == watch.errors != []
+        watch.errors.clear()
+
+
 def test_copy_button_puts_a_questionnaire_cell_on_the_clipboard(browser, base_url):
     with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
