@@ -583,6 +583,7 @@ def test_slow_answer_is_acknowledged_then_posted_once(live, slow, local_hooks):
         assert req["at"] - started >= 1.6
         msg = req["json"]
         assert msg["response_type"] == "ephemeral"
+        assert msg["replace_original"] is True, "the answer replaces the 検索中… acknowledgement"
         assert ":white_check_mark: *記載あり*" in texts(msg)[0]
         assert "SCIMによる同期" in quotes(msg)[0]
         assert "ユーザー管理 › SSO" in "\n".join(texts(msg))

@@ -119,6 +119,8 @@ async def _follow_up(task: asyncio.Future, response_url: str) -> None:
     """Post the answer once it is ready; runs after the acknowledgement went out, and never raises."""
     try:
         payload = await task
+        if payload.get("response_type", "ephemeral") == "ephemeral":
+            payload["replace_original"] = True  # the answer takes the place of "Searching…", not a second message
         await post_to_response_url(response_url, payload)
     except Exception:
         logger.exception("the follow-up answer to a Slack command failed")
