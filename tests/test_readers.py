@@ -782,6 +782,8 @@ def test_assistant_text_prints_the_extracted_text(tmp_path, monkeypatch):
         result = runner.invoke(app, ["text", str(bad)])
         assert result.exit_code != 0
         assert result.stderr.count("\n") == 1 and "bad.docx" in result.stderr
+        result = runner.invoke(app, ["text", str(tmp_path / "gone.docx")])
+        assert result.exit_code != 0 and "no such file" in result.stderr and "skipped" not in result.stderr
     finally:
         config.get_settings.cache_clear()
 

@@ -134,7 +134,7 @@ def document_text(path: Path, index_root: Path | None = None) -> str:
     if stored is not None:
         return stored
     if not path.exists():
-        raise CorpusError(key="corpus.unreadable", file=str(path), why="no such file")
+        raise CorpusError(key="corpus.text.no_file", file=str(path))
     return read_document(path).text
 
 
