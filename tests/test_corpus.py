@@ -236,7 +236,7 @@ def test_a_menu_along_one_line_at_the_top_is_no_passage(tmp_path):
             "カテゴリ：すべて | アカウント | 会議 | セキュリティ | お支払い\nQ. 2段階認証は使えますか？\n"
             "A. はい。認証アプリを使った2段階認証をご利用いただけます。\n")
     doc = parse_document(tmp_path / "faq.txt", text)
-    assert [p.text for p in doc.passages] == ["A. はい。認証アプリを使った2段階認証をご利用いただけます。"]
+    assert [p.text for p in doc.passages] == ["はい。認証アプリを使った2段階認証をご利用いただけます。"]
 
 
 def test_a_marked_label_above_its_body_is_a_heading_and_a_marked_list_is_not(tmp_path):
@@ -396,7 +396,7 @@ def test_a_section_number_a_bold_faq_question_and_a_q_line_are_headings_not_quot
     doc = parse_document(tmp_path / "policy.txt", text)
     assert [(p.section[-1], p.text) for p in doc.passages] == [
         ("5.2　保存データの暗号化", "保存データはAES-256で暗号化しています。"),
-        ("Q：RPO・RTOの目標値を教えてください。", "A：RPOは1時間、RTOは8時間です。")]
+        ("Q：RPO・RTOの目標値を教えてください。", "RPOは1時間、RTOは8時間です。")]
     md = "# FAQ\n\n## Compliance\n\n**Do you have a SOC 2 report?**\n\nNot yet; we hold ISO 27001.\n\n- *TLS* 1.2 only\n"
     doc = parse_document(tmp_path / "faq.md", md)
     assert [(p.section, p.text) for p in doc.passages] == [
@@ -607,7 +607,7 @@ def test_the_last_name_value_line_of_a_list_is_an_item_not_a_heading(tmp_path):
     item = next(p for p in doc.passages if "7日以内" in p.text)
     assert item.section == ("脆弱性対策",)
     assert all(x in item.quote_text for x in ("次の期限内に修正します", "7日以内", "30日以内", "中（Medium）以下：90日以内"))
-    answer = next(p for p in doc.passages if p.text.startswith("A. "))
+    answer = next(p for p in doc.passages if p.text.startswith("すべて日本国内"))
     assert answer.section == ("よくあるご質問", "Q. データはどの国に保管されますか？")
     en = parse_document(tmp_path / "en.txt", "Patching\nCritical: 7 days\nHigh: 30 days\nMedium: 90 days\n\nFAQ\n"
                                             "Where is data stored?\nIn Japan.\n")
@@ -664,7 +664,7 @@ def test_a_copied_pages_title_date_label_and_footer_links_are_not_quoted(tmp_pat
            "A. お客様のデータはAWSの東京リージョンに保管しています。\n")
     doc = parse_document(tmp_path / "faq.txt", faq)
     assert doc.title == "よくある質問：データの保管・バックアップ・削除" and doc.as_of == "2025-01-20"
-    assert [p.text for p in doc.passages] == ["A. お客様のデータはAWSの東京リージョンに保管しています。"], \
+    assert [p.text for p in doc.passages] == ["お客様のデータはAWSの東京リージョンに保管しています。"], \
         "the title, its date and the heading had been one passage"
     privacy = ("個人情報の取り扱いについて\n最終改定日：2024年10月1日\n当社は、個人情報を適切に取り扱います。\n"
                "8. お問い合わせ窓口\n個人情報に関するお問い合わせは、お問い合わせフォームからお送りください。\n以上\n"

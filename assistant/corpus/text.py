@@ -195,6 +195,8 @@ _LABEL_MAX_CHARS = 40
 #: "緊急：7日以内", "保管期間: 1年": a name, a colon (not a time's), and its value.
 _KEY_VALUE = re.compile(r"^[^：:]{0,30}[^\d\s：:][：:]\s*\S")
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
+#: The answer's marker under such a question ("A. ", "Ａ：", "回答：").
+_FAQ_ANSWER = re.compile(r"(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図)$|画面(?:イメージ|例)$"
                       r"|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
@@ -710,7 +712,10 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
             j = i
             while j + 1 < len(lines) and lines[j + 1].kind == "text" and _continues(lines[j], lines[j + 1]):
                 j += 1
-            emit(ln.start, lines[j].end, "paragraph")
+            # "A. すべて日本国内に保管されます。" under its "Q. …" heading: the answer is quoted without its
+            # marker, which a questionnaire's cell has no use for
+            marker = _FAQ_ANSWER.match(ln.text) if (path or run) and _FAQ_QUESTION.search((run or path)[-1]) else None
+            emit(ln.start + (marker.end() if marker and marker.end() < len(ln.text) else 0), lines[j].end, "paragraph")
             i = j + 1
         elif ln.kind == "bullet":
             j = i
