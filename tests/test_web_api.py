@@ -18,10 +18,14 @@ import sqlite3
 import openpyxl
 import pytest
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
+from assistant import messages
 from assistant.answer import Assistant
 from assistant.config import PROJECT_ROOT, Settings
 from assistant.web import MAX_JSON_BODY, create_app
+from assistant.web.middleware.body_limit import MULTIPART_OVERHEAD
+from assistant.web.ui import human_bytes
 
 SCIM_JA = "SCIMに対応していますか？"
 SCIM_EN = "Does Workato support SCIM?"
@@ -159,6 +163,90 @@ def test_ask_refuses_an_endless_chunked_body(client):
     assert r.status_code == 413 and "larger than" in r.json()["detail"]
 
 
+def _endless_question():
+    yield b'{"question": "'
+    for _ in range(100):
+        yield b"a" * 1000
+    yield b'"}'
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_body_over_the_limit_is_refused_in_the_pages_language(assistant, lang):
+    """Declared up front or counted as it arrives, a question's JSON or an upload: the 413 is in the page's
+    language (?lang= first, else Accept-Language) and says what to send instead, in words that fit both."""
+    other = "en" if lang == "ja" else "ja"
+    app = create_app(assistant=assistant, settings=_settings_with(assistant, max_upload_bytes=2048))
+    json_limit = messages.t("web.error.body_too_large", lang, limit=human_bytes(MAX_JSON_BODY))
+    upload_limit = messages.t("web.error.body_too_large", lang, limit=human_bytes(2048 + MULTIPART_OVERHEAD))
+    big = b'{"question": "' + b"a" * (MAX_JSON_BODY + 10) + b'"}'
+    with TestClient(app) as c:
+        for params, accept in (({"lang": lang}, other), ({}, lang)):
+            for body in (big, _endless_question()):
+                r = c.post("/api/ask", content=body, params=params,
+                           headers={"Content-Type": "application/json", "Accept-Language": accept})
+                assert r.status_code == 413 and r.json()["detail"] == json_limit, r.text
+            r = c.post("/api/fill", params=params, headers={"Accept-Language": accept},
+                       files={"file": ("q.csv", b"x" * (200 * 1024), "text/csv")})
+            assert r.status_code == 413 and r.json()["detail"] == upload_limit, r.text
+    assert ("一度に送る量を減らして" if lang == "ja" else "send less at once") in json_limit
+    assert ("チェックシート" if lang == "ja" else "questionnaire") in json_limit
+
+
+@pytest.mark.parametrize(("kwargs", "lang"), [
+    ({"params": {"lang": "ja"}, "headers": {"Accept-Language": "en"}}, "ja"),
+    ({"headers": {"Accept-Language": "ja,en;q=0.5"}}, "ja"),
+    ({"params": {"lang": "en"}, "headers": {"Accept-Language": "ja"}}, "en"),
+    ({}, "en"),
+])
+def test_an_unexpected_error_is_a_500_in_the_pages_language(assistant, kwargs, lang):
+    app = create_app(assistant=assistant)
+
+    @app.get("/api/boom")
+    def boom():
+        raise RuntimeError("secret detail")
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/api/boom", **kwargs)
+    assert r.status_code == 500 and r.json() == {"detail": messages.t("web.error.internal", lang)}
+    assert r.headers["x-frame-options"] == "DENY" and "secret detail" not in r.text
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_malformed_requests_are_described_wholly_in_the_pages_language(client, lang):
+    """Every sentence of a 422 is the catalog's in the page's language; only JSON field names stay as sent."""
+    def t(key, **values):
+        return messages.t(f"web.error.{key}", lang, **values)
+
+    example = '{"question": "..."}'
+    as_json = {"Content-Type": "application/json"}
+    cases = [
+        ("/api/ask", {"json": {}}, [t("field_missing", field="question")]),
+        ("/api/ask", {"json": {"question": 123}}, [t("field_text", field="question")]),
+        ("/api/ask", {"json": ["SCIM"]}, [t("not_object", example=example)]),
+        ("/api/ask", {"content": b"{not json", "headers": as_json}, [t("json_invalid", example=example)]),
+        ("/api/feedback", {"json": {"question": "q", "answer_id": "x", "verdict": "meh", "answered": "perhaps",
+                                    "passage_id": 1.5, "comment": "x" * 2001}},
+         [t("field_bool", field="answered"), t("field_int", field="passage_id"),
+          t("field_choice", field="verdict", allowed="'helpful', 'wrong'"),
+          t("field_too_long", field="comment", max=2000)]),
+        ("/api/feedback", {"content": b'{"question": "q", "answer_id": "x", "verdict": "helpful", "comment": "\\udfff"}',
+                           "headers": as_json}, [t("field_unicode", field="comment")]),
+        ("/api/fill", {"data": {"column": "x"}}, [t("field_missing", field="file")]),
+    ]
+    for path, kwargs, sentences in cases:
+        r = client.post(path, params={"lang": lang}, **kwargs)
+        assert r.status_code == 422, (path, r.text)
+        body = r.json()
+        assert isinstance(body["errors"], list) and body["errors"]
+        rest = body["detail"]
+        for sentence in sentences:
+            assert sentence in rest, (body["detail"], sentence)
+            rest = rest.replace(sentence, "", 1)
+        assert rest.replace(";", "").strip() == "", body["detail"]  # nothing said in another language
+    r = client.post("/api/ask", json={}, headers={"Accept-Language": lang})  # the header alone says it too
+    assert r.json()["detail"] == t("field_missing", field="question")
+
+
 def test_every_response_carries_security_headers(client):
     responses = {
         "page": client.get("/"),
@@ -280,6 +368,26 @@ def test_source_view_refuses_traversal_even_unnormalised(client):
     assert r.status_code == 404 and "root:" not in r.text
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_source_view_errors_are_in_the_pages_language(client, lang):
+    def said(r, key, **values):
+        return str(escape(messages.t(f"web.error.{key}", lang, **values))) in r.text
+
+    length = len((PROJECT_ROOT / DOC).read_text(encoding="utf-8"))
+    r = client.get("/source/corpus/no-such-document.txt", params={"lang": lang})
+    assert r.status_code == 404 and said(r, "source_unknown")
+    r = client.get("/source/corpus/no-such-document.txt", headers={"Accept-Language": lang})
+    assert r.status_code == 404 and said(r, "source_unknown")
+    for query, key, values in [
+        ({"start": "a", "end": "9"}, "offset_not_number", {"name": "start", "value": "'a'"}),
+        ({"start": "5"}, "offsets_pair", {}),
+        ({"start": "0", "end": "999999"}, "range_outside", {"start": 0, "end": 999999, "length": length}),
+    ]:
+        r = client.get(f"/source/{DOC}", params={**query, "lang": lang})
+        assert r.status_code == 400 and said(r, key, **values), r.text
+        assert f'<html lang="{lang}"' in r.text
+
+
 @pytest.mark.parametrize("query", ["start=5&end=2", "start=0&end=999999", "start=-1&end=4", "start=a&end=9",
                                    "start=5", "end=9", "start=3&end=3"])
 def test_source_view_refuses_bad_offsets(client, query):
@@ -310,8 +418,16 @@ def test_source_view_refuses_a_document_changed_since_indexing(make_corpus, tmp_
             assert "assistant index" in r.text and "restart the server" in r.text
             assert r.headers["x-frame-options"] == "DENY"
 
+        ja = c.get(url + "&lang=ja")  # the Japanese page says it in Japanese
+        assert ja.status_code == 409 and "<mark" not in ja.text
+        assert str(escape(messages.t("web.error.source_stale", "ja", source="copy.txt",
+                                     why=messages.t("web.error.source_stale_differs", "ja")))) in ja.text
+        assert "changed since" not in ja.text
+
         path.write_bytes(original.encode("utf-8") + b"\xff\xfe")  # no longer UTF-8
         assert c.get(url).status_code == 409
+        ja = c.get(url + "&lang=ja")
+        assert ja.status_code == 409 and messages.t("web.error.source_stale_not_utf8", "ja") in ja.text
         path.unlink()  # gone
         assert c.get(url).status_code == 409
 
@@ -438,6 +554,23 @@ def test_feedback_with_a_forged_or_unknown_passage_is_refused_and_not_stored(ass
         assert c.post("/api/feedback", json={**good, "quote": best["quote"], "source": DOC}).status_code == 201
         (line,) = [json.loads(x) for x in c.get("/admin/feedback.jsonl").text.splitlines()]
         assert line["expected"] == [best["quote"]]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_feedback_refusals_are_in_the_pages_language(assistant, tmp_path, lang):
+    with TestClient(create_app(assistant=assistant,
+                               settings=_settings_with(assistant, feedback_db=tmp_path / "fb.db"))) as c:
+        asked = _ask(c, SCIM_JA)
+        best = asked["citations"][0]
+        good = {"question": SCIM_JA, "answer_id": asked["answer_id"], "passage_id": best["passage_id"],
+                "verdict": "helpful"}
+        r = c.post("/api/feedback", params={"lang": lang}, json={**good, "quote": "全データを無期限に保存します。"})
+        assert r.status_code == 400
+        assert r.json()["detail"] == messages.t("web.error.feedback_quote_mismatch", lang, passage_id=best["passage_id"])
+        r = c.post("/api/feedback", headers={"Accept-Language": lang}, json={**good, "source": "corpus/other.txt"})
+        assert r.status_code == 400
+        assert r.json()["detail"] == messages.t("web.error.feedback_source_mismatch", lang, passage_id=best["passage_id"],
+                                                source=repr(best["source"]), sent=repr("corpus/other.txt"))
 
 
 def test_feedback_from_an_older_database_is_migrated_and_unverified_quotes_are_no_labels(assistant, tmp_path):

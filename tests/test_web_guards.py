@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from assistant import messages
 from assistant.config import Settings
 from assistant.web import create_app, uvicorn_options
 
@@ -91,6 +92,17 @@ def test_cross_site_posts_are_refused_and_change_nothing(server, headers):
     files = {"file": ("q.csv", "質問\nSCIMに対応していますか？\n".encode(), "text/csv")}
     assert httpx.post(server + "/api/fill", headers=headers, files=files).status_code == 403
     assert httpx.get(server + "/admin/feedback.jsonl").text == before
+
+
+def test_a_cross_site_refusal_speaks_the_pages_language_from_lang_first(server):
+    """The page sends ?lang= on every API call; it wins over the browser's Accept-Language, as on the page."""
+    evil = {"Origin": "https://evil.example"}
+    body = {"question": "SCIMに対応していますか？", "verdict": "wrong"}
+    for lang, accept in (("ja", "en-US,en;q=0.9"), ("en", "ja,en;q=0.5")):
+        r = httpx.post(server + f"/api/feedback?lang={lang}", headers={**evil, "Accept-Language": accept}, json=body)
+        assert r.status_code == 403 and r.json()["detail"] == messages.t("web.error.cross_site", lang)
+    r = httpx.post(server + "/api/feedback", headers={**evil, "Accept-Language": "ja"}, json=body)
+    assert r.json()["detail"] == messages.t("web.error.cross_site", "ja")
 
 
 def test_same_origin_and_non_browser_posts_pass(server):

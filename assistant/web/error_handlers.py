@@ -7,6 +7,7 @@ Japanese page never shows an English error.
 from __future__ import annotations
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -39,10 +40,8 @@ async def _on_assistant_error(request: Request, exc: AssistantError) -> JSONResp
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in exc.errors()]
-    detail = _describe_validation(exc.errors())
-    if ui_language(request) == "ja":  # the field-level sentence names JSON fields, which stay as they are
-        detail = messages.t("web.error.malformed", "ja", detail=detail)
-    return JSONResponse({"detail": detail, "errors": errors}, status_code=422)
+    return JSONResponse({"detail": _describe_validation(exc.errors(), ui_language(request)), "errors": errors},
+                        status_code=422)
 
 
 async def _on_rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResponse:
@@ -60,28 +59,41 @@ async def _on_rate_limited(request: Request, exc: RateLimitExceeded) -> JSONResp
     )
 
 
-def _describe_validation(errors: list[dict]) -> str:
-    """One readable sentence for FastAPI's validation errors (the raw list follows under 'errors')."""
-    messages = []
+#: What a JSON body looks like, named in the sentences about a body that is not one.
+_EXAMPLE = '{"question": "..."}'
+
+#: Pydantic's error types, by the catalog sentence (web.error.field_*) that says what to send instead.
+_FIELD_SENTENCES = {
+    "missing": "field_missing",
+    "string_type": "field_text",
+    "string_unicode": "field_unicode",
+    "bool_type": "field_bool", "bool_parsing": "field_bool",
+    "int_type": "field_int", "int_parsing": "field_int", "int_from_float": "field_int",
+}
+
+
+def _describe_validation(errors: list[dict], lang: str) -> str:
+    """FastAPI's validation errors as sentences in LANG, from the catalog (the raw list follows under
+    'errors'); JSON field names are quoted as they are, since the client must send them so."""
+    sentences = []
     for err in errors:
         kind = err.get("type", "")
+        ctx = err.get("ctx") or {}
         loc = [str(x) for x in err.get("loc", ()) if x != "body"]
         field = ".".join(loc) or "body"
         if kind == "json_invalid":
-            messages.append('the request body is not valid JSON; send {"question": "..."} '
-                            "with Content-Type: application/json")
+            sentences.append(messages.t("web.error.json_invalid", lang, example=_EXAMPLE))
         elif kind in ("model_attributes_type", "dict_type") or field == "body":
-            messages.append('the request body must be a JSON object, e.g. {"question": "..."}')
-        elif kind == "missing":
-            messages.append(f"'{field}' is missing")
-        elif kind == "string_type":
-            messages.append(f"'{field}' must be text (a JSON string)")
-        elif kind in ("bool_type", "bool_parsing"):
-            messages.append(f"'{field}' must be true or false")
-        elif kind in ("int_type", "int_parsing", "int_from_float"):
-            messages.append(f"'{field}' must be a whole number")
-        elif kind == "literal_error":
-            messages.append(f"'{field}' {err.get('msg', 'has a value that is not allowed')}")
+            sentences.append(messages.t("web.error.not_object", lang, example=_EXAMPLE))
+        elif kind in _FIELD_SENTENCES:
+            sentences.append(messages.t(f"web.error.{_FIELD_SENTENCES[kind]}", lang, field=field))
+        elif kind == "literal_error" and (choices := re.findall(r"'([^']*)'", str(ctx.get("expected", "")))):
+            allowed = ", ".join(f"'{v}'" for v in choices)  # pydantic's "'a' or 'b'", without its English "or"
+            sentences.append(messages.t("web.error.field_choice", lang, field=field, allowed=allowed))
+        elif kind == "string_too_long" and "max_length" in ctx:
+            sentences.append(messages.t("web.error.field_too_long", lang, field=field, max=ctx["max_length"]))
         else:
-            messages.append(f"'{field}': {err.get('msg', 'invalid')}")
-    return "; ".join(dict.fromkeys(messages)) or "the request is malformed"
+            sentences.append(messages.t("web.error.field_invalid", lang, field=field))
+    # a Japanese sentence ends with its own 。; English ones are joined as one sentence
+    joined = ("" if lang == "ja" else "; ").join(dict.fromkeys(sentences))
+    return joined or messages.t("web.error.request_malformed", lang)

@@ -50,18 +50,17 @@ def verified_passage(assistant: Assistant, passage_id: int | None, quote: str | 
     """
     if passage_id is None:
         if quote is not None or source is not None:
-            raise InputError("send the citation's 'passage_id' (from /api/ask): quotes are taken from the "
-                             "index, not from the request")
+            raise InputError(key="web.error.feedback_quote_without_passage")
         return None
     passages = assistant.index.passages
     passage = passages[passage_id] if 0 <= passage_id < len(passages) else None
     if passage is None or passage.id != passage_id:
-        raise InputError(f"passage_id {passage_id} is not in the index (it holds passages 0-{len(passages) - 1}); "
-                         "send the passage_id of a citation from /api/ask")
+        raise InputError(key="web.error.feedback_unknown_passage", passage_id=passage_id, last=len(passages) - 1)
     if quote is not None and quote not in (passage.text, passage.quote_text):
-        raise InputError(f"the quote is not the text of passage {passage_id}; send only its passage_id")
+        raise InputError(key="web.error.feedback_quote_mismatch", passage_id=passage_id)
     if source is not None and source != passage.source:
-        raise InputError(f"passage {passage_id} is from {passage.source!r}, not {source[:200]!r}")
+        raise InputError(key="web.error.feedback_source_mismatch", passage_id=passage_id,
+                         source=repr(passage.source), sent=repr(source[:200]))
     return passage
 
 
@@ -69,17 +68,24 @@ def _parse_offset(value: str | None, name: str) -> int | None:
     if value is None or value == "":
         return None
     if not re.fullmatch(r"\d{1,9}", value):
-        raise InputError(f"'{name}' must be a character offset (a non-negative whole number), not {value[:40]!r}")
+        raise InputError(key="web.error.offset_not_number", name=name, value=repr(value[:40]))
     return int(value)
 
 
 class StaleDocument(Exception):
-    """The file on disk is no longer the text the index was built from (changed, unreadable or gone)."""
+    """The file on disk is no longer the text the index was built from (changed, unreadable or gone).
 
-    def __init__(self, source: str, why: str):
-        super().__init__(f"{source}: the document changed since the index was built ({why}), so the "
-                         "highlighted offsets would land on the wrong text; run `assistant index` "
-                         "(or restart the server) to index it again")
+    WHY is one of ``not_utf8``, ``unreadable``, ``differs`` (web.error.source_stale_<why>); DETAIL (the OS's
+    own words) goes only into ``str()``, which is English, for the log; ``localized(lang)`` is what people read.
+    """
+
+    def __init__(self, source: str, why: str, detail: str = ""):
+        self.source, self.why = source, why
+        super().__init__(self.localized("en") + (f" [{detail}]" if detail else ""))
+
+    def localized(self, lang: str) -> str:
+        return messages.t("web.error.source_stale", lang, source=self.source,
+                          why=messages.t(f"web.error.source_stale_{self.why}", lang))
 
 
 def source_named(assistant: Assistant, name: str) -> str | None:
@@ -126,23 +132,22 @@ def source_view(assistant: Assistant, source: str, start: str | None, end: str |
     try:
         text = assistant.source_text(source)
     except UnicodeDecodeError:
-        raise StaleDocument(name, "it is no longer UTF-8 text") from None
+        raise StaleDocument(name, "not_utf8") from None
     except OSError as exc:
-        raise StaleDocument(name, f"it cannot be read: {exc.strerror or type(exc).__name__}") from None
+        raise StaleDocument(name, "unreadable", exc.strerror or type(exc).__name__) from None
     if text is None:
         return None
     # DocInfo.sha256 hashes the decoded text (corpus.parse_document), not the file's bytes
     if hashlib.sha256(text.encode()).hexdigest() != doc.sha256:
-        raise StaleDocument(name, "its content differs")
+        raise StaleDocument(name, "differs")
     lo, hi = _parse_offset(start, "start"), _parse_offset(end, "end")
     if (lo is None) != (hi is None):
-        raise InputError("give both 'start' and 'end' (character offsets of the passage), or neither")
+        raise InputError(key="web.error.offsets_pair")
     section: list[str] = []
     where: dict = {}
     if lo is not None and hi is not None:
         if not lo < hi <= len(text):
-            raise InputError(f"the range {lo}-{hi} is outside the document (0-{len(text)}); "
-                             "follow a link from an answer instead")
+            raise InputError(key="web.error.range_outside", start=lo, end=hi, length=len(text))
         for p in assistant.index.passages:
             if p.source == source and min(p.start, p.quote_start) <= lo and hi <= max(p.end, p.quote_end):
                 section = list(p.section)

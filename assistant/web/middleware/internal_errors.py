@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
+
+from ... import messages
+from ..ui import ui_language
 
 
 class InternalErrors:
     """Answer an unexpected exception with a JSON 500 *inside* the security headers, then re-raise.
 
     Starlette's own 500 page is produced outside all user middleware, so it would go out without the
-    headers; re-raising keeps the traceback in the server log.
+    headers; re-raising keeps the traceback in the server log. The sentence is in the client's language.
     """
 
     def __init__(self, app):
@@ -29,6 +33,6 @@ class InternalErrors:
         except Exception:
             if scope["type"] != "http" or started:
                 raise
-            await JSONResponse({"detail": "internal error; the server log has the details"},
-                               status_code=500)(scope, receive, send)
+            detail = messages.t("web.error.internal", ui_language(Request(scope)))
+            await JSONResponse({"detail": detail}, status_code=500)(scope, receive, send)
             raise

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from ... import messages
+from ..ui import ui_language
 
 _SAFE = {"GET", "HEAD", "OPTIONS"}
 
@@ -28,7 +30,7 @@ class SameOrigin:
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers") or []}
         if _cross_site(headers):
-            lang = messages.preferred(headers.get("accept-language"))
+            lang = ui_language(Request(scope))  # ?lang= first (the page sends it), then Accept-Language
             await JSONResponse({"detail": messages.t("web.error.cross_site", lang)}, status_code=403)(scope, receive, send)
             return
         await self.app(scope, receive, send)

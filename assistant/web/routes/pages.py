@@ -56,13 +56,12 @@ def source_page(request: Request, source: str, assistant: AssistantDep, template
     try:
         view = source_view(assistant, source, start, end)
     except InputError as exc:
-        return _error_page(request, templates, 400, str(exc))
+        return _error_page(request, templates, 400, exc.localized(lang))
     except StaleDocument as exc:
         log.warning("source view refused: %s", exc)
-        return _error_page(request, templates, 409, str(exc))
+        return _error_page(request, templates, 409, exc.localized(lang))
     if view is None:
-        return _error_page(request, templates, 404,
-                           "no indexed document has this name; open sources from the links in an answer")
+        return _error_page(request, templates, 404, messages.t("web.error.source_unknown", lang))
     return templates.TemplateResponse(request, "source.html", {
         "lang": lang, "t": UI_TEXT[lang], "doc": view, "where": _where_text(view, lang),
         "extracted": UI_TEXT[lang]["extracted"].format(format=(view["format"] or "").upper()) if view["extracted"] else "",
