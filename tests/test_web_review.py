@@ -228,7 +228,8 @@ def test_export_refuses_a_pick_outside_the_rows_candidates_and_bad_edits(client,
     assert r.status_code == 422
     r = client.post(f"/api/fill/jobs/{job_id}/export", json={"rows": [{"row": 4, "action": "burn"}]},
                     headers={"Accept-Language": "ja"})
-    assert r.status_code == 422 and "リクエストの形式が正しくありません" in r.json()["detail"]
+    # said wholly in the page's language, naming the field and the values it takes
+    assert r.status_code == 422 and "'rows.0.action'" in r.json()["detail"] and "のいずれか" in r.json()["detail"]
     r = client.post(f"/api/fill/jobs/{job_id}/export", content=b'{"rows": [' + b'{"row": 4},' * 400_000 + b"]}",
                     headers={"Accept-Language": "ja", "Content-Type": "application/json"})
     assert r.status_code == 413 and "上限" in r.json()["detail"], r.text

@@ -40,7 +40,7 @@ async def _on_assistant_error(request: Request, exc: AssistantError) -> JSONResp
 
 async def _on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = [{"loc": list(e.get("loc", ())), "type": e.get("type"), "msg": e.get("msg")} for e in exc.errors()]
-    return JSONResponse({"detail": _describe_validation(exc.errors(), ui_language(request)), "errors": errors},
+    return JSONResponse({"detail": describe_validation(exc.errors(), ui_language(request)), "errors": errors},
                         status_code=422)
 
 
@@ -72,7 +72,7 @@ _FIELD_SENTENCES = {
 }
 
 
-def _describe_validation(errors: list[dict], lang: str) -> str:
+def describe_validation(errors: list[dict], lang: str) -> str:
     """FastAPI's validation errors as sentences in LANG, from the catalog (the raw list follows under
     'errors'); JSON field names are quoted as they are, since the client must send them so."""
     sentences = []

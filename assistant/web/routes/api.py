@@ -53,8 +53,7 @@ def api_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         question = validate_question(body.question, settings.max_question_chars)
         signed = answer_ids.verify(body.answer_id, question)
         if body.passage_id is not None and body.passage_id != signed.passage_id:
-            raise InputError("the passage_id is not the passage this answer cited; send the answer_id and the "
-                             "first citation's passage_id from /api/ask")
+            raise InputError(key="web.error.feedback_other_passage")
         p = verified_passage(assistant, signed.passage_id, body.quote, body.source)
         new_id = await run_in_threadpool(
             store.add, question=question, answered=signed.answered, verdict=body.verdict,

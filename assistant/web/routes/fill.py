@@ -25,6 +25,7 @@ from ...fill import jobs
 from ...fill.run import MAX_WEB_QUESTIONS
 from ..deps import AssistantDep, SettingsDep
 from ..downloads import attachment
+from ..error_handlers import describe_validation
 from ..schemas import ERRORS, ErrorOut
 from ..ui import UI_TEXT, human_bytes, ui_language
 from ..uploads import read_upload
@@ -149,8 +150,7 @@ def fill_router(limiter: Limiter, rate_limit: str) -> APIRouter:
         try:
             decisions = ExportIn.model_validate_json(bytes(body) or b"{}")
         except ValidationError as exc:
-            detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()[:5])
-            return _error(422, UI_TEXT[lang]["error.malformed"].format(detail=detail))
+            return _error(422, describe_validation(exc.errors()[:5], lang))
         try:
             out, name, summary = await run_in_threadpool(
                 jobs.export, assistant, fj, [jobs.Decision(**d.model_dump()) for d in decisions.rows])
