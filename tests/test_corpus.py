@@ -701,3 +701,19 @@ def test_a_markdown_table_is_quoted_with_its_header_and_without_the_paragraph_af
     assert text[row.quote_start:row.quote_end] == row.quote_text
     after = next(p for p in doc.passages if p.text.startswith("The region is chosen"))
     assert "|" not in after.quote_text
+
+
+def test_a_copied_title_bar_names_the_page_and_is_not_quoted(tmp_path):
+    """A page selected whole in a browser starts with its <title>, "Product | Tagline", then the site's menu."""
+    text = ("ヨリミチ受付 | クラウド受付・会議室予約システム\n製品概要\n機能一覧\n料金プラン\nセキュリティ\nログイン\n"
+            "ホーム ＞ 会社情報 ＞ セキュリティ\nセキュリティへの取り組み\n"
+            "ヨリミチ受付は、来訪者の個人情報をお預かりするサービスとして情報セキュリティを重視しています。\n\n"
+            "暗号化\n通信はすべてTLS 1.2以上で暗号化しています。\n")
+    doc = parse_document(tmp_path / "security.txt", text)
+    assert doc.title == "ヨリミチ受付 | クラウド受付・会議室予約システム"
+    assert not any("会議室予約システム" in p.quote_text for p in doc.passages)
+    # with no site furniture under it, such a line is the document's own (a heading here), no title bar
+    own = parse_document(tmp_path / "note.txt", "Acme - Security overview\nAcme encrypts all data at rest.\n\n"
+                                                "Backups\nBackups are kept for 30 days.\n")
+    assert own.title != "Acme - Security overview" or any("Acme - Security overview" in p.section for p in own.passages)
+    assert any(p.quote_text == "Acme encrypts all data at rest." for p in own.passages)

@@ -60,10 +60,11 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     _drop_chrome(lines, _main_script_is_cjk(text))
     _drop_top_menu(lines)
     _drop_contents(lines)
+    bar = _title_bar(lines) if fmt == "txt" else None
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
-    doc.title = _take_title(lines)
+    doc.title = bar or _take_title(lines)
     doc.passages = mark_units(_passages(lines, text, source, first_id, fmt), text)
     return doc
 
@@ -582,6 +583,24 @@ _LINK_MAX_CHARS = 25
 _LINK_CELL_MAX_CHARS = 12
 def _link_like(text: str) -> bool:
     return len(text) <= _LINK_MAX_CHARS and not any(c in text for c in "、,，")
+
+
+#: A browser's title bar copied with the page: "ヨリミチ受付 | クラウド受付・会議室予約システム", "Acme - Trust Center".
+_TITLE_BAR = re.compile(r"^([^|｜]{1,40}?)\s*(?:\s\|\s|｜|\s[-–—]\s)\s*([^|｜]{1,60})$")
+
+
+def _title_bar(lines: list[_Line]) -> str | None:
+    """A copied page's first line naming the page and its site ("Page | Site") above the site's menu or
+    breadcrumb: the page's <title>, which names the document (as an HTML page's does) and states no fact."""
+    content = [ln for ln in lines if ln.kind != "blank"]
+    if len(content) < 3 or content[0].kind != "text" or _SENTENCE_END.search(content[0].text):
+        return None
+    if not _TITLE_BAR.match(content[0].text) or content[1].kind == "text" and "|" in content[1].text:
+        return None  # a table's first row, not a title
+    if not any(ln.kind == "chrome" for ln in content[1:6]):
+        return None  # no site furniture under it: a line of the document's own
+    content[0].kind = "chrome"
+    return content[0].text
 
 
 def _take_title(lines: list[_Line]) -> str | None:
