@@ -354,6 +354,19 @@ def test_words_that_only_ask_are_never_missing(assistant):
     assert asked.asking_word("How often") and not asked.asking_word("frequency capping")
 
 
+def test_an_acronym_is_covered_by_the_english_a_document_spells_out(make_corpus, tmp_path, assistant):
+    """"MFA", "SSO", "SAST" asked; "multi-factor authentication", "single sign-on", "static analysis" written."""
+    from assistant import abstain
+
+    corpus = make_corpus({"trust.md": "# Identity\n\nAdmins can require multi-factor authentication for all users. "
+                                      "Single sign-on is available over SAML 2.0.\n\n# Development\n\n"
+                                      "Every change passes code review and static analysis.\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    for question in ("Can admins enforce MFA for all users?", "Which SSO protocols are supported?",
+                     "Does your SDLC include SAST?"):
+        assert not {"mfa", "sso", "sast"} & {m.lower() for m in abstain.missing_terms(other.index, question)[1]}, question
+
+
 def test_a_japanese_compound_is_not_covered_by_its_parts_apart(assistant):
     """侵入テスト (penetration test) is not written in the default corpus, though 侵入 and テスト are, apart."""
     from assistant import abstain
