@@ -133,11 +133,13 @@ class _Relevance:
 
     def __init__(self, question: str):
         self.own = _words(question)
-        self.groups = [_words(" ".join((key, *eq))) for key, eq in glossary.matches(question)]
+        # each equivalent whole: "second factor" is no "multi-factor" (MFA) for sharing "factor"
+        self.groups = [[w for w in (_words(e) for e in (key, *eq)) if w] for key, eq in glossary.matches(question)]
 
     def __call__(self, sentence: str) -> int:
         words = _words(sentence)
-        return len(self.own & words) + sum(1 for g in self.groups if g & words and not g & self.own & words)
+        return len(self.own & words) + sum(1 for g in self.groups if any(e <= words for e in g)
+                                           and not set().union(*g) & self.own & words)
 
 
 def _judge(sentence: str, off_says_no: bool = True) -> Verdict | None:
@@ -165,7 +167,8 @@ def verdict(question: str, quote: str) -> Verdict | None:
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        blocks.append([(relevance(x), v, x) for x in sentences if (v := _judge(x, off_says_no)) is not None])
+        blocks.append([(relevance(x), _clause_verdict(x, v, relevance), x) for x in sentences
+                       if (v := _judge(x, off_says_no)) is not None])
     figures = set(_FIGURE.findall(tokens.normalize(question)))
     if figures and any(figures & _figures(x) for judged in blocks for _, _, x in judged):
         # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
@@ -211,6 +214,29 @@ def _other_plan(question: str, quote: str) -> bool:
 
 
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+#: A negation inside a clause ("対応しておらず、", "提供しておらず、", "なく、").
+_JA_NEG_INSIDE = re.compile(r"ず|ない|なく|ません|不可|非対応|未対応|なし|無し")
+
+
+def _clause_verdict(sentence: str, found: Verdict, relevance: "_Relevance") -> Verdict:
+    """A Japanese sentence that ends in a no about something else after a yes ("国内のデータセンターに保管
+    され、国外に保管されることはありません"): the clause that speaks of what was asked answers it. The no
+    stands when the question's words are in its own clause ("国外に保管されますか？"), or when the first
+    clause is negative too ("対応しておらず、今後も予定はありません")."""
+    if found != Verdict.NO or not CJK.search(sentence) or "、" not in sentence:
+        return found
+    head, _, tail = sentence.rpartition("、")
+    if _JA_NEG_INSIDE.search(head) or not _JA_POS_INSIDE.search(head):
+        return found
+    # the no shares some of the question's words (the same act, of another thing): "国外に保管されること"
+    own, other = relevance(head), relevance(tail)
+    return Verdict.YES if other >= 1 and own > other else found
+
+
+#: A clause that says something is done, in the form that goes on to the next clause ("保管され、", "実施し、").
+_JA_POS_INSIDE = re.compile(r"(?:され|し|しており|しております|でき|おり|行い|あり|設け|導入し|取得し)\s*$")
 
 
 def _figures(text: str) -> set[str]:

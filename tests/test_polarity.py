@@ -41,6 +41,15 @@ def test_open_questions(question):
      "not offered as a second factor.\n\nAdministrators can enforce MFA for everyone in the organization.", Verdict.YES),
     ("管理者は2段階認証が必須ですか？", "一般ユーザーの2段階認証は任意です。\n\n管理者権限を持つユーザーは、2段階認証の設定が必須です。",
      Verdict.YES),
+    # a yes, then a no about something else the same act would touch: the clause about what was asked answers
+    ("データは日本国内のデータセンターに保管されていますか。",
+     "お客様データはすべて日本国内のデータセンターに保管され、国外のリージョンに保管されることはありません。", Verdict.YES),
+    ("データは国外に保管されることがありますか。",
+     "お客様データはすべて日本国内のデータセンターに保管され、国外のリージョンに保管されることはありません。", Verdict.NO),
+    ("SAMLに対応していますか。", "SAMLに対応し、SCIMには対応していません。", Verdict.YES),
+    ("SCIMに対応していますか。", "SAMLに対応し、SCIMには対応していません。", Verdict.NO),
+    ("SSOに対応していますか。", "SSOの導入を検討し、提供していません。", Verdict.NO),
+    ("SSOに対応していますか。", "SSOには対応しておらず、今後も予定はありません。", Verdict.NO),
     # a check sheet's mark is its answer; a remark that contradicts it leaves it to a person
     ("Does the service support single sign-on via SAML?", "○ | SAML 2.0（Enterpriseプラン）", Verdict.YES),
     ("SSOに対応していますか？", "× | 対応予定はありません。", Verdict.NO),
