@@ -631,7 +631,7 @@ def test_customer_answer_and_remarks_columns_are_filled_in_place_with_the_dropdo
     assert ws.cell(cipher, header.index(HEADERS[STATUS]) + 1).value == "要確認", \
         "not 'answered' beside an empty answer cell"
     # the documents answer it: the remarks say so, and why the cell is left (its list has no value for it)
-    assert ws.cell(cipher, 5).value.startswith("要確認（回答欄は「はい / いいえ / 該当なし」から選択。資料の回答）:「")
+    assert ws.cell(cipher, 5).value.startswith("要確認（資料に回答あり。回答欄は「はい / いいえ / 該当なし」から選んでください）:「")
     assert ws.cell(weather, 4).value is None and ws.cell(weather, 5).value.startswith("記載なし")
     assert ws.cell(mfa, 4).value == "いいえ", "a filled customer cell is kept"
     assert ws["G1"].value == "=COUNTA(C4:C7)" and out["記入要領"]["A1"].value == "回答欄は選択式です"
@@ -655,7 +655,7 @@ def test_an_answer_column_whose_header_lists_its_marks_is_filled_like_a_dropdown
     ws = load_workbook(dst).active
     assert ws["C2"].value == "Yes" and "SCIM" in ws["D2"].value
     assert ws["C3"].value is None and "AES-256" in ws["D3"].value, [c.value for c in ws[3]]
-    assert ws["D3"].value.startswith("Needs review (the answer cell takes only Yes / No / N/A; the documents answer)")
+    assert ws["D3"].value.startswith("Needs review (the documents answer this; the answer cell takes only Yes / No / N/A: choose one)")
     from assistant.fill.place import declared_options
 
     assert declared_options("回答（はい／いいえ／該当なし）") == ["はい", "いいえ", "該当なし"]
