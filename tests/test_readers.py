@@ -660,6 +660,46 @@ def test_merged_major_and_minor_item_columns_give_each_row_its_section_path(tmp_
     assert doc.passages[1].quote_text == "○ | 管理者が全員に必須化できます。"
 
 
+def _two_row_header_sheet(path: Path, parent: str, subs: tuple[str, str]) -> Path:
+    """Last year's sheet under a header on two rows: 分類 merged over 大項目 / 中項目, 質問 merged down over
+    both rows, PARENT merged over the answer's sub-headers SUBS; 大項目 written once over its rows."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "組織的対策"
+    sheet.append(["組織的対策（回答日：2024年6月10日）"])
+    sheet.append([])
+    sheet.append(["分類", None, "質問", parent, None])
+    sheet.append(["大項目", "中項目", None, *subs])
+    sheet.append(["認証・体制", "第三者認証", "ISMAPに登録されていますか。", "×", "登録していません。"])
+    sheet.append([None, "保険", "サイバー保険に加入していますか。", "○", "賠償責任保険（限度額1億円）に加入しています。"])
+    sheet.append(["人的対策", "教育", "セキュリティ教育を実施していますか。", "○", "年1回実施しています。"])
+    for cells in ("A3:B3", "C3:C4", "D3:E3", "A5:A6"):
+        sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("parent, subs", [("ベンダー回答", ("回答(○×)", "補足")),  # the review's sheet
+                                          ("事業者記入欄", ("回答", "備考")),  # a parent naming neither
+                                          ("ベンダー回答", ("○/×", "コメント"))])  # a sub-header naming neither
+def test_a_header_on_two_rows_names_the_columns_by_its_sub_headers(tmp_path, parent, subs):
+    """A merged parent header cell over the answer's sub-headers, with the category and question headers
+    merged down over both rows: the remark column had not been found (every past answer quoted as a bare
+    ○ or ×), the second category column had given no section, and the sub-header row's 大項目 had been a
+    heading of its own (fresh-user review)."""
+    doc = read_document(_two_row_header_sheet(tmp_path / "sheet.xlsx", parent, subs))
+    _exact(doc)
+    assert [(p.row, p.quote_text) for p in doc.passages] == [
+        (5, "× | 登録していません。"), (6, "○ | 賠償責任保険（限度額1億円）に加入しています。"), (7, "○ | 年1回実施しています。")]
+    assert [p.section[-2:] for p in doc.passages] == [("認証・体制", "第三者認証"), ("認証・体制", "保険"),
+                                                    ("人的対策", "教育")]
+    assert "大項目" not in doc.text and subs[0] not in doc.text, "the header's own text is no heading"
+    assert doc.passages[0].context == "ISMAPに登録されていますか。"
+    assert doc.title == "組織的対策（回答日：2024年6月10日）" and str(doc.as_of) == "2024-06-10"
+
+
 def test_a_label_above_a_pages_first_heading_is_not_quoted(tmp_path):
     path = tmp_path / "trust.html"
     path.write_text("<html><head><title>Security | Example</title></head><body><main><p>Trust Center</p>"
@@ -849,3 +889,61 @@ def test_pdf_a_paragraph_wrapping_in_the_left_of_two_columns_stays_one(tmp_path)
     got = read_document(path)
     _exact(got)
     assert left in [p.text for p in got.passages], [p.text for p in got.passages]
+
+
+def _narrow_column_pdf(path: Path, with_wide_page: bool) -> Path:
+    """A page whose paragraphs are set at 9.5 pt, lines tight, in a column half the page wide, then two at
+    10 pt across the page with loose lines; ``with_wide_page`` puts a page of 10 pt text across the page
+    before it, so 10 pt is what most of the document is set in."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.add_font("jp", fname=FONT)
+    if with_wide_page:
+        doc.add_page()
+        doc.set_font("jp", size=10)
+        for _ in range(4):
+            doc.multi_cell(0, 6, "本書は、当社が提供するクラウドサービスのセキュリティ対策を、お客様の情報システム部門向けに説明するものです。"
+                           * 3, new_x="LMARGIN", new_y="NEXT")
+            doc.ln(2)
+    doc.add_page()
+    doc.set_font("jp", size=13)
+    doc.multi_cell(0, 7, "4.1 認証", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=9.5)
+    for text in NARROW:
+        doc.multi_cell(80, 3.5, text, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(3)
+    doc.set_font("jp", size=13)
+    doc.multi_cell(0, 7, "4.2 ログ管理", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=10)
+    for text in WIDE:
+        doc.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
+        doc.ln(2)
+    doc.output(str(path))
+    return path
+
+
+NARROW = ["本サービスのログインパスワードは12文字以上とし、英大文字、英小文字、数字および記号のうち3種類以上を含む必要があります。"
+          "連続10回ログインに失敗したアカウントは30分間ロックされます。",
+          "管理者権限を持つユーザーには、多要素認証（MFA）の設定が必須です。一般の受講者ユーザーの多要素認証は、お客様の管理者が任意に有効化できます。",
+          "エンタープライズプランでは、SAML 2.0によるシングルサインオン（SSO）に対応しており、Microsoft Entra ID、Okta、"
+          "HENNGE Oneとの接続を確認しています。SCIMによるユーザーの自動プロビジョニングにも対応しています。",
+          "当社従業員による本番環境へのアクセスは、踏み台サーバーを経由し、都度申請・承認を経た一時的な権限付与によって行います。"]
+WIDE = ["管理者および受講者の操作ログは1年間保存します。お客様の管理者は、管理画面から直近1年分の操作ログを検索し、CSV形式でエクスポートできます。",
+        "当社システムのアクセスログおよびセキュリティログは、改ざんを防止するため書き込み専用のストレージに集約し、180日間保存します。"
+        "ログはSIEMで常時監視し、異常を検知した場合は運用担当者に即時通知されます。"]
+
+
+@needs_font
+@pytest.mark.parametrize("with_wide_page", [False, True])
+def test_pdf_a_page_reads_the_same_whatever_other_pages_the_document_has(tmp_path, with_wide_page):
+    """Where lines end and how far apart a paragraph's lines sit is learned from lines of the same size (on
+    the same page): measured against the 10 pt text of another page, every 9.5 pt line of a narrower
+    column had "stopped short" and become a paragraph of its own ("…12文字以上とし、" / "英大文字、…"),
+    while the same page alone read right, and there the 10 pt lines, set looser than the 9.5 pt ones,
+    had each been a paragraph."""
+    got = read_document(_narrow_column_pdf(tmp_path / "paper.pdf", with_wide_page))
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    for text in NARROW + WIDE:
+        assert text in texts, texts

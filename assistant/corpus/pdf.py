@@ -210,30 +210,53 @@ def _at_space(before: str, after: str) -> bool:
 _COLUMN_REACH = 6
 
 
+def _full_extent(rights: list[float], size: float, body: float) -> float:
+    """Where lines of one size end when they run full: the far end of most of them. Lines of the body size
+    are taken as running text; lines of another size only where at least three of them reach that end (a
+    column they fill), not a list of short lines such as a contents page's ("2. 情報セキュリティ管理体制" /
+    "3. データの取り扱い"), whose longest would have passed for a column's end."""
+    if len(rights) < 3:
+        return 0.0
+    rights = sorted(rights)
+    end = rights[int(len(rights) * 0.9)]
+    return end if size == body or sum(r >= end - 1.5 * size for r in rights) >= 3 else 0.0
+
+
 def _column_rights(by_page: dict[int, list[_PdfLine]], body: float) -> Callable[[_PdfLine], float]:
-    """Where a line's column ends when its lines run full. Where another column stands beside the line
-    (text starting right of its end, near its height), that is the far end of most body lines near it
-    that start where it does: against the right column's end, every line of the left one had "stopped
-    short" and a paragraph wrapping in it was cut ("…復旧できるよう" / "にしています。"). Elsewhere it is the
-    far end of most of the page's body lines. Lines level with others (a table, two columns side by side)
-    never use it (see _beside_others). Each page's lines are sorted by height once, and a line looks only
-    at those within reach: n log n a page, not n²."""
-    pages: dict[int, tuple[list[float], list[_PdfLine], float]] = {}
+    """Where a line's column ends when its lines run full, learned from the lines of its own size on its
+    own page (the body size's where lines of its size do not fill a column there, see _full_extent): a
+    page set in a narrower column at another size than the rest of the document is measured against
+    itself, so it reads the same whatever pages go with it (9.5 pt lines half the page wide had each
+    "stopped short" of the 10 pt text of other pages, "…12文字以上とし、" / "英大文字、…"). Table rows
+    (blanks between their cells) say nothing about a column. Where another column stands beside the line
+    (text starting right of its end, near its height), that is the far end of most lines near it that
+    start where it does: against the right column's end, every line of the left one had "stopped short"
+    and a paragraph wrapping in it was cut ("…復旧できるよう" / "にしています。"). Lines level with others
+    (a table, two columns side by side) never use it (see _beside_others). Each page's lines are sorted by
+    height once, and a line looks only at those within reach: n log n a page, not n²."""
+    groups: dict[tuple[int, float], tuple[list[float], list[_PdfLine], float]] = {}
     for page, page_lines in by_page.items():
-        full = sorted((ln for ln in page_lines if ln.size == body and ln.right > ln.left), key=_centre)
-        rights = sorted(ln.right for ln in full)
-        pages[page] = ([_centre(ln) for ln in full], full, rights[int(len(rights) * 0.9)] if len(rights) >= 3 else 0.0)
+        by_size: dict[float, list[_PdfLine]] = {}
+        for ln in page_lines:
+            if ln.right > ln.left:
+                by_size.setdefault(ln.size, []).append(ln)
+        for size, same in by_size.items():
+            full = sorted(same, key=_centre)
+            groups[(page, size)] = ([_centre(ln) for ln in full], full,
+                                    _full_extent([ln.right for ln in full if not ln.gapped], size, body))
     known: dict[int, float] = {}
 
     def right(ln: _PdfLine) -> float:
         if id(ln) in known:
             return known[id(ln)]
-        centres, full, whole = pages.get(ln.page, ([], [], 0.0))
-        lo = bisect.bisect_left(centres, _centre(ln) - _COLUMN_REACH * body)
-        hi = bisect.bisect_right(centres, _centre(ln) + _COLUMN_REACH * body)
+        key = (ln.page, ln.size) if groups.get((ln.page, ln.size), ([], [], 0.0))[2] else (ln.page, body)
+        centres, full, whole = groups.get(key, ([], [], 0.0))
+        size = key[1] or body
+        lo = bisect.bisect_left(centres, _centre(ln) - _COLUMN_REACH * size)
+        hi = bisect.bisect_right(centres, _centre(ln) + _COLUMN_REACH * size)
         near = full[lo:hi]
-        mine = sorted(x.right for x in near if abs(x.left - ln.left) <= 2 * body)
-        beside_it = any(x.left > ln.right + body for x in near)
+        mine = sorted(x.right for x in near if abs(x.left - ln.left) <= 2 * size)
+        beside_it = any(x.left > ln.right + size for x in near)
         known[id(ln)] = mine[int(len(mine) * 0.9)] if beside_it and len(mine) >= 3 else whole
         return known[id(ln)]
 
@@ -282,16 +305,34 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     beside = _beside_others(by_page)
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= body * 1.15 and ln.size > 0}, reverse=True)
     level_of = {s: i + 1 for i, s in enumerate(heading_sizes[:5])}
-    # the space between two lines of one paragraph: the small end of the gaps between body lines
-    gaps = sorted(a.bottom - b.top for a, b in zip(lines, lines[1:]) if a.page == b.page and a.size == b.size == body
-                  and -0.5 * body < a.bottom - b.top < 3 * body)
+    # the space between two lines of one paragraph: the small end of the gaps between lines of its size
+    # (body lines' where that size has too few): 9.5 pt text set tight and 10 pt text set loose each keep
+    # their own, so neither's paragraphs run together nor fall apart by what else the document holds. Lines
+    # of another size count only as running text, not table cells beside each other
+    size_gaps: dict[float, list[float]] = {}
+    for a, b in zip(lines, lines[1:]):
+        if a.page == b.page and a.size == b.size and -0.5 * a.size < a.bottom - b.top < 3 * a.size and (
+                a.size == body or not (a.gapped or b.gapped or {id(a), id(b)} & beside)):
+            size_gaps.setdefault(a.size, []).append(a.bottom - b.top)
+    gaps = sorted(size_gaps.get(body, []))
     line_gap = gaps[len(gaps) // 5] if gaps else body * 0.3
-    # where full lines end: a line ending a sentence well before it ends a paragraph
-    rights = sorted(ln.right for ln in lines if ln.size == body)
-    full_right = rights[int(len(rights) * 0.9)] if rights else 0.0
+    line_gaps = {size: sorted(g)[len(g) // 5] for size, g in size_gaps.items() if len(g) >= 3}
+    line_gaps[body] = line_gap
+    # where full lines end: a line ending a sentence well before it ends a paragraph (where most lines of
+    # its size end, else the body's)
+    size_rights: dict[float, list[float]] = {}
+    for ln in lines:
+        if not ln.gapped:
+            size_rights.setdefault(ln.size, []).append(ln.right)
+    full_right = _full_extent(size_rights.get(body, []), body, body) or (max(size_rights.get(body, [0.0])))
+    full_rights = {size: _full_extent(r, size, body) for size, r in size_rights.items()}
+
+    def line_end(ln: _PdfLine) -> float:
+        return full_rights.get(ln.size) or full_right
 
     def paragraph_break(prev: _PdfLine, ln: _PdfLine) -> bool:
-        if prev.page == ln.page and prev.bottom - ln.top > line_gap + max(1.0, 0.35 * body):
+        size = prev.size if prev.size == ln.size and prev.size in line_gaps else body
+        if prev.page == ln.page and prev.bottom - ln.top > line_gaps[size] + max(1.0, 0.35 * size):
             return True
         if prev.page == ln.page and ln.gapped and (ln.left < prev.left - 0.5 * body
                                                    or prev.gapped and ln.left < prev.left + 0.5 * body):
@@ -304,7 +345,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             # security event" / "logs" with "No  1 year" between them is the next row, not a continuation
             return True
         ended = SENTENCE_END.search(prev.text) is not None
-        if ended and (prev.page != ln.page or (full_right and prev.right < full_right - 1.5 * body)):
+        if ended and (prev.page != ln.page or (line_end(prev) and prev.right < line_end(prev) - 1.5 * body)):
             return True
         # a line that stops where the next line, starting under it or further in, could have gone on was ended on
         # purpose: list items or labels drawn without their markers ("緊急（Critical）：7日以内" /
@@ -338,7 +379,10 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             continue
         is_heading = (ln.size in level_of and len(ln.text) <= 80) or (
             ln.size >= body and len(ln.text) <= 40 and _NUMBERED_HEADING.match(ln.text)
-            and not SENTENCE_END.search(ln.text) and "。" not in ln.text)
+            and not SENTENCE_END.search(ln.text) and "。" not in ln.text
+            # a paragraph's wrapped line that opens with a number ("…SAML" / "2.0によるシングル…") goes on
+            and not (current and prev is not None and prev.size == ln.size and prev.page == ln.page
+                     and not SENTENCE_END.search(prev.text) and not paragraph_break(prev, ln)))
         if is_heading:
             if prev is not None and blocks and current == [] and blocks[-1].kind == "heading" \
                     and prev.size == ln.size and prev.page == ln.page and blocks[-1].text and \
@@ -353,7 +397,7 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         # a list marker starts an item only where a line could start one: not in the middle of a wrapped
         # paragraph ("TLS 1.0 and" / "1.1 are refused" is one sentence)
         wrapped = (current and prev is not None and prev.page == ln.page and not paragraph_break(prev, ln)
-                   and full_right and prev.right >= full_right - 1.5 * body)
+                   and line_end(prev) and prev.right >= line_end(prev) - 1.5 * body)
         bullet = bool(BULLET.match(ln.text)) and len(ln.text) > 2 and not wrapped
         new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln)
         if new_block:

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from ..fill.locate import HEADER_SCAN_ROWS, header_priority, question_like
-from ..fill.model import cell_text, filled_by_us
+from ..fill.locate import HEADER_SCAN_ROWS, header_priority, header_span, question_like
+from ..fill.model import cell_text, filled_by_us, header_names
 from ..fill.model import norm as _norm
 from ..fill.read import read_book
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, check_zip, clean, fail, read_bytes
@@ -66,6 +66,11 @@ def _names(word: str, names: tuple[str, ...]) -> bool:
     return word in names if word.isascii() else any(n in word for n in names if not n.isascii())
 
 
+def _inherited(parent: Any) -> str | None:
+    kind = _header_kind(parent)
+    return kind if kind in ("answer", "remark") else None
+
+
 def read_sheet(path: Path) -> Extracted:
     """An answered check sheet: each row with an answer is a unit. The quote is the answer cells (the
     answer and the remarks next to it); the question is indexed with it, so a paraphrase finds it."""
@@ -103,33 +108,42 @@ def _hidden_rows(table) -> set[int]:
 
 def _sheet_blocks(table, fmt: str, above: list[str] | None = None) -> list[Block]:
     """The sheet's answered rows (and its category and section rows as headings); the one-cell lines above
-    its header row (a title, "回答日：2024年7月1日") go to ABOVE."""
+    its header row (a title, "回答日：2024年7月1日") go to ABOVE. A header on two rows (a merged parent cell
+    such as ベンダー回答 over its sub-headers 回答 and 補足, with 質問 or 大項目 merged down over both rows;
+    locate.header_span) is read as one: each column is named by its sub-header, or by the cell above it."""
     sheet = table.name if fmt == "xlsx" else None
     found = None
-    lines: list[str] = []
+    lines: list[tuple[int, str]] = []
     for r, row in enumerate(table.rows[:HEADER_SCAN_ROWS]):
         values = [cell_text(v) for v in row]
         filled = [v for v in values if v]
         if len(filled) == 1:
-            lines.append(clean(filled[0]))
+            lines.append((r, clean(filled[0])))
         if filled_by_us(values):
             return []  # the assistant's own filled output, in any language it wrote: its answers are not documents
         questions = [(header_priority(v), c) for c, v in enumerate(values) if header_priority(v)]
-        kinds = {c: _header_kind(v) for c, v in enumerate(values)}
-        answers = [c for c, k in kinds.items() if k == "answer"]
-        if questions and answers:
-            q = max(questions)[1]
-            a_first = min(c for c in answers if c != q) if any(c != q for c in answers) else None
-            if a_first is None:
-                continue
-            # the answer column and the remark/answer columns right after it are quoted together
-            cols = [a_first]
-            while kinds.get(cols[-1] + 1) in ("answer", "remark") and cols[-1] + 1 != q:
-                cols.append(cols[-1] + 1)
-            found = (r, q, cols, values)
-            if above is not None:
-                above.extend(lines)
-            break
+        if not questions:
+            continue
+        q = max(questions)[1]
+        top, last = header_span(table, r, q)
+        header, kinds = values, {c: _header_kind(v) for c, v in enumerate(values)}
+        if last > top:
+            names, parents = header_names(table, top, last)
+            header = [cell_text(v) for v in names]
+            # a sub-header naming no kind of its own is an answer or a remark when its parent names one
+            # (ベンダー回答 over "○×" and "内容"); a category parent makes no topic of a "No." under it
+            kinds = {c: _header_kind(v) or (_inherited(parents[c]) if c != q else None) for c, v in enumerate(header)}
+        answers = [c for c, k in kinds.items() if k == "answer" and c != q]
+        if not answers:
+            continue
+        # the answer column and the remark/answer columns right after it are quoted together
+        cols = [min(answers)]
+        while kinds.get(cols[-1] + 1) in ("answer", "remark") and cols[-1] + 1 != q:
+            cols.append(cols[-1] + 1)
+        found = (last, q, cols, header)
+        if above is not None:
+            above.extend(line for lr, line in lines if lr < top)
+        break
     if found is None:
         return []
     header_row, q_col, a_cols, header = found
