@@ -717,3 +717,16 @@ def test_a_copied_title_bar_names_the_page_and_is_not_quoted(tmp_path):
                                                 "Backups\nBackups are kept for 30 days.\n")
     assert own.title != "Acme - Security overview" or any("Acme - Security overview" in p.section for p in own.passages)
     assert any(p.quote_text == "Acme encrypts all data at rest." for p in own.passages)
+
+
+def test_a_numbered_footnote_is_not_quoted_with_the_section_above_it(tmp_path):
+    """"※1 AWSのデータセンターは…認証を取得しています" under a short section about the vendor's network had
+    been quoted with it, reading as the vendor's own certification."""
+    text = ("ネットワーク\nすべての通信はAWS WAFを経由します。\n\nデータベースへはアプリケーションサーバーからのみ接続できます。\n\n"
+            "※1 AWSのデータセンターはISO/IEC 27001、SOC 2等の認証を取得しています。\n")
+    doc = parse_document(tmp_path / "paper.txt", text)
+    waf = next(p for p in doc.passages if "WAF" in p.text)
+    assert "データベースへ" in waf.quote_text, "the section's paragraphs are still quoted together"
+    assert "※1" not in waf.quote_text
+    note = next(p for p in doc.passages if p.text.startswith("※1"))
+    assert note.quote_text == note.text

@@ -162,6 +162,10 @@ def _quote_together(out: list[Passage], first: int, last: int, text: str) -> Non
             out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
 
 
+#: A numbered footnote's mark: "※1", "*2", "注3", "¹".
+_FOOTNOTE = re.compile(r"\s*(?:[※＊*]\s*\d{1,2}|注\s*\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹])(?![\d.,])")
+
+
 def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
     """A short section's paragraphs are quoted as one unit, like a list's items: under one heading they
     say one thing in parts ("一般ユーザーは任意…" / "管理者は必須です。"), and ranked as rivals the part
@@ -176,7 +180,9 @@ def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
     out = list(passages)
 
     def free(p: Passage) -> bool:
-        return p.kind == "paragraph" and p.unit_start is None
+        # a numbered footnote ("※1 AWSのデータセンターは…") speaks of its marker's sentence, wherever that is:
+        # quoted with the section above it, it had read as the vendor's own certification
+        return p.kind == "paragraph" and p.unit_start is None and not _FOOTNOTE.match(p.text)
 
     i = 0
     while i < len(out):
