@@ -184,8 +184,12 @@ def verdict(question: str, quote: str) -> Verdict | None:
             # ... and one that only restricts what is done to something else, sharing fewer of its words than
             # the best ("Customer data is used only to provide the service. We do not … use it to train
             # models."): its yes is to another question
+            # (or no more of them than a no beside it: "…通知のためにのみ使用します。顔認証には使用しません。"
+            # is one answer, a no to 顔認証)
+            refused = max((score for score, v, _ in judged if v == Verdict.NO), default=None)
             paragraphs.append([(score, v) for score, v, x in judged if (4 * score > best or not best)
-                               and not (v == Verdict.YES and _ONLY.search(x) and score < best)])
+                               and not (v == Verdict.YES and _ONLY.search(x)
+                                        and (score < best or refused is not None and score <= refused))])
     judged: set = set()
     if paragraphs:
         top = max(score for para in paragraphs for score, _ in para)

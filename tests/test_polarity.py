@@ -50,6 +50,9 @@ def test_open_questions(question):
     ("SCIMに対応していますか。", "SAMLに対応し、SCIMには対応していません。", Verdict.NO),
     ("SSOに対応していますか。", "SSOの導入を検討し、提供していません。", Verdict.NO),
     ("SSOに対応していますか。", "SSOには対応しておらず、今後も予定はありません。", Verdict.NO),
+    # "only for X" beside "not for Y" is one answer: a no to Y
+    ("顔写真を顔認証に使用していますか？", "顔写真は、到着を担当者へ通知する際に表示するためにのみ使用します。顔認証などの生体認証には"
+     "使用しません。", Verdict.NO),
     # a check sheet's mark is its answer; a remark that contradicts it leaves it to a person
     ("Does the service support single sign-on via SAML?", "○ | SAML 2.0（Enterpriseプラン）", Verdict.YES),
     ("SSOに対応していますか？", "× | 対応予定はありません。", Verdict.NO),
