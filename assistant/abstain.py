@@ -174,13 +174,20 @@ COMMON_MIN = 3
 
 def as_written(question: str, missing: list[str]) -> list[str]:
     """Missing terms as a reader would name them: pieces the tokenizer cut from one word ("プロ",
-    "ビジョニング") are joined again when the question writes them together ("プロビジョニング")."""
+    "ビジョニング") are joined again when the question writes them together ("プロビジョニング"), and an
+    English term keeps the question's capitals ("ISMAP")."""
     out: list[str] = []
     for term in missing:
         if out and out[-1] + term in question:
             out[-1] += term
         else:
             out.append(term)
+    # an English term as the question spells it: "ISMAP", not the index's "ismap"
+    written = unicodedata.normalize("NFKC", question)
+    for i, term in enumerate(out):
+        if term.isascii():
+            m = re.search(rf"(?<![A-Za-z0-9]){re.escape(term)}(?![A-Za-z0-9])", written, re.I)
+            out[i] = m.group(0) if m else term
     return out
 
 

@@ -379,10 +379,11 @@ def test_missing_terms_are_shown_as_the_question_spells_them(assistant):
     """The index holds base forms (東京 is トウキョウ); a reader is shown the question's own word."""
     answer = assistant.ask("明日の東京の天気は？")
     assert "東京" in answer.missing_terms and "トウキョウ" not in answer.missing_terms
+    assert assistant.ask("ＩＳＭＡＰに登録されていますか？").missing_terms == ["ISMAP"], "as written, not lower-cased"
     from assistant.abstain import as_written
 
     # a word the tokenizer cut in pieces is named whole, as the question writes it
-    assert as_written("SCIMによる自動プロビジョニング", ["scim", "プロ", "ビジョニング"]) == ["scim", "プロビジョニング"]
+    assert as_written("SCIMによる自動プロビジョニング", ["scim", "プロ", "ビジョニング"]) == ["SCIM", "プロビジョニング"]
     assert as_written("マルウェアとウイルス", ["ウイルス", "マル", "ウェア"]) == ["ウイルス", "マルウェア"]
 
 
