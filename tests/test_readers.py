@@ -947,3 +947,15 @@ def test_pdf_a_page_reads_the_same_whatever_other_pages_the_document_has(tmp_pat
     texts = [p.text for p in got.passages]
     for text in NARROW + WIDE:
         assert text in texts, texts
+
+
+def test_pdf_without_a_metadata_title_is_named_by_its_first_pages_heading(tmp_path, monkeypatch):
+    """A reviewer's white paper had no title in its metadata and was cited untitled, though its cover
+    names it: the heading its first page opens with names it."""
+    import fpdf
+
+    monkeypatch.setattr(fpdf.FPDF, "set_title", lambda self, title: None)
+    path = docgen.pdf(tmp_path / "untitled.pdf", FONT)
+    doc = read_document(path)
+    first = next(p for p in doc.passages)
+    assert doc.title == docgen.SOURCE[0][1] and first.page == 1

@@ -75,7 +75,11 @@ def read_pdf(path: Path) -> Extracted:
         raise fail("corpus.no_text_layer", path)
     pages = _drop_running(pages)
     blocks = _pdf_blocks(pages)
-    title = clean(meta.get("Title", "")) or None
+    # without a title in its metadata, a document is named by the heading its first page opens with (the
+    # cover's "セキュリティホワイトペーパー"), as a page is by its first heading
+    first = next((b for b in blocks if b.kind == "heading"), None)
+    title = clean(meta.get("Title", "")) or (first.text if first is not None and first.page == 1 and first.level == 1
+                                             else None)
     return Extracted("pdf", blocks, title=title)
 
 
