@@ -169,7 +169,7 @@ def verdict(question: str, quote: str) -> Verdict | None:
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
         blocks.append([(relevance(x), _clause_verdict(x, v, relevance), x) for x in sentences
                        if (v := _judge(x, off_says_no)) is not None])
-    figures = set(_FIGURE.findall(tokens.normalize(question)))
+    figures = _figures(question)
     if figures and any(figures & _figures(x) for judged in blocks for _, _, x in judged):
         # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
         # others speak of another one ("TLS 1.2 or higher is used", "… is not PCI DSS certified")
@@ -252,13 +252,13 @@ def same_answer(question: str, old: str, new: str) -> bool:
     figure of OLD is in NEW, and to a yes/no question both give the same clear yes or no. A past answer with
     neither a figure nor a clear yes or no says nothing that could agree."""
     said = old.partition(" | ")[2] if " | " in old else old
-    old_figures = set(_FIGURE.findall(tokens.normalize(said)))
-    if not old_figures <= set(_FIGURE.findall(tokens.normalize(new))):
+    old_figures, new_figures = _figures(said), _figures(new)
+    if not old_figures <= new_figures:
         return False
     if asks_yes_no(question):
         said = verdict(question, old)
         return said in (Verdict.YES, Verdict.NO) and verdict(question, new) == said
     # "How often…?": "Quarterly." last year, "reviewed quarterly" now; in another language they cannot agree
     old_facts = old_figures | asked.stated(question, said)
-    return bool(old_facts) and old_facts <= set(_FIGURE.findall(tokens.normalize(new))) | asked.stated(question, new)
+    return bool(old_facts) and old_facts <= new_figures | asked.stated(question, new)
 

@@ -183,11 +183,13 @@ class Retriever:
         self._states: dict[str, np.ndarray] = {}
         self._states_lock = threading.Lock()
 
-    def _asked_boost(self, question: str) -> np.ndarray | float:
-        """AMOUNT_BOOST for the passages that state what the question asks for, else 0: a number for an amount
-        (_ASKS_AMOUNT), or a fact of a kind asked.py reads in it (a region for "where is data stored?", an
-        algorithm for 暗号化方式). The kinds alone, in place of numbers: training top-1 1,228 -> 1,224,
-        right answers 759 -> 770; with numbers too, 1,228 and 765, suite 317 -> 319 and 185 -> 186."""
+    def _fit(self, question: str) -> np.ndarray | float:
+        """What each passage's ranking score gains for what the question asks (z units): AMOUNT_BOOST for the
+        passages that state it, a number for an amount (_ASKS_AMOUNT) or a fact of a kind asked.py reads in it
+        (a region for "where is data stored?", an algorithm for 暗号化方式), less DEFINITION_PENALTY for those
+        under a heading that defines a term, unless the question asks for a definition. The kinds alone, in
+        place of numbers: training top-1 1,228 -> 1,224, right answers 759 -> 770; with numbers too, 1,228 and
+        765, suite 317 -> 319 and 185 -> 186."""
         penalty = 0.0
         if self._defines.any() and not _ASKS_DEFINITION.search(question):
             penalty = DEFINITION_PENALTY * self._defines
@@ -263,7 +265,7 @@ class Retriever:
         elif mode == "bm25":
             score = bm25
         else:
-            score = dense_z + BM25_WEIGHT * bm25_z + self._asked_boost(question)
+            score = dense_z + BM25_WEIGHT * bm25_z + self._fit(question)
         order = _distinct(score, k + 1, self._units)
         hits = [
             Hit(self.index.passages[i], float(score[i]), float(dense[i]), float(dense_z[i]), float(bm25[i]),
@@ -316,7 +318,7 @@ class Retriever:
         b_total, b_total_sq = float(b64.sum()), float(np.square(b64).sum())
         b_floor = max(float(np.sqrt(max(b_total_sq / n - (b_total / n) ** 2, 0.0))), _EPS)
         b_stats = (n, b_total, b_total_sq, b_floor)
-        boost = self._asked_boost(question)
+        boost = self._fit(question)
 
         def scored(cand: np.ndarray) -> tuple[np.ndarray, ...]:
             dense = _dot(vectors[cand], query)

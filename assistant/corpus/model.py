@@ -149,14 +149,15 @@ def mark_lists(passages: list[Passage], text: str) -> list[Passage]:
         first = i - 1 if i and out[i - 1].kind == "paragraph" and _adjacent(text, out[i - 1], p) and \
             _LEAD_IN.search(out[i - 1].text) else i
         if first < i or j > i:
-            _quote_together(out, first, j, text)
+            quote_together(out, first, j, text)
         i = j + 1
     return out
 
 
-def _quote_together(out: list[Passage], first: int, last: int, text: str) -> None:
-    """Passages first..last share one quote span, when it stays within UNIT_MAX_CHARS."""
-    start, end = out[first].start, out[last].end
+def quote_together(out: list[Passage], first: int, last: int, text: str, start: int | None = None) -> None:
+    """Passages first..last share one quote span, from START (default: the first's own start; a table's
+    rows start at their header row), when it stays within UNIT_MAX_CHARS."""
+    start, end = out[first].start if start is None else start, out[last].end
     if end - start <= UNIT_MAX_CHARS:
         for n in range(first, last + 1):
             out[n] = replace(out[n], unit_start=start, unit_end=end, unit_text=text[start:end])
@@ -193,7 +194,7 @@ def mark_sections(passages: list[Passage], text: str) -> list[Passage]:
         while j + 1 < len(out) and free(out[j + 1]) and _adjacent(text, out[j], out[j + 1]):
             j += 1
         if j > i:
-            _quote_together(out, i, j, text)
+            quote_together(out, i, j, text)
         i = j + 1
     return out
 

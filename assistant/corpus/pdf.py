@@ -328,8 +328,8 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     for ln in lines:
         if not ln.gapped:
             size_rights.setdefault(ln.size, []).append(ln.right)
-    full_right = _full_extent(size_rights.get(body, []), body, body) or (max(size_rights.get(body, [0.0])))
     full_rights = {size: _full_extent(r, size, body) for size, r in size_rights.items()}
+    full_right = full_rights.get(body) or max(size_rights.get(body, [0.0]))
 
     def line_end(ln: _PdfLine) -> float:
         return full_rights.get(ln.size) or full_right

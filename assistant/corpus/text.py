@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..config import display_path
@@ -19,7 +19,7 @@ from ..script import CJK
 from .blocks import COUNTED_AFTER
 from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
                      links_only, nav_row)
-from .model import UNIT_MAX_CHARS, Document, Passage, find_as_of, mark_units, split_long
+from .model import Document, Passage, find_as_of, mark_units, quote_together, split_long
 
 #: Longest line that can be a heading in a plain-text document.
 _HEADING_MAX_CHARS = 60
@@ -755,12 +755,8 @@ def _quote_table(out: list[Passage], first: int, head_start: int, text: str) -> 
     lead-in: a row quoted alone lost its column names ("IPアドレス制限 × ○ ○": which plan?), and a question
     often asks for two rows ("最小桁数・文字種"). Each row stays a passage of its own for ranking; the
     paragraphs after the table are no part of it. A longer table keeps its rows apart."""
-    members = [n for n in range(first, len(out)) if out[n].kind == "row"]
-    if not members or out[members[-1]].end - head_start > UNIT_MAX_CHARS:
-        return
-    end = out[members[-1]].end
-    for n in members:
-        out[n] = replace(out[n], unit_start=head_start, unit_end=end, unit_text=text[head_start:end])
+    if first < len(out):
+        quote_together(out, first, len(out) - 1, text, start=head_start)
 
 
 def _continues(line: _Line, nxt: _Line) -> bool:
