@@ -594,6 +594,28 @@ def test_a_check_sheets_date_above_its_header_is_its_date(tmp_path):
     assert doc.as_of == "2024-07-01" and doc.title == "サンプル セキュリティチェックシート"
 
 
+@pytest.mark.parametrize("title, as_of", [
+    ("Northgate - Vendor Security Assessment (completed 12 Sep 2023, Shiftwell Inc.)", "2023-09-12"),
+    ("セキュリティチェックシート（2024年5月回答版）", "2024-05"),
+])
+def test_a_check_sheets_title_dates_it_and_a_header_listing_its_marks_is_the_answer_column(tmp_path, title, as_of):
+    """Two reviewers' answered sheets were read as undated (no "回答日：" label), so last year's answers
+    came first against this year's whitepaper; one was skipped whole, its answer column headed "Response
+    (Yes/No/N/A)": a bracketed list of marks says what the column takes, not what it is."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.append([title])
+    ws.append([])
+    ws.append(["#", "Category", "Question", "Response (Yes/No/N/A)", "Comments"])
+    ws.append([1, "Backup", "How long are backups retained?", "N/A", "Daily snapshots are retained for 30 days."])
+    book.save(tmp_path / "answered.xlsx")
+    doc = read_document(tmp_path / "answered.xlsx")
+    assert doc.as_of == as_of
+    assert [(p.row, p.text) for p in doc.passages] == [(4, "N/A | Daily snapshots are retained for 30 days.")]
+
+
 def test_csv_check_sheet(tmp_path):
     path = tmp_path / "answers.csv"
     path.write_text("質問,回答,備考\n監査ログを保存していますか,はい,1年間保存します\n"
@@ -959,3 +981,48 @@ def test_pdf_without_a_metadata_title_is_named_by_its_first_pages_heading(tmp_pa
     doc = read_document(path)
     first = next(p for p in doc.passages)
     assert doc.title == docgen.SOURCE[0][1] and first.page == 1
+
+
+@needs_font
+def test_pdf_bullets_set_in_a_bigger_font_are_items_and_a_spaced_contents_line_is_dropped(tmp_path):
+    """A reviewer's whitepaper (reportlab's ListFlowable) set each "•" at 12 pt before 10 pt text: every
+    item was read as a heading and never quoted, so the passage after a lost fact answered for it. A line
+    is as big as its words; a "•" opens an item even after a line that ran to the margin; a contents line
+    with spaced leaders (". . . . 3") is dropped like one with packed dots."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=10)
+    doc.cell(0, 6, "4.1 Encryption at rest " + ". " * 40 + "3", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(6)
+    doc.set_font("jp", size=16)
+    doc.cell(0, 9, "4. Data Encryption", new_x="LMARGIN", new_y="NEXT")
+    doc.set_font("jp", size=10)
+    lead = "Customer data is protected by several layers of encryption, described in the list below. " * 3
+    doc.multi_cell(0, 5, lead.strip(), new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    width = doc.w - doc.l_margin - doc.r_margin - 6
+    full, words = "", iter(("Backups", "are", "encrypted", "with", "AES-256", "and", "stored", "in", "a", "second",
+                            "region", "under", "separate", "keys", "held", "in", "the", "key", "management", "service",
+                            "of", "the", "cloud", "provider", "itself", "always"))
+    for word in words:  # an item that runs to the margin, ended by its full stop
+        if doc.get_string_width(f"{full} {word}.") > width - 2:
+            break
+        full = f"{full} {word}".strip()
+    items = ("All customer data at rest is encrypted with AES-256 using AWS KMS.", full + ".",
+             "KMS keys are rotated automatically every 365 days.")
+    for item in items:
+        doc.set_font("jp", size=12)
+        doc.cell(6, 5, "•")
+        doc.set_font("jp", size=10)
+        doc.cell(0, 5, item, new_x="LMARGIN", new_y="NEXT")
+    path = tmp_path / "bullets.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    assert all(item in texts for item in items), texts
+    assert not any("Encryption at rest" in t for t in texts), "a contents line is no passage"
+    assert all(p.section[-1] == "4. Data Encryption" for p in got.passages if p.text in items)

@@ -229,10 +229,15 @@ class Corpus:
         return [p for d in self.documents for p in d.passages]
 
 
-def find_as_of(text: str) -> str | None:
+#: Any date, or month: in a check sheet's title lines ("Vendor Security Assessment (completed 12 Sep 2023)",
+#: 「2024年5月回答版」) a date dates the sheet, where in a document's body it may be a fact's.
+_ANY_DATE = [re.compile(p, re.I) for p in (_YMD, _MDY, _DMY, _YM_JA, _MY)]
+
+
+def find_as_of(text: str, titles: bool = False) -> str | None:
     """The date the document says its content is valid for, or else the date it says it was last updated on
-    (the latest of each kind)."""
-    for patterns in (_VALID_AS_OF, _UPDATED_ON):
+    (the latest of each kind); with ``titles`` (the text is title lines), else any full date in it."""
+    for patterns in (_VALID_AS_OF, _UPDATED_ON) + ((_ANY_DATE,) if titles else ()):
         dates = [d for pattern in patterns for m in pattern.finditer(text) if (d := _iso_date(m))]
         if dates:
             return max(dates)

@@ -20,9 +20,12 @@ _NUMBERED_HEADING = re.compile(
     r"^(?:第[0-9０-９一二三四五六七八九十]+[章節項]|\d{1,2}(?:\.\d{1,2})+\.?" + _COUNTED + r"(?=\s|[^\d.])"
     r"|\d{1,2}\." + _COUNTED + r"(?=\s|[^\d.])|\d{1,2}" + _COUNTED + r"(?=\s)|[■◆□◇]|【)\s*\S", re.I)
 #: A table-of-contents entry: leader dots then a page number.
-_TOC_ENTRY = re.compile(r"[.．…・･‥·]{4,}\s*\d{1,4}$")
+_TOC_ENTRY = re.compile(r"(?:[.．…・･‥·] ?){4,}\s*\d{1,4}$")
 #: Leader dots, however many the layout needed to reach the page number.
-_LEADERS = re.compile(r"[.．…・･‥·]{4,}")
+_LEADERS = re.compile(r"(?:[.．…・･‥·] ?){4,}")
+#: Marks that open a list item, whatever font they are set in.
+_MARKERS = "•・●◦▪■□◆◇○‣⁃-*+–"
+_GLYPHS = "•●◦▪■□◆◇‣⁃"
 #: PDFium writes U+FFFE for a hyphen it found at a line's end, and runs the two lines into one: kept as
 #: this mark until the document's words say whether it split a word ("encryp-tion") or was written
 #: ("ap-northeast-3").
@@ -106,11 +109,14 @@ def _pdf_page_lines(page, number: int) -> list[_PdfLine]:
             size, top, bottom, left, right, gapped = 0.0, 0.0, 0.0, 0.0, 0.0, False
             if exact:
                 idx = [i for i in range(start, end) if not raw_line[i - start].isspace()]
-                probe = sorted({idx[0], idx[len(idx) // 2], idx[-1]})
+                # a list marker is often set in a font of its own ("•" at 12 pt before 10 pt text): the line
+                # is as big as its words, or every bulleted line would read as a heading
+                words = idx[1:] if len(idx) > 1 and raw_line[idx[0] - start] in _MARKERS else idx
+                probe = sorted({words[0], words[len(words) // 2], words[-1]})
                 boxes = [textpage.get_charbox(i) for i in probe]
                 sizes = [raw.FPDFText_GetFontSize(textpage, i) for i in probe]
                 size = max(sizes)
-                left, right = boxes[0][0], boxes[-1][2]
+                left, right = textpage.get_charbox(idx[0])[0], boxes[-1][2]
                 top = max(b[3] for b in boxes)
                 bottom = min(b[1] for b in boxes)
                 # PDFium gives running text one rectangle; cells side by side give several, a blank
@@ -402,7 +408,8 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
         # paragraph ("TLS 1.0 and" / "1.1 are refused" is one sentence)
         wrapped = (current and prev is not None and prev.page == ln.page and not paragraph_break(prev, ln)
                    and line_end(prev) and prev.right >= line_end(prev) - 1.5 * body)
-        bullet = bool(BULLET.match(ln.text)) and len(ln.text) > 2 and not wrapped
+        # a bullet glyph ("•", "■") opens an item whatever came before; "・", "-" and "1." may be words
+        bullet = bool(BULLET.match(ln.text)) and len(ln.text) > 2 and (not wrapped or ln.text[0] in _GLYPHS)
         new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln)
         if new_block:
             flush()

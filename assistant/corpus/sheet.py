@@ -40,8 +40,12 @@ _ANSWER_WORDS = ("answer", "answers", "response", "responses", "reply", "回答"
 #: Longest topic shown whole in a section path (CAIQ's domains run to ~55 characters).
 _TOPIC_MAX_CHARS = 80
 
+#: A header's bracketed list of the marks it takes: "Response (Yes/No/N/A)", 「回答（はい／いいえ）」.
+_OPTIONS = re.compile(r"\s*[(（\[［][^()（）\[\]［］]*[/／|｜,，、・][^()（）\[\]［］]*[)）\]］]")
+
+
 def _header_kind(value: Any) -> str | None:
-    text = _norm(value)
+    text = _OPTIONS.sub("", _norm(value)).strip() or _norm(value)
     norm = re.sub(r"[\s()（）\[\]【】]+", "", text)
     if not norm:
         return None
@@ -93,7 +97,7 @@ def read_sheet(path: Path) -> Extracted:
         raise fail("corpus.no_answers", path)
     # the title above a lone sheet's header names the file; one sheet's among several names that sheet only
     title = next((line for line in above if len(line) <= _TOPIC_MAX_CHARS), None) if len(book.tables) == 1 else None
-    return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above)))
+    return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above), titles=True))
 
 
 def _hidden_rows(table) -> set[int]:
