@@ -68,7 +68,27 @@ _ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl
 _EN_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|where|in case)\b", re.I)
 
 
+#: An aside closing a sentence ("…設けていません（NIST SP 800-63Bの考え方に基づきます）。").
+_JA_ASIDE = re.compile(r"\s*[（(]([^（）()]*)[)）]\s*[。．]?\s*$")
+_JA_CAN = re.compile(r"可能|でき")
+
+
 def _judge_ja(sentence: str, off_says_no: bool = True) -> Verdict | None:
+    """The predicate before a closing aside answers ("設けていません（…に基づきます）" is a no); the aside
+    only qualifies it: a no in it makes a yes unclear ("参照します（お客様への開示は行っていません）"), and so
+    does a can in it a no ("期限なし（管理者が設定可能）")."""
+    aside = _JA_ASIDE.search(sentence.strip())
+    main = _judge_ja_predicate(sentence[:aside.start()], off_says_no) if aside else None
+    if main is None:
+        return _judge_ja_predicate(sentence, off_says_no)
+    side = _judge_ja_predicate(aside.group(1), off_says_no)
+    if main == Verdict.YES and side == Verdict.NO or main == Verdict.NO and side == Verdict.YES \
+            and _JA_CAN.search(aside.group(1)):
+        return Verdict.UNCLEAR
+    return main
+
+
+def _judge_ja_predicate(sentence: str, off_says_no: bool = True) -> Verdict | None:
     s = sentence.strip()
     if _JA_NEG.search(s) or off_says_no and _JA_OFF.search(s):
         # "国内のデータセンターにのみ保管し、国外に保管することはありません": a no to elsewhere, a yes to the
@@ -174,6 +194,14 @@ def verdict(question: str, quote: str) -> Verdict | None:
         # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
         # others speak of another one ("TLS 1.2 or higher is used", "… is not PCI DSS certified")
         blocks = [[(score, v, x) for score, v, x in judged if figures & _figures(x)] for judged in blocks]
+    named = _Names(question)
+    if any(v == Verdict.NO and named(x) for judged in blocks for _, v, x in judged):
+        # ... or names a thing ("SMS", "OpenID Connect") that a sentence says no to: a yes beside it is to
+        # another thing ("SAML 2.0に対応しています。OpenID Connectには対応していません。") unless it offers a
+        # way round ("接続元IPアドレス制限は提供されていません。SAML SSOを利用することで制限できます。":
+        # unclear); a yes naming it decides nothing alone ("Admins can export CSV" to "Can store staff …?")
+        blocks = [[(score, v, x) for score, v, x in judged if named(x) or v != Verdict.YES or _WAY.search(x)]
+                  for judged in blocks]
     paragraphs = []
     for judged in blocks:
         if judged:
@@ -245,6 +273,30 @@ _JA_POS_INSIDE = re.compile(r"(?:され|し|しており|しております|で�
 
 def _figures(text: str) -> set[str]:
     return set(_FIGURE.findall(tokens.normalize(text)))
+
+
+#: A sentence offering a way to do what was asked: "SAML SSOを利用することで制限できます", "…by using SAML SSO".
+_WAY = re.compile(r"ことで|ことにより|を(?:利用|使用|使っ|用い)て|経由で|\b(?:by using|via|through|using|instead)\b", re.I)
+
+
+#: A name as a question writes it: two capitals or more ("SMS", "OpenID", "SAML", "EDR").
+_NAME = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]*[A-Z][a-z0-9]*[A-Z][A-Za-z0-9]*")
+
+
+class _Names:
+    """The question's names a text uses, itself or by a glossary equivalent ("MFA" in 多要素認証)."""
+
+    def __init__(self, question: str):
+        self.forms: dict[str, list[set[str]]] = {}
+        equivalents = glossary.matches(question)
+        for name in {m.group(0) for m in _NAME.finditer(question)}:
+            forms = [_words(name)] + [_words(e) for key, eq in equivalents if key.lower() == name.lower()
+                                      for e in eq]
+            self.forms[name.lower()] = [f for f in forms if f]
+
+    def __call__(self, text: str) -> bool:
+        words = _words(text)
+        return any(f <= words for forms in self.forms.values() for f in forms)
 
 
 def same_answer(question: str, old: str, new: str) -> bool:

@@ -114,3 +114,28 @@ def test_what_is_switched_off_and_what_only_sounds_negative(question, quote, exp
 ])
 def test_asides_and_only_here_not_there(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize(("question", "quote", "expected"), [
+    # a closing aside is no predicate: the sentence before it answers (a fresh-user review's PDF was read "yes")
+    ("パスワードの有効期限を設けていますか。",
+     "パスワードは12文字以上です。\nパスワードの有効期限は設けていません（NIST SP 800-63Bの考え方に基づきます）。", Verdict.NO),
+    ("ISO/IEC 27001認証を取得していますか？",
+     "当社は2025年6月にISO/IEC 27001:2022の認証を取得しました（認証範囲：本サービスの開発・運用）。", Verdict.YES),
+    # ... but a no or a can in it qualifies the sentence
+    ("サーバーのアクセスログを開示してもらえますか。",
+     "サーバーのアクセスログは当社の運用担当者のみが参照します（お客様への開示は行っていません）。", Verdict.UNCLEAR),
+    ("パスワードに有効期限はありますか？", "有効期限は初期設定では期限なし（管理者が30日〜365日の範囲で設定可能）。", Verdict.UNCLEAR),
+    # the thing the question names, said no to, decides over a yes to another thing beside it
+    ("OpenID Connectに対応していますか。", "EnterpriseプランでSAML 2.0に対応しています。OpenID Connectには現在対応していません。",
+     Verdict.NO),
+    ("SMSによるワンタイムパスワードに対応していますか。",
+     "認証アプリ（TOTP）による方式に対応しています。SMSによるワンタイムパスワードには対応していません。", Verdict.NO),
+    ("Can we bring our own encryption keys (BYOK)?", "Encryption keys are managed in AWS KMS and rotated every year. "
+     "Customer-managed keys (BYOK) are not offered at this time.", Verdict.NO),
+    # a yes naming it decides nothing alone: the no beside it may be the asked one's
+    ("Can store staff export customer data to CSV?", "Head-office administrators can download customer data as "
+     "CSV at any time. Store managers and store staff have no export permission.", Verdict.UNCLEAR),
+])
+def test_a_closing_aside_qualifies_and_the_named_things_no_decides(question, quote, expected):
+    assert verdict(question, quote) == expected
