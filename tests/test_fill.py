@@ -662,6 +662,29 @@ def test_an_answer_column_whose_header_lists_its_marks_is_filled_like_a_dropdown
     assert declared_options("Comments (optional)") is None and declared_options("Answer (A/B)") is None
 
 
+def test_marks_the_instructions_above_the_header_ask_for_are_the_ones_written(assistant, tmp_path):
+    """A reviewer's check sheet said above its header 「回答欄には ○（対応している）／×（対応していない）
+    ／－（該当しない）を記入し…」 and got はい written in: the answer cell takes the sheet's own marks."""
+    from openpyxl import Workbook
+
+    from assistant.fill.place import instructed_options
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["セキュリティチェックシート"])
+    ws.append(["回答欄には ○（対応している）／×（対応していない）／－（該当しない）を記入し、補足欄に具体的な内容を記載してください。"])
+    ws.append([])
+    ws.append(["No.", "質問", "回答", "補足"])
+    ws.append([1, QUESTIONS["scim"], None, None])
+    src, dst = tmp_path / "sheet.xlsx", tmp_path / "filled.xlsx"
+    wb.save(src)
+    fill.fill_file(assistant, src, dst, progress=False)
+    ws = load_workbook(dst).active
+    assert ws["C5"].value == "○" and "SCIM" in ws["D5"].value
+    assert instructed_options("Please answer Yes / No / N/A and add comments.") == ["Yes", "No", "N/A"]
+    assert instructed_options("No. 1 of the sheet: no answers yet") is None
+
+
 def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(filled_xlsx):
     _, dst, summary = filled_xlsx
     ws = load_workbook(dst)["回答サマリー"]

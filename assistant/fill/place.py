@@ -130,6 +130,8 @@ def answer_options(job: Job, r: int, placement: Placement) -> list[str] | None:
     options = dropdown(job.table.worksheet, r + 1, placement.answer_col + 1)
     if options is None and placement.answer_col < len(job.header):
         options = declared_options(cell_text(job.header[placement.answer_col]))
+    if options is None:  # the sheet's instructions above its header ("回答欄には ○／×／－ を記入し…")
+        options = instructed_options(" ".join(cell_text(v) for row in job.table.rows[:job.top] for v in row))
     return options
 
 
@@ -144,6 +146,22 @@ def declared_options(header_text: str) -> list[str] | None:
         inner = _NA.sub("\x00", m.group(1))  # "N/A" is one mark, not two
         items = [i.replace("\x00", "N/A").strip() for i in _LIST_SEP.split(inner) if i.strip()]
         if 2 <= len(items) <= 6 and choose(items, Verdict.YES) and choose(items, Verdict.NO):
+            return items
+    return None
+
+
+_GLOSS = re.compile(r"[(（][^()（）]{0,30}[)）]")
+_MARK = r"(?:[○〇◯×✕✗－―]|はい|いいえ|該当なし|対象外|\byes\b|\bno\b|\bn/a\b)"
+_MARK_LIST = re.compile(rf"{_MARK}(?:\s*[/／・、,]\s*{_MARK})+", re.I)
+
+
+def instructed_options(text: str) -> list[str] | None:
+    """The marks a sheet's instructions list, each maybe glossed ("○（対応している）／×（対応していない）
+    ／－（該当しない）を記入", "Answer Yes / No / N/A"), when they include a yes and a no."""
+    for m in _MARK_LIST.finditer(_GLOSS.sub("", text or "")):
+        inner = _NA.sub("\x00", m.group(0))
+        items = [i.replace("\x00", "N/A").strip() for i in _LIST_SEP.split(inner) if i.strip()]
+        if choose(items, Verdict.YES) and choose(items, Verdict.NO):
             return items
     return None
 
