@@ -119,6 +119,11 @@ def test_html_table_rows_are_units_that_keep_their_header(tmp_path):
         "the header row is shown, never quoted on its own"
     english = next(p for p in doc.passages if p.text.startswith("Audit logs"))
     assert english.section[-1] == "Retention", "an English heading is a section, not merged into the body"
+    # a short table is quoted whole from its header row, as in plain text: a reviewer's "Which subprocessors do
+    # you use?" got one row of five; each row is still ranked alone
+    head = doc.text.index("設定項目 | 説明")
+    assert all(p.quote_start == head and p.quote_text.endswith("管理者に通知されます。") for p in rows)
+    assert all(not p.quote_text.startswith("設定項目") for p in doc.passages if p.kind != "row")
 
 
 def test_html_merged_cells_are_repeated_and_stacked_headers_joined(tmp_path):

@@ -21,9 +21,9 @@ from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
 from .labels import in_glossary, is_label
-from .model import Corpus, Document, Passage, find_as_of, mark_units, split_long
+from .model import Corpus, Document, Passage, find_as_of, mark_units, quote_together, split_long
 from .pdf import read_pdf
-from .sheet import read_sheet
+from .sheet import SHEET_FORMATS, read_sheet
 from .text import parse_document
 
 log = logging.getLogger("assistant.corpus")
@@ -221,7 +221,12 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
     stack: list[tuple[int, str]] = []
     out: list[Passage] = []
     first_heading = next((i for i, b in enumerate(blocks) if b.kind == "heading"), len(blocks))
+    tables: list[tuple[int, int, int]] = []  # a table's header row start, its first and last row passage
     for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
+        if b.kind == "header" and extracted.format not in SHEET_FORMATS:
+            tables.append((s, len(out), len(out) - 1))
+        elif b.kind != "row" and tables and tables[-1][2] < tables[-1][1]:
+            tables.pop()  # a caption's header with no rows under it
         if b.kind in ("heading", "paragraph") and is_label(b.text):
             continue  # the page's date or edition, a breadcrumb, a link's text: shown, never quoted or cited
         if b.kind == "paragraph" and i < first_heading and len(b.text) <= _KICKER_MAX_CHARS \
@@ -243,7 +248,14 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
                 continue
             out.append(Passage(first_id + len(out), source, tuple(t for _, t in stack), ps, pe, text[ps:pe], kind,
                                page=b.page, sheet=b.sheet, row=b.row, format=extracted.format, context=b.context))
+        if b.kind == "row" and tables and tables[-1][1] <= len(out) - 1 == tables[-1][2] + 1:
+            tables[-1] = (tables[-1][0], tables[-1][1], len(out) - 1)
     doc.passages = mark_units(out, text)
+    for head, first, last in tables:
+        # a short table's rows are quoted from its header on, as in plain text (text._quote_table): "Zendesk |
+        # Customer support tickets | EU" alone answers no "which subprocessors?"; each row is ranked alone
+        if last > first:
+            quote_together(doc.passages, first, last, text, start=head)
     return doc
 
 
