@@ -1031,3 +1031,32 @@ def test_pdf_bullets_set_in_a_bigger_font_are_items_and_a_spaced_contents_line_i
     assert all(item in texts for item in items), texts
     assert not any("Encryption at rest" in t for t in texts), "a contents line is no passage"
     assert all(p.section[-1] == "4. Data Encryption" for p in got.passages if p.text in items)
+
+
+@needs_font
+def test_pdf_a_tables_caption_is_not_glued_to_its_header_row(tmp_path):
+    """A reviewer's whitepaper read "表4-1 バックアップの取得方式種別 取得頻度 保管期間 保管場所": the
+    caption ran into the column names, so the rows were quoted under a garbled header."""
+    from fpdf import FPDF
+
+    doc = FPDF(format="A4")
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=10.5)
+    doc.multi_cell(0, 6, "バックアップは次の二つの方式で取得し、それぞれ別のリージョンに保管しています。", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(3)
+    doc.set_font("jp", size=9.5)
+    doc.cell(0, 5, "表4-1 バックアップの取得方式", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(1)
+    with doc.table(col_widths=(40, 50, 40, 40), padding=3, first_row_as_headings=False) as table:
+        for cells in (("種別", "取得頻度", "保管期間", "保管場所"), ("フルバックアップ", "毎日1回", "35日間", "大阪リージョン"),
+                      ("差分バックアップ", "1時間ごと", "7日間", "東京リージョン")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "caption.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    assert "表4-1 バックアップの取得方式\n" in got.text or "表4-1 バックアップの取得方式" in [p.text for p in got.passages], got.text
+    assert not any("取得方式種別" in p.text or "取得方式 種別" in p.text for p in got.passages)

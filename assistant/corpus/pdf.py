@@ -349,6 +349,11 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
             # table rows (blanks between their cells): a row starting where the last began, or left of a
             # cell's wrapped line, is the next row; a cell wrapping in its column goes on at that column
             return True
+        if ln.gapped and not prev.gapped and not BULLET.match(ln.text) and id(prev) not in beside \
+                and (prev.page != ln.page or ln.top < prev.bottom) and ln.left > prev.left + 0.5 * body:
+            # a table's first row, set in from the caption or text above it ("表4-1 バックアップの取得方式" /
+            # "種別 取得頻度 保管期間 保管場所"); a cell's wrapped line goes on at its own left
+            return True
         if prev.page == ln.page and prev.gapped and not ln.gapped and id(ln) in beside \
                 and abs(ln.left - prev.left) < 0.5 * body:
             # a row whose first cell wraps, its other cells set beside the wrap: "Infrastructure and
