@@ -688,6 +688,46 @@ def test_a_markdown_exports_toggles_tags_and_callout_marks_are_not_quoted(tmp_pa
         ("Monitoring", "Paging rules changed in October."), ("Monitoring", "Alerts page the on-call engineer.")]
 
 
+def test_a_toggle_list_items_question_titles_its_indented_answer(tmp_path):
+    """A Notion export writes each FAQ toggle as "- ▶ Question?" with the answer indented under it; a
+    reviewer got the question line quoted as the answer ("▶ What are your RTO and RPO?", 0.93)."""
+    text = ("# Security FAQ\n\n## Business continuity\n\n- ▶ What are your RTO and RPO?\n    \n"
+            "    Our recovery time objective (RTO) is 4 hours and our recovery point objective (RPO) is 1 hour.\n    \n"
+            "- ▶ Backup testing\n    \n    We run a full restore test every six months.\n    \n"
+            "## Access\n\n- Is SSO supported?\n- SAML 2.0 single sign-on is available on the Enterprise plan.\n")
+    doc = parse_document(tmp_path / "notion.md", text)
+    assert all(text[p.start:p.end] == p.text for p in doc.passages)
+    assert [(p.section[-1], p.text) for p in doc.passages][:2] == [
+        ("What are your RTO and RPO?", "Our recovery time objective (RTO) is 4 hours and our recovery point objective "
+                                       "(RPO) is 1 hour."),
+        ("Backup testing", "We run a full restore test every six months.")]
+    assert [p.text for p in doc.passages if p.section[-1] == "Access"] == [
+        "Is SSO supported?", "SAML 2.0 single sign-on is available on the Enterprise plan."], \
+        "a question item with nothing indented under it is an item"
+
+
+def test_a_notion_pages_properties_are_its_record_and_date_it(tmp_path):
+    text = ("# Security FAQ\n\nOwner: Kenta Mori (Security)\nLast edited time: November 2, 2026 4:12 PM\n"
+            "Status: Published\nTags: Security, Sales enablement\n\n## Hosting\n\nAll workspaces are hosted in Japan.\n")
+    doc = parse_document(tmp_path / "notion.md", text)
+    assert [p.text for p in doc.passages] == ["All workspaces are hosted in Japan."]
+    assert doc.as_of == "2026-11-02"
+
+
+@pytest.mark.parametrize("banner", [
+    "当サイトではCookieを使用しています。詳しくはCookieポリシーをご覧ください。\n同意する\n設定\n",
+    "We use cookies to improve your experience. Read our Cookie Policy.\nAccept all\nReject non-essential\nCookie settings\n",
+])
+def test_a_cookie_banners_other_buttons_head_no_section(tmp_path, banner):
+    """A reviewer's copied pages had every section under "設定 ›" or "Reject non-essential ›"."""
+    text = ("Tsumiki Board\n製品\n料金プラン\nセキュリティ\nヘルプ\n" + banner + "ホーム > セキュリティ > 認証\n"
+            "セキュリティの取り組み\n\n第三者認証\n当社はISO/IEC 27001:2022の認証を取得しています。\n")
+    doc = parse_document(tmp_path / "page.txt", text)
+    cert = next(p for p in doc.passages if "27001" in p.text)
+    assert not {"設定", "Reject non-essential", "同意する", "Accept all"} & set(cert.section), cert.section
+    assert not any(b in p.text for p in doc.passages for b in ("Reject non-essential", "同意する"))
+
+
 def test_a_markdown_table_is_quoted_with_its_header_and_without_the_paragraph_after_it(tmp_path):
     """"| Japan | ap-northeast-1 (Tokyo) | March 2025 |" alone does not say that the last column is when the
     region opened; the quote starts at the header row and stops at the table's end."""

@@ -24,7 +24,7 @@ _MY = r"(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})(?![\d/.\-])"
 _YM_JA = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"
 #: English labels that date a document: "Last updated:", "Last edited", "Effective date |", "Completed:",
 #: "Published:", "Date:" (a label with its colon or table bar: "completed on March 3" may be a fact's date).
-_UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|last\s+(?:edited|reviewed)(?:\s+on)?\s*:?"
+_UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|last\s+(?:edited|reviewed)(?:\s+(?:on|time))?\s*:?"
                r"|effective(?:\s+date)?\s*[:：|]|(?:date\s+)?completed\s*[:：|]"
                r"|(?:published|issued|release\s+date|version\s+date|document\s+date)\s*[:：|]"
                # a bare "Date:" only opening its line: "Next review date:", "Expiry date:" are no edition's

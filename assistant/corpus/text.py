@@ -10,6 +10,7 @@ outside the document's main script before its first and after its last body text
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -162,6 +163,14 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         if m := _BULLET.match(line):
             if m.end() < len(line.rstrip()):
+                body = line[m.end():].strip()
+                if (_TOGGLE.match(body) or _FAQ_QUESTION.search(body)) and _indented_below(raw, i, lead):
+                    # a toggle's title or an FAQ's question over its indented answer (a Notion export's
+                    # "- ▶ What are your RTO and RPO?"): it titles the answer, quoting it answers nothing
+                    title = _TOGGLE.sub("", body)
+                    at = offset + m.end() + (len(line[m.end():]) - len(line[m.end():].lstrip())) + len(body) - len(title)
+                    lines.append(_Line(at, end, title, "heading", level=min(6, md_level + 1) if md_level else 0))
+                    continue
                 lines.append(_Line(start, end, stripped, "bullet", body_start=offset + m.end()))
                 continue
         if not has_md_headings and _looks_like_heading(stripped, raw, i):
@@ -175,6 +184,18 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         _promote_labels(lines)
         _number_levels(lines)
     return lines
+
+
+#: A toggle's mark before its title (Notion, Confluence exports).
+_TOGGLE = re.compile(r"^[▶▸►▷▹▼▾▽]\s*")
+
+
+def _indented_below(raw: list[tuple[int, str]], i: int, lead: int) -> bool:
+    """Whether the next line with text is set in further than the line i (starting at LEAD)."""
+    for _, line in raw[i + 1:]:
+        if line.strip():
+            return len(line) - len(line.lstrip()) > lead
+    return False
 
 
 def _number_levels(lines: list[_Line]) -> None:
@@ -488,12 +509,34 @@ def _drop_page_labels(lines: list[_Line]) -> None:
             ln.kind = "chrome"
         elif prev is not None and CONSENT.match(ln.text) and _COOKIE.search(prev.text):
             prev.kind = "chrome"
+    # a page's properties under its title (a Notion export's "Owner: …" / "Last edited time: …" / "Status:
+    # Published" / "Tags: …"): the page's record, no fact of the vendor's
+    body = [ln for ln in content if ln.kind not in ("chrome", "heading")]
+    run = list(itertools.takewhile(lambda ln: ln.kind == "text" and _KEY_VALUE.match(ln.text), body))
+    if len(run) >= 3 and any(_PROPERTY_DATE.match(ln.text) for ln in run):
+        for ln in run:
+            ln.kind = "chrome"
+    # ... and the buttons beside its consent button ("同意する" / "設定", "Accept all" / "Reject non-essential"),
+    # else a section named "設定" heads the page
+    for n, ln in enumerate(content):
+        if ln.kind == "chrome" and CONSENT.match(ln.text):
+            for nxt in content[n + 1:n + 4]:
+                if not (CONSENT.match(nxt.text) or _OTHER_BUTTON.match(nxt.text)):
+                    break
+                nxt.kind = "chrome"
 
 
 #: What a cookie banner's notice speaks of, and the buttons it may end in.
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|manage\s+(?:preferences|cookies)|cookie\s+settings"
                          r"|同意する|同意しない|設定を管理)\s*$", re.I)
+#: A page property dating it: "Last edited time: …", "Created: …", "最終更新日時：…".
+_PROPERTY_DATE = re.compile(r"^\s*(?:last\s+(?:edited|updated|modified)(?:\s+time)?|created(?:\s+time)?|updated|date|"
+                            r"(?:最終)?(?:更新|編集|作成)(?:日時|日)?)\s*[:：]", re.I)
+#: A cookie banner's other buttons, standing beside its consent button.
+_OTHER_BUTTON = re.compile(r"^(?:(?:詳細)?設定|(?:すべて)?拒否(?:する)?|必要な(?:もの|cookie|クッキー)のみ(?:許可)?|閉じる|"
+                           r"reject(?:\s+(?:all|non-essential|optional))?|(?:only\s+)?(?:strictly\s+)?necessary(?:\s+only)?|"
+                           r"customi[sz]e|preferences|settings|close|ok)$", re.I)
 #: A site's menu down the top of a copied page: this many short lines in a row before the first sentence.
 _MENU_MIN_LINES = 4
 _MENU_ITEM_MAX_CHARS = 15
