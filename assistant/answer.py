@@ -305,15 +305,16 @@ class Assistant:
         5 right answers to save 2 wrong: prose documents of different dates mostly say different things."""
         hits = retrieval.hits
         first = self.index.documents.get(hits[0].passage.source) if hits else None
-        if first is None or not first.as_of or hits[0].passage.format not in SHEET_FORMATS:
+        if first is None or hits[0].passage.format not in SHEET_FORMATS:
             return retrieval
         best, likeliest = None, NEWER_RELATED_AT
         for i, hit in enumerate(hits[1:REORDER_DEPTH], 1):
             doc = self.index.documents.get(hit.passage.source)
             if doc is None or not doc.as_of or hit.passage.source == hits[0].passage.source:
                 continue
-            n = min(len(doc.as_of), len(first.as_of))  # "2026-01" against "2024-03-12": by month
-            if doc.as_of[:n] > first.as_of[:n]:
+            n = min(len(doc.as_of), len(first.as_of or ""))  # "2026-01" against "2024-03-12": by month
+            # a sheet that states no date is last year's answers all the same: any dated document is newer
+            if not first.as_of or doc.as_of[:n] > first.as_of[:n]:
                 newer = _as_first(retrieval, i)
                 p = self.model.probability(abstain.features(self.index, newer))
                 if p >= likeliest:  # the likeliest of them, not the first: the next may be the one about it

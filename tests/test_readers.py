@@ -599,6 +599,14 @@ def test_a_check_sheets_date_above_its_header_is_its_date(tmp_path):
     assert doc.as_of == "2024-07-01" and doc.title == "サンプル セキュリティチェックシート"
 
 
+@pytest.mark.parametrize("name, as_of", [("2024年度_セキュリティチェックシート回答", "2024"), ("answers_20240510", "2024-05-10"),
+                                          ("questionnaire-FY2023", "2023"), ("checksheet", None), ("sheet-1024x2048", None)])
+def test_a_check_sheet_with_no_date_in_it_is_dated_by_its_file_name(tmp_path, name, as_of):
+    path = tmp_path / f"{name}.csv"
+    path.write_text("No,分類,質問項目,回答,備考\n1,ログ,操作ログの保管期間は,1年間,\n", encoding="utf-8-sig")
+    assert read_document(path).as_of == as_of
+
+
 @pytest.mark.parametrize("title, as_of", [
     ("Northgate - Vendor Security Assessment (completed 12 Sep 2023, Shiftwell Inc.)", "2023-09-12"),
     ("セキュリティチェックシート（2024年5月回答版）", "2024-05"),

@@ -234,6 +234,24 @@ class Corpus:
 _ANY_DATE = [re.compile(p, re.I) for p in (_YMD, _MDY, _DMY, _YM_JA, _MY)]
 
 
+#: A year in a file's name ("2024年度_セキュリティチェックシート回答.csv", "questionnaire-FY2024.xlsx").
+_NAME_YEAR = re.compile(r"(?<![\dx×])(?:FY\s?)?(?P<y>20[0-3]\d)(?:\s*年度?)?(?![\dx×])", re.I)
+
+
+def name_as_of(name: str) -> str | None:
+    """The date a file's name gives ("answers_2024-05-10" -> 2024-05-10, "2024年度_回答" -> 2024), for a check
+    sheet whose title states none: last year's answers, named by their year."""
+    stem = re.sub(r"[_]+", " ", name)
+    compact = re.search(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)", stem)
+    if compact and 1 <= int(compact[2]) <= 12 and 1 <= int(compact[3]) <= 31:
+        return f"{compact[1]}-{compact[2]}-{compact[3]}"
+    found = find_as_of(stem, titles=True)
+    if found:
+        return found
+    years = [m["y"] for m in _NAME_YEAR.finditer(stem)]
+    return max(years) if years else None
+
+
 def find_as_of(text: str, titles: bool = False) -> str | None:
     """The date the document says its content is valid for, or else the date it says it was last updated on
     (the latest of each kind); with ``titles`` (the text is title lines), else any full date in it."""

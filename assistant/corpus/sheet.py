@@ -13,7 +13,7 @@ from ..fill.model import cell_text, filled_by_us, header_names
 from ..fill.model import norm as _norm
 from ..fill.read import read_book
 from .blocks import MAX_TEXT_BYTES, Block, Extracted, check_zip, clean, fail, read_bytes
-from .model import find_as_of
+from .model import find_as_of, name_as_of
 
 #: Header names of an answer column (what was answered), and of columns that add to it (remarks).
 _ANSWER_HEADERS = ("回答", "回答内容", "ご回答", "回答欄", "回答結果", "対応状況", "対応可否", "可否", "はい/いいえ",
@@ -97,7 +97,7 @@ def read_sheet(path: Path) -> Extracted:
         raise fail("corpus.no_answers", path)
     # the title above a lone sheet's header names the file; one sheet's among several names that sheet only
     title = next((line for line in above if len(line) <= _TOPIC_MAX_CHARS), None) if len(book.tables) == 1 else None
-    return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above), titles=True))
+    return Extracted(fmt, blocks, title=title, as_of=find_as_of("\n".join(above), titles=True) or name_as_of(path.stem))
 
 
 def _hidden_rows(table) -> set[int]:
