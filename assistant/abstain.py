@@ -310,8 +310,13 @@ _DOCUMENT_EN = re.compile(r"\b(provide|submit|share|attach|send|upload|furnish)\
                           r"\b(reports?|certificates?|attestations?|cop(y|ies)|evidence|documents?)\b", re.I)
 
 
+#: ... unless it asks when one comes ("インシデントの詳細報告書はいつまでに提出されますか。"): a deadline, documented or not.
+_ASKS_WHEN = re.compile(r"いつ|期限|何日|何時間|何営業日|までに|\b(?:when|how\s+(?:soon|quickly|long|often)|within|deadline|"
+                        r"timeframe|time\s+frame)\b", re.I)
+
+
 def requests_document(question: str) -> bool:
-    return bool(_DOCUMENT_JA.search(question) or _DOCUMENT_EN.search(question))
+    return bool(_DOCUMENT_JA.search(question) or _DOCUMENT_EN.search(question)) and not _ASKS_WHEN.search(question)
 
 
 #: Numbers that name a particular thing: a standard (27017, 800-53), a version (1.3, 2004), a figure.
@@ -404,7 +409,34 @@ BARE_MARK_COVERAGE = 0.9
 
 
 #: The reasons settle() gives: what the question itself rules out, whatever the model's confidence.
-RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark"})
+RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark", "refers_elsewhere",
+                   "instruction"})
+
+#: A sentence that sends the reader elsewhere instead of answering: 「…については、セキュリティFAQをご確認
+#: ください。」, "For algorithm details, see the Japanese article.", "… are described in the Japanese version".
+_REFERRAL = re.compile(r"(?:ご?(?:確認|参照|覧)(?:ください|下さい|いただけます|願います)|参照してください)[。．]?\s*$|"
+                       r"^\s*(?:for\s+(?:[\w-]+\s+){0,3}(?:details|information)\b[^,]*,\s*)?(?:please\s+)?(?:see|refer\s+to|visit|"
+                       r"consult)\b|"
+                       r"^[^.,;]{0,60}\b(?:are|is)\s+(?:described|explained|covered|listed)\s+(?:in|on)\s+(?:our|the)\b[^.;]*[.]?\s*$",
+                       re.I)
+
+
+def refers_elsewhere(question: str, quote: str) -> bool:
+    """Whether the quote's sentences that speak to the question only point to another page or document
+    ("…BCPを策定し、年1回の復旧訓練を行っています。RTOとRPOについては、セキュリティFAQをご確認ください。")."""
+    scored = polarity.scored_sentences(question, quote)
+    pointing = [score for score, x in scored if _REFERRAL.search(x)]
+    others = [score for score, x in scored if not _REFERRAL.search(x)]
+    # ... and more of the question's words than any sentence beside them has by half: "…設定できます。設定方法は
+    # 「IPアドレス制限の設定」をご覧ください。" names the asked thing in its link, and the sentence before answers
+    return bool(pointing) and max(pointing) > 0 and 2 * max(others, default=0) <= max(pointing)
+
+
+def instructs(question: str, quote: str) -> bool:
+    """Whether the quote's sentences that speak to the question tell their reader what to do (an internal
+    note: "Do not share the SOC 2 report without a signed NDA."), saying nothing of what is done."""
+    closest = polarity.closest_sentences(question, quote)
+    return bool(closest) and all(polarity.instruction(x) for x in closest)
 
 
 def settle(status: Status, question: str, why: list[str], passage_text: str = "", *, quote: str = "",
@@ -422,6 +454,10 @@ def settle(status: Status, question: str, why: list[str], passage_text: str = ""
         return Status.REVIEW, ["number_mismatch"]
     if status == Status.ANSWERED and requests_document(question):
         return Status.REVIEW, ["asks_for_document"]
+    if status == Status.ANSWERED and refers_elsewhere(question, quote):
+        return Status.REVIEW, ["refers_elsewhere"]
+    if status == Status.ANSWERED and instructs(question, quote):
+        return Status.REVIEW, ["instruction"]
     if status == Status.ANSWERED and bare_mark(quote) and (
             not polarity.asks_yes_no(question) or coverage < BARE_MARK_COVERAGE):
         return Status.REVIEW, ["bare_mark"]

@@ -99,9 +99,14 @@ def _judge_ja_predicate(sentence: str, off_says_no: bool = True) -> Verdict | No
     return None
 
 
+#: An instruction ("Do not share the SOC 2 report without an NDA."): it tells a reader what to do, it says
+#: nothing of what the vendor does.
+_EN_IMPERATIVE = re.compile(r"^\W*(?:please\s+)?(?:do\s+not|don't|never|avoid|make\s+sure|ensure)\b", re.I)
+
+
 def _judge_en(sentence: str, off_says_no: bool = True) -> Verdict | None:
     s = sentence.strip()
-    if len(s.split()) < 3:
+    if len(s.split()) < 3 or _EN_IMPERATIVE.match(s):
         return None
     if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
         if _EN_CONDITIONAL.match(s):
@@ -160,6 +165,24 @@ class _Relevance:
         words = _words(sentence)
         return len(self.own & words) + sum(1 for g in self.groups if any(e <= words for e in g)
                                            and not set().union(*g) & self.own & words)
+
+
+def scored_sentences(question: str, text: str) -> list[tuple[int, str]]:
+    """The sentences of TEXT, each with how many of the question's words (or equivalents) it shares."""
+    relevance = _Relevance(question)
+    return [(relevance(x), x.strip()) for x in _SENTENCE_END.split(text or "") if x and x.strip()]
+
+
+def closest_sentences(question: str, text: str) -> list[str]:
+    """The sentences of TEXT that share the most of the question's words (or their equivalents)."""
+    scored = scored_sentences(question, text)
+    top = max((score for score, _ in scored), default=0)
+    return [x for score, x in scored if score == top]
+
+
+def instruction(sentence: str) -> bool:
+    """An English instruction to its reader ("Do not share the report without an NDA.")."""
+    return bool(_EN_IMPERATIVE.match(sentence.strip()))
 
 
 def _judge(sentence: str, off_says_no: bool = True) -> Verdict | None:

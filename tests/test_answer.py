@@ -8,6 +8,7 @@ from assistant import polarity
 from assistant.answer import Assistant, validate_question
 from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.types import Status, Verdict
 
 
 @pytest.mark.parametrize("question, fragment", [
@@ -237,6 +238,38 @@ def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
     assert weather.verdict is None
 
 
+@pytest.mark.parametrize("question, quote, points", [
+    ("目標復旧時点（RPO）は何時間ですか？", "大規模障害に備えてBCPを策定し、年1回の復旧訓練を行っています。"
+     "目標復旧時間（RTO）と目標復旧時点（RPO）については、セキュリティFAQをご確認ください。", True),
+    ("Which encryption algorithm do you use?", "For algorithm details, see the Japanese article.", True),
+    ("What certifications do you hold?", "Certifications are described in the Japanese version of this page.", True),
+    ("What are your RTO and RPO?", "Our RTO is 4 hours and our RPO is 1 hour.", False),
+    ("保存データは暗号化されていますか？", "保存データはAES-256で暗号化しています。詳しくはヘルプをご覧ください。", False),
+    ("Can customers see audit logs?", "Customers can see audit logs in the admin console.", False),
+])
+def test_a_quote_that_only_points_elsewhere_is_told_apart(question, quote, points):
+    """A fresh-user review had 「…（RPO）については、セキュリティFAQをご確認ください。」 answered (0.93)."""
+    from assistant import abstain
+
+    assert abstain.refers_elsewhere(question, quote) is points
+    if points:
+        status, reasons = abstain.settle(Status.ANSWERED, question, [], quote, quote=quote)
+        assert (status, reasons) == (Status.REVIEW, ["refers_elsewhere"])
+
+
+def test_an_internal_note_telling_its_reader_what_to_do_is_no_answer_nor_a_no():
+    """「⚠️ Do not share the SOC 2 report … without a signed NDA.」 had been answered No to "Do you have a
+    SOC 2 report?" (0.94), and written into a customer's Yes/No column."""
+    from assistant import abstain
+    from assistant.polarity import verdict
+
+    note = "⚠️ Do not share the SOC 2 report or pen test summary without a signed NDA."
+    assert abstain.settle(Status.ANSWERED, "Do you have a SOC 2 report?", [], note, quote=note) == \
+        (Status.REVIEW, ["instruction"])
+    assert verdict("Do you have a SOC 2 report?", note) != Verdict.NO
+    assert verdict("Is data encrypted?", "Data is never stored unencrypted.") == Verdict.NO, "a statement, not an order"
+
+
 @pytest.mark.parametrize("question,asks", [
     ("SOC 2 Type2 報告書を提出してください。", True),
     ("ISO 27001の認証書の写しを送付いただけますか", True),
@@ -246,6 +279,9 @@ def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
     ("対応しているIdPの一覧を教えてください。", False),
     ("Do you provide SSO?", False),
     ("Is a SOC 2 report available?", False),
+    # when a report comes is a deadline to answer, not a request for the report
+    ("インシデントの詳細報告書はいつまでに提出されますか。", False),
+    ("Within what timeframe do you provide an incident report?", False),
 ])
 def test_requests_for_a_document_are_told_apart(question, asks):
     from assistant import abstain
