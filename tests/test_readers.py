@@ -423,6 +423,10 @@ def test_pdf_line_joining_rules():
                               frozenset({"SMS"})) == "コードを送る方式は対応しています。SMSによる送信は提供していません。"
     assert readers.join_lines(["認証アプリ（Google", "Authenticator）を使います。"]) == "認証アプリ（Google Authenticator）を使います。"
     assert readers.join_lines(["The data", "base is encrypted."], frozenset({"database"})) == "The data base is encrypted."
+    # a capital or two before lower case is a word's start ("I" / "dP" had been quoted as "I dP")
+    assert readers.join_lines(["動作を確認済みのI", "dPはMicrosoft Entra IDです。"]) == "動作を確認済みのIdPはMicrosoft Entra IDです。"
+    assert readers.join_lines(["連携先はG", "itHubとSlackです。"]) == "連携先はGitHubとSlackです。"
+    assert readers.join_lines(["連携にはISO", "certified IdPを使います。"]) == "連携にはISO certified IdPを使います。"
 
 
 # --------------------------------------------------------------------------------------------- DOCX

@@ -112,7 +112,8 @@ def join_lines(lines: list[str], words: frozenset[str] = frozenset()) -> str:
 
     Japanese typesetting may also break inside a Latin word ("Microsoft Authenti" / "cator", "SM" / "S"):
     within Japanese text, two pieces are one word again when the document writes them whole elsewhere
-    (``words``) or when both sides of the break are lower case ("Google" / "Authenticator" keeps its space).
+    (``words``), when both sides of the break are lower case, or when one or two letters ending in a capital
+    come before lower case ("I" / "dP"); "Google" / "Authenticator" keeps its space.
     """
     out = ""
     for line in lines:
@@ -143,7 +144,10 @@ def _split_word(before: str, after: str, words: frozenset[str]) -> bool:
     if not head or not tail or not CJK.search(before[-40:] + after[:40]):
         return False
     a, b = head.group(0), tail.group(0)
-    return (a + b) in words or (a[-1].islower() and b[0].islower())
+    # ... or a capital or two before lower case ("I" / "dP", "G" / "itHub", "iP" / "hone"): a word's start,
+    # not a word of its own before another
+    return (a + b) in words or (a[-1].islower() and b[0].islower()) or (len(a) <= 2 and a[-1].isupper()
+                                                                         and b[0].islower())
 
 
 def latin_words(texts) -> frozenset[str]:
