@@ -247,7 +247,11 @@ def verdict(question: str, quote: str) -> Verdict | None:
         for para in paragraphs:
             if max(score for score, _ in para) == top:
                 judged |= {v for _, v in para}
-    if mark is not None:
+    if mark == Verdict.NO and judged == {Verdict.YES} and all(
+            _ONLY.search(x) for para in blocks for _, v, x in para if v == Verdict.YES):
+        # "いいえ | クラウド版のみの提供です。": the remark says what is done instead, the no stands
+        found = Verdict.NO
+    elif mark is not None:
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR

@@ -133,6 +133,10 @@ def test_asides_and_only_here_not_there(question, quote, expected):
      "認証アプリ（TOTP）による方式に対応しています。SMSによるワンタイムパスワードには対応していません。", Verdict.NO),
     ("Can we bring our own encryption keys (BYOK)?", "Encryption keys are managed in AWS KMS and rotated every year. "
      "Customer-managed keys (BYOK) are not offered at this time.", Verdict.NO),
+    # a past sheet's no, its remark saying what is done instead ("only the cloud edition")
+    ("オンプレミス版は提供されていますか。", "いいえ | クラウド版のみの提供です。", Verdict.NO),
+    ("私物端末（BYOD）の業務利用は認めていますか？", "× | 会社支給端末のみ利用を認めています。", Verdict.NO),
+    ("SSOに対応していますか？", "いいえ | SAMLに対応しています。", Verdict.UNCLEAR),
     # a yes naming it decides nothing alone: the no beside it may be the asked one's
     ("Can store staff export customer data to CSV?", "Head-office administrators can download customer data as "
      "CSV at any time. Store managers and store staff have no export permission.", Verdict.UNCLEAR),
