@@ -421,12 +421,25 @@ _REFERRAL = re.compile(r"(?:ご?(?:確認|参照|覧)(?:ください|下さい|�
                        re.I)
 
 
+#: ... or only leads in to a table or list the quote does not hold ("主な委託先は次のとおりです。", "Our
+#: subprocessors are listed below:").
+_LEAD_IN = re.compile(r"(?:次|以下|下記)の(?:とおり|通り)(?:です|となります|となっております)?[。．:：]?\s*$|以下に(?:示し|記載し|まとめ)|"
+                      r"(?:下表|次表|以下の表)|\bas\s+follows\b[:.]?\s*$|\b(?:listed|shown|summari[sz]ed|described|set\s+out)\s+below\b|"
+                      r"\bthe\s+following\b[^.]*[:.]?\s*$|[:：]\s*$", re.I)
+
+
+def _points(sentence: str, last: bool) -> bool:
+    """A pointer elsewhere, or (the quote's last sentence) a lead-in to what the quote does not hold."""
+    return bool(_REFERRAL.search(sentence) or last and _LEAD_IN.search(sentence))
+
+
 def refers_elsewhere(question: str, quote: str) -> bool:
     """Whether the quote's sentences that speak to the question only point to another page or document
     ("…BCPを策定し、年1回の復旧訓練を行っています。RTOとRPOについては、セキュリティFAQをご確認ください。")."""
     scored = polarity.scored_sentences(question, quote)
-    pointing = [score for score, x in scored if _REFERRAL.search(x)]
-    others = [score for score, x in scored if not _REFERRAL.search(x)]
+    marked = [(score, _points(x, n == len(scored) - 1)) for n, (score, x) in enumerate(scored)]
+    pointing = [score for score, points in marked if points]
+    others = [score for score, points in marked if not points]
     # ... and more of the question's words than any sentence beside them has by half: "…設定できます。設定方法は
     # 「IPアドレス制限の設定」をご覧ください。" names the asked thing in its link, and the sentence before answers
     return bool(pointing) and max(pointing) > 0 and 2 * max(others, default=0) <= max(pointing)

@@ -246,6 +246,10 @@ def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
     ("What are your RTO and RPO?", "Our RTO is 4 hours and our RPO is 1 hour.", False),
     ("保存データは暗号化されていますか？", "保存データはAES-256で暗号化しています。詳しくはヘルプをご覧ください。", False),
     ("Can customers see audit logs?", "Customers can see audit logs in the admin console.", False),
+    # a lead-in to a table or list the quote does not hold (a review's 「主な委託先は次のとおりです。」, 0.90)
+    ("Which subprocessors do you use?", "Our subprocessors are listed below:", True),
+    ("How fast are critical vulnerabilities fixed?", "Vulnerabilities are remediated within the following "
+     "timelines:\n\nCritical: within 7 days\nHigh: within 30 days", False),
 ])
 def test_a_quote_that_only_points_elsewhere_is_told_apart(question, quote, points):
     """A fresh-user review had 「…（RPO）については、セキュリティFAQをご確認ください。」 answered (0.93)."""

@@ -126,6 +126,23 @@ def test_html_table_rows_are_units_that_keep_their_header(tmp_path):
     assert all(not p.quote_text.startswith("設定項目") for p in doc.passages if p.kind != "row")
 
 
+def test_a_paragraph_leading_in_to_a_table_is_quoted_with_it(tmp_path):
+    """「主な委託先は次のとおりです。」 was answered alone (0.90) with the table under it ranked third."""
+    path = tmp_path / "policy.html"
+    path.write_text("<html><body><main><h1>個人情報保護方針</h1><h2>委託</h2>"
+                    "<p>当社は、個人情報の取扱いを委託することがあります。主な委託先は次のとおりです。</p>"
+                    "<table><tr><th>委託先</th><th>委託内容</th></tr><tr><td>AWS</td><td>クラウド基盤の提供</td></tr>"
+                    "<tr><td>Twilio</td><td>通知メールの配信</td></tr></table>"
+                    "<h2>保管</h2><p>データは国内に保管します。</p></main></body></html>", encoding="utf-8")
+    doc = read_document(path)
+    _exact(doc)
+    lead = next(p for p in doc.passages if p.text.endswith("次のとおりです。"))
+    rows = [p for p in doc.passages if p.kind == "row"]
+    assert lead.quote_text.endswith("Twilio | 通知メールの配信") and lead.quote_text.startswith("当社は")
+    assert all(p.quote_start == lead.start for p in rows)
+    assert next(p for p in doc.passages if p.text.startswith("データは")).quote_text == "データは国内に保管します。"
+
+
 def test_html_merged_cells_are_repeated_and_stacked_headers_joined(tmp_path):
     path = tmp_path / "plans.html"
     intro = "<p>" + "当社は、プランごとに利用できるセキュリティ機能を次の表のとおり提供しています。" * 4 + "</p>"

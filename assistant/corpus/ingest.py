@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 from pathlib import Path
 from typing import Callable
 
@@ -224,7 +225,10 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
     tables: list[tuple[int, int, int]] = []  # a table's header row start, its first and last row passage
     for i, (b, (s, e)) in enumerate(zip(blocks, spans)):
         if b.kind == "header" and extracted.format not in SHEET_FORMATS:
-            tables.append((s, len(out), len(out) - 1))
+            # a paragraph right above that leads in to the table ("主な委託先は次のとおりです。") is quoted with it
+            lead = out[-1] if out and i and blocks[i - 1].kind == "paragraph" and out[-1].end == spans[i - 1][1] \
+                and _LEAD_IN.search(out[-1].text) else None
+            tables.append((lead.start, len(out) - 1, len(out) - 1) if lead else (s, len(out), len(out) - 1))
         elif b.kind != "row" and tables and tables[-1][2] < tables[-1][1]:
             tables.pop()  # a caption's header with no rows under it
         if b.kind in ("heading", "paragraph") and is_label(b.text):
@@ -257,6 +261,12 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
         if last > first:
             quote_together(doc.passages, first, last, text, start=head)
     return doc
+
+
+#: A paragraph that leads in to what follows it: "…は次のとおりです。", "…as follows:", "…listed below.", "…：".
+_LEAD_IN = re.compile(r"(?:(?:次|以下|下記)の(?:とおり|通り)(?:です|となります|となっております)?|以下に(?:示します|記載します)|"
+                      r"\bas\s+follows|\b(?:listed|shown|summari[sz]ed|set\s+out)\s+below|\bthe\s+following(?:\s+\w+){0,3})"
+                      r"\s*[。．.:：]?\s*$|[:：]\s*$", re.I)
 
 
 def read(path: Path) -> Extracted:
