@@ -1089,3 +1089,35 @@ def test_pdf_a_tables_caption_is_not_glued_to_its_header_row(tmp_path):
     _exact(got)
     assert "表4-1 バックアップの取得方式\n" in got.text or "表4-1 バックアップの取得方式" in [p.text for p in got.passages], got.text
     assert not any("取得方式種別" in p.text or "取得方式 種別" in p.text for p in got.passages)
+
+
+@needs_font
+def test_pdf_a_table_row_whose_cells_wrapped_ends_where_the_next_rows_first_cell_starts(tmp_path):
+    """A reviewer's plan table ran two rows together ("…両方を制限できますシングルサインオン（SAML） 提供なし…")
+    and "IPアドレス制限はスタンダードプランで使えますか" read a yes from the next row's cells."""
+    from fpdf import FPDF
+    from fpdf.enums import VAlign
+
+    doc = FPDF(format="A4")
+    doc.add_font("jp", fname=FONT)
+    doc.add_page()
+    doc.set_font("jp", size=10.5)
+    doc.multi_cell(0, 6, "プランごとの提供状況は次の表のとおりです。", new_x="LMARGIN", new_y="NEXT")
+    doc.ln(2)
+    doc.set_font("jp", size=9.5)
+    with doc.table(col_widths=(36, 30, 40, 40), first_row_as_headings=False, v_align=VAlign.M) as table:
+        for cells in (("機能", "スタンダード", "ビジネス", "エンタープライズ"),
+                      ("IPアドレス制限", "提供なし", "管理画面へのアクセスのみ制限できます", "管理画面と署名画面の両方を制限できます"),
+                      ("シングルサインオン（SAML）認証", "提供なし", "提供なし", "利用可能"),
+                      ("監査ログのダウンロード", "提供なし", "直近1年分", "全期間")):
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    path = tmp_path / "plans.pdf"
+    doc.output(str(path))
+    got = read_document(path)
+    _exact(got)
+    texts = [p.text for p in got.passages]
+    ip = next(t for t in texts if t.startswith("IPアドレス制限"))
+    assert "シングルサインオン" not in ip and "制限できます" in ip, texts
+    assert any(t.startswith("シングルサインオン（SAML）") and t.endswith("利用可能") for t in texts), texts

@@ -297,6 +297,14 @@ def _beside_others(by_page: dict[int, list[_PdfLine]]) -> set[int]:
     return out
 
 
+def _next_row(row: list[_PdfLine], ln: _PdfLine, body: float) -> bool:
+    """A table row whose cells wrapped (its lines beside and under each other) ends where a line starts
+    below all of them at the row's left edge: the next row's first cell, however narrow ("シングルサイン
+    オン（SA" under "IPアドレス制限 | 提供なし | 管理画面へのアクセスのみ / 制限できます | …")."""
+    return len(row) >= 2 and row[0].gapped and ln.page == row[0].page and abs(ln.left - row[0].left) < 0.5 * body \
+        and ln.top < min(r.bottom for r in row) - 0.5
+
+
 def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
     lines = [ln for page in pages for ln in page]
     if not lines:
@@ -415,7 +423,8 @@ def _pdf_blocks(pages: list[list[_PdfLine]]) -> list[Block]:
                    and line_end(prev) and prev.right >= line_end(prev) - 1.5 * body)
         # a bullet glyph ("•", "■") opens an item whatever came before; "・", "-" and "1." may be words
         bullet = bool(BULLET.match(ln.text)) and len(ln.text) > 2 and (not wrapped or ln.text[0] in _GLYPHS)
-        new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln)
+        new_block = not current or bullet or prev is None or prev.size != ln.size or paragraph_break(prev, ln) \
+            or _next_row(current, ln, body)
         if new_block:
             flush()
             kind = "bullet" if bullet else "paragraph"
