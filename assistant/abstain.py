@@ -146,9 +146,27 @@ def unknown_subject(index, retrieval) -> bool:
         acronyms |= bool(_ACRONYM.fullmatch(word)) and sum(ch.isupper() or ch.isdigit() for ch in word) >= 2
     missing = {m.lower() for m in retrieval.missing}
     f = facts(index)
+    spelled_out = _spelled_out(retrieval.question, missing)
     named = [t for t in retrieval.terms if strong(t) and f.df(t) <= max(COMMON_MIN, COMMON_SHARE * f.n)
-             and _a_name(t, retrieval.question)]
+             and _a_name(t, retrieval.question) and t.lower() not in spelled_out]
     return acronyms and all(t.lower() in missing or any(t.lower() in m for m in missing) for t in named)
+
+
+#: An acronym with its spelling in brackets after or before it: "WAF（Webアプリケーションファイアウォール）",
+#: "Web Application Firewall (WAF)".
+_SPELLED = re.compile(r"(?P<a>[A-Z][A-Za-z0-9\-]+)\s*[（(](?P<s1>[^()（）]{3,60})[)）]|"
+                      r"(?P<s2>[^()（）、。,.?？]{3,60}?)\s*[（(](?P<b>[A-Z][A-Za-z0-9\-]+)[)）]")
+
+
+def _spelled_out(question: str, missing: set[str]) -> set[str]:
+    """The words spelling out a missing acronym in the question: they name the same unknown thing, and
+    "Web" or "アプリケーション" found elsewhere in the documents do not make it known."""
+    out: set[str] = set()
+    for m in _SPELLED.finditer(question):
+        acronym, spelling = (m["a"], m["s1"]) if m["a"] else (m["b"], m["s2"])
+        if acronym.lower() in missing:
+            out.update(t.lower() for t in tokens.tokenize(spelling))
+    return out
 
 
 def _a_name(term: str, question: str) -> bool:

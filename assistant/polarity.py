@@ -11,6 +11,7 @@ show as "yes or no unclear" for a person to settle. It never turns an unanswered
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from . import asked, glossary, tokens
 from .script import CJK
@@ -255,9 +256,40 @@ def verdict(question: str, quote: str) -> Verdict | None:
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
-    if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)):
+    if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)
+                                 or _other_value(question, quote)):
         return Verdict.UNCLEAR
     return found
+
+
+_UNITS = (("h", r"時間|hours?|hrs?"), ("d", r"営業日|日間|日|(?:business\s+)?days?"), ("w", r"週間|週|weeks?"),
+          ("m", r"か月|ヶ月|カ月|ケ月|箇月|ヵ月|months?"), ("y", r"年間|年|years?"))
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(" + "|".join(f"(?P<{u}>{p})" for u, p in _UNITS) + r")(?![a-z])", re.I)
+_PERIODS = (("day", r"\bdaily\b|毎日|日次|\bevery\s+day\b|\bonce\s+a\s+day\b"),
+            ("week", r"\bweekly\b|毎週|週次|\bevery\s+week\b|\bonce\s+a\s+week\b"),
+            ("month", r"\bmonthly\b|毎月|月次|\bevery\s+month\b|\bonce\s+a\s+month\b|月に?\s*1\s*回"),
+            ("quarter", r"\bquarterly\b|四半期|\bevery\s+(?:three\s+months|quarter)\b|\bonce\s+a\s+quarter\b"),
+            ("half", r"半年|半期|\b(?:semi-?|bi)annual(?:ly)?\b|\btwice\s+a\s+year\b|\bevery\s+six\s+months\b"),
+            ("year", r"\bannual(?:ly)?\b|\byearly\b|毎年|年次|年に?\s*1\s*回|\bonce\s+a\s+year\b|\bevery\s+year\b"))
+
+
+def _values(text: str) -> tuple[set[tuple[str, str]], set[str]]:
+    """The durations ("48 hours" -> ("48", "h")) and the periods of a frequency ("quarterly" -> "quarter") TEXT
+    states."""
+    norm = unicodedata.normalize("NFKC", text)
+    durations = {(m.group(1), next(u for u, _ in _UNITS if m.group(u))) for m in _DURATION.finditer(norm)}
+    periods = {name for name, pattern in _PERIODS if re.search(pattern, norm, re.I)}
+    return durations, periods
+
+
+def _other_value(question: str, quote: str) -> bool:
+    """The question asks about one duration or frequency ("notified within 24 hours?", "quarterly
+    penetration tests?") and the quote states others of that kind only ("within 48 hours", "once a year"):
+    its yes would be to something the quote does not say."""
+    asked_durations, asked_periods = _values(question)
+    told_durations, told_periods = _values(quote)
+    return bool(asked_durations and told_durations and not asked_durations & told_durations
+                or asked_periods and told_periods and not asked_periods & told_periods)
 
 
 #: A plan's name: "Liteプラン", "Enterprise plan", "ビジネスプラン".

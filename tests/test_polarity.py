@@ -137,6 +137,16 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     ("オンプレミス版は提供されていますか。", "いいえ | クラウド版のみの提供です。", Verdict.NO),
     ("私物端末（BYOD）の業務利用は認めていますか？", "× | 会社支給端末のみ利用を認めています。", Verdict.NO),
     ("SSOに対応していますか？", "いいえ | SAMLに対応しています。", Verdict.UNCLEAR),
+    # a duration or frequency other than the asked one is no yes to it (a review's "within 24 hours?" got
+    # Yes from "within 48 hours", "quarterly penetration tests?" from "once a year")
+    ("Do you notify customers within 24 hours of a breach?", "We notify affected customers without undue delay "
+     "and in any event within 48 hours.", Verdict.UNCLEAR),
+    ("個人データ侵害は24時間以内に通知されますか？", "侵害を確認した場合、48時間以内にお客様へ通知します。", Verdict.UNCLEAR),
+    ("Do you perform quarterly penetration tests?", "An independent firm performs a penetration test once a year.",
+     Verdict.UNCLEAR),
+    ("Do you perform annual penetration tests?", "An independent firm performs a penetration test once a year.",
+     Verdict.YES),
+    ("Are backups kept for 35 days?", "Backups are taken daily and kept for 35 days.", Verdict.YES),
     # a yes naming it decides nothing alone: the no beside it may be the asked one's
     ("Can store staff export customer data to CSV?", "Head-office administrators can download customer data as "
      "CSV at any time. Store managers and store staff have no export permission.", Verdict.UNCLEAR),
