@@ -266,19 +266,31 @@ def test_a_not_documented_card_speaks_the_pages_language_and_copies_the_question
         page.locator(".lang-toggle button[data-lang=ja]").click()
 
 
-def test_a_pasted_question_over_the_limit_is_refused_whole_with_what_to_do(browser, base_url, settings):
-    """A 1,200-character question pasted into the box had been cut to the limit without a word and answered
-    on what was left; it is sent whole and refused, saying how long it is and what to do."""
+def test_an_empty_or_over_long_question_is_refused_under_the_box_before_anything_is_sent(browser, base_url, settings):
+    """A pasted question over the limit is never cut: it stays whole in the box and the page says how long it is
+    and what to do, under the box, without sending it or echoing 5,000 characters into the conversation (two
+    reviewers); an empty question says so instead of doing nothing. The server refuses either on its own
+    (test_web_api)."""
     limit = settings.max_question_chars
     with _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.goto(base_url + "/?lang=ja")
-        card = _ask_by_typing(page, "暗号化" * (limit // 3 + 100), press_enter=False)
-        text = card.inner_text()
+        asked = []
+        page.on("request", lambda r: "/api/ask" in r.url and asked.append(r.url))
+        box, error = page.locator("#question"), page.locator("#ask-error")
+        box.fill("   ")
+        box.press("Enter")
+        error.wait_for(state="visible")
+        assert "質問" in error.inner_text() and box.get_attribute("aria-invalid") == "true"
+        box.fill("暗号化" * (limit // 3 + 100))
+        page.locator("#ask-button").click()
+        text = error.inner_text()
         assert str(limit) in text and "分けて" in text, text
-        assert len(page.locator("#question").input_value()) > limit, "the question stays in the box to shorten"
-        # the refusal itself is the one error the browser logs
-        assert [e for e in watch.errors if "status of 400" in e] == watch.errors != []
-        watch.errors.clear()
+        assert len(box.input_value()) > limit, "the question stays in the box to shorten"
+        assert page.locator(".turn").count() == 0 and asked == [], "nothing is echoed or sent"
+        box.press("End")
+        box.press("Backspace")
+        assert error.is_hidden(), "typing again clears the message"
+        assert watch.errors == []
 
 
 def test_copy_button_puts_a_questionnaire_cell_on_the_clipboard(browser, base_url):

@@ -23,6 +23,10 @@ for _lang in UI_TEXT:
     UI_TEXT[_lang]["answer_not_documented"] = messages.t("answer.not_documented", _lang)
     for _v in ("yes", "no", "unclear"):
         UI_TEXT[_lang][f"verdict_{_v}"] = messages.t(f"answer.verdict.{_v}", _lang)
+    # what the server would answer to an empty or over-long question, said by the page before sending it
+    # (a reviewer's 5,000 characters were echoed in full above the server's refusal)
+    UI_TEXT[_lang]["question_empty"] = messages.area(_lang, "answer")["error.empty"]
+    UI_TEXT[_lang]["question_too_long"] = messages.area(_lang, "answer")["error.too_long"]
 
 
 def ui_language(request: Request) -> str:

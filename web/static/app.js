@@ -343,9 +343,33 @@
 
   // ---------------------------------------------------------------- asking
 
+  // the question's own faults, said under the box before anything is sent or echoed
+  const askError = el("p", { class: "ask-error", id: "ask-error", role: "alert", hidden: true });
+  form.append(askError);
+
+  function questionFault(question) {
+    if (!question) return t("question_empty");
+    if (question.length > CONFIG.maxQuestionChars) {
+      return format(t("question_too_long"), { length: question.length, limit: CONFIG.maxQuestionChars });
+    }
+    return "";
+  }
+
+  function showFault(message) {
+    askError.textContent = message;
+    askError.hidden = !message;
+    if (message) input.setAttribute("aria-invalid", "true"); else input.removeAttribute("aria-invalid");
+    if (message) input.setAttribute("aria-describedby", "ask-error"); else input.removeAttribute("aria-describedby");
+  }
+
+  input.addEventListener("input", () => { if (!askError.hidden) showFault(""); });
+
   async function ask(question) {
     question = (question || "").trim();
-    if (!question || busy) { input.focus(); return; }
+    if (busy) { input.focus(); return; }
+    const fault = questionFault(question);
+    showFault(fault);
+    if (fault) { input.focus(); return; }
     busy = true;
     askButton.disabled = true;
     // on a phone the examples fold away after the first question (the label opens them again)
