@@ -631,6 +631,7 @@ def test_a_check_sheet_with_no_date_in_it_is_dated_by_its_file_name(tmp_path, na
 @pytest.mark.parametrize("title, as_of", [
     ("Northgate - Vendor Security Assessment (completed 12 Sep 2023, Shiftwell Inc.)", "2023-09-12"),
     ("セキュリティチェックシート（2024年5月回答版）", "2024-05"),
+    ("セキュリティチェックシート（2024年度回答）", "2024"),  # a year alone, as in a file's name
 ])
 def test_a_check_sheets_title_dates_it_and_a_header_listing_its_marks_is_the_answer_column(tmp_path, title, as_of):
     """Two reviewers' answered sheets were read as undated (no "回答日：" label), so last year's answers

@@ -245,20 +245,20 @@ def name_as_of(name: str) -> str | None:
     compact = re.search(r"(?<!\d)(20\d\d)(\d\d)(\d\d)(?!\d)", stem)
     if compact and 1 <= int(compact[2]) <= 12 and 1 <= int(compact[3]) <= 31:
         return f"{compact[1]}-{compact[2]}-{compact[3]}"
-    found = find_as_of(stem, titles=True)
-    if found:
-        return found
-    years = [m["y"] for m in _NAME_YEAR.finditer(stem)]
-    return max(years) if years else None
+    return find_as_of(stem, titles=True)
 
 
 def find_as_of(text: str, titles: bool = False) -> str | None:
     """The date the document says its content is valid for, or else the date it says it was last updated on
-    (the latest of each kind); with ``titles`` (the text is title lines), else any full date in it."""
+    (the latest of each kind); with ``titles`` (the text is title lines), else any date or month in it, else
+    a year."""
     for patterns in (_VALID_AS_OF, _UPDATED_ON) + ((_ANY_DATE,) if titles else ()):
         dates = [d for pattern in patterns for m in pattern.finditer(text) if (d := _iso_date(m))]
         if dates:
             return max(dates)
+    if titles:  # a year alone: 「セキュリティチェックシート（2024年度回答）」, "Vendor Questionnaire FY2024"
+        years = [m["y"] for m in _NAME_YEAR.finditer(text)]
+        return max(years) if years else None
     return None
 
 
