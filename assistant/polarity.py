@@ -226,6 +226,14 @@ def verdict(question: str, quote: str) -> Verdict | None:
         # unclear); a yes naming it decides nothing alone ("Admins can export CSV" to "Can store staff …?")
         blocks = [[(score, v, x) for score, v, x in judged if named(x) or v != Verdict.YES or _WAY.search(x)]
                   for judged in blocks]
+    asked_role = _role(question)
+    if len(asked_role) == 1 and any(asked_role & _role(x) for judged in blocks for _, _, x in judged):
+        # the question asks about one kind of user (an administrator, or an ordinary user) and a sentence
+        # speaks of them: one about the other kind only is a sibling fact ("管理者権限を持つユーザーは…必須です"
+        # to 「一般ユーザーの2段階認証は必須ですか？」); there "optional" is the answer to "mandatory?"
+        # (asked of ordinary users: an administrator's "optional" is mostly the actor's, 「本部管理者が…必須化」)
+        blocks = [[(score, _optional(question, x, v) if _role(x) == asked_role == {"user"} else v, x)
+                   for score, v, x in judged if not _role(x) or asked_role & _role(x)] for judged in blocks]
     paragraphs = []
     for judged in blocks:
         if judged:
@@ -304,7 +312,34 @@ def _other_plan(question: str, quote: str) -> bool:
     return bool(asked) and bool(told) and not asked & told
 
 
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)?")
+#: A figure: a version, a standard's number, an amount; not the digit of a name ("2FA", "2要素", "2段階").
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)?(?![.,]?\d)(?![A-Za-z]|要素|段階)")
+
+#: The two kinds of user whose settings differ most often: administrators and everyone else.
+_ROLES = (("admin", re.compile(r"管理者|特権|\badmin(?:istrator)?s?\b|\bowners?\b|\bprivileged\b", re.I)),
+          ("user", re.compile(r"一般(?:の)?(?:ユーザー|ユーザ|利用者|社員)|エンドユーザー?|\b(?:end|general|ordinary|standard|"
+                              r"regular|non-admin(?:istrator)?)\s+users?\b|\bnon-admins?\b|\bmembers\b", re.I)))
+
+
+def _role(text: str) -> set[str]:
+    """Which kinds of user TEXT speaks of ({"admin"}, {"user"}, both or none); "管理者以外" is everyone else."""
+    text = re.sub(r"管理者以外|\bnon-admin\w*", "一般ユーザー", text, flags=re.I)
+    return {name for name, pattern in _ROLES if pattern.search(text)}
+
+
+#: "Mandatory?" answered "optional": a no, or unclear where the sentence says it can be made mandatory
+#: ("For end users MFA is optional and can be enforced by the administrator"); not to "can you enforce it?".
+_ASKS_MUST = re.compile(r"必須|強制|義務|\b(?:mandatory|required?|enforced?|compulsory|must)\b", re.I)
+_ASKS_CAN = re.compile(r"でき|可能|\b(?:can|could|possible|able)\b", re.I)
+_OPTIONAL = re.compile(r"任意|\boptional(?:ly)?\b", re.I)
+_MADE_MUST = re.compile(r"必須化|必須に|強制|\b(?:enforced?|required?|mandatory)\b", re.I)
+
+
+def _optional(question: str, sentence: str, found: Verdict) -> Verdict:
+    """The verdict of a sentence calling optional what the question asks is mandatory; else FOUND."""
+    if not _OPTIONAL.search(sentence) or not _ASKS_MUST.search(question) or _ASKS_CAN.search(question):
+        return found
+    return Verdict.UNCLEAR if _MADE_MUST.search(sentence) else Verdict.NO
 
 
 #: A negation inside a clause ("対応しておらず、", "提供しておらず、", "なく、").

@@ -147,6 +147,18 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     ("Do you perform annual penetration tests?", "An independent firm performs a penetration test once a year.",
      Verdict.YES),
     ("Are backups kept for 35 days?", "Backups are taken daily and kept for 35 days.", Verdict.YES),
+    # asked of one kind of user, a sentence about the other kind only is a sibling fact, and to "mandatory?"
+    # an ordinary user's "optional" is the answer (a review's 「一般ユーザーの2段階認証は必須ですか？」 got はい)
+    ("一般ユーザーの2段階認証は必須ですか？", "一般ユーザーの2段階認証は任意で、個人設定から有効にできます。\n"
+     "管理者権限を持つユーザーは、初回ログイン時に2段階認証の設定が求められ、必須です。", Verdict.NO),
+    ("Are general users required to use 2FA?", "Two-factor authentication is optional for general users. "
+     "Administrators must use 2FA.", Verdict.NO),
+    ("管理者アカウントに多要素認証を必須にしていますか。", "管理者権限を持つユーザーには、多要素認証の設定が必須です。"
+     "一般の受講者ユーザーの多要素認証は、お客様の管理者が任意に有効化できます。", Verdict.YES),
+    # the 2 of "2FA" is no figure the answer must name: the sentence naming "2FA" had been the only one read
+    ("Can 2FA codes be delivered via text message?", "Users can enroll in two-factor authentication with an "
+     "authenticator app. Account Owners can require 2FA for the whole team. We do not send login codes by SMS "
+     "or text message.", Verdict.UNCLEAR),
     # a yes naming it decides nothing alone: the no beside it may be the asked one's
     ("Can store staff export customer data to CSV?", "Head-office administrators can download customer data as "
      "CSV at any time. Store managers and store staff have no export permission.", Verdict.UNCLEAR),
