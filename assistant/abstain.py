@@ -428,7 +428,7 @@ BARE_MARK_COVERAGE = 0.9
 
 #: The reasons settle() gives: what the question itself rules out, whatever the model's confidence.
 RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark", "refers_elsewhere",
-                   "instruction"})
+                   "instruction", "no_name"})
 
 #: A sentence that sends the reader elsewhere instead of answering: 「…については、セキュリティFAQをご確認
 #: ください。」, "For algorithm details, see the Japanese article.", "… are described in the Japanese version".
@@ -449,6 +449,20 @@ _LEAD_IN = re.compile(r"(?:次|以下|下記)の(?:とおり|通り)(?:です|�
 def _points(sentence: str, last: bool) -> bool:
     """A pointer elsewhere, or (the quote's last sentence) a lead-in to what the quote does not hold."""
     return bool(_REFERRAL.search(sentence) or last and _LEAD_IN.search(sentence))
+
+
+#: A question asking for a name (a company's, a product's), and what names one: a company's form, a word with
+#: capitals not opening a sentence ("Amazon Web Services", "CrowdStrike Falcon", "AWS"), a 「quoted」 name; not
+#: the everyday words Japanese writes in capitals ("Webアプリケーション").
+#: "ペネトレーションテストを実施している外部機関の名称は？" had been answered (0.99) from "外部の専門機関による…".
+_ASKS_NAME = re.compile(r"名称|社名|会社名|企業名|機関名|ベンダー名|製品名|ツール名|サービス名|どこの(?:会社|企業|機関|ベンダー)|"
+                        r"\b(?:name\s+of|names\s+of|which\s+(?:company|companies|vendor|vendors|firm|firms|auditor|auditors|"
+                        r"provider|providers|tool|tools|product|products))\b", re.I)
+_NAMES_ONE = re.compile(r"株式会社|合同会社|有限会社|\b(?:inc|ltd|llc|corp|gmbh|k\.k|plc)\b\.?|「[^」]{2,40}」|"
+                        r"(?<![A-Za-z])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|(?<=[a-z0-9,;:]\s)[A-Z][a-z]{2,}|"
+                        r"(?:^|(?<=[\u3000-\u30ff\u4e00-\u9fff（(、\s]))(?!(?:Web|Cookie|Email|Mail|Windows|Mac)(?![a-z]))[A-Z][a-z]{2,}"
+                        r"(?=[\u3000-\u30ff\u4e00-\u9fff）)、]|\s[A-Z])",
+                        re.M)
 
 
 def refers_elsewhere(question: str, quote: str) -> bool:
@@ -489,6 +503,8 @@ def settle(status: Status, question: str, why: list[str], passage_text: str = ""
         return Status.REVIEW, ["refers_elsewhere"]
     if status == Status.ANSWERED and instructs(question, quote):
         return Status.REVIEW, ["instruction"]
+    if status == Status.ANSWERED and _ASKS_NAME.search(question) and not _NAMES_ONE.search(quote):
+        return Status.REVIEW, ["no_name"]
     if status == Status.ANSWERED and bare_mark(quote) and (
             not polarity.asks_yes_no(question) or coverage < BARE_MARK_COVERAGE):
         return Status.REVIEW, ["bare_mark"]

@@ -261,6 +261,25 @@ def test_a_quote_that_only_points_elsewhere_is_told_apart(question, quote, point
         assert (status, reasons) == (Status.REVIEW, ["refers_elsewhere"])
 
 
+@pytest.mark.parametrize("question, quote, held", [
+    ("ペネトレーションテストを実施している外部機関の名称を教えてください。",
+     "外部の専門機関によるペネトレーションテストを年1回実施しています。", True),
+    ("What is the name of your penetration testing firm?", "Penetration tests are run yearly by an external firm.", True),
+    ("ペネトレーションテストを実施している外部機関の名称を教えてください。",
+     "外部の専門機関によるペネトレーションテストと、自動ツールによるWebアプリケーションの脆弱性スキャンを実施しています。", True),
+    ("ペネトレーションテストを実施している外部機関の名称を教えてください。",
+     "株式会社サンプルセキュリティによるペネトレーションテストを年1回実施しています。", False),
+    ("Which cloud provider hosts the service?", "インフラはAmazon Web Services（AWS）の東京リージョンです。", False),
+    ("What is the name of your auditor?", "Our SOC 2 report is issued by Deloitte.", False),
+])
+def test_a_question_asking_for_a_name_is_not_answered_by_a_passage_naming_none(question, quote, held):
+    """A fresh-user review's 「…外部機関の名称を教えてください。」 was answered (0.99) from "外部の専門機関による…"."""
+    from assistant import abstain
+
+    got = abstain.settle(Status.ANSWERED, question, [], quote, quote=quote)
+    assert got == ((Status.REVIEW, ["no_name"]) if held else (Status.ANSWERED, []))
+
+
 def test_an_internal_note_telling_its_reader_what_to_do_is_no_answer_nor_a_no():
     """「⚠️ Do not share the SOC 2 report … without a signed NDA.」 had been answered No to "Do you have a
     SOC 2 report?" (0.94), and written into a customer's Yes/No column."""
