@@ -696,6 +696,14 @@ def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(fi
     assert len(links) == summary.flagged >= 1
     assert all(re.fullmatch(r"'チェックシート'![A-Z]+\d+", c.hyperlink.location or "") for c in links), \
         [c.hyperlink.location for c in links]
+    # beside each link its row's question, as the sheet asks it (the sheet's own numbers need not be rows')
+    sheet = load_workbook(dst)["チェックシート"]
+    for c in links:
+        row = int(re.search(r"\d+$", c.hyperlink.location)[0])
+        asked = " ".join(str(sheet.cell(row, q).value or "") for q in range(1, sheet.max_column + 1)
+                         if sheet.cell(row, q).value and str(ws.cell(c.row, 2).value or "").rstrip("…") in
+                         " ".join(str(sheet.cell(row, q).value).split()))
+        assert ws.cell(c.row, 2).value and asked, (c.value, ws.cell(c.row, 2).value)
     assert values["corpus/workato-security-summary.ja.txt"].startswith("2024-04-28")
     assert "12か月以上前" in values["corpus/workato-security-summary.ja.txt"], "a source older than a year is flagged"
 
@@ -1210,3 +1218,16 @@ def test_a_past_answer_marked_not_applicable_fills_the_dropdowns_na(make_corpus,
     assert other.ask("Are physical access controls in place at your data centers?").answered
     assert ws.cell(2, 3).value == "N/A" and "no data centers" in ws.cell(2, 4).value
     assert ws.cell(3, 3).value == "No"
+
+
+def test_a_rows_question_beside_its_link_is_text_never_a_formula():
+    import openpyxl
+
+    from assistant.fill.summary import FillSummary, _short, add_summary
+    from assistant.types import Lang
+
+    wb = openpyxl.Workbook()
+    add_summary(wb, "Sheet", Lang.EN.value, FillSummary(), [(2, "C2", _short('=HYPERLINK("http://x","y")\x07'))], {})
+    cell = next(row[1] for row in wb.worksheets[-1].iter_rows() if row[0].hyperlink is not None)
+    assert cell.value == '=HYPERLINK("http://x","y")' and cell.data_type == "s"
+    assert _short("質問" * 100).endswith("…") and len(_short("質問" * 100)) == 80

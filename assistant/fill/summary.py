@@ -92,12 +92,26 @@ def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary,
 
     lang = job.placement.lang if job.placement else locate_customer(job.header, -1, ()).lang
     letter = get_column_letter(answer_col + 1)
-    review = [(r + 1, f"{letter}{r + 1}") for r, cells in sorted(results.items()) if cells.needs_review]
+    # beside each link, the row's question: the sheet's own numbering may not be its row's (two reviewers)
+    asked = {row.index: row.text for row in job.rows}
+    review = [(r + 1, f"{letter}{r + 1}", _short(asked.get(r, ""))) for r, cells in sorted(results.items())
+              if cells.needs_review]
     sources = {c.source: c.as_of for cells in results.values() if (c := cells.citation) is not None}
     add_summary(wb, sheet_title, lang, summary, review, sources)
 
 
-def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str]],
+#: The question shown beside a row's link, at most this long.
+_QUESTION_SHOWN = 80
+
+
+def _short(text: str) -> str:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    text = " ".join(ILLEGAL_CHARACTERS_RE.sub("", str(text)).split())  # control characters an .xlsx cannot store
+    return text if len(text) <= _QUESTION_SHOWN else text[:_QUESTION_SHOWN - 1] + "…"
+
+
+def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str, str]],
                 sources: dict[str, str | None], today=None) -> None:
     """A summary sheet: counts by outcome, links to the rows to review, the sources and their dates."""
     import calendar
@@ -131,10 +145,13 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
     ws.cell(r, 2, len(rows_to_review))  # every row flagged for a person, whatever its outcome
     r += 1
     quoted = sheet_name.replace("'", "''")
-    for row, cell in rows_to_review:
+    for row, cell, question in rows_to_review:
         link = ws.cell(r, 1, t("summary_row", sheet=sheet_name, row=row))
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{cell}")  # a link inside the book
         link.font = Font(color="0563C1", underline="single")
+        if question:
+            shown = ws.cell(r, 2, question)
+            shown.data_type = "s"  # the customer's text, never a formula ("=HYPERLINK(…)")
         r += 1
     r += 1
     ws.cell(r, 1, t("summary_sources")).font = Font(bold=True)
