@@ -99,3 +99,20 @@ def match(question: str, passage: str) -> float:
     if not asked:
         return 0.0
     return 1.0 if any(states(k, passage) for k in asked) else -1.0
+
+
+#: A condition the question opens with that rules something out: 「SSOを利用しない場合、…」, "For customers not
+#: using SSO, …", "If SSO is not used, …". What it names is not what the question asks about: the SSO passage
+#: had ranked first for a password-policy question (a real vendor page's check sheet).
+_RULED_OUT = re.compile(r"^\s*[^、,。？?]{1,40}?(?:しない|しない方の|ない|以外の)場合(?:は|には|でも)?\s*[、,]\s*|"
+                        r"^\s*(?:for|if|when|where)\b[^,?]{0,60}?\b(?:not|without|no|non-)\b[^,?]{0,60},\s*", re.I)
+
+
+def without_condition(question: str) -> str:
+    """QUESTION without a ruling-out condition it opens with, when what is left still names a subject (three
+    words: "When data is not encrypted, what happens?" keeps its condition)."""
+    from . import tokens
+
+    rest = _RULED_OUT.sub("", question, count=1)
+    return rest if rest != question and len(tokens.tokenize(rest)) >= 3 else question
+

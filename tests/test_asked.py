@@ -59,3 +59,18 @@ def test_the_decision_reads_the_kind_of_fact_asked_for(assistant):
     feats = abstain.features(assistant.index, retrieval)
     assert feats is not None and feats.asked == asked.match("監査ログの保存期間は？", retrieval.hits[0].passage.quote_text)
     assert feats.asked == 1.0, retrieval.hits[0].passage.quote_text
+
+
+@pytest.mark.parametrize("question, searched", [
+    ("For customers not using SSO, can you enforce password complexity requirements?",
+     "can you enforce password complexity requirements?"),
+    ("SSOを利用しない場合、パスワードの複雑性要件を強制できますか?", "パスワードの複雑性要件を強制できますか?"),
+    ("If SSO is not used, is MFA available for every user?", "is MFA available for every user?"),
+    ("When data is not encrypted, what happens?", "When data is not encrypted, what happens?"),  # nothing left
+    ("Does Workato support SCIM?", "Does Workato support SCIM?"),
+])
+def test_a_condition_ruling_something_out_is_not_what_is_searched_for(question, searched):
+    """A real vendor page's 'For customers not using SSO, …password complexity…?' had the SSO passage first."""
+    from assistant.asked import without_condition
+
+    assert without_condition(question) == searched
