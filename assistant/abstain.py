@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from . import asked, glossary, polarity, tokens
+from .corpus.blocks import LEAD_IN
 from .script import CJK, KATAKANA
 from .types import Status
 
@@ -439,16 +440,10 @@ _REFERRAL = re.compile(r"(?:ご?(?:確認|参照|覧)(?:ください|下さい|�
                        re.I)
 
 
-#: ... or only leads in to a table or list the quote does not hold ("主な委託先は次のとおりです。", "Our
-#: subprocessors are listed below:").
-_LEAD_IN = re.compile(r"(?:次|以下|下記)の(?:とおり|通り)(?:です|となります|となっております)?[。．:：]?\s*$|以下に(?:示し|記載し|まとめ)|"
-                      r"(?:下表|次表|以下の表)|\bas\s+follows\b[:.]?\s*$|\b(?:listed|shown|summari[sz]ed|described|set\s+out)\s+below\b|"
-                      r"\bthe\s+following\b[^.]*[:.]?\s*$|[:：]\s*$", re.I)
-
-
 def _points(sentence: str, last: bool) -> bool:
-    """A pointer elsewhere, or (the quote's last sentence) a lead-in to what the quote does not hold."""
-    return bool(_REFERRAL.search(sentence) or last and _LEAD_IN.search(sentence))
+    """A pointer elsewhere, or (the quote's last sentence) a lead-in to a table or list the quote does not
+    hold (corpus.blocks.LEAD_IN, the pattern ingestion joins a lead-in to its table by)."""
+    return bool(_REFERRAL.search(sentence) or last and LEAD_IN.search(sentence))
 
 
 #: A question asking for a name (a company's, a product's), and what names one: a company's form, a word with

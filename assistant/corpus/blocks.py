@@ -40,7 +40,14 @@ MAX_ZIP_RATIO = 200
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
 SENTENCE_END = re.compile(r"[。．！？!?:：]$|[.](?!\d)$")
-BULLET = re.compile(r"^(?:[•・●◦▪■□◆◇○‣⁃]|[\-\*\+](?=\s)|\d{1,3}[.)](?=\s)|[（(]\d{1,3}[)）])\s*")
+#: The glyphs that mark a list item ("・" and "○" may also be a word's or a check sheet's).
+BULLET_GLYPHS = "•・●◦▪■□◆◇○‣⁃"
+BULLET = re.compile(rf"^(?:[{BULLET_GLYPHS}]|[\-\*\+](?=\s)|\d{{1,3}}[.)](?=\s)|[（(]\d{{1,3}}[)）])\s*")
+#: A sentence that leads in to what follows it, a table or a list: "主な委託先は次のとおりです。", "…as follows:",
+#: "Our subprocessors are listed below:", "…within the following timelines:".
+LEAD_IN = re.compile(r"(?:(?:次|以下|下記)の(?:とおり|通り)(?:です|となります|となっております)?|以下に(?:示します|記載します)|"
+                     r"\bas\s+follows|\b(?:listed|shown|summari[sz]ed|set\s+out)\s+below|\bthe\s+following(?:\s+\w+){0,3})"
+                     r"\s*[。．.:：]?\s*$|[:：]\s*$", re.I)
 
 
 @dataclass

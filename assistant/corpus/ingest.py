@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +17,7 @@ from ..config import display_path
 from ..errors import CorpusError
 from ..progress import SILENT, Reporting, reporter
 from ..script import CONTROL, HIRAGANA
-from .blocks import MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
+from .blocks import LEAD_IN, MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
 from .labels import in_glossary, is_label
@@ -227,7 +226,7 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
         if b.kind == "header" and extracted.format not in SHEET_FORMATS:
             # a paragraph right above that leads in to the table ("主な委託先は次のとおりです。") is quoted with it
             lead = out[-1] if out and i and blocks[i - 1].kind == "paragraph" and out[-1].end == spans[i - 1][1] \
-                and _LEAD_IN.search(out[-1].text) else None
+                and LEAD_IN.search(out[-1].text) else None
             tables.append((lead.start, len(out) - 1, len(out) - 1) if lead else (s, len(out), len(out) - 1))
         elif b.kind != "row" and tables and tables[-1][2] < tables[-1][1]:
             tables.pop()  # a caption's header with no rows under it
@@ -261,12 +260,6 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
         if last > first:
             quote_together(doc.passages, first, last, text, start=head)
     return doc
-
-
-#: A paragraph that leads in to what follows it: "…は次のとおりです。", "…as follows:", "…listed below.", "…：".
-_LEAD_IN = re.compile(r"(?:(?:次|以下|下記)の(?:とおり|通り)(?:です|となります|となっております)?|以下に(?:示します|記載します)|"
-                      r"\bas\s+follows|\b(?:listed|shown|summari[sz]ed|set\s+out)\s+below|\bthe\s+following(?:\s+\w+){0,3})"
-                      r"\s*[。．.:：]?\s*$|[:：]\s*$", re.I)
 
 
 def read(path: Path) -> Extracted:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .blocks import (BULLET, COUNTED, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
+from .blocks import (BULLET, BULLET_GLYPHS, COUNTED, SENTENCE_END, Block, Extracted, clean, fail, hyphen_break, join_lines, latin_words,
                      read_bytes)
 
 #: Pages read from one PDF.
@@ -24,8 +24,9 @@ _TOC_ENTRY = re.compile(r"(?:[.．…・･‥·] ?){4,}\s*\d{1,4}$")
 #: Leader dots, however many the layout needed to reach the page number.
 _LEADERS = re.compile(r"(?:[.．…・･‥·] ?){4,}")
 #: Marks that open a list item, whatever font they are set in.
-_MARKERS = "•・●◦▪■□◆◇○‣⁃-*+–"
-_GLYPHS = "•●◦▪■□◆◇‣⁃"
+_MARKERS = BULLET_GLYPHS + "-*+–"
+#: ... and those that open an item wherever they stand (not "・" or "○", which may be a word's or a mark).
+_GLYPHS = BULLET_GLYPHS.replace("・", "").replace("○", "")
 #: PDFium writes U+FFFE for a hyphen it found at a line's end, and runs the two lines into one: kept as
 #: this mark until the document's words say whether it split a word ("encryp-tion") or was written
 #: ("ap-northeast-3").

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..config import display_path
 from ..script import CJK
-from .blocks import COUNTED_AFTER
+from .blocks import BULLET_GLYPHS, COUNTED_AFTER
 from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
                      links_only, nav_row)
 from .model import Document, Passage, find_as_of, mark_units, quote_together, split_long
@@ -26,7 +26,7 @@ from .model import Document, Passage, find_as_of, mark_units, quote_together, sp
 _HEADING_MAX_CHARS = 60
 #: A list item's marker. "-", "*" and "+" need a space after them ("**bold**" and "-5%" are no items), and a
 #: number's dot no digit after it ("5.2　保存データの暗号化" is a section number, not item 5).
-_BULLET = re.compile(r"^(\s*)([•・●◦▪■□◆◇○‣⁃]\s*|[-*+](?:\s+|$)|\d{1,3}[.)](?!\d)\s*|[（(]\d{1,3}[)）]\s*)")
+_BULLET = re.compile(rf"^(\s*)([{BULLET_GLYPHS}]\s*|[-*+](?:\s+|$)|\d{{1,3}}[.)](?!\d)\s*|[（(]\d{{1,3}}[)）]\s*)")
 #: A Markdown line that is all bold: a FAQ's question or a label, used as a heading under the last one.
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?P<text>[^*_].*?)\1[:：]?$")
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
