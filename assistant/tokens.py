@@ -67,17 +67,21 @@ def _stem_en(word: str) -> str:
     return word
 
 
-_LETTERS_DIGITS = re.compile(r"^([a-z]{2,})(\d+)$")
+_LETTERS_DIGITS = re.compile(r"^([a-z]{2,})(\d+(?:\.\d+)*)$")
 
 
 def _ascii_terms(text: str) -> list[str]:
     """'AES-256' -> aes-256, aes256, aes, 256: the whole term stays findable, so do its spellings; and
-    'ISO27001' / 'SOC2' / 'AES256' also give their name and number apart, as 'ISO 27001' is written."""
+    'ISO27001' / 'SOC2' / 'AES256' / 'TLS1.2' also give their name and number apart, as 'ISO 27001' and
+    'TLS 1.2' are written ('TLSv1.2': tls too)."""
     out: list[str] = []
     for m in _ASCII_TERM.finditer(text):
         term = m.group(0)
         if split := _LETTERS_DIGITS.match(term):
-            out.extend((term, split.group(1), split.group(2)))
+            name, number = split.groups()
+            out.extend((term, name, number))
+            if name.endswith("v") and len(name) > 3:
+                out.append(name[:-1])
             continue
         parts = [p for p in re.split(r"[-_./+]", term) if p]
         if len(parts) > 1 and all(p.isdigit() for p in parts):
