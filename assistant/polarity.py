@@ -66,7 +66,8 @@ _EN_OFF = re.compile(r"\b(?:is|are|was|were|has been|have been|had been)\s+(?:no
 _ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl|deprecat|discontinu|retire|decommission|block|"
                        r"turn(?:ed)?\s+off|switch(?:ed)?\s+off|remov|revok|deprovision|dispos|wipe|offboard|terminat",
                        re.I)
-_EN_CONDITIONAL = re.compile(r"^\s*(?:if|unless|when|where|in case)\b", re.I)
+#: A condition opening a sentence (after a clause number: "8.2 Where those reports are not sufficient, …").
+_EN_CONDITIONAL = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?:if|unless|when|where|in case)\b", re.I)
 
 
 #: An aside closing a sentence ("…設けていません（NIST SP 800-63Bの考え方に基づきます）。").
@@ -74,23 +75,27 @@ _JA_ASIDE = re.compile(r"\s*[（(]([^（）()]*)[)）]\s*[。．]?\s*$")
 _JA_CAN = re.compile(r"可能|でき")
 
 
-def _judge_ja(sentence: str, off_says_no: bool = True) -> Verdict | None:
+def _judge_ja(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     """The predicate before a closing aside answers ("設けていません（…に基づきます）" is a no); the aside
     only qualifies it: a no in it makes a yes unclear ("参照します（お客様への開示は行っていません）"), and so
     does a can in it a no ("期限なし（管理者が設定可能）")."""
     aside = _JA_ASIDE.search(sentence.strip())
-    main = _judge_ja_predicate(sentence[:aside.start()], off_says_no) if aside else None
+    main = _judge_ja_predicate(sentence[:aside.start()], off_says_no, plans_say_no) if aside else None
     if main is None:
-        return _judge_ja_predicate(sentence, off_says_no)
-    side = _judge_ja_predicate(aside.group(1), off_says_no)
+        return _judge_ja_predicate(sentence, off_says_no, plans_say_no)
+    side = _judge_ja_predicate(aside.group(1), off_says_no, plans_say_no)
     if main == Verdict.YES and side == Verdict.NO or main == Verdict.NO and side == Verdict.YES \
             and _JA_CAN.search(aside.group(1)):
         return Verdict.UNCLEAR
     return main
 
 
-def _judge_ja_predicate(sentence: str, off_says_no: bool = True) -> Verdict | None:
+def _judge_ja_predicate(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     s = sentence.strip()
+    if _JA_NA.search(s):
+        return Verdict.UNCLEAR
+    if _JA_PLANNED.search(s):
+        return Verdict.NO if plans_say_no else Verdict.YES
     if _JA_NEG.search(s) or off_says_no and _JA_OFF.search(s):
         # "国内のデータセンターにのみ保管し、国外に保管することはありません": a no to elsewhere, a yes to the
         # only place; which one was asked is for a person to see
@@ -105,13 +110,39 @@ def _judge_ja_predicate(sentence: str, off_says_no: bool = True) -> Verdict | No
 _EN_IMPERATIVE = re.compile(r"^\W*(?:please\s+)?(?:do\s+not|don't|never|avoid|make\s+sure|ensure)\b", re.I)
 
 
-def _judge_en(sentence: str, off_says_no: bool = True) -> Verdict | None:
+#: A reply of a word or two that is the answer itself ("Not yet.", "No.", "Yes.").
+_EN_SHORT_NO = re.compile(r"^(?:no|not\s+yet|not\s+currently|not\s+at\s+(?:this|the\s+moment|present))\W*$", re.I)
+_EN_SHORT_YES = re.compile(r"^yes\W*$", re.I)
+#: Something planned is not done yet ("SCIM provisioning is on our roadmap", 「来年度に取得予定です」), unless the
+#: question asks about plans.
+_EN_PLANNED = re.compile(r"\bon\s+(?:our|the)\s+(?:product\s+)?roadmap\b|\b(?:is|are)\s+(?:currently\s+)?(?:planned|"
+                         r"under\s+(?:development|consideration))\b|\bcoming\s+soon\b", re.I)
+_JA_PLANNED = re.compile(r"(?:予定|計画中|検討中|開発中|準備中)(?:です|でございます|しております|しています|となっております)?"
+                         r"[。．)）]*\s*$")
+_ASKS_PLAN = re.compile(r"予定|計画|検討|ロードマップ|\b(?:plan|plans|planned|planning|roadmap|intend|future)\b", re.I)
+#: Neither yes nor no: the question's matter does not apply ("PCI DSS: Not applicable", 「…は対象外です」).
+_EN_NA = re.compile(r"(?i:\bnot\s+applicable\b)|(?<![\w/])N/A(?![\w/])")
+_JA_NA = re.compile(r"(?:対象外|該当しません|該当なし|非該当|適用外)(?:です|となります|となっております)?[。．)）]*\s*$")
+
+
+def _judge_en(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     s = sentence.strip()
+    if _EN_SHORT_NO.match(s):
+        return Verdict.NO
+    if _EN_SHORT_YES.match(s):
+        return Verdict.YES
     if len(s.split()) < 3 or _EN_IMPERATIVE.match(s):
         return None
+    if _EN_NA.search(s):
+        return Verdict.UNCLEAR
+    if _EN_PLANNED.search(s):
+        return Verdict.NO if plans_say_no else Verdict.YES
     if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
         if _EN_CONDITIONAL.match(s):
-            return None
+            # the no may be the condition's ("Where those reports are not sufficient, the Customer may
+            # conduct an on-site audit … with 30 days' notice"): what follows it says what is done
+            condition, comma, rest = s.partition(",")
+            return _judge_en(rest, off_says_no, plans_say_no) if comma and _EN_NEG.search(_EN_NOT_NEG.sub(" ", condition)) else None
         return Verdict.UNCLEAR if _ONLY.search(s) else Verdict.NO  # "only in Japan, never outside it"
     return Verdict.YES
 
@@ -186,10 +217,11 @@ def instruction(sentence: str) -> bool:
     return bool(_EN_IMPERATIVE.match(sentence.strip()))
 
 
-def _judge(sentence: str, off_says_no: bool = True) -> Verdict | None:
+def _judge(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     if _DEPENDS.search(sentence):
         return Verdict.UNCLEAR
-    return _judge_ja(sentence, off_says_no) if CJK.search(sentence) else _judge_en(sentence, off_says_no)
+    return _judge_ja(sentence, off_says_no, plans_say_no) if CJK.search(sentence) \
+        else _judge_en(sentence, off_says_no, plans_say_no)
 
 
 def verdict(question: str, quote: str) -> Verdict | None:
@@ -201,24 +233,33 @@ def verdict(question: str, quote: str) -> Verdict | None:
     decides unless what follows it contradicts it."""
     if not asks_yes_no(question):
         return None
+    if _ASKS_PLAN.search(question):
+        return _verdict(question, quote, plans_say_no=False)
+    return _verdict(question, quote)
+
+
+def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | None:
     mark = _marked(quote)
     if mark == Verdict.UNCLEAR:
         return Verdict.UNCLEAR
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
     relevance = _Relevance(question)
     off_says_no = not _ASKS_OFF.search(question)
+    named = _Names(question)
     blocks = []
     for block in re.split(r"\n", rest):
-        # footnotes qualify, they do not answer
-        sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip() and not x.strip().startswith(("※", "*", "注"))]
-        blocks.append([(relevance(x), _clause_verdict(x, v, relevance), x) for x in sentences
-                       if (v := _judge(x, off_says_no)) is not None])
+        # footnotes qualify, they do not answer, unless one names what was asked ("…IPアドレス制限 … 登録できます。
+        # ※店舗のPOS端末アプリは、IPアドレス制限の対象外です。" to "Is the allowlist enforced on the POS app?")
+        sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip()
+                     and (not x.strip().startswith(("※", "*", "注")) or named.used(x) - named.used(quote.replace(x, "")))]
+        blocks.append([(relevance(x), v, x) for x in sentences
+                       if (v := _judge(x, off_says_no, plans_say_no)) is not None
+                       and (v := _required(question, x, _clause_verdict(x, v, relevance))) is not None])
     figures = _figures(question)
     if figures and any(figures & _figures(x) for judged in blocks for _, _, x in judged):
         # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
         # others speak of another one ("TLS 1.2 or higher is used", "… is not PCI DSS certified")
         blocks = [[(score, v, x) for score, v, x in judged if figures & _figures(x)] for judged in blocks]
-    named = _Names(question)
     if any(v == Verdict.NO and named(x) for judged in blocks for _, v, x in judged):
         # ... or names a thing ("SMS", "OpenID Connect") that a sentence says no to: a yes beside it is to
         # another thing ("SAML 2.0に対応しています。OpenID Connectには対応していません。") unless it offers a
@@ -330,9 +371,33 @@ def _role(text: str) -> set[str]:
 #: "Mandatory?" answered "optional": a no, or unclear where the sentence says it can be made mandatory
 #: ("For end users MFA is optional and can be enforced by the administrator"); not to "can you enforce it?".
 _ASKS_MUST = re.compile(r"必須|強制|義務|\b(?:mandatory|required?|enforced?|compulsory|must)\b", re.I)
-_ASKS_CAN = re.compile(r"でき|可能|\b(?:can|could|possible|able)\b", re.I)
+_ASKS_CAN = re.compile(r"でき|可能|設定(?:は|が)?あり|機能|\b(?:can|could|possible|able|options?|settings?|allow\w*|support\w*)\b", re.I)
 _OPTIONAL = re.compile(r"任意|\boptional(?:ly)?\b", re.I)
 _MADE_MUST = re.compile(r"必須化|必須に|強制|\b(?:enforced?|required?|mandatory)\b", re.I)
+
+
+#: "Mandatory?" answered by someone being able to make it so ("Administrators can require 2FA for every
+#: agent", 「管理者は2段階認証を必須に設定できます」): it is not, until they do.
+_CAN_REQUIRE = re.compile(r"\b(?:can|may|could|(?:is|are)\s+able\s+to|(?:has|have)\s+the\s+option\s+to)\s+(?:\w+\s+)?"
+                          r"(?:require|enforce|mandate|make\s+(?:\S+\s+){1,4}?(?:mandatory|required|compulsory))\b|"
+                          r"(?:必須|強制)(?:化|に)?(?:設定)?(?:すること)?(?:が)?(?:でき|可能)", re.I)
+
+
+_SAYS_MUST = re.compile(r"必須|義務|\b(?:mandatory|required|compulsory|enforced)\b", re.I)
+
+
+def _required(question: str, sentence: str, found: Verdict) -> Verdict | None:
+    """A yes read against what was asked of it: that it is mandatory, or that it is optional."""
+    if found != Verdict.YES or _ASKS_CAN.search(question):
+        return found
+    if _ASKS_MUST.search(question) and not _OPTIONAL.search(question) and _CAN_REQUIRE.search(sentence) \
+            and not _SAYS_MUST.search(_CAN_REQUIRE.sub(" ", sentence)):
+        # asked of administrators, the one who can require it is the administrator: that sentence is
+        # about everyone else ("一般ユーザーは任意ですが、本部管理者が必須化できます")
+        return None if _role(question) == {"admin"} else Verdict.UNCLEAR
+    if _OPTIONAL.search(question) and _SAYS_MUST.search(_CAN_REQUIRE.sub(" ", sentence)) and not _OPTIONAL.search(sentence):
+        return Verdict.NO  # "optional for administrators?" / "mandatory for every administrator"
+    return found
 
 
 def _optional(question: str, sentence: str, found: Verdict) -> Verdict:
@@ -362,7 +427,7 @@ def _clause_verdict(sentence: str, found: Verdict, relevance: "_Relevance") -> V
 
 
 #: A clause that says something is done, in the form that goes on to the next clause ("保管され、", "実施し、").
-_JA_POS_INSIDE = re.compile(r"(?:され|し|しており|しております|でき|おり|行い|あり|設け|導入し|取得し)\s*$")
+_JA_POS_INSIDE = re.compile(r"(?:され|し|しており|しております|でき|おり|行い|(?<!で)あり|設け|導入し|取得し)\s*$")
 
 
 def _figures(text: str) -> set[str]:
@@ -389,8 +454,11 @@ class _Names:
             self.forms[name.lower()] = [f for f in forms if f]
 
     def __call__(self, text: str) -> bool:
+        return bool(self.used(text))
+
+    def used(self, text: str) -> set[str]:
         words = _words(text)
-        return any(f <= words for forms in self.forms.values() for f in forms)
+        return {name for name, forms in self.forms.items() if any(f <= words for f in forms)}
 
 
 def same_answer(question: str, old: str, new: str) -> bool:

@@ -162,6 +162,41 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     # a yes naming it decides nothing alone: the no beside it may be the asked one's
     ("Can store staff export customer data to CSV?", "Head-office administrators can download customer data as "
      "CSV at any time. Store managers and store staff have no export permission.", Verdict.UNCLEAR),
+    # someone able to require it is no "mandatory" (a review's "mandatory for all users?" got Yes at 0.97),
+    # unless the question asks whether it can be required, or the sentence also says it is for someone
+    ("Is two-factor authentication mandatory for all users?", "Agents can protect their sign-in with two-factor "
+     "authentication using an authenticator app (TOTP). Administrators can require two-factor authentication for "
+     "every agent in the account.", Verdict.UNCLEAR),
+    ("2段階認証は必須ですか？", "管理者は2段階認証を必須に設定できます。", Verdict.UNCLEAR),
+    ("2段階認証を必須にできますか？", "管理者は2段階認証を必須に設定できます。", Verdict.YES),
+    ("二要素認証を全ユーザーに強制する設定はありますか。", "全体管理者は、会社の全従業員に2段階認証の設定を必須にできます。", Verdict.YES),
+    ("Is MFA mandatory for administrator accounts?", "多要素認証 | 管理者は必須／一般ユーザーは任意（管理者が強制可能）",
+     Verdict.YES),
+    # ... and "optional?" is answered no by "mandatory" (a review's CAIQ row got Yes)
+    ("Is multi-factor authentication optional for customer administrator accounts?", "Multi-factor authentication "
+     "is mandatory for every customer administrator account and can be enforced for all users by the customer.",
+     Verdict.NO),
+    # a reply of two words is the answer; what is on a roadmap is not done (a review's SCIM row got Yes at 1.00)
+    ("Does the application support SCIM user provisioning?", "Not yet. SCIM provisioning is on our roadmap. Today "
+     "users can be created just in time at their first SSO sign-in.", Verdict.NO),
+    ("ISMAPに登録していますか。", "ISMAPへの登録は来年度を予定しています。", Verdict.NO),
+    ("Do you plan to support SCIM?", "SCIM provisioning is on our roadmap.", Verdict.YES),
+    # not applicable is neither (a review's PCI DSS row got No beside an N/A choice)
+    ("Are you PCI DSS compliant?", "PCI DSS Not applicable Tallowmere does not store, process or transmit "
+     "cardholder data", Verdict.UNCLEAR),
+    # a condition's no is not the answer's ("Where … not sufficient, the Customer may … with 30 days' notice")
+    ("Does the customer need to give notice before an on-site audit?", "8.2 Where those reports are not "
+     "sufficient, the Customer may conduct an on-site audit once a year, with at least 30 days' written notice.",
+     Verdict.YES),
+    # a footnote naming what was asked, that nothing else names, answers it (a review's POS question got Yes)
+    ("Is the IP allowlist also enforced on the POS terminal app?", "IPアドレス制限\nビジネスプランでは、管理画面に"
+     "ログインできるIPアドレスを最大10件まで登録できます。\n※店舗のPOS端末アプリ（iPad）は、IPアドレス制限の対象外です。",
+     Verdict.UNCLEAR),
+    ("自社で管理する暗号鍵（BYOK）を利用できますか。", "データは、AES-256で暗号化して保存しています。\n暗号鍵はAWS KMSで"
+     "管理しています。\n※お客様が用意した暗号鍵を持ち込む機能（BYOK）には対応していません。", Verdict.NO),
+    # "であり、" is a copula, not a clause saying something is done: the no after it answers
+    ("Do you offer an uptime SLA with service credits?", "稼働率の目標は努力目標であり、未達時の返金をお約束するSLAでは"
+     "ありません。", Verdict.NO),
 ])
 def test_a_closing_aside_qualifies_and_the_named_things_no_decides(question, quote, expected):
     assert verdict(question, quote) == expected
