@@ -585,6 +585,22 @@ def test_notepads_byte_order_mark_and_shift_jis_files_are_read(tmp_path):
         read_document(junk)
 
 
+def test_a_page_cut_inside_a_character_keeps_its_text(tmp_path):
+    """A crawler that stops after so many bytes cuts a UTF-8 character in two: the page was skipped whole
+    as "not UTF-8" (a fresh-user review lost all five audit-log answers)."""
+    from assistant.corpus import read_document
+
+    page = "監査ログ\n監査ログは3年間保存されます。\n管理者は操作履歴をCSVで出力できます、その際に".encode("utf-8")
+    cut = tmp_path / "audit.txt"
+    cut.write_bytes(page[:-2])
+    doc = read_document(cut)
+    assert doc.passages[0].text == "監査ログは3年間保存されます。" and doc.extracted
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(page[:-2] + b"\xff" + page)
+    with pytest.raises(CorpusError, match="not UTF-8"):
+        read_document(junk)
+
+
 def test_a_tab_separated_tables_rows_are_indexed_with_its_header(tmp_path):
     text = ("プラン別の対応状況\n機能\tスタンダード\tビジネス\tエンタープライズ\n2段階認証\t○\t○\t○\n"
             "IPアドレス制限\t×\t○\t○\n※トライアル期間中はすべての機能をお試しいただけます。\n")

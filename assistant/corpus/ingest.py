@@ -85,6 +85,9 @@ def _decode(path: Path) -> tuple[str, bool]:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         text, utf8 = _shift_jis(data), False
+        if text is None and exc.reason == "unexpected end of data":
+            # a page a crawler cut after so many bytes, inside a character: the text up to it
+            text = data[:exc.start].decode("utf-8")
         if text is None:
             raise CorpusError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); re-save it as UTF-8") \
                 from None
