@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import sys
@@ -143,16 +144,18 @@ def index(
     """Build or rebuild the index for ASSISTANT_CORPUS into ASSISTANT_INDEX."""
     from .config import get_settings
     from .embed import get_embedder
-    from .index import ensure_index
+    from .index import ensure_index, status
 
     with _user_errors():
         settings = get_settings()
         embedder = get_embedder(settings.model, settings.cache, settings.runtime)
+        was = status(settings.corpus, settings.index, embedder)[0] if not force else "forced"
         built = ensure_index(settings.corpus, settings.index, embedder, progress=TERMINAL, force=force)
     m = built.manifest
     typer.echo(f"index {built.folder} : {m['passages']} passages from {m['documents']} document(s), model {m['model']}")
-    for warning in built.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+    if was == "fresh":  # a build has just said them, as it read the documents
+        for warning in built.warnings:
+            typer.echo(f"warning: {warning}", err=True)
 
 
 @app.command("eval")
@@ -311,6 +314,9 @@ def _bound_malloc_arenas(arenas: int = 2) -> None:
 
 
 def main() -> None:
+    # the commands say what was skipped themselves (a build as it reads, `index` when nothing was built):
+    # the reader's log record only repeated it, through logging's last-resort handler
+    logging.getLogger("assistant.corpus").setLevel(logging.ERROR)
     app()
 
 

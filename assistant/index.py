@@ -42,6 +42,9 @@ from .errors import IndexError_
 from .progress import LONG_BUILD, Reporting, reporter
 
 log = logging.getLogger(__name__)
+# bm25s sets its own logger to DEBUG: once anything gives the root logger a handler (a library's bare
+# logging.warning does), "DEBUG:bm25s:Building index from tokens" reached users' terminals
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 FORMAT = "1"
 #: Passages above which search is approximate (retrieve.py) and a build also writes an HNSW graph over the

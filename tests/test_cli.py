@@ -115,6 +115,30 @@ def test_index_reports_what_it_serves(cli):
     assert f"{n} passages from 1 document(s)" in result.stdout
 
 
+def test_index_says_a_skipped_file_once_and_no_library_debug_lines(make_corpus, tmp_path, settings):
+    """As a user runs it (a process of its own): a review saw the skipped file's warning twice, once through
+    logging's handler, and bm25s's 'DEBUG:bm25s:Building index from tokens' once a library had given the
+    root logger a handler."""
+    import logging
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    corpus = make_corpus({"audit.md": "監査ログは1年間保存されます。管理者はCSVでエクスポートできます。\n"})
+    (corpus / "broken.txt").write_bytes(b"\xff\xfe\x80 not text")
+    env = {**os.environ, "ASSISTANT_CORPUS": str(corpus), "ASSISTANT_INDEX": str(tmp_path / "idx"),
+           "ASSISTANT_CACHE": str(settings.cache), "LANG": "C.UTF-8"}
+    # a library's bare logging.warning() before the build gives the root logger its default handler
+    code = "import logging, sys; logging.warning('x'); from assistant.cli import main; sys.argv=['assistant','index']; main()"
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600,
+                         cwd=Path(__file__).parent)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr.count("broken.txt: not UTF-8") == 1, run.stderr
+    assert "DEBUG" not in run.stderr, run.stderr
+    assert logging.getLogger("bm25s").level == logging.WARNING
+
+
 def test_missing_corpus_is_a_clear_error(cli, monkeypatch, tmp_path):
     monkeypatch.setenv("ASSISTANT_CORPUS", str(tmp_path / "nowhere"))
     config.get_settings.cache_clear()
