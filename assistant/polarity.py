@@ -243,6 +243,12 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
     if mark == Verdict.UNCLEAR:
         return Verdict.UNCLEAR
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
+    label, _, after = quote.partition("\n")
+    if mark is None and after and (line_mark := _marked(after.split("\n", 1)[0])) is not None and " | " not in label:
+        # a table scraped one cell a line: its item, then its mark ("ディザスタリカバリ\n×\n待機系の…")
+        if line_mark == Verdict.UNCLEAR:
+            return Verdict.UNCLEAR
+        mark, rest = line_mark, after.partition("\n")[2]
     relevance = _Relevance(question)
     off_says_no = not _ASKS_OFF.search(question)
     named = _Names(question)

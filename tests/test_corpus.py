@@ -601,6 +601,28 @@ def test_a_page_cut_inside_a_character_keeps_its_text(tmp_path):
         read_document(junk)
 
 
+def test_a_table_scraped_one_cell_a_line_is_read_row_by_row(tmp_path):
+    """A browser's or a scraper's text of a check-sheet answer table: each cell on a line of its own. Read
+    line by line, its short cells became headings (a row's label the next row's section) and its marks
+    answered nothing (a fresh-user review: four wrong answers, rows lost)."""
+    from assistant.polarity import verdict
+
+    text = ("対応状況一覧\n凡例：○＝対応　×＝非対応\nNo.\n項目\n回答\n補足\n運用\n1\n稼働率\n月間99.9%\n実績は毎月公開\n"
+            "2\n災害対策\n×\n待機系はありません\n3\n計画停止の通知\n○\n7日前までにメールで通知します\nデータ\n"
+            "4\nバックアップ\n○\n毎日取得し、30日間保持します\n5\n暗号鍵の持ち込み\n該当なし\n－\n6\nウイルス対策")
+    doc = parse_document(tmp_path / "sla.txt", text)
+    rows = [p for p in doc.passages if p.context]
+    assert [p.text for p in rows] == ["稼働率\n月間99.9%\n実績は毎月公開", "災害対策\n×\n待機系はありません",
+                                      "計画停止の通知\n○\n7日前までにメールで通知します", "バックアップ\n○\n毎日取得し、30日間保持します",
+                                      "暗号鍵の持ち込み\n該当なし\n－"]
+    assert all(p.context == "No. | 項目 | 回答 | 補足" and text[p.start:p.end] == p.text for p in rows)
+    assert not any("ウイルス対策" in p.text for p in doc.passages), "a label the scrape cut off before its value"
+    assert [p.section[-1] for p in rows] == ["運用", "運用", "運用", "データ", "データ"], "a group's name heads its rows"
+    assert verdict("災害対策はしていますか？", rows[1].text).value == "no"
+    assert verdict("計画停止は事前に通知されますか？", rows[2].text).value == "yes"
+    assert verdict("暗号鍵を持ち込めますか？", rows[4].text).value == "unclear"
+
+
 def test_a_tab_separated_tables_rows_are_indexed_with_its_header(tmp_path):
     text = ("プラン別の対応状況\n機能\tスタンダード\tビジネス\tエンタープライズ\n2段階認証\t○\t○\t○\n"
             "IPアドレス制限\t×\t○\t○\n※トライアル期間中はすべての機能をお試しいただけます。\n")

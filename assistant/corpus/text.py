@@ -82,6 +82,7 @@ class _Line:
     body_start: int = 0  # bullets: where the content starts after the marker
     table_head: bool = False  # a table's header row (chrome): the rows under it are read with it
     row: bool = False  # a table row whose cells only spaces separate (see _space_tables)
+    in_table: bool = False  # a line inside a table laid out one cell a line (see _cell_lines): it ends no table
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -183,6 +184,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
     if not has_md_headings:
         _promote_labels(lines)
         _number_levels(lines)
+        lines = _cell_lines(lines)
     return lines
 
 
@@ -284,6 +286,80 @@ def _space_width(ln: _Line) -> int:
     if len(cells) < 3 or any(len(c) > _SPACE_CELL_MAX_CHARS or c in _CRUMB_MARKS for c in cells):
         return 0
     return len(cells)
+
+
+_ROW_NUMBER = re.compile(r"^\d{1,3}$")
+_CELL_TABLE_MIN_ROWS = 3
+_CELL_TABLE_MAX_WIDTH = 6
+
+
+def _cell_lines(lines: list[_Line]) -> list[_Line]:
+    """A table scraped one cell a line (a page's text as a browser or a scraper gives it: "1", "サービス稼働率",
+    "月間99.5%以上を目標", "稼働実績は…", "2", …): numbered rows, numbers running on one by one, the same
+    number of lines after most of them. Each row becomes one unit, from its first cell to its last, read
+    with the column names above the first row; a line more after a row's cells names the rows that follow
+    ("データ管理"). Read line by line, the short cells had become headings: a row's label was the next row's
+    section, its value a passage of its own, and a yes/no mark ("○") no answer at all."""
+    content = [i for i, ln in enumerate(lines) if ln.kind != "blank"]
+    numbers = [(p, int(lines[i].text)) for p, i in enumerate(content) if _ROW_NUMBER.match(lines[i].text)]
+    runs: list[list[int]] = []
+    for p, n in numbers:
+        if runs and n == runs[-1][-1][1] + 1:
+            runs[-1].append((p, n))
+        else:
+            runs.append([(p, n)])
+    replaced: dict[int, list[_Line]] = {}  # index of a row's first cell -> the lines that stand for it
+    dropped: set[int] = set()
+    for run in (r for r in runs if len(r) >= _CELL_TABLE_MIN_ROWS):
+        at = [p for p, _ in run]
+        gaps = [b - a - 1 for a, b in zip(at, at[1:])]
+        width = max(set(gaps), key=gaps.count)
+        if not 1 <= width <= _CELL_TABLE_MAX_WIDTH or gaps.count(width) < _CELL_TABLE_MIN_ROWS - 1:
+            continue
+        # the column names: short lines right above the first row, and after them a group's name if the
+        # table names its groups (a line more after some row's cells)
+        above = []
+        for p in range(at[0] - 1, -1, -1):
+            ln = lines[content[p]]
+            if len(ln.text) > 2 * _HEADER_CELL_MAX_CHARS or ln.table_head \
+                    or _SENTENCE_END.search(ln.text) and len(ln.text) > 4:  # "No." is a column's name
+                break
+            above.insert(0, p)
+        grouped = any(b - a - 1 > width for a, b in zip(at, at[1:]))
+        names = width + 1 + grouped
+        header = above[-names:][:width + 1] if len(above) >= names else []
+        groups = above[-1:] if grouped and above else []
+        if header:
+            first = lines[content[header[0]]]
+            first.kind, first.table_head, first.in_table = "chrome", True, True
+            first.text = " | ".join(lines[content[p]].text for p in header)
+            for p in header[1:]:
+                lines[content[p]].kind, lines[content[p]].in_table = "chrome", True
+        for p in groups:
+            lines[content[p]].kind, lines[content[p]].level, lines[content[p]].in_table = "heading", 0, True
+        ends = at[1:] + [min(at[-1] + width + 1, len(content))]
+        for p, end in zip(at, ends):
+            lines[content[p]].kind, lines[content[p]].in_table = "chrome", True
+            cells = [lines[content[q]] for q in range(p + 1, end)]
+            row, after = cells[:width], cells[width:]
+            if len(row) < min(2, width):
+                for ln in row:  # a label whose value the scrape cut off ("23", "ウイルススキャン", end of page)
+                    ln.kind, ln.in_table = "chrome", True
+                continue
+            unit = _Line(row[0].start, row[-1].end, " | ".join(c.text for c in row), "text", in_table=True)
+            replaced[content[p + 1]] = [unit]
+            dropped.update(content[q] for q in range(p + 2, p + 1 + len(row)))
+            for ln in after:
+                ln.kind, ln.level, ln.in_table = "heading", 0, True
+    if not replaced:
+        return lines
+    out: list[_Line] = []
+    for i, ln in enumerate(lines):
+        if i in replaced:
+            out.extend(replaced[i])
+        elif i not in dropped:
+            out.append(ln)
+    return out
 
 
 def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
@@ -591,7 +667,7 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
     def body(ln: _Line) -> bool:
         if (m := _PROMPT.search(ln.text)) and m.group(1).strip():
             return False  # "この記事は役に立ちましたか？ はい | いいえ": a question with its buttons
-        if _SENTENCE_END.search(ln.text) or ln.row:
+        if _SENTENCE_END.search(ln.text) or ln.row or ln.in_table:
             return True
         if nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS, min_items=3):
             return False  # "プライバシーポリシー　情報セキュリティ基本方針　特定商取引法に基づく表記": the site's links
@@ -751,7 +827,7 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
             head, head_start, rows = " | ".join(_cells(ln)), ln.start, len(out)
             i += 1
             continue
-        if head and not (ln.kind == "text" and _is_row(ln)) \
+        if head and not (ln.kind == "text" and _is_row(ln)) and not ln.in_table \
                 and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)):
             _quote_table(out, rows, head_start, text)
             head = ""  # the table ended (its Markdown rule under the header is no end)
