@@ -430,7 +430,8 @@ def test_numbered_sections_nest_and_a_parenthesised_label_heads_its_paragraph(tm
 def test_a_numbered_label_over_its_paragraph_is_a_heading_and_a_feedback_prompt_is_chrome(tmp_path):
     text = ("セキュリティ概要\n\n1. 暗号化\n保存データはAES-256で暗号化しています。\n\n14. お問い合わせ\n"
             "脆弱性のご報告は security@example.jp までご連絡ください。\n手順は次のとおりです。\n1. 管理画面を開く\n2. 設定を押す\n"
-            "この記事は役に立ちましたか？ はい | いいえ\n関連記事\nお問い合わせ | 利用規約\n")
+            "この記事は役に立ちましたか？ はい | いいえ\n関連記事\n・暗号化の仕組み\n・サービスの稼働状況（ステータスページ）\n"
+            "お問い合わせ | 利用規約\n")
     doc = parse_document(tmp_path / "page.txt", text)
     got = [(p.section, p.text) for p in doc.passages]
     assert got[0] == (("1. 暗号化",), "保存データはAES-256で暗号化しています。")
@@ -438,6 +439,7 @@ def test_a_numbered_label_over_its_paragraph_is_a_heading_and_a_feedback_prompt_
         "'14. お問い合わせ' titles its paragraph; it is no one-line list item quoted on its own"
     assert [t for _, t in got[3:]] == ["管理画面を開く", "設定を押す"], "numbered lines in a row stay a list"
     assert not any("役に立ちましたか" in t or "利用規約" in t for _, t in got), "a feedback prompt with its buttons is chrome"
+    assert not any("ステータスページ" in t for _, t in got), "the related articles listed after it are the site's"
 
 
 def test_a_menu_one_item_a_line_is_no_section_path_and_an_english_header_row_is_not_quoted(tmp_path):
@@ -462,6 +464,18 @@ def test_edition_lines_link_texts_and_search_boxes_are_neither_quotes_nor_sectio
     assert not sections & {"キーワードで検索", "詳しくはこちら", "Read more"}, sections
     tls = passages[1]
     assert tls.section[-1] == "通信の暗号化"
+
+
+def test_a_sites_language_switch_is_chrome(tmp_path):
+    """A review's "Is your website available in English?" was answered at 0.96 from "日本語 | English"."""
+    from assistant.corpus.labels import is_label
+
+    page = ("Example Group\nAbout Us\nNews\n日本語 | English\nHome > Policies > Security\nInformation Security Policy\n"
+            "The Group protects the information customers entrust to it.\n1. Scope\nThis policy applies to all staff.\n")
+    doc = parse_document(tmp_path / "policy.en.txt", page)
+    assert not any("English" in p.text or "English" in " ".join(p.section) for p in doc.passages)
+    assert all(is_label(t) for t in ("日本語 | English", "JP / EN", "English 日本語"))
+    assert not any(is_label(t) for t in ("English support", "日本語と英語に対応しています", "English | 対応"))
 
 
 def test_a_skip_link_is_no_title(tmp_path):

@@ -120,6 +120,12 @@ def links_only(text: str) -> bool:
     return rest != text.strip() and len(rest) <= _BYLINE_MAX_CHARS and not re.search(r"[。.!?！？]$", rest)
 
 
+#: A site's language switch: the names of its languages and nothing else ("日本語 | English", "JP / EN").
+_LANGUAGE = (r"(?:日本語|English|英語|中文|简体中文|繁體中文|한국어|Français|Deutsch|Español|Português|Italiano|Tiếng\s+Việt|"
+             r"ไทย|Bahasa(?:\s+Indonesia)?|EN|JA|JP|ZH|KO)")
+LANGUAGE_SWITCH = re.compile(rf"^{_LANGUAGE}(?:\s*[|｜/／・]\s*{_LANGUAGE}|\s+{_LANGUAGE})+$")
+
+
 def is_label(text: str) -> bool:
     """A line that labels the page, its edition or its place, or a link's text: never quoted, never a section."""
     text = _MD_LINK.sub(r"\1", text).strip()
@@ -127,5 +133,5 @@ def is_label(text: str) -> bool:
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
                 or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
-                or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text)
+                or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text) or LANGUAGE_SWITCH.match(text)
                 or (CAPTION.match(text) and not text.endswith(".")))

@@ -677,10 +677,12 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
 
     # a feedback widget ("Was this article helpful? Yes No") closes the article: what follows it without
     # ending a sentence is the site's ("Related articles", "Have more questions? Submit a request")
+    # (a list there too: "関連記事 / ・セキュリティへの取り組み / ・サービスの稼働状況（ステータスページ）" was
+    # answered for "ステータスページはありますか？" and stood among the candidates of a quarter of a review's questions)
     widget = next((i for i, ln in enumerate(lines) if ln.kind != "blank" and FEEDBACK.search(ln.text)), None)
     if widget is not None:
         for ln in lines[widget + 1:]:
-            if ln.kind in ("text", "heading") and not _SENTENCE_END.search(ln.text):
+            if ln.kind in ("text", "heading", "bullet") and not _SENTENCE_END.search(ln.text):
                 ln.kind = "chrome"
     ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and body(ln)]
     if not ends:
