@@ -92,6 +92,9 @@ def test_index_text_carries_the_heading(default):
     ("Last updated: Marketing 2024", None),
     ("Date: 2024/4/1", "2024-04-01"),
     ("第3版 2025年4月1日", "2025-04-01"),
+    # a DPA's edition line (a review's DPA had no date, and its edition line was quoted with the first clause)
+    ("Version 3.1 — effective March 1, 2025\n\nThis Data Processing Addendum forms part of the Terms.", "2025-03-01"),
+    ("This agreement is effective as of 1 March 2025.", "2025-03-01"),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
@@ -464,6 +467,10 @@ def test_edition_lines_link_texts_and_search_boxes_are_neither_quotes_nor_sectio
     assert not sections & {"キーワードで検索", "詳しくはこちら", "Read more"}, sections
     tls = passages[1]
     assert tls.section[-1] == "通信の暗号化"
+    dpa = parse_document(tmp_path / "dpa.md", "# Data Processing Addendum\n\nVersion 3.1 — effective March 1, 2025\n\n"
+                                              "This Addendum forms part of the Terms of Service.\n")
+    assert [p.text for p in dpa.passages] == ["This Addendum forms part of the Terms of Service."]
+    assert dpa.as_of == "2025-03-01"
 
 
 def test_a_sites_language_switch_is_chrome(tmp_path):

@@ -21,7 +21,7 @@ PAGE_LABEL = re.compile(
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|(?:" + _DATE + r")(?:\s*\d{1,2}:\d{2})?)" + _ASIDE + r"$", re.I)
 #: The document's edition, after its name or alone: "株式会社○○ 第3.2版（2025年4月1日改定）", "Version 2.1
 #: (April 2025)", "Rev. 4", "2025年4月1日改定". An English one opens its line ("Minimum TLS Version 1.2" is a fact).
-_AND_DATE = r"(?:\s*[-–—|,/]?\s*(?:" + _DATE + r"))?"
+_AND_DATE = r"(?:\s*[-–—|,/]?\s*(?:(?:effective|updated|revised|dated)\s+(?:as\s+of\s+|on\s+)?)?(?:" + _DATE + r"))?"
 EDITION = re.compile(
     r"(?:^|\s|　)第\s*\d{1,3}(?:\.\d{1,3})*\s*版" + _AND_DATE + _ASIDE + r"$"
     r"|^(?:Version|Ver\.|Rev\.|Revision)\s*\d{1,3}(?:\.\d{1,3})*" + _AND_DATE + _ASIDE + r"$"

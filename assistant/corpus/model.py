@@ -30,7 +30,7 @@ _UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|la
                # a bare "Date:" only opening its line: "Next review date:", "Expiry date:" are no edition's
                r"|(?<![^\n])[ \t]*date\s*[:：|])\s*")
 _LABEL_JA = r"(?:最終更新日?|更新日|改訂日|改定日|発行日|公開日|回答日|作成日|記入日|施行日|制定日|発効日)\s*[:：|]?\s*"
-_VERSION_EN = r"\bversion\s+\d+(?:\.\d+)*\s*[—–\-,|:]\s*"
+_VERSION_EN = r"\bversion\s+\d+(?:\.\d+)*\s*[—–\-,|:]\s*(?:(?:effective|updated|revised|dated)\s+(?:as\s+of\s+|on\s+)?)?"
 #: Where a document states its date, most telling first: the date its content is valid for ("2024/4/28 時点",
 #: "as of April 28, 2024"), then the date it was last updated, revised or issued on ("最終更新日：2025年10月1日",
 #: "最終改定：2025年1月10日", "2021年8月9日に最終更新されています", "Last updated: June 12, 2025", "Effective
@@ -41,6 +41,7 @@ _VALID_AS_OF = [re.compile(p, re.I) for p in (
     _YMD + r"\s*日?\s*(?:時点|現在)",
     r"\bas of\s+" + _ISO,
     r"\bas of\s+" + _MDY,
+    r"\bas of\s+" + _DMY,
 )]
 _UPDATED_ON = [re.compile(p, re.I) for p in (
     _LABEL_JA + _YMD,
