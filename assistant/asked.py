@@ -116,3 +116,28 @@ def without_condition(question: str) -> str:
     rest = _RULED_OUT.sub("", question, count=1)
     return rest if rest != question and len(tokens.tokenize(rest)) >= 3 else question
 
+
+#: A questionnaire's words for how a control is run, said of every control alike (CSA CAIQ: "Are policies and
+#: procedures established, documented, approved, communicated, applied, evaluated, and maintained?", "Are
+#: processes, procedures, and technical measures defined and implemented to …"; "Can backups be restored
+#: appropriately for resiliency?"). No document words its facts that way: counted as the question's terms,
+#: they outweighed what it asks about, and the passage that answers it read as a weak match.
+_PROCEDURAL = (r"(?:established|documented|approved|communicated|applied|evaluated|maintained|implemented|defined|"
+               r"enforced|adopted)")
+_BOILERPLATE = re.compile(
+    rf"\b{_PROCEDURAL}(?:\s*,\s*(?:and\s+|or\s+)?{_PROCEDURAL}|\s+(?:and|or)\s+{_PROCEDURAL})+\b|"
+    r"\b(?:processes|policies|strategies|procedures)(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:procedures|standards|capabilities|"
+    r"processes)(?:\s*,?\s*and\s+technical\s+measures)?\b|"
+    r"\b(?:appropriately|as\s+appropriate|where\s+applicable|when\s+applicable(?:\s+and\s+possible)?|"
+    r"according\s+to\s+(?:relevant|applicable)\s+standards|following\s+(?:a\s+)?defined\s+process(?:es)?|"
+    r"for\s+resiliency)\b", re.I)
+
+
+def without_boilerplate(question: str) -> str:
+    """QUESTION without a questionnaire's procedural words (_BOILERPLATE), when what is left still names a
+    subject (two words: "Can backups be restored?")."""
+    from . import tokens
+
+    rest = re.sub(r"\s+([?,.])", r"\1", re.sub(r"\s{2,}", " ", _BOILERPLATE.sub(" ", question))).strip()
+    return rest if rest != question and len(tokens.tokenize(rest)) >= 2 else question
+

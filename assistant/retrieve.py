@@ -254,7 +254,7 @@ class Retriever:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         # what the question asks about, without a condition it rules out ("For customers not using SSO, …")
-        question = asked.without_condition(question)
+        question = asked.without_boilerplate(asked.without_condition(question))
         if len(self.index.passages) > max(self.exact_max, 2):
             return self.search_approx(question, k, mode)
         # both signals are always computed: the mode only changes the ranking, so baselines are judged

@@ -74,3 +74,28 @@ def test_a_condition_ruling_something_out_is_not_what_is_searched_for(question, 
     from assistant.asked import without_condition
 
     assert without_condition(question) == searched
+
+
+@pytest.mark.parametrize("question, searched", [
+    ("Is a disaster response plan established, documented, approved, applied, evaluated, and maintained to ensure "
+     "recovery from natural and man-made disasters?",
+     "Is a disaster response plan to ensure recovery from natural and man-made disasters?"),
+    ("Can backups be restored appropriately for resiliency?", "Can backups be restored?"),
+    ("Are processes, procedures, and technical measures defined, implemented, and evaluated for periodic, "
+     "independent, third-party penetration testing?", "Are for periodic, independent, third-party penetration testing?"),
+    ("Are background verification policies and procedures of all new employees established, documented, approved, "
+     "communicated, applied, evaluated, and maintained?", "Are background verification of all new employees?"),
+    ("Is the disaster recovery plan tested and reviewed annually?", "Is the disaster recovery plan tested and reviewed annually?"),
+    ("Are policies and procedures established?", "Are policies and procedures established?"),  # nothing left
+])
+def test_a_questionnaires_procedural_words_are_not_what_is_searched_for(question, searched):
+    """CSA CAIQ's words for how every control is run outweighed what a question asks about: of a fresh-user
+    review's 62-row CAIQ sheet, 20 were 'not documented', 17 of them answered in the whitepaper."""
+    from assistant.asked import without_boilerplate
+
+    assert without_boilerplate(question) == searched
+
+
+def test_what_is_searched_for_is_the_question_without_procedural_words(assistant):
+    retrieval = assistant.retrieve("Is encryption of data at rest established, documented, approved, and maintained?")
+    assert retrieval.question == "Is encryption of data at rest?"
