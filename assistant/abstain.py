@@ -429,7 +429,7 @@ BARE_MARK_COVERAGE = 0.9
 
 #: The reasons settle() gives: what the question itself rules out, whatever the model's confidence.
 RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark", "refers_elsewhere",
-                   "instruction", "no_name"})
+                   "instruction", "no_name", "other_bound"})
 
 #: A sentence that sends the reader elsewhere instead of answering: 「…については、セキュリティFAQをご確認
 #: ください。」, "For algorithm details, see the Japanese article.", "… are described in the Japanese version".
@@ -500,6 +500,8 @@ def settle(status: Status, question: str, why: list[str], passage_text: str = ""
         return Status.REVIEW, ["instruction"]
     if status == Status.ANSWERED and _ASKS_NAME.search(question) and not _NAMES_ONE.search(quote):
         return Status.REVIEW, ["no_name"]
+    if status == Status.ANSWERED and asked.other_bound(question, quote):
+        return Status.REVIEW, ["other_bound"]  # "maximum length?" / 「10文字以上」
     if status == Status.ANSWERED and bare_mark(quote) and (
             not polarity.asks_yes_no(question) or coverage < BARE_MARK_COVERAGE):
         return Status.REVIEW, ["bare_mark"]

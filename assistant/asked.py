@@ -61,6 +61,38 @@ KINDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
 }
 
 
+#: Which end of a range the question asks for, and a passage's words for that end: "What is the maximum
+#: password length?" is not answered by 「パスワードは10文字以上」 (a review's, answered at 0.99), nor "minimum
+#: length?" by "up to 128 characters". A passage with figures but no word for the asked end answers another
+#: question (match: -1), whatever other kind it states, when it says the other end (a figure alone may be both).
+BOUNDS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
+    "upper": (re.compile(r"\b(?:maximum|max|upper\s+limit|at\s+most|longest)\b|上限|最大|最長|最多", re.ASCII),
+              re.compile(r"以内|以下|まで|未満|上限|最大|最長|最多|無制限|制限(?:は)?(?:なし|ありません|ございません)|"
+                         r"\b(?:up\s+to|at\s+most|maximum|max|no\s+more\s+than|not\s+exceed\w*|within|less\s+than|"
+                         r"fewer\s+than|under|limit(?:ed)?\s+to|unlimited|no\s+limit)\b", re.ASCII)),
+    "lower": (re.compile(r"\b(?:minimum|min|lower\s+limit|at\s+least|shortest)\b|下限|最低|最小(?!限|権限)|最短", re.ASCII),
+              re.compile(r"以上|下限|最低|最小|最短|\b(?:at\s+least|minimum|min|or\s+more|no\s+fewer\s+than|no\s+less\s+than|"
+                         r"more\s+than|longer\s+than|over)\b", re.ASCII)),
+}
+
+
+#: A range says both ends ("15分~14日の間", "between 5 and 120 minutes", "8文字から64文字").
+_RANGE = re.compile(r"\d[^\d\s]{0,4}\s*[~〜～–]\s*\d|\bbetween\s+\d[^.]{0,30}?\band\s+\d|\d[^\d\s]{0,4}から\s*\d|"
+                    r"\bfrom\s+\d[^.]{0,20}?\bto\s+\d", re.ASCII)
+
+
+def other_bound(question: str, passage: str) -> bool:
+    """The question asks for one end of a range, and the passage says the other end only."""
+    q, p = _norm(question), _norm(passage)
+    if _RANGE.search(p):
+        return False
+    (up_asks, up_says), (low_asks, low_says) = BOUNDS["upper"], BOUNDS["lower"]
+    if bool(up_asks.search(q)) == bool(low_asks.search(q)):
+        return False
+    asked, other = ((up_says, low_says) if up_asks.search(q) else (low_says, up_says))
+    return bool(other.search(p)) and not asked.search(p)
+
+
 def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
@@ -98,6 +130,8 @@ def match(question: str, passage: str) -> float:
     asked = kinds(question)
     if not asked:
         return 0.0
+    if other_bound(question, passage):
+        return -1.0
     return 1.0 if any(states(k, passage) for k in asked) else -1.0
 
 

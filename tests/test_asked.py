@@ -99,3 +99,22 @@ def test_a_questionnaires_procedural_words_are_not_what_is_searched_for(question
 def test_what_is_searched_for_is_the_question_without_procedural_words(assistant):
     retrieval = assistant.retrieve("Is encryption of data at rest established, documented, approved, and maintained?")
     assert retrieval.question == "Is encryption of data at rest?"
+
+
+@pytest.mark.parametrize("question, passage, other", [
+    ("What is the maximum password length?", "パスワードは10文字以上で、英字と数字を含める必要があります。", True),
+    ("What is the minimum password length?", "パスワードは10文字以上で、英字と数字を含める必要があります。", False),
+    ("What is the minimum password length?", "Passwords can be up to 128 characters long.", True),
+    ("パスワードの最大文字数は？", "パスワードは8文字以上64文字以内で設定できます。", False),
+    ("What is the shortest session timeout?", "自動ログアウトまでの時間は15分~14日の間で設定可能です。", False),  # a range
+    ("What is the maximum session length?", "Sessions expire after 30 minutes of inactivity.", False),  # a figure alone
+])
+def test_one_end_of_a_range_asked_and_the_other_given(question, passage, other):
+    """A review's "What is the maximum password length?" was answered at 0.99 from 「10文字以上」."""
+    from assistant import abstain
+    from assistant.asked import other_bound
+    from assistant.types import Status
+
+    assert other_bound(question, passage) is other
+    settled = abstain.settle(Status.ANSWERED, question, [], passage, quote=passage)
+    assert settled == ((Status.REVIEW, ["other_bound"]) if other else (Status.ANSWERED, []))
