@@ -473,6 +473,16 @@ def test_edition_lines_link_texts_and_search_boxes_are_neither_quotes_nor_sectio
     assert dpa.as_of == "2025-03-01"
 
 
+def test_what_stands_above_a_breadcrumb_trail_is_the_sites_header(tmp_path):
+    """Two reviews: every section path began with the site's name and its "ログイン　無料で試す" bar, and that
+    path went into each 備考 cell of a filled sheet."""
+    page = ("ハナミ予約 ヘルプセンター\nログイン　無料で試す\nホーム ＞ 設定 ＞ セキュリティ\nアカウントのセキュリティ設定\n"
+            "パスワードのルール\nパスワードは10文字以上です。\n")
+    doc = parse_document(tmp_path / "help.txt", page)
+    assert doc.title == "アカウントのセキュリティ設定"
+    assert doc.passages[0].section == ("アカウントのセキュリティ設定", "パスワードのルール")
+
+
 def test_a_sites_language_switch_is_chrome(tmp_path):
     """A review's "Is your website available in English?" was answered at 0.96 from "日本語 | English"."""
     from assistant.corpus.labels import is_label

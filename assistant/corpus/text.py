@@ -640,6 +640,16 @@ def _drop_top_menu(lines: list[_Line]) -> None:
             for item in run:
                 item.kind = "chrome"
         run = []
+    # a breadcrumb trail starts the page: what stands above it is the site's header (its name, a
+    # "ログイン　無料で試す" bar), which had headed every section's path ("ミズナラ勤怠 › …")
+    # (a "Page | Site" bar opening it is the page's <title>: _title_bar names the document by it)
+    crumb = next((i for i, ln in enumerate(lines[:first]) if BREADCRUMB.match(ln.text)), None)
+    if crumb is not None:
+        opening = next((ln for ln in lines if ln.kind != "blank"), None)
+        for ln in lines[:crumb]:
+            if ln.kind in ("text", "heading") and not ln.level \
+                    and not (ln is opening and ln.kind == "text" and _TITLE_BAR.match(ln.text)):
+                ln.kind = "chrome"
 
 
 def _last_line_is_body(lines: list[_Line]) -> None:
