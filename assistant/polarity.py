@@ -30,11 +30,19 @@ _JA_WH = re.compile(r"何|なに|どの|どこ|どれ|どう|いつ|誰|いく�
                     r"ください|下さい|について")
 
 
+#: A check sheet's item written as the requirement it checks (ISMAP 管理策, METI/IPA lists): 「…を暗号化して
+#: いること。」, 「…を定期的に見直すこと」, 「…できること」: met or not, a yes/no whatever noun it names (期間, 方式).
+_JA_REQUIREMENT = re.compile(r"(?:[るたい]|ない)こと\s*[。．]?\s*$")
+_JA_INTERROGATIVE = re.compile(r"何|なに|どの|どこ|どれ|どう|いつ|誰|いくつ|何故|なぜ")
+
+
 def asks_yes_no(question: str) -> bool:
     q = question.strip()
     if not q:
         return False
     if CJK.search(q):
+        if _JA_REQUIREMENT.search(q) and not _JA_INTERROGATIVE.search(q):
+            return True
         return bool(_JA_POLAR.search(q)) and not _JA_WH.search(q)
     return bool(_EN_AUX.match(q)) and not _EN_WH.match(q)
 
@@ -429,9 +437,14 @@ def _clause_verdict(sentence: str, found: Verdict, relevance: "_Relevance") -> V
         return found
     # the no shares some of the question's words (the same act, of another thing): "国外に保管されること"
     own, other = relevance(head), relevance(tail)
-    return Verdict.YES if other >= 1 and own > other else found
+    # (a no sharing none of them is about something else: "マルウェア検査を行い、検知されたファイルは受け付けません"
+    # is a yes to malware scanning; unless the first clause only prepares it: "取得に向けて準備を進めており、…")
+    if _PREPARING.search(head):
+        return found
+    return Verdict.YES if own > other else found
 
 
+_PREPARING = re.compile(r"準備|予定|検討|計画|向けて|目指")
 #: A clause that says something is done, in the form that goes on to the next clause ("保管され、", "実施し、").
 _JA_POS_INSIDE = re.compile(r"(?:され|し|しており|しております|でき|おり|行い|(?<!で)あり|設け|導入し|取得し)\s*$")
 

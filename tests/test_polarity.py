@@ -12,6 +12,9 @@ from assistant.types import Verdict
     "SCIMに対応していますか？", "MFA使える？", "2要素認証に対応していますか?", "Does Workato support SCIM?",
     "Is data at rest encrypted?", "Can we restrict console access to our office IP range?",
     "データは暗号化されていますか", "IPアドレス制限はできる？",
+    # a check sheet's item written as its requirement (a review's ○/× sheet of 54 such rows got no mark at all)
+    "保存データを暗号化していること。", "バックアップの保存期間を定めていること。", "退職者のアカウントを速やかに削除すること",
+    "利用者が操作ログを閲覧できること。",
 ])
 def test_yes_no_questions(question):
     assert asks_yes_no(question)
@@ -20,7 +23,7 @@ def test_yes_no_questions(question):
 @pytest.mark.parametrize("question", [
     "保存データの暗号化方式は？", "パスワードポリシーを教えてください。", "What is the minimum password length?",
     "Describe your encryption in transit.", "How long is job history retained?", "データセンターの所在地は？",
-    "バックアップの頻度について記載してください。",
+    "バックアップの頻度について記載してください。", "どのような暗号化方式を採用していること？",
 ])
 def test_open_questions(question):
     assert not asks_yes_no(question)
@@ -197,6 +200,12 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     # "であり、" is a copula, not a clause saying something is done: the no after it answers
     ("Do you offer an uptime SLA with service credits?", "稼働率の目標は努力目標であり、未達時の返金をお約束するSLAでは"
      "ありません。", Verdict.NO),
+    # a no after a yes, sharing none of the question's words, is about something else (a review's ○/× sheet got
+    # × for malware protection); unless the yes only prepares what was asked
+    ("マルウェア対策を実施していること。", "お客様がアップロードしたファイルは、保存する前にマルウェア検査を行い、"
+     "検知されたファイルは受け付けません。", Verdict.YES),
+    ("SOC2 Type2報告書を提供できますか。", "SOC 2 Type 2報告書は2026年度中の取得に向けて準備を進めており、現時点では"
+     "提供できません。", Verdict.NO),
 ])
 def test_a_closing_aside_qualifies_and_the_named_things_no_decides(question, quote, expected):
     assert verdict(question, quote) == expected
