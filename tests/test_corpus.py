@@ -483,6 +483,25 @@ def test_what_stands_above_a_breadcrumb_trail_is_the_sites_header(tmp_path):
     assert doc.passages[0].section == ("アカウントのセキュリティ設定", "パスワードのルール")
 
 
+def test_a_docs_sites_front_matter_admonitions_code_and_includes_are_no_text(tmp_path):
+    """A docs-site export (mkdocs, Docusaurus): "title: 暗号化" had been quoted as an answer, no page had a date,
+    an admonition's "!!! warning" opened the quote under it, an openssl sample answered "TLS 1.3?", and an
+    include line was quoted (a fresh-user review)."""
+    page = ("---\ntitle: Encryption\nlast_updated: 2024-12-02\n---\n\n# Encryption\n\n## In transit\n\n"
+            "All connections require TLS 1.2 or higher.\n\n```text\n$ openssl s_client -connect app.example:443 -tls1_3\n"
+            "Protocol  : TLSv1.3\n```\n\n!!! warning\n    Customer-managed keys (BYOK) are not supported.\n\n"
+            ":::caution\nKeys are rotated every 365 days.\n:::\n\n{% include \"../snippets/contact.md\" %}\n")
+    doc = parse_document(tmp_path / "encryption.md", page)
+    assert (doc.title, doc.as_of) == ("Encryption", "2024-12-02")
+    assert [p.text for p in doc.passages] == ["All connections require TLS 1.2 or higher.",
+                                              "Customer-managed keys (BYOK) are not supported.",
+                                              "Keys are rotated every 365 days."]
+    assert all(page[p.start:p.end] == p.text for p in doc.passages)
+    # a rule opening a page, with no "key: value" under it, is no metadata
+    plain = parse_document(tmp_path / "note.md", "---\n\nBackups are kept for 30 days.\n\n---\n")
+    assert [p.text for p in plain.passages] == ["Backups are kept for 30 days."]
+
+
 def test_a_sites_language_switch_is_chrome(tmp_path):
     """A review's "Is your website available in English?" was answered at 0.96 from "日本語 | English"."""
     from assistant.corpus.labels import is_label

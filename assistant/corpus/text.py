@@ -56,8 +56,12 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     source = display_path(path)
     fmt = "md" if path.suffix.lower() in (".md", ".markdown") else "txt"
     doc = Document(source=source, path=path, text=text, sha256=hashlib.sha256(text.encode()).hexdigest(), format=fmt)
-    doc.as_of = find_as_of(text)
+    meta_end, meta = _front_matter(text)
+    doc.as_of = _meta_date(meta) or find_as_of(text)
     lines = _classify(text, markdown=path.suffix.lower() in (".md", ".markdown"))
+    for ln in lines:
+        if ln.start < meta_end:
+            ln.kind = "chrome"  # the page's metadata: its title and date are the document's, no fact
     _drop_chrome(lines, _main_script_is_cjk(text))
     _drop_top_menu(lines)
     _drop_contents(lines)
@@ -65,9 +69,40 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
-    doc.title = bar or _take_title(lines)
+    doc.title = meta.get("title") or bar or _take_title(lines)
     doc.passages = mark_units(_passages(lines, text, source, first_id, fmt), text)
     return doc
+
+
+# --- a docs site's page metadata --------------------------------------------------------------------
+
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<body>(?:.*\n){0,60}?)---[ \t]*(?:\n|\Z)")
+_META_LINE = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)\s*:\s*(?P<value>.*?)\s*$")
+#: Front-matter keys that date a page (mkdocs, Docusaurus, Hugo, Jekyll).
+_META_DATE_KEYS = ("last_updated", "last_update", "updated", "last_modified", "lastmod", "modified", "updated_at",
+                   "date")
+
+
+def _front_matter(text: str) -> tuple[int, dict[str, str]]:
+    """A Markdown page's YAML front matter ("---\ntitle: 暗号化\nlast_updated: 2024-12-02\n---"): where it ends,
+    and its simple keys. Read as text, "title: 暗号化" had been quoted as an answer and no page had a date."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return 0, {}
+    meta = {}
+    for line in m.group("body").splitlines():
+        if kv := _META_LINE.match(line):
+            meta[kv.group("key").lower()] = kv.group("value").strip().strip("'\"")
+    if not meta:
+        return 0, {}  # two rules around a paragraph, not metadata
+    return m.end(), meta
+
+
+def _meta_date(meta: dict[str, str]) -> str | None:
+    for key in _META_DATE_KEYS:
+        if key in meta and (m := re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", meta[key])):
+            return f"{int(m[1]):04d}-{int(m[2]):02d}-{int(m[3]):02d}"
+    return None
 
 
 # --- line classification -------------------------------------------------------------------------
@@ -101,15 +136,17 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         stripped = line.strip()
         lead = len(line) - len(line.lstrip())
         start, end = offset + lead, offset + lead + len(stripped)
-        if stripped.startswith("```"):
+        if stripped.startswith(("```", "~~~")):
             in_fence = not in_fence
             lines.append(_Line(start, end, stripped, "chrome"))
             continue
         if not stripped:
             lines.append(_Line(start, end, "", "blank"))
             continue
-        if in_fence:
-            lines.append(_Line(start, end, stripped, "text"))
+        if in_fence or _DIRECTIVE.match(stripped):
+            # a code sample is no statement of the vendor's (an openssl example had answered "TLS 1.3?"), and
+            # an admonition's marker ("!!! note", ":::caution") or a template's include is no text at all
+            lines.append(_Line(start, end, stripped, "chrome"))
             continue
         if _TABLE_RULE.match(stripped) and "|" in stripped:
             # a Markdown table's rule: the row above is the header, which labels columns, not a fact
@@ -190,6 +227,10 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
 
 #: A toggle's mark before its title (Notion, Confluence exports).
 _TOGGLE = re.compile(r"^[▶▸►▷▹▼▾▽]\s*")
+#: A docs site's markup on a line of its own: an admonition's opening or closing (mkdocs "!!! note", "???+ tip
+#: \"Title\"", Docusaurus ":::caution" / ":::"), a template's directive ("{% include … %}", "{{< note >}}").
+_DIRECTIVE = re.compile(r"^(?:(?:!!!|\?\?\?\+?)\s*[a-z][\w-]*(?:\s+\"[^\"]*\")?|:::[a-z]*(?:\s+\S.*)?|"
+                        r"\{%.*%\}|\{\{[<%].*[>%]\}\})$")
 
 
 def _indented_below(raw: list[tuple[int, str]], i: int, lead: int) -> bool:
