@@ -423,6 +423,9 @@ def test_pdf_line_joining_rules():
     assert readers.join_lines(["保存データはAES-256で暗号", "化されます。"]) == "保存データはAES-256で暗号化されます。"
     assert readers.join_lines(["Data is encrypted with", "TLS 1.2."]) == "Data is encrypted with TLS 1.2."
     assert readers.join_lines(["通信はTLS", "1.2以上です。"]) == "通信はTLS 1.2以上です。"
+    # a number broken between two Japanese characters is one number (a review's quotes read 「24時間36 5日」)
+    assert readers.join_lines(["監視は24時間36", "5日行います。"]) == "監視は24時間365日行います。"
+    assert readers.join_lines(["ISO/IEC 27001", "2019年に取得"]) == "ISO/IEC 27001 2019年に取得"
     assert readers.join_lines(["the secu-", "rity team"]) == "the security team"
     # a hyphen written in a name stays: the name goes on with another hyphen or a digit, or both halves
     # are words the document writes and the whole is not

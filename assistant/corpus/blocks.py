@@ -151,6 +151,9 @@ def _split_word(before: str, after: str, words: frozenset[str]) -> bool:
     if not head or not tail or not CJK.search(before[-40:] + after[:40]):
         return False
     a, b = head.group(0), tail.group(0)
+    if a.isdigit() and b.isdigit():
+        # a number broken between two Japanese characters ("24時間36" / "5日") is one number
+        return len(before) > len(a) and _is_cjk(before[-len(a) - 1]) and len(after) > len(b) and _is_cjk(after[len(b)])
     # ... or a capital or two before lower case ("I" / "dP", "G" / "itHub", "iP" / "hone"): a word's start,
     # not a word of its own before another
     return (a + b) in words or (a[-1].islower() and b[0].islower()) or (len(a) <= 2 and a[-1].isupper()
