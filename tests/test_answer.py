@@ -738,3 +738,18 @@ def test_a_deep_section_path_is_shortened_where_people_read_it():
     assert "第3章" not in text and c.section == deep, "shown short; the citation keeps the whole path"
     short = Citation(quote="x", source="policy.md", section=["Security", "Access", "MFA"], start=0, end=1, score=0.9)
     assert "Security › Access › MFA" in location(short, "en")
+
+
+@pytest.mark.parametrize("vocab, term, covered", [
+    ({"proof", "audit", "log"}, "tamper-proof", False),  # a review: any "proof" had covered it
+    ({"customer", "managed", "key"}, "customer-managed", True),
+    ({"customer", "key"}, "customer-managed", False),
+    ({"saml", "sso"}, "saml-based", True),
+    ({"malware", "scan"}, "anti-malware", True),
+    ({"field", "encrypt"}, "field-level", True),
+])
+def test_a_hyphenated_term_is_covered_by_all_its_parts_but_its_affixes(vocab, term, covered):
+    from assistant import abstain, tokens
+
+    vocab = frozenset(t for w in vocab for t in tokens.tokenize(w))
+    assert abstain._covered(vocab, term) is covered
