@@ -113,6 +113,8 @@ def _base_form(word) -> str | None:
     if pos in _DROP_POS:
         return None
     lemma = getattr(feature, "lemma", None) or word.surface
+    if _KATAKANA.match(word.surface) and not _KATAKANA.match(lemma.split("-", 1)[0]):
+        lemma = word.surface  # a loanword's piece is itself: the マル of マルウェア is no 丸
     # UniDic writes loanwords as 'サーバー-server'
     lemma = lemma.split("-", 1)[0] if "-" in lemma and not _HAS_ASCII_ALNUM.match(lemma) else lemma
     if lemma in _DROP_LEMMAS or word.surface in _DROP_LEMMAS:

@@ -146,3 +146,9 @@ def test_how_often_a_questionnaire_asks_is_how_often_documents_say():
     assert "every quarter" in glossary.expand("Is access reviewed quarterly?")
     assert "quarterly" in glossary.expand("アクセス権は四半期ごとに見直していますか？")
     assert "毎週" in glossary.expand("Are vulnerability scans performed weekly?")
+
+
+def test_a_katakana_loanwords_pieces_stay_katakana():
+    """UniDic reads the マル of マルウェア as 丸: a kanji no document about malware writes."""
+    assert "丸" not in tokenize("マルウェア対策ソフトウェアを導入していますか")
+    assert set(tokenize("マルウェア")) <= set(tokenize("サーバーのマルウェア対策"))
