@@ -502,6 +502,18 @@ def test_a_docs_sites_front_matter_admonitions_code_and_includes_are_no_text(tmp
     assert [p.text for p in plain.passages] == ["Backups are kept for 30 days."]
 
 
+def test_a_name_value_line_ends_its_unit_and_a_label_after_it_heads_the_steps(tmp_path):
+    """A review's help page: 「2段階認証を有効にする」 under the plan lines had been glued to them, its steps filed
+    under 「対象プラン」."""
+    page = ("2段階認証とSSOを設定する\nこの記事では設定方法を説明します。\n対象プラン\n2段階認証：すべてのプラン\n"
+            "SSO（SAML 2.0）：エンタープライズプランのみ\n2段階認証を有効にする\n1. 管理画面の［設定］を開きます。\n"
+            "2. 「全員に必須」を選び、保存します。\n")
+    doc = parse_document(tmp_path / "help.txt", page)
+    got = [(p.section[-1], p.text) for p in doc.passages]
+    assert ("対象プラン", "2段階認証：すべてのプラン\nSSO（SAML 2.0）：エンタープライズプランのみ") in got
+    assert ("2段階認証を有効にする", "管理画面の［設定］を開きます。") in got
+
+
 def test_a_sites_language_switch_is_chrome(tmp_path):
     """A review's "Is your website available in English?" was answered at 0.96 from "日本語 | English"."""
     from assistant.corpus.labels import is_label

@@ -476,7 +476,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         nxt = lines[content[pos + 1]]
         after_blank = prev is None or content[pos - 1] != i - 1
         if not (after_blank or prev.kind in ("heading", "bullet", "chrome", "title")
-                or _SENTENCE_END.search(prev.text) or _is_row(prev)):
+                or _SENTENCE_END.search(prev.text) or _is_row(prev) or _KEY_VALUE.match(prev.text)):
             continue
         apart = content[pos + 1] != i + 1  # a blank or a label between: no sentence wraps across them
         # a line wrapped mid-sentence goes on in hiragana, but the line it leaves is the longer: a label
@@ -941,4 +941,6 @@ def _continues(line: _Line, nxt: _Line) -> bool:
         return False
     if _NOTE.match(nxt.text):
         return True  # a note right under a fact qualifies it ("※製品により仕様が異なります。"): quoted with it
+    if _KEY_VALUE.match(line.text) and not _KEY_VALUE.match(nxt.text):
+        return False  # "SSO（SAML 2.0）：エンタープライズプランのみ" is a fact whole; the line after it is not its
     return not _SENTENCE_END.search(line.text)
