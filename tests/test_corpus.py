@@ -509,9 +509,9 @@ def test_a_name_value_line_ends_its_unit_and_a_label_after_it_heads_the_steps(tm
             "SSO（SAML 2.0）：エンタープライズプランのみ\n2段階認証を有効にする\n1. 管理画面の［設定］を開きます。\n"
             "2. 「全員に必須」を選び、保存します。\n")
     doc = parse_document(tmp_path / "help.txt", page)
-    got = [(p.section[-1], p.text) for p in doc.passages]
-    assert ("対象プラン", "2段階認証：すべてのプラン\nSSO（SAML 2.0）：エンタープライズプランのみ") in got
-    assert ("2段階認証を有効にする", "管理画面の［設定］を開きます。") in got
+    got = [(p.section[-1:], p.text) for p in doc.passages]
+    assert (("対象プラン",), "2段階認証：すべてのプラン\nSSO（SAML 2.0）：エンタープライズプランのみ") in got
+    assert (("2段階認証を有効にする",), "管理画面の［設定］を開きます。") in got
 
 
 def test_a_sites_language_switch_is_chrome(tmp_path):
