@@ -704,6 +704,10 @@ def test_summary_sheet_counts_outcomes_links_rows_to_review_and_dates_sources(fi
                          if sheet.cell(row, q).value and str(ws.cell(c.row, 2).value or "").rstrip("…") in
                          " ".join(str(sheet.cell(row, q).value).split()))
         assert ws.cell(c.row, 2).value and asked, (c.value, ws.cell(c.row, 2).value)
+    # ... and its outcome: a candidate to confirm, or nothing found (a review could not tell them apart)
+    outcomes = [ws.cell(c.row, 3).value for c in links]
+    assert set(outcomes) <= {"要確認", "記載なし", "回答できなかった質問（長すぎる・制御文字など）", None}
+    assert outcomes.count("要確認") == summary.needs_review and outcomes.count("記載なし") == summary.not_documented
     assert values["corpus/workato-security-summary.ja.txt"].startswith("2024-04-28")
     assert "12か月以上前" in values["corpus/workato-security-summary.ja.txt"], "a source older than a year is flagged"
 

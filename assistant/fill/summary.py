@@ -94,8 +94,12 @@ def summarise(wb, job: Job, results: dict[int, RowAnswer], summary: FillSummary,
     letter = get_column_letter(answer_col + 1)
     # beside each link, the row's question: the sheet's own numbering may not be its row's (two reviewers)
     asked = {row.index: row.text for row in job.rows}
-    review = [(r + 1, f"{letter}{r + 1}", _short(asked.get(r, ""))) for r, cells in sorted(results.items())
-              if cells.needs_review]
+    # ... and its outcome: a candidate to confirm, or nothing found (a reviewer could not tell them apart)
+    outcome = {"needs review": "summary_review", "not documented": "summary_not_documented",
+               STATUS_SKIPPED: "summary_refused"}
+    review = [(r + 1, f"{letter}{r + 1}", _short(asked.get(r, "")),
+               messages.t(f"fill.{outcome[cells.status]}", lang) if cells.status in outcome else "")
+              for r, cells in sorted(results.items()) if cells.needs_review]
     sources = {c.source: c.as_of for cells in results.values() if (c := cells.citation) is not None}
     add_summary(wb, sheet_title, lang, summary, review, sources)
 
@@ -111,9 +115,10 @@ def _short(text: str) -> str:
     return text if len(text) <= _QUESTION_SHOWN else text[:_QUESTION_SHOWN - 1] + "…"
 
 
-def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple[int, str, str]],
+def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tuple],
                 sources: dict[str, str | None], today=None) -> None:
-    """A summary sheet: counts by outcome, links to the rows to review, the sources and their dates."""
+    """A summary sheet: counts by outcome, links to the rows to review (row, cell, question[, outcome]), the
+    sources and their dates."""
     import calendar
     import datetime as dt
 
@@ -127,6 +132,7 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
     ws = wb.create_sheet(title)
     ws.column_dimensions["A"].width = 36
     ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["C"].width = 18
     ws["A1"] = t("summary_title", name=sheet_name)
     ws["A1"].font = Font(bold=True, size=13)
     # by outcome, each question once: answered + needs review + not documented (+ refused) = questions
@@ -145,13 +151,15 @@ def add_summary(wb, sheet_name: str, lang: str, summary, rows_to_review: list[tu
     ws.cell(r, 2, len(rows_to_review))  # every row flagged for a person, whatever its outcome
     r += 1
     quoted = sheet_name.replace("'", "''")
-    for row, cell, question in rows_to_review:
+    for row, cell, question, *outcome in rows_to_review:
         link = ws.cell(r, 1, t("summary_row", sheet=sheet_name, row=row))
         link.hyperlink = Hyperlink(ref=link.coordinate, location=f"'{quoted}'!{cell}")  # a link inside the book
         link.font = Font(color="0563C1", underline="single")
         if question:
             shown = ws.cell(r, 2, question)
             shown.data_type = "s"  # the customer's text, never a formula ("=HYPERLINK(…)")
+        if outcome and outcome[0]:
+            ws.cell(r, 3, outcome[0])
         r += 1
     r += 1
     ws.cell(r, 1, t("summary_sources")).font = Font(bold=True)
