@@ -514,6 +514,16 @@ def test_a_name_value_line_ends_its_unit_and_a_label_after_it_heads_the_steps(tm
     assert (("2段階認証を有効にする",), "管理画面の［設定］を開きます。") in got
 
 
+def test_a_numbered_label_over_a_paragraph_the_scrape_cut_off_is_its_heading(tmp_path):
+    """A review's English policy page: "8. Review" over the cut-off last paragraph was quoted as "Review"."""
+    page = ("Information Security Policy\n7. Logging\nSecurity event logs are retained for twelve months.\n8. Review\n"
+            "This Policy is reviewed at least annually by the Information Security Committee and revised as "
+            "necessary. Violations of this Policy may result in disciplinary action in accordance with the empl")
+    doc = parse_document(tmp_path / "policy.en.txt", page)
+    assert [(p.section[-1], p.text[:20]) for p in doc.passages] == [("7. Logging", "Security event logs "),
+                                                                  ("8. Review", "This Policy is revie")]
+
+
 def test_a_sites_language_switch_is_chrome(tmp_path):
     """A review's "Is your website available in English?" was answered at 0.96 from "日本語 | English"."""
     from assistant.corpus.labels import is_label

@@ -519,8 +519,10 @@ def _numbered_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
         return False
     before = raw[i - 1][1].strip() if i > 0 else ""
     after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
+    # (a paragraph the scrape cut off ends in no sentence, but it is long: "8. Review" had become a list item)
     return bool(after) and not _NUMBER_LABEL.match(after) and not _BULLET.match(after) \
-        and not _NUMBER_LABEL.match(before) and bool(_SENTENCE_END.search(after) or "。" in after)
+        and not _NUMBER_LABEL.match(before) and bool(_SENTENCE_END.search(after) or "。" in after
+                                                     or len(after) > 3 * _LABEL_MAX_CHARS)
 
 
 def _section_line(stripped: str, m: re.Match, raw: list[tuple[int, str]], i: int) -> bool:
