@@ -79,7 +79,26 @@ def _user_errors(lang: str | None = None):
 def _assistant():
     from .answer import get_assistant
 
+    _first_run_note()
     return get_assistant(progress=TERMINAL)
+
+
+def _first_run_note() -> None:
+    """The embedding model is prepared for this machine on its first use: materialised, exported and
+    quantised, about a minute with little to show; two reviewers took the silence for a hang."""
+    from . import messages, onnx_export
+    from .config import DEFAULT_MODEL, get_settings
+
+    settings = get_settings()
+    if settings.model != DEFAULT_MODEL:
+        return
+    model_dir = settings.cache / "models" / DEFAULT_MODEL
+    if settings.runtime == "torch":
+        ready = (model_dir / ".complete").is_file()
+    else:
+        ready = onnx_export.is_complete(onnx_export.onnx_dir(model_dir), model_dir)
+    if not ready:
+        typer.echo(messages.t("corpus.model_first_run", _locale_language(), cache=str(settings.cache)), err=True)
 
 
 def print_answer(answer, out=None, corpus: Path | str | None = None) -> None:
@@ -148,6 +167,7 @@ def index(
 
     with _user_errors():
         settings = get_settings()
+        _first_run_note()
         embedder = get_embedder(settings.model, settings.cache, settings.runtime)
         was = status(settings.corpus, settings.index, embedder)[0] if not force else "forced"
         built = ensure_index(settings.corpus, settings.index, embedder, progress=TERMINAL, force=force)

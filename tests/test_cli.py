@@ -227,3 +227,18 @@ def test_an_answer_whose_quote_settles_no_yes_or_no_says_one_thing(lang, answere
     assert header.startswith(f"[{answered} · "), header
     assert review not in header, header
     assert messages.t("answer.verdict.unclear", lang) in header
+
+
+def test_the_first_run_says_the_model_is_being_prepared(cli, monkeypatch, tmp_path, capsys):
+    """A minute of quiet on the first run was taken for a hang by two reviewers: it is announced, once the
+    model is ready it is not."""
+    from assistant.cli import _first_run_note
+
+    _first_run_note()  # the session's cache holds the prepared model
+    assert capsys.readouterr().err == ""
+    monkeypatch.setenv("ASSISTANT_CACHE", str(tmp_path / "empty-cache"))
+    monkeypatch.setenv("LANG", "ja_JP.UTF-8")
+    config.get_settings.cache_clear()
+    _first_run_note()
+    err = capsys.readouterr().err
+    assert "埋め込みモデルを準備しています" in err and "empty-cache" in err
