@@ -440,7 +440,10 @@ RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", 
 
 #: A sentence that sends the reader elsewhere instead of answering: 「…については、セキュリティFAQをご確認
 #: ください。」, "For algorithm details, see the Japanese article.", "… are described in the Japanese version".
-_REFERRAL = re.compile(r"(?:ご?(?:確認|参照|覧)(?:ください|下さい|いただけます|願います)|参照してください)[。．]?\s*$|"
+_REFERRAL = re.compile(r"(?:ご?(?:確認|参照|覧)(?:ください|下さい|いただけます|願います)|参照してください|"
+                       r"(?:別途)?お?問い?合わ?せ(?:ください|下さい|願います))[。．]?\s*$|"
+                       r"^\s*(?:for\s+[^,.]{0,60},\s*)?(?:please\s+)?contact\s+(?:us|your\s+[\w\s-]{0,30}?(?:manager|representative|team)|"
+                       r"our\s+[\w\s-]{0,30}?(?:team|sales|support))\b|"
                        r"^\s*(?:for\s+(?:[\w-]+\s+){0,3}(?:details|information)\b[^,]*,\s*)?(?:please\s+)?(?:see|refer\s+to|visit|"
                        r"consult)\b|"
                        r"^[^.,;]{0,60}\b(?:are|is)\s+(?:described|explained|covered|listed)\s+(?:in|on)\s+(?:our|the)\b[^.;]*[.]?\s*$",

@@ -257,15 +257,16 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         if line_mark == Verdict.UNCLEAR:
             return Verdict.UNCLEAR
         mark, rest = line_mark, after.partition("\n")[2]
-    relevance = _Relevance(question)
     off_says_no = not _ASKS_OFF.search(question)
     named = _Names(question)
+    relevance = _Relevance(question)
     blocks = []
     for block in re.split(r"\n", rest):
         # footnotes qualify, they do not answer, unless one names what was asked ("…IPアドレス制限 … 登録できます。
         # ※店舗のPOS端末アプリは、IPアドレス制限の対象外です。" to "Is the allowlist enforced on the POS app?")
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip()
-                     and (not x.strip().startswith(("※", "*", "注")) or named.used(x) - named.used(quote.replace(x, "")))]
+                     and (not _FOOTNOTE.match(x) or named.used(x) - named.used(quote.replace(x, ""))
+                          or _most_relevant(relevance, x, quote))]
         blocks.append([(relevance(x), v, x) for x in sentences
                        if (v := _judge(x, off_says_no, plans_say_no)) is not None
                        and (v := _required(question, x, _clause_verdict(x, v, relevance))) is not None])
@@ -320,7 +321,7 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
     if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)
-                                 or _other_value(question, quote)):
+                                 or _other_value(question, quote) or _no_value(question, quote)):
         return Verdict.UNCLEAR
     return found
 
@@ -353,6 +354,14 @@ def _other_value(question: str, quote: str) -> bool:
     told_durations, told_periods = _values(quote)
     return bool(asked_durations and told_durations and not asked_durations & told_durations
                 or asked_periods and told_periods and not asked_periods & told_periods)
+
+
+def _no_value(question: str, quote: str) -> bool:
+    """The question names a duration ("within 72 hours?", 「72時間以内に通知しますか」) and the quote states none:
+    "without undue delay" is no yes to it (a review's sheet got はい)."""
+    asked_durations, _ = _values(question)
+    told_durations, _ = _values(quote)
+    return bool(asked_durations) and not told_durations
 
 
 #: A plan's name: "Liteプラン", "Enterprise plan", "ビジネスプラン".
@@ -478,6 +487,18 @@ class _Names:
     def used(self, text: str) -> set[str]:
         words = _words(text)
         return {name for name, forms in self.forms.items() if any(f <= words for f in forms)}
+
+
+#: A footnote's mark: ※, 注, or an asterisk that is no Markdown bold ("**Enterprise:** …" is a sentence).
+_FOOTNOTE = re.compile(r"^\s*(?:※|注|\*(?!\*))")
+
+
+def _most_relevant(relevance: "_Relevance", note: str, quote: str) -> bool:
+    """A footnote sharing more of the question's words than any other sentence of the quote is its answer
+    ("…自動的にログアウトします。※自動ログアウトまでの時間は変更できません。" to "can the timeout be changed?")."""
+    own = relevance(note)
+    others = [relevance(x) for x in _SENTENCE_END.split(quote.replace(note, "")) if x and x.strip()]
+    return own > 0 and own > max(others, default=0)
 
 
 def same_answer(question: str, old: str, new: str) -> bool:

@@ -250,6 +250,11 @@ def test_yes_no_questions_get_a_verdict_only_when_answered(assistant):
     ("Which subprocessors do you use?", "Our subprocessors are listed below:", True),
     ("How fast are critical vulnerabilities fixed?", "Vulnerabilities are remediated within the following "
      "timelines:\n\nCritical: within 7 days\nHigh: within 30 days", False),
+    # "please contact us" about it answers nothing (a review's log-tampering question got はい at 0.99)
+    ("ログの改ざん防止策を講じていますか。", "管理者は管理画面の「操作履歴」からログインの履歴を確認できます。\n"
+     "ログの改ざん防止策については、別途お問い合わせください。", True),
+    ("Are audit logs protected against tampering?", "We keep records for one year. For tamper protection of "
+     "audit logs, please contact your account manager.", True),
 ])
 def test_a_quote_that_only_points_elsewhere_is_told_apart(question, quote, points):
     """A fresh-user review had 「…（RPO）については、セキュリティFAQをご確認ください。」 answered (0.93)."""

@@ -206,6 +206,15 @@ def test_asides_and_only_here_not_there(question, quote, expected):
      "検知されたファイルは受け付けません。", Verdict.YES),
     ("SOC2 Type2報告書を提供できますか。", "SOC 2 Type 2報告書は2026年度中の取得に向けて準備を進めており、現時点では"
      "提供できません。", Verdict.NO),
+    # a footnote sharing most of the question's words answers it (a review's sheet got はい)
+    ("自動ログアウトまでの時間を管理者が変更できますか？", "ログインに5回続けて失敗すると、アカウントは30分間ロックされます。\n"
+     "最後の操作から60分が経過すると、自動的にログアウトします。\n※自動ログアウトまでの時間は変更できません。", Verdict.NO),
+    # a duration asked about, none stated: no yes to it ("without undue delay" had written はい for 72時間以内)
+    ("個人データ漏えい時に72時間以内に通知しますか。", "If we become aware of a breach affecting your personal "
+     "information, we will notify you without undue delay.", Verdict.UNCLEAR),
+    # Markdown bold opening a sentence is no footnote mark
+    ("Can access be restricted to our IP ranges?", "**Enterprise:** administrators can restrict access to a list of "
+     "up to 50 CIDR ranges.", Verdict.YES),
 ])
 def test_a_closing_aside_qualifies_and_the_named_things_no_decides(question, quote, expected):
     assert verdict(question, quote) == expected
