@@ -75,6 +75,7 @@ _ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl
                        r"turn(?:ed)?\s+off|switch(?:ed)?\s+off|remov|revok|deprovision|dispos|wipe|offboard|terminat",
                        re.I)
 #: A condition opening a sentence (after a clause number: "8.2 Where those reports are not sufficient, …").
+_EN_PURPOSE = re.compile(r",?\s+so\s+that\b.*$|,?\s+in\s+order\s+to\b.*$", re.I | re.S)
 _EN_CONDITIONAL = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?:if|unless|when|where|in case)\b", re.I)
 
 
@@ -145,6 +146,9 @@ def _judge_en(sentence: str, off_says_no: bool = True, plans_say_no: bool = True
         return Verdict.UNCLEAR
     if _EN_PLANNED.search(s):
         return Verdict.NO if plans_say_no else Verdict.YES
+    # what a thing is done for is not whether it is done: "Administrators can enforce SSO so that users can
+    # no longer sign in with a password" is a yes to SSO (a review's sheet got いいえ)
+    s = _EN_PURPOSE.sub("", s) or s
     if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
         if _EN_CONDITIONAL.match(s):
             # the no may be the condition's ("Where those reports are not sufficient, the Customer may

@@ -212,6 +212,10 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     # a duration asked about, none stated: no yes to it ("without undue delay" had written はい for 72時間以内)
     ("個人データ漏えい時に72時間以内に通知しますか。", "If we become aware of a breach affecting your personal "
      "information, we will notify you without undue delay.", Verdict.UNCLEAR),
+    # what a thing is done for is not whether it is done (a review's sheet got いいえ for SSO)
+    ("ユーザーの認証にシングルサインオン（SSO）をサポートしていますか？", "We support SAML 2.0 single sign-on with any "
+     "identity provider. Administrators can enforce SSO so that users can no longer sign in with a password.",
+     Verdict.YES),
     # Markdown bold opening a sentence is no footnote mark
     ("Can access be restricted to our IP ranges?", "**Enterprise:** administrators can restrict access to a list of "
      "up to 50 CIDR ranges.", Verdict.YES),
