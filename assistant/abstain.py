@@ -111,6 +111,22 @@ def _covered(vocab: frozenset[str], term: str) -> bool:
     return len(_SPLIT.split(term)) > 1 and any(parts) and all(all(t in vocab for t in p) for p in parts if p)
 
 
+#: An English equivalent of several words ("customer-managed key", "bring your own key"): written whole or not
+#: at all; its words apart ("customer", "managed", "key") had made "BYOK" known, and a review's BYOK
+#: question was answered yes from "keys held in AWS KMS".
+_PHRASE = re.compile(r"[\s-]")
+
+
+def _word_phrase(term: str) -> bool:
+    """Several words, no name with a number ("ISO 27001" is written as "ISO/IEC 27001" too)."""
+    return bool(_PHRASE.search(term)) and not any(ch.isdigit() for ch in term)
+
+
+def _written(phrase: str, text: str) -> bool:
+    norm = tokens.normalize(phrase)
+    return any(v in text for v in {norm, norm.replace("-", " "), norm.replace(" ", "-")})
+
+
 def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
     """Salient question terms, and those that no passage (nor any glossary equivalent) contains, the
     latter as the question spells them (they are shown to the reader)."""
@@ -125,7 +141,8 @@ def missing_terms(index, question: str) -> tuple[list[str], list[str]]:
     covered: set[str] = set()
     f = facts(index)
     for key, equivalents in glossary.matches(question):
-        if any(_covered(vocab, e) and (e.isascii() or len(tokens.tokenize(e)) < 2 or tokens.normalize(e) in f.text)
+        if any(_covered(vocab, e) and (e.isascii() and not _word_phrase(e) or len(tokens.tokenize(e)) < 2
+                                       or _written(e, f.text))
                for e in equivalents):
             # a Japanese compound is written whole: 侵入 and テスト apart are no 侵入テスト
             covered.add(key.lower())
