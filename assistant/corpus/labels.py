@@ -129,6 +129,8 @@ LANGUAGE_SWITCH = re.compile(rf"^{_LANGUAGE}(?:\s*[|｜/／・]\s*{_LANGUAGE}|\s
 def is_label(text: str) -> bool:
     """A line that labels the page, its edition or its place, or a link's text: never quoted, never a section."""
     text = _MD_LINK.sub(r"\1", text).strip()
+    if BREADCRUMB.match(text):
+        return True  # a trail of many steps is long, each step short ("Home › Trust Center › Privacy › …")
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)

@@ -626,7 +626,8 @@ def _drop_page_labels(lines: list[_Line]) -> None:
     for prev, ln in zip([None, *content], content):
         if _COOKIE.search(ln.text) and _BANNER_END.search(ln.text):
             ln.kind = "chrome"
-        elif prev is not None and CONSENT.match(ln.text) and _COOKIE.search(prev.text):
+        # (both: a button naming cookies, "Accept all cookies", under its notice, which had been quoted)
+        if prev is not None and CONSENT.match(ln.text) and _COOKIE.search(prev.text):
             prev.kind = "chrome"
     # a page's properties under its title (a Notion export's "Owner: …" / "Last edited time: …" / "Status:
     # Published" / "Tags: …"): the page's record, no fact of the vendor's
