@@ -266,6 +266,10 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
     relevance = _Relevance(question)
     blocks = []
     for block in re.split(r"\n", rest):
+        if (row_mark := _row_mark(block)) is not None:
+            # a table's row whose value is a mark ("| 稼働率未達時の返金・減額 | × |"): the mark is its answer
+            blocks.append([(relevance(block), row_mark, block)])
+            continue
         # footnotes qualify, they do not answer, unless one names what was asked ("…IPアドレス制限 … 登録できます。
         # ※店舗のPOS端末アプリは、IPアドレス制限の対象外です。" to "Is the allowlist enforced on the POS app?")
         sentences = [x for x in _SENTENCE_END.split(block) if x and x.strip()
@@ -495,6 +499,19 @@ class _Names:
 
 #: A footnote's mark: ※, 注, or an asterisk that is no Markdown bold ("**Enterprise:** …" is a sentence).
 _FOOTNOTE = re.compile(r"^\s*(?:※|注|\*(?!\*))")
+
+
+def _row_mark(line: str) -> Verdict | None:
+    """The yes, no or unclear of a table row (cells apart by "|" or tabs) whose cells after its label hold
+    marks (○ / × / － / はい / No); unclear when they differ (a plan matrix's "× | ○ | ○"); None for a row
+    with no mark, or a line that is no row."""
+    cells = [c.strip() for c in re.split(r"[|｜\t]", line) if c.strip()]
+    if len(cells) < 2 or not ("|" in line or "｜" in line or "\t" in line):
+        return None
+    marks = {m for c in cells[1:] if (m := _marked(c)) is not None}
+    if not marks:
+        return None
+    return marks.pop() if len(marks) == 1 else Verdict.UNCLEAR
 
 
 def _most_relevant(relevance: "_Relevance", note: str, quote: str) -> bool:

@@ -216,6 +216,12 @@ def test_asides_and_only_here_not_there(question, quote, expected):
     ("ユーザーの認証にシングルサインオン（SSO）をサポートしていますか？", "We support SAML 2.0 single sign-on with any "
      "identity provider. Administrators can enforce SSO so that users can no longer sign in with a password.",
      Verdict.YES),
+    # a table row whose value is a mark answers by it; differing marks (a plan matrix) are unclear (a review's
+    # pipe table was quoted whole and gave no yes/no at all)
+    ("稼働率が未達の場合、返金や減額はありますか？", "| 項目 | 内容 |\n| サービス稼働率（目標値） | 月間99.9% |\n"
+     "| 稼働率未達時の返金・減額 | × |\n| 計画停止の事前通知 | 7日前までにメールで通知 |", Verdict.NO),
+    ("Is SCIM provisioning available?", "Feature\tStandard\tBusiness\tEnterprise\nSAML SSO\tNo\tYes\tYes\n"
+     "SCIM provisioning\tNo\tNo\tYes", Verdict.UNCLEAR),
     # Markdown bold opening a sentence is no footnote mark
     ("Can access be restricted to our IP ranges?", "**Enterprise:** administrators can restrict access to a list of "
      "up to 50 CIDR ranges.", Verdict.YES),
