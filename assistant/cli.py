@@ -163,17 +163,17 @@ def index(
     """Build or rebuild the index for ASSISTANT_CORPUS into ASSISTANT_INDEX."""
     from .config import get_settings
     from .embed import get_embedder
-    from .index import ensure_index, status
+    from .index import current_build, ensure_index
 
     with _user_errors():
         settings = get_settings()
         _first_run_note()
         embedder = get_embedder(settings.model, settings.cache, settings.runtime)
-        was = status(settings.corpus, settings.index, embedder)[0] if not force else "forced"
+        served = current_build(settings.index)  # the pointer only: ensure_index hashes the corpus itself
         built = ensure_index(settings.corpus, settings.index, embedder, progress=TERMINAL, force=force)
     m = built.manifest
     typer.echo(f"index {built.folder} : {m['passages']} passages from {m['documents']} document(s), model {m['model']}")
-    if was == "fresh":  # a build has just said them, as it read the documents
+    if Path(built.folder) == served:  # nothing built; a build has just said them, as it read the documents
         for warning in built.warnings:
             typer.echo(f"warning: {warning}", err=True)
 

@@ -133,7 +133,7 @@ def is_label(text: str) -> bool:
         return True  # a trail of many steps is long, each step short ("Home › Trust Center › Privacy › …")
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
-    return bool(PAGE_LABEL.match(text) or EDITION.search(text) or BREADCRUMB.match(text) or LINK_TEXT.match(text)
+    return bool(PAGE_LABEL.match(text) or EDITION.search(text) or LINK_TEXT.match(text)
                 or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
                 or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text) or LANGUAGE_SWITCH.match(text)
                 or (CAPTION.match(text) and not text.endswith(".")))
