@@ -398,6 +398,11 @@ def test_text_rules():
     assert fill.question_like("Do you support SCIM?") and fill.question_like("暗号化の有無")
     assert fill.question_like("保存データは暗号化されていますか")
     assert not fill.question_like("1. アクセス管理") and not fill.question_like("Access Control")
+    # an aside after the question is no title: a one-column sheet had passed these rows over unanswered
+    for cell in ("管理者権限は分離されていますか（職務の分離）", "バックアップを取得していますか（はい・いいえ）",
+                 "暗号化していますか。（保存データ）", "バックアップを取得していること（日次以上）。"):
+        assert fill.question_like(cell), cell
+    assert not fill.question_like("アクセス管理（認証）") and not fill.question_like("（参考）")
     for cell, asked in [("Q12. SCIMに対応していますか？", "SCIMに対応していますか？"), ("（１）監査ログの保存期間", "監査ログの保存期間"),
                         ("AC-01: Do you encrypt data?", "Do you encrypt data?"), ("1-3) パスワード", "パスワード"),
                         ("2要素認証に対応していますか", "2要素認証に対応していますか"), ("SOC 2 report?", "SOC 2 report?"),

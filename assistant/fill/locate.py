@@ -63,9 +63,16 @@ def header_priority(value: Any) -> int:
     return max((_HEADER_NAMES.get(p, 0) for p in parts), default=0)
 
 
+#: A parenthetical after the question ("…ていますか（はい・いいえ）", "…していること（日次以上）。"): what to
+#: answer with or a gloss, not the end of the question. Single-column sheets had passed such rows over unanswered.
+_TRAILING_ASIDE = re.compile(r"[\s。．.、]*[(（][^()（）]*[)）][\s。．.、]*$")
+
+
 def question_like(text: str) -> bool:
     """Reads as a question or a request (not a title): used to tell questions from section headers."""
     text = unicodedata.normalize("NFKC", text).strip()
+    while (bare := _TRAILING_ASIDE.sub("", text)) != text and bare:
+        text = bare
     if "?" in text:
         return True
     return bool(_QUESTION_JA.search(text) or _QUESTION_EN.match(text)) or len(text) > _TITLE_MAX_CHARS
