@@ -283,6 +283,13 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         # the question names a version or a standard ("TLS 1.0", "ISO 27001") and some sentence names it: the
         # others speak of another one ("TLS 1.2 or higher is used", "… is not PCI DSS certified")
         blocks = [[(score, v, x) for score, v, x in judged if figures & _figures(x)] for judged in blocks]
+    elif figures and any(figures & _figures(x) and (_PREPARING.search(x) or _EN_PLANNED.search(x))
+                         for x in _SENTENCE_END.split(rest) if x):
+        # ... or speaks of plans for it without a yes or no the sentence gives: one naming another figure
+        # speaks of another standard (「ISO/IEC 27017の認証を取得しました。…ISO/IEC 27018については取得に向けた
+        # 準備を進めてお」, cut off by the scrape, had answered yes to 27018); a table's row naming it with no
+        # predicate still lets its neighbours' yes stand
+        blocks = [[(score, v, x) for score, v, x in judged if not _figures(x)] for judged in blocks]
     if any(v == Verdict.NO and named(x) for judged in blocks for _, v, x in judged):
         # ... or names a thing ("SMS", "OpenID Connect") that a sentence says no to: a yes beside it is to
         # another thing ("SAML 2.0に対応しています。OpenID Connectには対応していません。") unless it offers a

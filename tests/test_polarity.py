@@ -78,6 +78,9 @@ def test_verdict_from_the_quote(question, quote, expected):
     # the sentence naming the version or standard asked about answers; the others speak of another one
     ("Is TLS 1.0 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
      Verdict.NO),
+    # ... even when it gives no yes or no (a scrape cut it off): the sibling standard's yes is no answer
+    ("ISO/IEC 27018の認証を取得していますか。", "ISO/IEC 27017の認証を取得しました。ISO/IEC 27001は継続して取得しています。"
+     "なお、ISO/IEC 27018については取得に向けた準備を進めてお", Verdict.UNCLEAR),
     ("Is Kumobako ISO 27001 certified?", "Kumobako holds ISO/IEC 27001:2022 certification. Kumobako is not PCI DSS "
      "certified and does not process card data.", Verdict.YES),
     ("Is TLS 1.2 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
