@@ -335,11 +335,23 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
+    if found == Verdict.YES and _ASKS_FREE.search(question) and any(
+            _PAID.search(x) for x in closest_sentences(question, rest)):
+        # asked whether it is free, told it is done for a fee: 「消去証明書の発行はご要望に応じて行います（有償）。」
+        # had answered yes to "Is a certificate of data destruction provided free of charge?"
+        return Verdict.NO
     if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)
                                  or _other_value(question, quote) or _no_value(question, quote)):
         return Verdict.UNCLEAR
     return found
 
+
+_ASKS_FREE = re.compile(r"無償|無料|追加(?:費用|料金)(?:なし|なく|不要)|\bfree\s+of\s+charge\b|\bwithout\s+(?:any\s+)?"
+                        r"(?:additional\s+|extra\s+)?(?:charge|cost|fee)s?\b|\bat\s+no\s+(?:additional\s+|extra\s+)?"
+                        r"(?:charge|cost)\b|\bfor\s+free\b|\bfree\s+(?:to|for)\s+all\b|\bincluded\s+in\s+the\s+price\b", re.I)
+_PAID = re.compile(r"有償|有料|別料金|追加料金|オプション料金|\bpaid\b|\bfor\s+a\s+fee\b|\b(?:additional|extra)\s+"
+                   r"(?:fee|charge|cost)s?\b|\bat\s+(?:an\s+)?(?:additional|extra)\s+(?:fee|charge|cost)\b|\bchargeable\b"
+                   r"|\bbilled\s+separately\b", re.I)
 
 _UNITS = (("h", r"時間|hours?|hrs?"), ("d", r"営業日|日間|日|(?:business\s+)?days?"), ("w", r"週間|週|weeks?"),
           ("m", r"か月|ヶ月|カ月|ケ月|箇月|ヵ月|months?"), ("y", r"年間|年|years?"))

@@ -78,6 +78,12 @@ def test_verdict_from_the_quote(question, quote, expected):
     # the sentence naming the version or standard asked about answers; the others speak of another one
     ("Is TLS 1.0 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
      Verdict.NO),
+    # asked whether it is free, told it costs extra
+    ("Is a certificate of data destruction provided free of charge upon termination?",
+     "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
+    ("消去証明書は無償で発行されますか？", "消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
+    ("Is SSO available at no additional cost?", "SSO is available as a paid add-on for every plan.", Verdict.NO),
+    ("消去証明書は発行されますか？", "消去証明書の発行はご要望に応じて行います（有償）。", Verdict.YES),
     # ... even when it gives no yes or no (a scrape cut it off): the sibling standard's yes is no answer
     ("ISO/IEC 27018の認証を取得していますか。", "ISO/IEC 27017の認証を取得しました。ISO/IEC 27001は継続して取得しています。"
      "なお、ISO/IEC 27018については取得に向けた準備を進めてお", Verdict.UNCLEAR),
