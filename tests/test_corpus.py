@@ -891,3 +891,28 @@ def test_a_numbered_footnote_is_not_quoted_with_the_section_above_it(tmp_path):
     assert "※1" not in waf.quote_text
     note = next(p for p in doc.passages if p.text.startswith("※1"))
     assert note.quote_text == note.text
+
+
+def test_a_definition_list_scraped_one_line_a_name_and_one_its_value(tmp_path):
+    """A spec page's <dl> as text: each name with its value (and the note under it) is one unit, quoted alone;
+    a line left over before a name names the group. Read line by line, short values had become headings."""
+    text = ("ホーム > 製品 > サービス仕様\nサービス仕様\n最終更新日：2024年4月1日\n"
+            "基本情報\n提供形態\nSaaS（マルチテナント型）\nデータセンター\n国内（東京・大阪リージョン）\n"
+            "※お客様データを国外に保存することはありません。\n"
+            "セキュリティ\n通信の暗号化\nTLS 1.2以上\nパスワードの保存\nソルト付きハッシュ（bcrypt）\n"
+            "アクセス制限\nIPアドレス制限・端末証明書\n操作ログの保存期間\n1年間\n"
+            "契約終了時\nデータの消去\n契約終了日から90日以内に全データを消去\n消去証明書\nご要望に応じて発行（有償")
+    passages = _parse(tmp_path, text)
+    got = [(p.section[-1], p.quote_text) for p in passages]
+    assert got == [
+        ("基本情報", "提供形態\nSaaS（マルチテナント型）"),
+        ("基本情報", "データセンター\n国内（東京・大阪リージョン）\n※お客様データを国外に保存することはありません。"),
+        ("セキュリティ", "通信の暗号化\nTLS 1.2以上"), ("セキュリティ", "パスワードの保存\nソルト付きハッシュ（bcrypt）"),
+        ("セキュリティ", "アクセス制限\nIPアドレス制限・端末証明書"), ("セキュリティ", "操作ログの保存期間\n1年間"),
+        ("契約終了時", "データの消去\n契約終了日から90日以内に全データを消去"),
+        ("契約終了時", "消去証明書\nご要望に応じて発行（有償"),
+    ]
+    # short labels over sentences are a page's sections, no list of names and values
+    prose = ("データの暗号化\n保存データはAES-256で暗号化しています。\n通信の暗号化\nTLS 1.2以上を使用しています。\n"
+             "バックアップ\n毎日取得し、7日間保管しています。\n監査ログ\n1年間保存しています。\n")
+    assert [(p.section, p.text) for p in _parse(tmp_path, prose)][0] == (("データの暗号化",), "保存データはAES-256で暗号化しています。")

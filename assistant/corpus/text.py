@@ -63,6 +63,8 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
         if ln.start < meta_end:
             ln.kind = "chrome"  # the page's metadata: its title and date are the document's, no fact
     _drop_chrome(lines, _main_script_is_cjk(text))
+    if fmt == "txt":
+        lines = _definition_lists(lines)  # before the menu is looked for: a list's names are short lines too
     _drop_top_menu(lines)
     _drop_contents(lines)
     bar = _title_bar(lines) if fmt == "txt" else None
@@ -118,6 +120,7 @@ class _Line:
     table_head: bool = False  # a table's header row (chrome): the rows under it are read with it
     row: bool = False  # a table row whose cells only spaces separate (see _space_tables)
     in_table: bool = False  # a line inside a table laid out one cell a line (see _cell_lines): it ends no table
+    item: bool = False  # a definition list's name with its value (see _definition_lists): quoted alone
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -403,6 +406,91 @@ def _cell_lines(lines: list[_Line]) -> list[_Line]:
     return out
 
 
+#: A definition list's value: a figure, punctuation a name has not, or a sentence's particles and endings.
+_DD_VALUE = re.compile(r"\d|[、，,／/～~%％：:。]|[をがへ]|[\u3041-\u309f]で|に(?!ついて)|から|まで|より|ます|です|可能|あり$|なし$")
+#: A line that qualifies the value above it: a note, or an aside in brackets.
+_DD_NOTE = re.compile(r"^[※＊*（(]")
+_DD_NAME_MAX_CHARS = 20
+_DD_VALUE_MAX_CHARS = 80
+_DD_MIN_PAIRS = 3
+
+
+def _definition_lists(lines: list[_Line]) -> list[_Line]:
+    """A definition list scraped as text (a spec page's <dl>): each item's name on a line, its value on the
+    next ("通信の暗号化" / "TLS 1.2以上"), a group's name over its items ("セキュリティ"). Read line by line,
+    the names had become headings and the short values with them (「TLS 1.2以上」 the section of the next
+    item), so a page of 22 facts gave 3 passages. Each name with its value (and the notes under it) becomes
+    one unit, quoted whole; a line left over before a name names the group.
+
+    Lines in a row (no blank, no chrome between) are read as names (N: short, no figure, no particle) and
+    values (V: _DD_VALUE); a name is the last N before a V, and the N's before it pair up as name and
+    value (a value may read as a name: 「ソルト付きハッシュ（bcrypt）」), the first standing alone as the
+    group's name when they are odd in number. Only a run with three such items or more whose values are
+    mostly not sentences is a list: prose under short labels stays as it was.
+    """
+    out: list[_Line] = []
+    run: list[_Line] = []
+    for ln in [*lines, None]:
+        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.in_table \
+                and not ln.table_head and len(ln.text) <= _DD_VALUE_MAX_CHARS and not _is_row(ln) \
+                and not _FAQ_QUESTION.search(ln.text):
+            run.append(ln)
+            continue
+        out.extend(_read_definitions(run) if len(run) >= 2 * _DD_MIN_PAIRS else run)
+        run = []
+        if ln is not None:
+            out.append(ln)
+    return out
+
+
+def _read_definitions(run: list[_Line]) -> list[_Line]:
+    def name(ln: _Line) -> bool:
+        return len(ln.text) <= _DD_NAME_MAX_CHARS and not _DD_VALUE.search(ln.text) and not _DD_NOTE.match(ln.text)
+
+    items: list[list[_Line]] = []  # [name, value, notes...]
+    groups: set[int] = set()  # positions in items of a group's name (a one-line item)
+    pending: list[_Line] = []  # names not yet placed
+
+    def place(names: list[_Line], last_is_name: bool) -> None:
+        rest = names[:-1] if last_is_name else names
+        if len(rest) % 2:
+            groups.add(len(items))
+            items.append([rest[0]])
+            rest = rest[1:]
+        for a, b in zip(rest[::2], rest[1::2]):
+            items.append([a, b])
+
+    for ln in run:
+        if name(ln):
+            pending.append(ln)
+        elif _DD_NOTE.match(ln.text) or not pending:
+            if pending:
+                place(pending, last_is_name=False)
+                pending = []
+            if not items or len(items) - 1 in groups:
+                return run  # a value under no name: no list of names and values
+            items[-1].append(ln)
+        else:
+            place(pending, last_is_name=True)
+            items.append([pending[-1], ln])
+            pending = []
+    if pending:
+        place(pending, last_is_name=False)
+    pairs = [it for i, it in enumerate(items) if i not in groups]
+    if len(pairs) < _DD_MIN_PAIRS or sum(len(it) == 2 for it in pairs) < 0.6 * len(pairs) \
+            or sum(bool(_SENTENCE_END.search(it[1].text)) for it in pairs) > 0.4 * len(pairs) \
+            or sum(bool(_DD_VALUE.search(it[1].text)) for it in pairs) < _DD_MIN_PAIRS:
+        return run
+    out = []
+    for i, it in enumerate(items):
+        if i in groups:
+            it[0].kind, it[0].level = "heading", 0
+            out.append(it[0])
+        else:
+            out.append(_Line(it[0].start, it[-1].end, " | ".join(x.text for x in it), "text", in_table=True, item=True))
+    return out
+
+
 def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
     """The first of several table rows, every cell a short label: column names, not a fact."""
     ln = lines[content[pos]]
@@ -673,7 +761,7 @@ def _drop_top_menu(lines: list[_Line]) -> None:
             ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
     run: list[_Line] = []
     for ln in [*lines[:first], None]:
-        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row \
+        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.in_table \
                 and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
                 and not re.search(r"[\d。、.,:：!?！？]", ln.text):
             run.append(ln)
@@ -901,6 +989,11 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
                 path, run, guessed = [t for _, t in md_stack], [], False
             else:
                 run.append(ln.text)
+            i += 1
+        elif ln.kind == "text" and ln.item:
+            # a name with its value says all of itself: quoted with its siblings, a questionnaire's cell got the
+            # group's seven facts for one
+            emit(ln.start, ln.end, "row")
             i += 1
         elif ln.kind == "text":
             j = i
