@@ -527,9 +527,14 @@ def _row_mark(line: str) -> Verdict | None:
     cells = [c.strip() for c in re.split(r"[|｜\t]", line) if c.strip()]
     if len(cells) < 2 or not ("|" in line or "｜" in line or "\t" in line):
         return None
-    marks = {m for c in cells[1:] if (m := _marked(c)) is not None}
+    marked = [_marked(c) for c in cells[1:]]
+    marks = {m for m in marked if m is not None}
     if not marks:
         return None
+    if len(cells) > 3 and any(m is None and len(c) <= 10 for m, c in zip(marked, cells[1:])):
+        # a plan matrix's short cell that is no mark ("× | × | オプション", "有償", "一部"; a remark is longer):
+        # the row says more than its marks (BYOK "× × オプション" had been answered no: it is an option on the top plan)
+        return Verdict.UNCLEAR
     return marks.pop() if len(marks) == 1 else Verdict.UNCLEAR
 
 

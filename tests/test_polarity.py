@@ -84,6 +84,9 @@ def test_verdict_from_the_quote(question, quote, expected):
     ("消去証明書は無償で発行されますか？", "消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
     ("Is SSO available at no additional cost?", "SSO is available as a paid add-on for every plan.", Verdict.NO),
     ("消去証明書は発行されますか？", "消去証明書の発行はご要望に応じて行います（有償）。", Verdict.YES),
+    # a plan matrix's row with a cell that is no mark says more than its marks
+    ("お客様管理の暗号鍵（BYOK）に対応していますか。", "お客様管理の暗号鍵（BYOK）\t×\t×\tオプション", Verdict.UNCLEAR),
+    ("IPアドレス制限はできますか。", "IPアドレス制限\t○\t○\t○", Verdict.YES),
     # ... even when it gives no yes or no (a scrape cut it off): the sibling standard's yes is no answer
     ("ISO/IEC 27018の認証を取得していますか。", "ISO/IEC 27017の認証を取得しました。ISO/IEC 27001は継続して取得しています。"
      "なお、ISO/IEC 27018については取得に向けた準備を進めてお", Verdict.UNCLEAR),
