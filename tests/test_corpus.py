@@ -916,3 +916,21 @@ def test_a_definition_list_scraped_one_line_a_name_and_one_its_value(tmp_path):
     prose = ("データの暗号化\n保存データはAES-256で暗号化しています。\n通信の暗号化\nTLS 1.2以上を使用しています。\n"
              "バックアップ\n毎日取得し、7日間保管しています。\n監査ログ\n1年間保存しています。\n")
     assert [(p.section, p.text) for p in _parse(tmp_path, prose)][0] == (("データの暗号化",), "保存データはAES-256で暗号化しています。")
+
+
+def test_a_plan_matrix_row_apart_by_spaces_and_group_names_inside_the_table(tmp_path):
+    """A tab-separated table's row whose cells came out apart by spaces is one of its rows (read as a short line
+    it had named the next rows' section); a group's name between the header and the rows does not end it."""
+    text = ("機能一覧\nご利用プランごとの提供機能です。\n機能\tスタンダード\tビジネス\tエンタープライズ\n■認証\n"
+            "SAML 2.0によるSSO\t○\t○\t○\nFIDO2／パスキー\t×\t○\t○\nリスクベース認証 × オプション ○\n"
+            "端末証明書による接続制限\t×\tオプション\t○\n■ID管理\nSCIMによる自動プロビジョニング\t×\t○\t○\n"
+            "Active Directory連携 × ○ ○\n人事システム連携\t×\t×\tオプション\n"
+            "SLA（稼働率保証）　99.9%　99.9%　99.95%\n※価格は税抜です。\n")
+    passages = _parse(tmp_path, text)
+    rows = {p.text: p for p in passages if p.kind == "row"}
+    for row in ("リスクベース認証 × オプション ○", "Active Directory連携 × ○ ○", "SLA（稼働率保証）　99.9%　99.9%　99.95%",
+                "FIDO2／パスキー\t×\t○\t○"):
+        assert row in rows, row
+        assert rows[row].context == "機能 | スタンダード | ビジネス | エンタープライズ", "indexed with the column names"
+    assert rows["人事システム連携\t×\t×\tオプション"].section[-1] == "■ID管理"
+    assert not any("リスクベース認証" in part or "Active Directory" in part for p in passages for part in p.section)

@@ -220,6 +220,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
         lines.append(_Line(start, end, stripped, "text"))
     if not has_md_headings:
         _space_tables(lines)
+        _stray_rows(lines)
     _drop_page_labels(lines)  # before labels are promoted: a page label between a title and its body hides neither
     if not has_md_headings:
         _promote_labels(lines)
@@ -320,6 +321,36 @@ def _space_tables(lines: list[_Line]) -> None:
             for ln in run:
                 ln.kind, ln.row = "text", True
         i = j + 1
+
+
+#: How far (in lines, group names not counted) a row apart by spaces may stand from its table's other rows.
+_STRAY_ROW_REACH = 2
+_STRAY_MARK_MAX_CHARS = 10
+
+
+def _stray_rows(lines: list[_Line]) -> None:
+    """A row of a tab-separated table whose cells came out apart by spaces ("リスクベース認証 × オプション ○",
+    "SLA（稼働率保証）　99.9%　99.9%　99.95%" among "FIDO2／パスキー\t×\t○\t○"): as many cells as its
+    neighbours (apart by wide spaces, or by any space with the last cells marks), it is a row of theirs.
+    Read as a short line, it had become the next rows' section name and its own fact was lost."""
+    content = [ln for ln in lines if ln.kind != "blank"]
+    for n, ln in enumerate(content):
+        if ln.kind not in ("text", "heading") or ln.level or ln.row or _TABLE_ROW.search(ln.text) \
+                or _SENTENCE_END.search(ln.text):
+            continue
+        # right under a row, or over one (a group's name may stand between)
+        before = content[n - 1] if n else None
+        after = next((x for x in content[n + 1:n + _STRAY_ROW_REACH + 1] if not _group_name(x)), None)
+        near = [x for x in (before, after) if x is not None and _is_row(x)]
+        widths = {len(_cells(x)) for x in near if not x.row}
+        if len(widths) != 1 or (width := widths.pop()) < 3:
+            continue
+        wide = [c for c in WIDE_GAP.split(ln.text.strip()) if c]
+        cells = ln.text.split()
+        marks = cells[len(cells) - width + 1:] if len(cells) >= width else []
+        if len(wide) == width or marks and all(len(c) <= _STRAY_MARK_MAX_CHARS for c in marks) \
+                and any(_MARK_CELL.search(c) for c in marks) and len(" ".join(cells[:len(cells) - width + 1])) > 1:
+            ln.kind, ln.row = "text", True
 
 
 def _space_width(ln: _Line) -> int:
@@ -498,10 +529,17 @@ def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
         return False
     if pos and _is_row(lines[content[pos - 1]]):
         return False
-    if not _is_row(lines[content[pos + 1]]):
-        return False
+    nxt = lines[content[pos + 1]]
+    if not _is_row(nxt) and not (_group_name(nxt) and pos + 2 < len(content) and _is_row(lines[content[pos + 2]])):
+        return False  # (a group's name may stand between the header and the first row: "■認証")
     cells = _cells(ln)
     return len(cells) >= 2 and all(_label_cell(c) for c in cells)
+
+
+def _group_name(ln: _Line) -> bool:
+    """A line naming the rows under it inside a table ("■認証", "【ID管理】"): short, no sentence, no row."""
+    return ln.kind in ("text", "heading") and not ln.level and not _is_row(ln) and len(ln.text) <= _HEADING_MAX_CHARS \
+        and not _SENTENCE_END.search(ln.text)
 
 
 def _label_cell(cell: str) -> bool:
@@ -972,7 +1010,7 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
             i += 1
             continue
         if head and not (ln.kind == "text" and _is_row(ln)) and not ln.in_table \
-                and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)):
+                and not (ln.kind == "chrome" and _TABLE_RULE.match(ln.text)) and not _names_rows(lines, i):
             _quote_table(out, rows, head_start, text)
             head = ""  # the table ended (its Markdown rule under the header is no end)
         if ln.kind == "text" and head:
@@ -1016,6 +1054,14 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     if head:
         _quote_table(out, rows, head_start, text)
     return out
+
+
+def _names_rows(lines: list[_Line], i: int) -> bool:
+    """A heading inside a table, naming the rows right under it ("■認証" over "SAML 2.0によるSSO\t○\t○")."""
+    if lines[i].kind != "heading" or lines[i].level:
+        return False
+    nxt = next((ln for ln in lines[i + 1:] if ln.kind != "blank"), None)
+    return nxt is not None and nxt.kind == "text" and _is_row(nxt)
 
 
 def _quote_table(out: list[Passage], first: int, head_start: int, text: str) -> None:
