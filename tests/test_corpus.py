@@ -934,3 +934,22 @@ def test_a_plan_matrix_row_apart_by_spaces_and_group_names_inside_the_table(tmp_
         assert rows[row].context == "機能 | スタンダード | ビジネス | エンタープライズ", "indexed with the column names"
     assert rows["人事システム連携\t×\t×\tオプション"].section[-1] == "■ID管理"
     assert not any("リスクベース認証" in part or "Active Directory" in part for p in passages for part in p.section)
+
+
+@pytest.mark.parametrize("crumb", ["Trust Center > Security", "TOP ＞ プライバシーポリシー", "TOP / 料金プラン / 機能一覧"])
+def test_a_short_breadcrumb_trail_heads_no_section_and_names_no_title(tmp_path, crumb):
+    """A trail of two steps (or one from the site's top, slashes between) is chrome like a longer one: it had
+    headed every section path of its page, and what stood above it (the site's menu) titled the page."""
+    text = (f"Skip to main content\nProduct\nPricing\nResources\nLog in\nStart free trial\n{crumb}\nSecurity at Orlenmail\n"
+            "Encryption\nCustomer data is encrypted at rest with AES-256.\n\nBackups\nBackups are kept for 35 days.\n")
+    path = tmp_path / "trust.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_document(path, text)
+    assert doc.title == "Security at Orlenmail"
+    assert [p.section for p in doc.passages] == [("Security at Orlenmail", "Encryption"), ("Security at Orlenmail", "Backups")]
+
+
+def test_a_screen_path_in_the_body_is_no_breadcrumb(tmp_path):
+    text = ("Audit logs\nAdministrators can export the audit log as CSV.\n\nWhere to find it\nSettings > Audit log\n"
+            "The log keeps 13 months of events.\n")
+    assert any("Settings > Audit log" in (p.text, *p.section) for p in _parse(tmp_path, text, "help.txt")), "not dropped"

@@ -28,6 +28,13 @@ EDITION = re.compile(
     r"|^(?:" + _DATE + r")\s*(?:改[定訂]|制定|発行|施行|版|現在|更新)" + _ASIDE + r"$")
 #: A breadcrumb trail: three or more short steps between arrows ("ホーム ＞ 製品 ＞ セキュリティ").
 BREADCRUMB = re.compile(r"^[^>＞›»。]{1,30}(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}){2,}$")
+#: ... or one that starts at the site's top, however short, arrows or spaced slashes between ("TOP ＞
+#: プライバシーポリシー", "TOP / 料金プラン / 機能一覧"): it had headed every section's path of its page.
+ROOT_CRUMB = re.compile(r"^(?:TOP|Top|HOME|Home|ホーム|トップ(?:ページ)?)(?:\s*[>＞›»]\s*[^>＞›»。]{1,40}"
+                        r"|(?:\s+[/／]\s+[^/／。]{1,40})+)$")
+#: A trail of two steps ("Trust Center > Security"): one only above a page's first sentence (text.py), since
+#: a line in the body may name a screen so ("Settings > Audit log").
+TWO_STEP_CRUMB = re.compile(r"^[^>＞›»。.!?！？]{1,30}\s[>＞›»]\s[^>＞›»。.!?！？]{1,40}$")
 #: A link's text standing alone: it says where to click ("詳しくはこちら", "資料請求はこちらから →",
 #: "Read more", "Learn more about SSO"), not what is so.
 LINK_TEXT = re.compile(
@@ -129,7 +136,7 @@ LANGUAGE_SWITCH = re.compile(rf"^{_LANGUAGE}(?:\s*[|｜/／・]\s*{_LANGUAGE}|\s
 def is_label(text: str) -> bool:
     """A line that labels the page, its edition or its place, or a link's text: never quoted, never a section."""
     text = _MD_LINK.sub(r"\1", text).strip()
-    if BREADCRUMB.match(text):
+    if BREADCRUMB.match(text) or ROOT_CRUMB.match(text):
         return True  # a trail of many steps is long, each step short ("Home › Trust Center › Privacy › …")
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False

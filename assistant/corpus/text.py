@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import BULLET_GLYPHS, COUNTED_AFTER
-from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
+from .labels import (BREADCRUMB, CONSENT, ROOT_CRUMB, TWO_STEP_CRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
                      links_only, nav_row)
 from .model import Document, Passage, find_as_of, mark_units, quote_together, split_long
 
@@ -585,7 +585,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         # the line under a breadcrumb trail is the page's title, however long ("Audit logs, envelope
         # history and data retention")
         above = next((x for x in reversed(lines[:i]) if x.kind != "blank"), None)
-        titled = above is not None and above.kind == "chrome" and bool(BREADCRUMB.match(above.text))
+        titled = above is not None and above.kind == "chrome" and _crumb(above.text)
         longest = _HEADING_MAX_CHARS if titled else _LABEL_MAX_CHARS
         if pos + 1 >= len(content) or len(ln.text) > longest or _SENTENCE_END.search(ln.text):
             continue
@@ -813,8 +813,9 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     # a breadcrumb trail starts the page: what stands above it is the site's header (its name, a
     # "ログイン　無料で試す" bar), which had headed every section's path ("ミズナラ勤怠 › …")
     # (a "Page | Site" bar opening it is the page's <title>: _title_bar names the document by it)
-    crumb = next((i for i, ln in enumerate(lines[:first]) if BREADCRUMB.match(ln.text)), None)
+    crumb = next((i for i, ln in enumerate(lines[:first]) if ln.kind != "blank" and _crumb(ln.text, top=True)), None)
     if crumb is not None:
+        lines[crumb].kind = "chrome"  # (a trail of two steps is one only here, above the first sentence)
         opening = next((ln for ln in lines if ln.kind != "blank"), None)
         for ln in lines[:crumb]:
             if ln.kind in ("text", "heading") and not ln.level \
@@ -904,13 +905,18 @@ def _title_bar(lines: list[_Line]) -> str | None:
     return content[0].text
 
 
+def _crumb(text: str, top: bool = False) -> bool:
+    """A breadcrumb trail; with TOP (above the page's first sentence), a trail of two steps too."""
+    return bool(BREADCRUMB.match(text) or ROOT_CRUMB.match(text) or top and TWO_STEP_CRUMB.match(text))
+
+
 def _take_title(lines: list[_Line]) -> str | None:
     # a copied page names itself right under its breadcrumb trail ("ホーム ＞ サポート ＞ セキュリティ" /
     # "セキュリティに関するよくある質問"), below its site's name
     for i, ln in enumerate(lines):
         if ln.kind in ("text", "bullet"):
             break
-        if ln.kind == "chrome" and BREADCRUMB.match(ln.text):
+        if ln.kind == "chrome" and _crumb(ln.text, top=True):
             nxt = next((x for x in lines[i + 1:] if x.kind not in ("blank", "chrome")), None)
             if nxt is not None and nxt.kind == "heading" and not nxt.level:
                 return nxt.text
