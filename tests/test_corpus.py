@@ -953,3 +953,12 @@ def test_a_screen_path_in_the_body_is_no_breadcrumb(tmp_path):
     text = ("Audit logs\nAdministrators can export the audit log as CSV.\n\nWhere to find it\nSettings > Audit log\n"
             "The log keeps 13 months of events.\n")
     assert any("Settings > Audit log" in (p.text, *p.section) for p in _parse(tmp_path, text, "help.txt")), "not dropped"
+
+
+def test_a_heading_with_the_same_mark_is_a_sibling_after_a_deeper_ones_body(tmp_path):
+    """"【アクセス管理】" after "■バックアップ"'s body is a sibling of "【データの保管】", not its child: run together,
+    marked headings had nested by the order they came in, and every later section sat under the first."""
+    text = ("【組織体制】\n情報セキュリティ責任者を任命しています。\n【データの保管】\n■保管場所\nお客様のデータは国内にのみ保管しています。\n■バックアップ\n毎日取得し35日分を保管しています。\n"
+            "【アクセス管理】\n二要素認証を全プランで利用できます。\n【従業員教育】\n全従業員に年1回の研修を実施しています。\n")
+    assert [p.section for p in _parse(tmp_path, text)] == [
+        ("【組織体制】",), ("【データの保管】", "■保管場所"), ("【データの保管】", "■バックアップ"), ("【アクセス管理】",), ("【従業員教育】",)]

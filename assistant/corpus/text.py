@@ -1032,6 +1032,12 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
                 md_stack.append((ln.level, ln.text))
                 path, run, guessed = [t for _, t in md_stack], [], False
             else:
+                if not run and (mark := _heading_mark(ln.text)):
+                    # one mark, one depth: "【アクセス管理】" after "■バックアップ" is a sibling of the
+                    # "【データの保管】" above them, not a child of it (and of "■" the level below)
+                    same = next((n for n, t in enumerate(path) if _heading_mark(t) == mark), None)
+                    if same is not None:
+                        path = path[:same + 1]
                 run.append(ln.text)
             i += 1
         elif ln.kind == "text" and ln.item:
@@ -1060,6 +1066,12 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
     if head:
         _quote_table(out, rows, head_start, text)
     return out
+
+
+def _heading_mark(text: str) -> str:
+    """The mark a heading starts with ("■", "【"), or ""."""
+    m = _NUMBERED_HEADING.match(text)
+    return m.group("mark") if m and m.group("mark") and text.startswith(m.group("mark")) else ""
 
 
 def _names_rows(lines: list[_Line], i: int) -> bool:
