@@ -101,6 +101,8 @@ def _judge_ja(sentence: str, off_says_no: bool = True, plans_say_no: bool = True
 
 def _judge_ja_predicate(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     s = sentence.strip()
+    if _JA_DISCLAIMS.search(s):
+        return None
     if _JA_NA.search(s):
         return Verdict.UNCLEAR
     if _JA_PLANNED.search(s):
@@ -134,8 +136,18 @@ _EN_NA = re.compile(r"(?i:\bnot\s+applicable\b)|(?<![\w/])N/A(?![\w/])")
 _JA_NA = re.compile(r"(?:対象外|該当しません|該当なし|非該当|適用外)(?:です|となります|となっております)?[。．)）]*\s*$")
 
 
+#: A contract's disclaimer of what an act means ("… is not an acknowledgement of fault", "shall not be construed
+#: as …", 「…を認めるものではありません」): it says nothing of whether the act is done. "Notification of a
+#: Personal Data Breach is not an acknowledgement of fault" had answered no to "breach notification defined?".
+_EN_DISCLAIMS = re.compile(r"\bnot\s+(?:be\s+)?(?:an?\s+|deemed\s+|construed\s+(?:as\s+)?|considered\s+(?:as\s+|to\s+be\s+)?|"
+                           r"interpreted\s+as\s+)?(?:an?\s+)?(?:acknowledg|admission|admit|waiver|waive|constitut)", re.I)
+_JA_DISCLAIMS = re.compile(r"(?:認める|意味する|保証する|構成する|放棄する)ものでは(?:ありません|ない)")
+
+
 def _judge_en(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -> Verdict | None:
     s = sentence.strip()
+    if _EN_DISCLAIMS.search(s):
+        return None
     if _EN_SHORT_NO.match(s):
         return Verdict.NO
     if _EN_SHORT_YES.match(s):

@@ -78,6 +78,13 @@ def test_verdict_from_the_quote(question, quote, expected):
     # the sentence naming the version or standard asked about answers; the others speak of another one
     ("Is TLS 1.0 supported?", "Data in transit is protected with TLS 1.2 or higher. TLS 1.0 and 1.1 are disabled.",
      Verdict.NO),
+    # a contract's disclaimer of what an act means says nothing of whether it is done
+    ("Are processes, procedures, and technical measures for data breach notifications defined and implemented?",
+     "7.3 Orlenmail's notification of or response to a Personal Data Breach is not an acknowledgement of fault or "
+     "liability.", Verdict.UNCLEAR),
+    ("Do you notify customers of a personal data breach?",
+     "Orlenmail notifies Customer without undue delay. Such notification is not an acknowledgement of fault.", Verdict.YES),
+    ("個人データの漏えい時に通知しますか。", "当社による通知は、当社の過失を認めるものではありません。", Verdict.UNCLEAR),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
