@@ -962,3 +962,13 @@ def test_a_heading_with_the_same_mark_is_a_sibling_after_a_deeper_ones_body(tmp_
             "【アクセス管理】\n二要素認証を全プランで利用できます。\n【従業員教育】\n全従業員に年1回の研修を実施しています。\n")
     assert [p.section for p in _parse(tmp_path, text)] == [
         ("【組織体制】",), ("【データの保管】", "■保管場所"), ("【データの保管】", "■バックアップ"), ("【アクセス管理】",), ("【従業員教育】",)]
+
+
+def test_a_tables_last_row_is_no_footer_link_row(tmp_path):
+    """The last rows of a table at a page's end, short or cut off by the scrape, are facts like the rows above them;
+    read as a footer's links they had been dropped ("IP allowlist\\tNo\\tNo\\tYes", "データの削除\\t解約後60日以内に全デー")."""
+    text = ("セキュリティへの取り組み\n当社は情報セキュリティ基本方針を定めています。\n項目\t内容\n"
+            "稼働率（SLA）\t月間99.9%（計画メンテナンスを除く）\n脆弱性診断\t年2回、外部の専門機関が実施\n"
+            "操作ログの保存期間\t1年間\nデータの削除\t解約後60日以内に全デー")
+    rows = [p.text for p in _parse(tmp_path, text) if p.kind == "row"]
+    assert rows[-2:] == ["操作ログの保存期間\t1年間", "データの削除\t解約後60日以内に全デー"]

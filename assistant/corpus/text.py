@@ -865,7 +865,18 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
         for ln in lines[widget + 1:]:
             if ln.kind in ("text", "heading", "bullet") and not _SENTENCE_END.search(ln.text):
                 ln.kind = "chrome"
-    ends = [i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and body(ln)]
+    # a row under a table's rows of as many cells is one of them, short or cut off ("データの削除\t解約後60日以内に
+    # 全デー", where the scrape stopped): no footer's links
+    ends, prev, in_body = [], None, False
+    for i, ln in enumerate(lines):
+        if ln.kind == "blank":
+            continue
+        row = ln.kind == "text" and bool(_TABLE_ROW.search(ln.text))
+        table_row = row and in_body and prev is not None and len(_cells(prev)) == len(_cells(ln))
+        if ln.kind in ("text", "bullet") and (body(ln) or table_row):
+            ends.append(i)
+        in_body = row and (table_row or body(ln))
+        prev = ln if row else None
     if not ends:
         return
     for ln in lines[ends[-1] + 1:]:
