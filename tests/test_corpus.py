@@ -95,6 +95,9 @@ def test_index_text_carries_the_heading(default):
     # a DPA's edition line (a review's DPA had no date, and its edition line was quoted with the first clause)
     ("Version 3.1 — effective March 1, 2025\n\nThis Data Processing Addendum forms part of the Terms.", "2025-03-01"),
     ("This agreement is effective as of 1 March 2025.", "2025-03-01"),
+    # a month only, said to be current
+    ("ご利用プランごとの提供機能をご確認いただけます。（2025年1月現在）", "2025-01"),
+    ("Prices and features as of January 2025.", "2025-01"),
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso

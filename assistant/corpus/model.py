@@ -43,6 +43,12 @@ _VALID_AS_OF = [re.compile(p, re.I) for p in (
     r"\bas of\s+" + _MDY,
     r"\bas of\s+" + _DMY,
 )]
+#: ... or a month only (「（2025年1月現在）」 under a plan table, "as of January 2025"), weaker than a label's
+#: day: 「委託先一覧（2025年4月時点）」 in a policy revised on 2025年4月1日 dates a list, and so does the label
+_VALID_MONTH = [re.compile(p, re.I) for p in (
+    _YM_JA + r"\s*(?:時点|現在)",
+    r"\bas of\s+(?P<m>[A-Z][a-z]+)\s+(?P<y>\d{4})\b",
+)]
 _UPDATED_ON = [re.compile(p, re.I) for p in (
     _LABEL_JA + _YMD,
     _LABEL_JA + _YM_JA,
@@ -253,7 +259,7 @@ def find_as_of(text: str, titles: bool = False) -> str | None:
     """The date the document says its content is valid for, or else the date it says it was last updated on
     (the latest of each kind); with ``titles`` (the text is title lines), else any date or month in it, else
     a year."""
-    for patterns in (_VALID_AS_OF, _UPDATED_ON) + ((_ANY_DATE,) if titles else ()):
+    for patterns in (_VALID_AS_OF, _UPDATED_ON, _VALID_MONTH) + ((_ANY_DATE,) if titles else ()):
         dates = [d for pattern in patterns for m in pattern.finditer(text) if (d := _iso_date(m))]
         if dates:
             return max(dates)
