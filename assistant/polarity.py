@@ -127,7 +127,9 @@ _EN_SHORT_YES = re.compile(r"^yes\W*$", re.I)
 #: Something planned is not done yet ("SCIM provisioning is on our roadmap", 「来年度に取得予定です」), unless the
 #: question asks about plans.
 _EN_PLANNED = re.compile(r"\bon\s+(?:our|the)\s+(?:product\s+)?roadmap\b|\b(?:is|are)\s+(?:currently\s+)?(?:planned|"
-                         r"under\s+(?:development|consideration))\b|\bcoming\s+soon\b", re.I)
+                         r"under\s+(?:development|consideration))\b|\bcoming\s+soon\b|"
+                         r"\b(?:is|are)\s+scheduled\s+for\s+(?:Q[1-4]\b|(?:early|mid|late)[\s-]|20\d\d\b|next\s+(?:year|quarter|month)\b|"
+                         r"(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+20\d\d\b)", re.I)
 _JA_PLANNED = re.compile(r"(?:予定|計画中|検討中|開発中|準備中)(?:です|でございます|しております|しています|となっております)?"
                          r"[。．)）]*\s*$")
 _ASKS_PLAN = re.compile(r"予定|計画|検討|ロードマップ|\b(?:plan|plans|planned|planning|roadmap|intend|future)\b", re.I)
@@ -152,12 +154,12 @@ def _judge_en(sentence: str, off_says_no: bool = True, plans_say_no: bool = True
         return Verdict.NO
     if _EN_SHORT_YES.match(s):
         return Verdict.YES
+    if _EN_PLANNED.search(s):  # (before the length: "Coming soon." had read as no answer, the next sentence yes)
+        return Verdict.NO if plans_say_no else Verdict.YES
     if len(s.split()) < 3 or _EN_IMPERATIVE.match(s):
         return None
     if _EN_NA.search(s):
         return Verdict.UNCLEAR
-    if _EN_PLANNED.search(s):
-        return Verdict.NO if plans_say_no else Verdict.YES
     # what a thing is done for is not whether it is done: "Administrators can enforce SSO so that users can
     # no longer sign in with a password" is a yes to SSO (a review's sheet got いいえ)
     s = _EN_PURPOSE.sub("", s) or s
@@ -248,6 +250,11 @@ def _judge(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -
         else _judge_en(sentence, off_says_no, plans_say_no)
 
 
+#: A requirement that something is not done (「あらかじめ本人の同意を得ないで、個人データを第三者に提供していないこと。」):
+#: a quote saying it is not done meets it. いいえ had been written against such a row.
+_JA_NEGATIVE_REQUIREMENT = re.compile(r"(?:ない|ず|せず)こと\s*[。．]?\s*$")
+
+
 def verdict(question: str, quote: str) -> Verdict | None:
     """None when the question asks no yes/no; else yes, no, or unclear when the sentences that speak to it
     disagree. A quote of a whole short section holds its neighbours' facts too ("Users can enroll TOTP…
@@ -259,7 +266,11 @@ def verdict(question: str, quote: str) -> Verdict | None:
         return None
     if _ASKS_PLAN.search(question):
         return _verdict(question, quote, plans_say_no=False)
-    return _verdict(question, quote)
+    found = _verdict(question, quote)
+    if CJK.search(question) and _JA_NEGATIVE_REQUIREMENT.search(question.strip()) \
+            and not _JA_INTERROGATIVE.search(question):
+        return {Verdict.YES: Verdict.NO, Verdict.NO: Verdict.YES}.get(found, found)
+    return found
 
 
 def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | None:
@@ -281,6 +292,11 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         if (row_mark := _row_mark(block)) is not None:
             # a table's row whose value is a mark ("| 稼働率未達時の返金・減額 | × |"): the mark is its answer
             blocks.append([(relevance(block), row_mark, block)])
+            continue
+        if len([c for c in re.split(r"[|｜\t]", block) if c.strip()]) >= 3 and _judge(block) == Verdict.NO:
+            # a row of three cells or more, none a mark, whose last cell reads no: it answers its column, not the
+            # question ("管理者操作ログ\t本番環境へのアクセス\t3年\t不可（監査時に提示）": the customer may not view
+            # them; the logs are kept, and "are they retained?" had been answered no)
             continue
         # footnotes qualify, they do not answer, unless one names what was asked ("…IPアドレス制限 … 登録できます。
         # ※店舗のPOS端末アプリは、IPアドレス制限の対象外です。" to "Is the allowlist enforced on the POS app?")
@@ -347,8 +363,13 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
+    if found == Verdict.YES and _ASKS_INCLUDED.search(question) and any(
+            _EXCLUDED.search(x) for x in closest_sentences(question, rest)):
+        # asked whether it counts, told it is left out: 「計画メンテナンスの時間は算定から除きます」 had answered はい to
+        # 「計画停止の時間は稼働率の算定対象に含まれますか」
+        return Verdict.NO
     if found == Verdict.YES and _ASKS_FREE.search(question) and any(
-            _PAID.search(x) for x in closest_sentences(question, rest)):
+            score and _PAID.search(unicodedata.normalize("NFKC", x)) for score, x in scored_sentences(question, rest)):
         # asked whether it is free, told it is done for a fee: 「消去証明書の発行はご要望に応じて行います（有償）。」
         # had answered yes to "Is a certificate of data destruction provided free of charge?"
         return Verdict.NO
@@ -361,7 +382,10 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
 _ASKS_FREE = re.compile(r"無償|無料|追加(?:費用|料金)(?:なし|なく|不要)|\bfree\s+of\s+charge\b|\bwithout\s+(?:any\s+)?"
                         r"(?:additional\s+|extra\s+)?(?:charge|cost|fee)s?\b|\bat\s+no\s+(?:additional\s+|extra\s+)?"
                         r"(?:charge|cost)\b|\bfor\s+free\b|\bfree\s+(?:to|for)\s+all\b|\bincluded\s+in\s+the\s+price\b", re.I)
-_PAID = re.compile(r"有償|有料|別料金|追加料金|オプション料金|\bpaid\b|\bfor\s+a\s+fee\b|\b(?:additional|extra)\s+"
+_ASKS_INCLUDED = re.compile(r"含まれ|含め|含む|\binclud(?:ed|es?|ing)\b|\bcount(?:ed|s)?\s+(?:towards?|in)\b", re.I)
+_EXCLUDED = re.compile(r"除き|除く|除いて|除外|含まれません|含みません|含めません|\bexclud(?:ed|es?|ing)\b|\bnot\s+included\b|"
+                       r"\bnot\s+count(?:ed)?\b", re.I)
+_PAID = re.compile(r"\d[\d,]*\s*円|[¥￥$€£]\s*\d|有償|有料|別料金|追加料金|オプション料金|\bpaid\b|\bfor\s+a\s+fee\b|\b(?:additional|extra)\s+"
                    r"(?:fee|charge|cost)s?\b|\bat\s+(?:an\s+)?(?:additional|extra)\s+(?:fee|charge|cost)\b|\bchargeable\b"
                    r"|\bbilled\s+separately\b", re.I)
 
@@ -376,11 +400,17 @@ _PERIODS = (("day", r"\bdaily\b|毎日|日次|\bevery\s+day\b|\bonce\s+a\s+day\b
             ("year", r"\bannual(?:ly)?\b|\byearly\b|毎年|年次|年に?\s*1\s*回|\bonce\s+a\s+year\b|\bevery\s+year\b"))
 
 
+#: A count of attempts or characters ("10回", "5 failed attempts", "12文字"), not a frequency's ("年2回", "3 times a year").
+_COUNT = re.compile(r"(?<![年月週日毎])(?<![年月週日]に)(\d+)\s*(?:(?P<n>回|(?:failed\s+)?(?:attempts?|tries)\b)|"
+                    r"(?P<c>文字|桁|characters?\b|chars?\b))(?!\s*(?:a|per|each|every)\s)", re.I)
+
+
 def _values(text: str) -> tuple[set[tuple[str, str]], set[str]]:
-    """The durations ("48 hours" -> ("48", "h")) and the periods of a frequency ("quarterly" -> "quarter") TEXT
-    states."""
+    """The durations ("48 hours" -> ("48", "h")) and counts ("10回" -> ("10", "n")) and the periods of a frequency
+    ("quarterly" -> "quarter") TEXT states."""
     norm = unicodedata.normalize("NFKC", text)
     durations = {(m.group(1), next(u for u, _ in _UNITS if m.group(u))) for m in _DURATION.finditer(norm)}
+    durations |= {(m.group(1), "n" if m.group("n") else "c") for m in _COUNT.finditer(norm)}
     periods = {name for name, pattern in _PERIODS if re.search(pattern, norm, re.I)}
     return durations, periods
 

@@ -85,6 +85,24 @@ def test_verdict_from_the_quote(question, quote, expected):
     ("Do you notify customers of a personal data breach?",
      "Orlenmail notifies Customer without undue delay. Such notification is not an acknowledgement of fault.", Verdict.YES),
     ("個人データの漏えい時に通知しますか。", "当社による通知は、当社の過失を認めるものではありません。", Verdict.UNCLEAR),
+    # plans, however short ("Coming soon."), and a date something is scheduled for, are no yes yet
+    ("Does the organization hold a current ISO/IEC 27017 certification?",
+     "ISO/IEC 27017\nComing soon. Our first certification audit is scheduled for Q3 2025.", Verdict.NO),
+    ("Are backups scheduled for 2am daily?", "Backups are scheduled for 2am daily.", Verdict.YES),
+    # asked whether it counts, told it is left out
+    ("計画停止（定期メンテナンス）の時間は稼働率の算定対象に含まれますか。",
+     "月間稼働率99.9%を目標とします。計画メンテナンスの時間は算定から除きます。", Verdict.NO),
+    # a requirement that something is not done is met by a quote saying it is not done
+    ("あらかじめ本人の同意を得ないで、個人データを第三者に提供していないこと。",
+     "法令に基づく場合を除き、ご本人の同意なく個人情報を第三者に提供しません。", Verdict.YES),
+    # another count than the one asked, written full-width or not
+    ("ログイン失敗が10回でロックされますか。", "ログインに５回連続で失敗するとアカウントを60分ロックします。", Verdict.UNCLEAR),
+    ("脆弱性診断を年1回以上実施していますか。", "外部機関による脆弱性診断を年2回実施しています。", Verdict.YES),
+    ("個人情報の開示請求の手数料は無料ですか。", "開示等の請求には手数料がかかります。手数料は１回につき1,000円です。", Verdict.NO),
+    # a table row's "no" in another column (the customer may not view the logs) is no answer to "retained?"
+    ("Are logs of privileged access to production systems by the provider's own administrators retained?",
+     "ログの種類\t内容\t保存期間\tお客様の閲覧\n管理者操作ログ\t当社運用者の本番環境へのアクセス\t3年\t不可（監査時に提示）",
+     Verdict.UNCLEAR),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
