@@ -975,3 +975,25 @@ def test_a_tables_last_row_is_no_footer_link_row(tmp_path):
             "操作ログの保存期間\t1年間\nデータの削除\t解約後60日以内に全デー")
     rows = [p.text for p in _parse(tmp_path, text) if p.kind == "row"]
     assert rows[-2:] == ["操作ログの保存期間\t1年間", "データの削除\t解約後60日以内に全デー"]
+
+
+def test_a_scrape_cut_in_an_faqs_last_answer_keeps_the_question_over_what_is_left(tmp_path):
+    """The last answer cut short ("No, testing a") is still its question's answer; it had been dropped and the
+    question quoted as the end of the answer before it, which then answered it "Yes" at 1.00."""
+    text = ("Security FAQ\nDo you conduct penetration tests?\nWe have an independent firm test the application once a year.\n"
+            "May customers run their own penetration test against Larkspur?\nNo, testing a")
+    got = [(p.section[-1], p.text) for p in _parse(tmp_path, text, "faq.en.txt")]
+    assert got[-2:] == [("Do you conduct penetration tests?", "We have an independent firm test the application once a year."),
+                        ("May customers run their own penetration test against Larkspur?", "No, testing a")]
+
+
+def test_a_note_cut_off_at_a_pages_end_and_a_caption_mark(tmp_path):
+    """「※…」 at the end of a cut page is a fact, no footer link; 「▲…」 captions the picture above it and heads no
+    section (it had become the parent of the next article's title)."""
+    text = ("接続元IPアドレスを制限する\n許可したIPアドレスからのみ管理画面にアクセスできます。\n▲IPアドレス制限の入力欄\n"
+            "操作ログを確認する\nスタッフごとの操作履歴を確認できます。\n1. ［設定］→［操作ログ］を開きます。\n"
+            "2. ［CSVダウンロード］で出力できます。\n※操作ログは直近13か月分を保持")
+    passages = _parse(tmp_path, text)
+    assert passages[-1].text == "※操作ログは直近13か月分を保持"
+    assert all(not part.startswith("▲") for p in passages for part in p.section)
+    assert not any("▲" in p.text for p in passages)

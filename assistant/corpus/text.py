@@ -268,7 +268,8 @@ _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：�
 _FAQ_ANSWER = re.compile(r"(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図)$|画面(?:イメージ|例)$"
-                      r"|^(?:image|screenshot|figure)\s*(?:of|:)", re.I)
+                      r"|^(?:image|screenshot|figure)\s*(?:of|:)"
+                      r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 #: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
@@ -829,6 +830,12 @@ def _last_line_is_body(lines: list[_Line]) -> None:
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
     if content and content[-1].kind == "heading" and not content[-1].level and len(content[-1].text) >= _CUT_MIN_CHARS:
         content[-1].kind = "text"
+    elif len(content) >= 2 and content[-1].kind == "heading" and not content[-1].level \
+            and content[-2].kind == "text" and _FAQ_QUESTION.search(content[-2].text):
+        # an FAQ's last answer, cut short by the scrape ("May customers run their own penetration test?" / "No,
+        # testing a"): the question titles what is left of it, which had been dropped and the question quoted
+        # as the end of the answer before it
+        content[-2].kind, content[-1].kind = "heading", "text"
 
 
 #: A last line shorter than this is a heading the scrape cut ("サービスが停止しない仕組み(冗長化、負荷"), not a
@@ -848,6 +855,8 @@ def _drop_trailing_links(lines: list[_Line]) -> None:
     def body(ln: _Line) -> bool:
         if (m := _PROMPT.search(ln.text)) and m.group(1).strip():
             return False  # "この記事は役に立ちましたか？ はい | いいえ": a question with its buttons
+        if _NOTE.match(ln.text):
+            return True  # a note, cut off or not ("※操作ログは直近13か月分を保持"), is a fact: no link says ※
         if _SENTENCE_END.search(ln.text) or ln.row or ln.in_table:
             return True
         if nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS, min_items=3):
