@@ -273,17 +273,27 @@ def verdict(question: str, quote: str) -> Verdict | None:
     return found
 
 
+#: A line that opens with a mark, a remark after it ("はい 当社Webサイトにて公開しています。").
+#: (English "No more than five attempts" is a sentence: only Japanese marks and symbols open a remark so)
+_LEAD_MARK = re.compile(r"^(?P<mark>はい|いいえ|[○〇◯×✕―－]|該当なし|対象外)(?:[\s\u3000]+(?P<rest>\S.*))?$")
+
+
 def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | None:
     mark = _marked(quote)
     if mark == Verdict.UNCLEAR:
         return Verdict.UNCLEAR
     rest = quote.split(" | ", 1)[1] if mark is not None and " | " in quote else ("" if mark is not None else quote)
     label, _, after = quote.partition("\n")
-    if mark is None and after and (line_mark := _marked(after.split("\n", 1)[0])) is not None and " | " not in label:
-        # a table scraped one cell a line: its item, then its mark ("ディザスタリカバリ\n×\n待機系の…")
+    second, _, later = after.partition("\n")
+    lead = _LEAD_MARK.match(second)
+    if mark is None and after and (line_mark := _marked(lead.group("mark") if lead else second)) is not None \
+            and " | " not in label:
+        # a table scraped one cell a line: its item, then its mark ("ディザスタリカバリ\n×\n待機系の…"); or a check
+        # sheet as text: its question, then its mark and remark ("3-2 ペネトレーションテストを実施していますか。\n
+        # いいえ 今後の実施を検討中です。")
         if line_mark == Verdict.UNCLEAR:
             return Verdict.UNCLEAR
-        mark, rest = line_mark, after.partition("\n")[2]
+        mark, rest = line_mark, ((lead.group("rest") or "") + "\n" + later if lead else later)
     off_says_no = not _ASKS_OFF.search(question)
     named = _Names(question)
     relevance = _Relevance(question)

@@ -997,3 +997,17 @@ def test_a_note_cut_off_at_a_pages_end_and_a_caption_mark(tmp_path):
     assert passages[-1].text == "※操作ログは直近13か月分を保持"
     assert all(not part.startswith("▲") for p in passages for part in p.section)
     assert not any("▲" in p.text for p in passages)
+
+
+def test_a_check_sheet_as_text_gives_one_unit_per_numbered_item(tmp_path):
+    """"1-1 question" then "はい remark" lines, from a PDF's table converted to text: each item is quoted alone (a
+    section's five answers had been one passage, and its first はい answered the others); "4. …" over items heads them."""
+    text = ("セキュリティチェックシート回答\nNo. 質問 回答 補足\n3. 開発・運用\n3-1 第三者による脆弱性診断を実施していますか。\n"
+            "はい 年1回、外部専門業者による診断を実施。\n3-2 ペネトレーションテストを実施していますか。\nいいえ 今後の実施を検討中です。\n"
+            "- 2 / 3 -\n4. インシデント対応\n4-1 インシデント発生時の連絡体制\nはい 重大インシデントは検知から24時間以内に\nご契約者様の管理者")
+    got = [(p.section[-1], p.text) for p in _parse(tmp_path, text)]
+    assert got == [
+        ("3. 開発・運用", "3-1 第三者による脆弱性診断を実施していますか。\nはい 年1回、外部専門業者による診断を実施。"),
+        ("3. 開発・運用", "3-2 ペネトレーションテストを実施していますか。\nいいえ 今後の実施を検討中です。"),
+        ("4. インシデント対応", "4-1 インシデント発生時の連絡体制\nはい 重大インシデントは検知から24時間以内に\nご契約者様の管理者"),
+    ]

@@ -103,6 +103,11 @@ def test_verdict_from_the_quote(question, quote, expected):
     ("Are logs of privileged access to production systems by the provider's own administrators retained?",
      "ログの種類\t内容\t保存期間\tお客様の閲覧\n管理者操作ログ\t当社運用者の本番環境へのアクセス\t3年\t不可（監査時に提示）",
      Verdict.UNCLEAR),
+    # a check sheet as text: the item's question, then its mark and remark on the next line
+    ("Do you conduct third-party penetration tests? (Yes/No)",
+     "3-2 ペネトレーションテストを実施していますか。\nいいえ 今後の実施を検討中です。", Verdict.NO),
+    ("保存データを暗号化していますか。", "2-1 保存データを暗号化していますか。\nはい AES-256で暗号化しています（クラウド事業者\n"
+     "のストレージ暗号化機能を利用）。", Verdict.YES),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),

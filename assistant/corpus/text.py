@@ -65,6 +65,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     _drop_chrome(lines, _main_script_is_cjk(text))
     if fmt == "txt":
         lines = _definition_lists(lines)  # before the menu is looked for: a list's names are short lines too
+        lines = _numbered_items(lines)
     _drop_top_menu(lines)
     _drop_contents(lines)
     bar = _title_bar(lines) if fmt == "txt" else None
@@ -445,6 +446,56 @@ _DD_NOTE = re.compile(r"^[※＊*（(]")
 _DD_NAME_MAX_CHARS = 20
 _DD_VALUE_MAX_CHARS = 80
 _DD_MIN_PAIRS = 3
+
+
+#: A check sheet's item number ("1-1", "2-10", "3-2-1") before its question.
+_ITEM_NUMBER = re.compile(r"^\d{1,2}-\d{1,2}(?:-\d{1,2})?(?:[\s\u3000.．:：)）]|$)")
+_ITEMS_MIN = 3
+
+
+def _numbered_items(lines: list[_Line]) -> list[_Line]:
+    """A check sheet's answers as text (a PDF's table or a page converted): "1-1 情報セキュリティ基本方針を策定し
+    ていますか。" then its answer on the next lines ("はい 当社Webサイトにて公開しています。"). Each item, from its
+    number to the line before the next item or heading, is one unit quoted alone: read as one paragraph per
+    section, a section's five answers were quoted together and the first one's はい answered the others."""
+    if sum(1 for ln in lines if ln.kind in ("text", "heading") and not ln.level and _ITEM_NUMBER.match(ln.text)) \
+            < _ITEMS_MIN:
+        return lines
+    out: list[_Line] = []
+    item: list[_Line] = []
+    last = max((i for i, ln in enumerate(lines) if ln.kind not in ("blank", "chrome")), default=-1)
+
+    def close() -> None:
+        if item:
+            out.append(_Line(item[0].start, item[-1].end, " | ".join(x.text for x in item), "text", in_table=True,
+                             item=True))
+            item.clear()
+
+    for i, ln in enumerate(lines):
+        if ln.kind in ("text", "heading") and not ln.level and _ITEM_NUMBER.match(ln.text):
+            close()
+            item.append(ln)
+        elif item and (ln.kind == "text" and not ln.row and not ln.in_table or i == last and ln.kind == "heading"):
+            item.append(ln)  # (the page's last line, cut off by the scrape, read as a heading is the answer's end)
+        elif ln.kind == "bullet" and _SECTION_NUMBER.match(ln.text) and _next_is_item(lines, i):
+            close()  # "4. インシデント対応" over its items: a section, not a one-item list
+            ln.kind, ln.level = "heading", 1
+            out.append(ln)
+        elif item and ln.kind == "blank":
+            continue
+        else:
+            close()
+            out.append(ln)
+    close()
+    return out
+
+
+_SECTION_NUMBER = re.compile(r"^\d{1,2}[.．]\s*[^。．.]{1,30}$")
+
+
+def _next_is_item(lines: list[_Line], i: int) -> bool:
+    nxt = next((ln for ln in lines[i + 1:] if ln.kind not in ("blank", "chrome")), None)
+    return nxt is not None and bool(_ITEM_NUMBER.match(nxt.text))
 
 
 def _definition_lists(lines: list[_Line]) -> list[_Line]:
