@@ -1011,3 +1011,16 @@ def test_a_check_sheet_as_text_gives_one_unit_per_numbered_item(tmp_path):
         ("3. 開発・運用", "3-2 ペネトレーションテストを実施していますか。\nいいえ 今後の実施を検討中です。"),
         ("4. インシデント対応", "4-1 インシデント発生時の連絡体制\nはい 重大インシデントは検知から24時間以内に\nご契約者様の管理者"),
     ]
+
+
+def test_contents_with_page_numbers_after_tabs_are_no_sections(tmp_path):
+    """A word processor's contents ("2.1 情報セキュリティ体制\\t1"): its entries name sections, even those a cut-off
+    export no longer has; read as headings they had headed the contents' next entries, quoted as passages."""
+    text = ("ハコベラCRM セキュリティホワイトペーパー\n\n目次\n1. 本書の目的\t1\n2. 組織的対策\t1\n2.1 情報セキュリティ体制\t1\n"
+            "3.2 ログの保護\t3\n4. バックアップと事業継続\t3\n5. インシデント対応\t4\n\n"
+            "1. 本書の目的\n本書は当社のセキュリティ対策を説明します。\n\n2. 組織的対策\n2.1 情報セキュリティ体制\n"
+            "代表取締役を最高責任者とし、CISOを任命しています。\n")
+    passages = _parse(tmp_path, text)
+    assert [(p.section, p.text) for p in passages] == [
+        (("1. 本書の目的",), "本書は当社のセキュリティ対策を説明します。"),
+        (("2. 組織的対策", "2.1 情報セキュリティ体制"), "代表取締役を最高責任者とし、CISOを任命しています。")]

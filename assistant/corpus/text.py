@@ -778,10 +778,30 @@ def _drop_contents(lines: list[_Line]) -> None:
     candidate for questions the sections answer."""
     later: set[str] = set()
     for ln in reversed(lines):
-        if ln.kind == "heading":
-            later.add(ln.text)
-        elif ln.kind in ("bullet", "text") and ln.text in later:
+        # (with its page number after a tab or leader dots: "2.1 情報セキュリティ体制\t1", exported from a word
+        # processor, had been read as headings over the contents' next entries)
+        bare = _PAGE_NUMBER.sub("", ln.text).strip() if ln.kind != "blank" else ""
+        if ln.kind == "heading" and bare != ln.text and bare in later:
             ln.kind = "chrome"
+        elif ln.kind == "heading":
+            later.add(ln.text)
+        elif ln.kind in ("bullet", "text") and (ln.text in later or bare != ln.text and bare in later):
+            ln.kind = "chrome"
+    # ... and the entries beside them with page numbers too, whose sections a cut-off file no longer has
+    content = [ln for ln in lines if ln.kind != "blank"]
+    paged = [ln.kind != "chrome" and _PAGE_NUMBER.search(ln.text) is not None for ln in content]
+    dropped = [ln.kind == "chrome" and _PAGE_NUMBER.search(ln.text) is not None for ln in content]
+    for _ in range(len(content)):
+        changed = False
+        for n, ln in enumerate(content):
+            if paged[n] and (n and dropped[n - 1] or n + 1 < len(content) and dropped[n + 1]):
+                ln.kind, paged[n], dropped[n], changed = "chrome", False, True, True
+        if not changed:
+            break
+
+
+#: A contents entry's page number: after a tab, leader dots or a wide gap ("…体制\t1", "…体制 ....... 3").
+_PAGE_NUMBER = re.compile(r"(?:\t+|\s*[.．・…‥]{3,}\s*|\s{2,}|\u3000+)\d{1,3}$")
 
 
 def _drop_page_labels(lines: list[_Line]) -> None:
