@@ -162,18 +162,21 @@ def unknown_subject(index, retrieval) -> bool:
     SCIM is about something they do not cover, whatever passage comes closest."""
     if not retrieval.missing:
         return False
+    # as the question is read (full-width "ＨＳＭ" is HSM: it had not counted as an acronym, and an HSM/KMS
+    # question on documents naming neither was answered yes)
+    question = unicodedata.normalize("NFKC", retrieval.question)
     acronyms = False
     for term in retrieval.missing:
         # as a word of its own: "soc" is no acronym inside "Associated"
         spelled = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])" if term.isascii() else re.escape(term),
-                            retrieval.question, re.I)
+                            question, re.I)
         word = spelled.group(0) if spelled else term
         acronyms |= bool(_ACRONYM.fullmatch(word)) and sum(ch.isupper() or ch.isdigit() for ch in word) >= 2
     missing = {m.lower() for m in retrieval.missing}
     f = facts(index)
-    spelled_out = _spelled_out(retrieval.question, missing)
+    spelled_out = _spelled_out(question, missing)
     named = [t for t in retrieval.terms if strong(t) and f.df(t) <= max(COMMON_MIN, COMMON_SHARE * f.n)
-             and _a_name(t, retrieval.question) and t.lower() not in spelled_out]
+             and _a_name(t, question) and t.lower() not in spelled_out]
     return acronyms and all(t.lower() in missing or any(t.lower() in m for m in missing) for t in named)
 
 

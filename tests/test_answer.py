@@ -709,6 +709,9 @@ def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_
         # ションファイアウォール）" was answered yes because "Web" and "アプリケーション" occur elsewhere)
         ("WAF（Webアプリケーションファイアウォール）を導入していますか？", True),
         ("Do you use a Web Application Firewall (WAF)?", True),
+        # written full-width, an acronym is one all the same
+        ("ＷＡＦ（Ｗｅｂアプリケーションファイアウォール）を導入していますか？", True),
+        ("ＳＣＩＭに対応していますか？", True),
     ]:
         assert abstain.unknown_subject(other.index, other.retrieve(question)) == unknown, question
     answer = other.ask("Do you support SCIM?")
