@@ -1024,3 +1024,15 @@ def test_contents_with_page_numbers_after_tabs_are_no_sections(tmp_path):
     assert [(p.section, p.text) for p in passages] == [
         (("1. 本書の目的",), "本書は当社のセキュリティ対策を説明します。"),
         (("2. 組織的対策", "2.1 情報セキュリティ体制"), "代表取締役を最高責任者とし、CISOを任命しています。")]
+
+
+def test_a_cookie_notice_ending_in_a_bracketed_close_button_is_chrome(tmp_path):
+    text = ("ホーム ＞ よくあるご質問 ＞ セキュリティ対策について\n"
+            "当サイトはCookieを利用しています。サイトの閲覧を続けることで同意したものとみなします。［閉じる］\n"
+            "セキュリティ対策について\n更新日：2025.04.08\nお預かりしたファイルを守るため次の対策を行っています。\n")
+    path = tmp_path / "page.ja.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_document(path, text)
+    assert doc.title == "セキュリティ対策について"
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("セキュリティ対策について",), "お預かりしたファイルを守るため次の対策を行っています。")]

@@ -847,7 +847,7 @@ def _drop_page_labels(lines: list[_Line]) -> None:
 #: What a cookie banner's notice speaks of, and the buttons it may end in.
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|manage\s+(?:preferences|cookies)|cookie\s+settings"
-                         r"|同意する|同意しない|設定を管理)\s*$", re.I)
+                         r"|同意する|同意しない|設定を管理|[［\[](?:閉じる|OK|同意|了解|close)[］\]]|×)\s*$", re.I)
 #: A page property dating it: "Last edited time: …", "Created: …", "最終更新日時：…".
 _PROPERTY_DATE = re.compile(r"^\s*(?:last\s+(?:edited|updated|modified)(?:\s+time)?|created(?:\s+time)?|updated|date|"
                             r"(?:最終)?(?:更新|編集|作成)(?:日時|日)?)\s*[:：]", re.I)
