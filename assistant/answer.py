@@ -15,7 +15,7 @@ from pathlib import Path
 from . import abstain, messages, polarity
 from .config import Settings, get_settings
 from .corpus.sheet import SHEET_FORMATS
-from .script import CONTROL, language
+from .script import CJK, CONTROL, language
 from .types import Answer, Citation, Status
 from .embed import get_embedder
 from .errors import InputError
@@ -224,7 +224,7 @@ class Assistant:
         retrieval = self.retriever.search(question, k=k, mode=mode)
         if mode != "hybrid":
             return retrieval
-        return self._newer_first(_likeliest_first(self.index, self.model, retrieval))
+        return _own_language_first(self.index, self.model, self._newer_first(_likeliest_first(self.index, self.model, retrieval)))
 
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
@@ -350,6 +350,31 @@ def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -
         return retrieval  # an answer stands: picking the best of several noisy scores would overrate it
     best = max(range(depth), key=lambda i: (likely[i] - (REORDER_MARGIN if i else 0.0), -i))
     return retrieval if best == 0 else _as_first(retrieval, best)
+
+
+#: A passage in the question's language is put before an answer in the other language when it is an answer too and
+#: nearly as likely: a help centre in two languages had quoted 「現時点では対応しておりません。」 to "Do you support
+#: SCIM provisioning?", its English FAQ's own answer second.
+SAME_LANGUAGE_MARGIN = 0.1
+
+
+def _own_language_first(index: Index, model: abstain.Model, retrieval: Retrieval) -> Retrieval:
+    hits = retrieval.hits
+    if len(hits) < 2 or retrieval.past_answer is not None:
+        return retrieval
+    asked_cjk = bool(CJK.search(retrieval.question))
+    if bool(CJK.search(hits[0].passage.text)) == asked_cjk:
+        return retrieval
+    first = model.probability(abstain.features(index, retrieval))
+    if first < model.answer_at:
+        return retrieval
+    for i in range(1, min(REORDER_DEPTH, len(hits))):
+        if bool(CJK.search(hits[i].passage.text)) != asked_cjk:
+            continue
+        p = model.probability(abstain.features(index, _as_first(retrieval, i)))
+        if p >= model.answer_at and first - p <= SAME_LANGUAGE_MARGIN:
+            return _as_first(retrieval, i)
+    return retrieval
 
 
 def _as_first(retrieval: Retrieval, i: int) -> Retrieval:

@@ -778,3 +778,28 @@ def test_an_english_equivalent_of_several_words_is_known_only_written_whole(make
     assert [m.lower() for m in missing] == ["byok"]
     _, missing = abstain.missing_terms(index, "Do you hold an ISMS certification?")
     assert missing == [], "a name with its number may be written another way (ISO/IEC 27001)"
+
+
+def test_an_answer_in_the_questions_language_comes_before_its_translation(make_corpus, tmp_path):
+    """A help centre in two languages: the English FAQ's own answer is quoted for the English question, not the
+    Japanese translation's (an English questionnaire's cell had got 「現時点では対応しておりません。」)."""
+    corpus = make_corpus({
+        "faq.en.txt": "Security FAQ\n\nDo you support SCIM provisioning?\nNot at this time. Users can be created by CSV "
+                      "import or through our REST API.\n\nIs data encrypted at rest?\nYes. Customer data is encrypted "
+                      "with AES-256.\n",
+        "faq.ja.txt": "セキュリティに関するよくあるご質問\n\nSCIMによるプロビジョニングに対応していますか？\n現時点では対応しておりません。"
+                      "ユーザーはCSVインポートまたはREST APIで作成できます。\n\n保存データは暗号化されていますか？\nはい。"
+                      "お客様データはAES-256で暗号化しています。\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    from assistant.answer import _as_first, _own_language_first
+
+    for question, source in [("Do you support SCIM provisioning?", "faq.en.txt"),
+                             ("SCIMによるプロビジョニングに対応していますか？", "faq.ja.txt")]:
+        answer = other.ask(question)
+        assert answer.status.value == "answered" and answer.citations[0].source.endswith(source), answer.to_dict()
+    # ranked the other way round (as the embedding had, on the review's pages), the own language's comes first
+    for question, source in [("Do you support SCIM provisioning?", "faq.en.txt")]:
+        retrieval = other.retriever.search(question, k=3)
+        translation = next(i for i, h in enumerate(retrieval.hits) if not h.passage.source.endswith(source))
+        swapped = _own_language_first(other.index, other.model, _as_first(retrieval, translation))
+        assert swapped.hits[0].passage.source.endswith(source), [h.passage.text for h in swapped.hits]
