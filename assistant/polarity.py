@@ -122,7 +122,9 @@ _EN_IMPERATIVE = re.compile(r"^\W*(?:please\s+)?(?:do\s+not|don't|never|avoid|ma
 
 
 #: A reply of a word or two that is the answer itself ("Not yet.", "No.", "Yes.").
-_EN_SHORT_NO = re.compile(r"^(?:no|not\s+yet|not\s+currently|not\s+at\s+(?:this|the\s+moment|present))\W*$", re.I)
+_EN_SHORT_NO = re.compile(r"^(?:no|not\s+yet|not\s+currently|not\s+at\s+(?:this(?:\s+(?:time|point|stage))?|the\s+moment|"
+                          r"present))\W*$", re.I)
+_JA_SHORT = re.compile(r"^(?P<v>はい|いいえ)[。、，,．！!]?$")
 _EN_SHORT_YES = re.compile(r"^yes\W*$", re.I)
 #: Something planned is not done yet ("SCIM provisioning is on our roadmap", 「来年度に取得予定です」), unless the
 #: question asks about plans.
@@ -365,6 +367,14 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         for para in paragraphs:
             if max(score for score, _ in para) == top:
                 judged |= {v for _, v in para}
+    opening = next((x.strip() for x in _SENTENCE_END.split(rest) if x and x.strip()), "")
+    short = Verdict.NO if _EN_SHORT_NO.match(opening) else Verdict.YES if _EN_SHORT_YES.match(opening) else \
+        {"はい": Verdict.YES, "いいえ": Verdict.NO}[m.group("v")] if (m := _JA_SHORT.match(opening)) else None
+    if mark is None and short is not None and not any(
+            score and v not in (short, Verdict.UNCLEAR) for para in blocks for score, v, x in para if x.strip() != opening):
+        # an FAQ's answer that opens "Not at this time." / 「はい。」: what follows elaborates it ("Users can be
+        # created by CSV import…" is no yes to SCIM) unless it names what was asked and says otherwise
+        judged = {short}
     if mark == Verdict.NO and judged == {Verdict.YES} and all(
             _ONLY.search(x) for para in blocks for _, v, x in para if v == Verdict.YES):
         # "いいえ | クラウド版のみの提供です。": the remark says what is done instead, the no stands

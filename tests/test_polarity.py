@@ -108,6 +108,13 @@ def test_verdict_from_the_quote(question, quote, expected):
      "3-2 ペネトレーションテストを実施していますか。\nいいえ 今後の実施を検討中です。", Verdict.NO),
     ("保存データを暗号化していますか。", "2-1 保存データを暗号化していますか。\nはい AES-256で暗号化しています（クラウド事業者\n"
      "のストレージ暗号化機能を利用）。", Verdict.YES),
+    # an FAQ's answer opening with a short reply: what follows elaborates it
+    ("Do you support SCIM provisioning?", "Not at this time. Users can be created by CSV import or through our REST API.",
+     Verdict.NO),
+    ("Are background checks performed on new hires?",
+     "いいえ。法令上の制約から犯罪歴等の調査は実施していません。代わりに、採用選考の過程で職歴・学歴の確認を行っています。", Verdict.NO),
+    ("Is data encrypted in transit?", "Yes. All traffic uses TLS 1.2 or higher; we do not accept TLS 1.0 or 1.1.",
+     Verdict.YES),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
