@@ -1036,3 +1036,27 @@ def test_a_cookie_notice_ending_in_a_bracketed_close_button_is_chrome(tmp_path):
     assert doc.title == "セキュリティ対策について"
     assert [(p.section, p.text) for p in doc.passages] == [
         (("セキュリティ対策について",), "お預かりしたファイルを守るため次の対策を行っています。")]
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("Hakobera CRM Terms of Service (English Translation)\nLast updated: February 1, 2025\n\n"
+     "This English translation is provided for convenience only.\n", "Hakobera CRM Terms of Service (English Translation)"),
+    ("ORLENMAIL, INC.\nDATA PROCESSING ADDENDUM\nVersion 3.2 - effective January 1, 2025\n"
+     "This excerpt reproduces Sections 6 to 9 of the DPA.\n", "DATA PROCESSING ADDENDUM"),
+])
+def test_a_documents_opening_line_over_its_date_or_a_letterhead_is_no_passage(tmp_path, text, title):
+    """A first line with the document's date under it is its title; a company's name over the first heading is a
+    letterhead. Quoted, both had been candidates for unrelated questions."""
+    path = tmp_path / "terms.en.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_document(path, text)
+    assert doc.title == title
+    assert [p.text for p in doc.passages] == [text.strip().split("\n")[-1]]
+
+
+def test_an_effective_as_of_line_is_a_label_not_a_section(tmp_path):
+    text = ("Compliance & certifications\nEffective as of 1 April 2025\n\nLarkspur maintains the following certifications.\n"
+            "\nSOC 2 Type II\nAn independent examination, renewed each year.\n")
+    passages = _parse(tmp_path, text, "compliance.en.txt")
+    assert all("Effective" not in part for p in passages for part in p.section)
+    assert find_as_of(text) == "2025-04-01"

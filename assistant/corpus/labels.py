@@ -17,7 +17,8 @@ _ASIDE = r"(?:\s*[（(][^()（）]{1,24}[)）])?"
 PAGE_LABEL = re.compile(
     r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新(?:日時|日)?|公開日|投稿日|作成日|"
     r"(?:最終)?改[定訂]日|制定日|発行日|施行日|"
-    r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date)?)\s*[:：]?\s*"
+    r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date|\s+as\s+of|\s+from)?|"
+    r"(?:Valid|Current|Accurate)\s+as\s+of|As\s+of)\s*[:：]?\s*"
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|(?:" + _DATE + r")(?:\s*\d{1,2}:\d{2})?)" + _ASIDE + r"$", re.I)
 #: The document's edition, after its name or alone: "株式会社○○ 第3.2版（2025年4月1日改定）", "Version 2.1
 #: (April 2025)", "Rev. 4", "2025年4月1日改定". An English one opens its line ("Minimum TLS Version 1.2" is a fact).

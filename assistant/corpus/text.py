@@ -72,7 +72,8 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
-    doc.title = meta.get("title") or bar or _take_title(lines)
+    opening = _opening_title(lines) if fmt == "txt" else None
+    doc.title = meta.get("title") or bar or opening or _take_title(lines)
     doc.passages = mark_units(_passages(lines, text, source, first_id, fmt), text)
     return doc
 
@@ -994,6 +995,33 @@ def _title_bar(lines: list[_Line]) -> str | None:
         return None  # no site furniture under it: a line of the document's own
     content[0].kind = "chrome"
     return content[0].text
+
+
+#: A company's name as a letterhead ("ORLENMAIL, INC.", "株式会社ハコベラ").
+_COMPANY = re.compile(r"(?:,?\s*(?:Inc|Ltd|LLC|GmbH|Corp|Co|K\.K|G\.K|Limited|Corporation)\.?$)|株式会社|合同会社|有限会社", re.I)
+
+
+def _opening_title(lines: list[_Line]) -> str | None:
+    """A document's first line, with its date or edition right under it ("Hakobera CRM Terms of Service (English
+    Translation)" / "Last updated: February 1, 2025"), is its title; a company's name over the first heading is
+    its letterhead, and that heading the title. Quoted, both had been candidates for unrelated questions."""
+    content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
+    if not content or content[0].kind not in ("text", "heading") or content[0].level:
+        return None
+    first = content[0]
+    if len(first.text) > _HEADING_MAX_CHARS + 20 or _is_row(first):
+        return None
+    at = lines.index(first)
+    nxt = next((ln for ln in lines[at + 1:] if ln.kind != "blank"), None)
+    if nxt is not None and nxt.kind == "chrome" and is_label(nxt.text) and first.kind == "text" \
+            and not _SENTENCE_END.search(first.text):
+        first.kind = "chrome"
+        return first.text
+    if nxt is not None and nxt.kind == "heading" and first.kind == "text" and len(first.text) <= _LABEL_MAX_CHARS \
+            and _COMPANY.search(first.text):
+        first.kind = "chrome"
+        return nxt.text
+    return None
 
 
 def _crumb(text: str, top: bool = False) -> bool:
