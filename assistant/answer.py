@@ -8,6 +8,7 @@ below it, a likely passage is shown as a candidate to review, never as the answe
 from __future__ import annotations
 
 import dataclasses
+import re
 import threading
 import time
 from pathlib import Path
@@ -162,8 +163,15 @@ def shown_text(answer: Answer, corpus: Path | str | None) -> str:
 _SECTION_SHOWN_CHARS = 80
 
 
+#: A quote's end that ends its sentence (or its table row, or its bracket).
+_ENDS_SENTENCE = re.compile(r"[。．.!?！？」』）)|｜]\s*$")
+
+
 def location(c: Citation, lang: str) -> str:
-    """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links)."""
+    """Where a quote comes from, as a person reads it (no character offsets: those stay in JSON and links); a
+    quote cut off with its page says so first."""
+    if c.cut_off:
+        return messages.t("answer.cut_off", lang) + location(dataclasses.replace(c, cut_off=False), lang)
     parts = list(c.section)
     if len(parts) > 3 and len(" › ".join(parts)) > _SECTION_SHOWN_CHARS:
         parts = [parts[0], "…", *parts[-2:]]
@@ -194,6 +202,7 @@ class Assistant:
         self.model_seconds = time.perf_counter() - started
         self.index: Index = ensure_index(self.settings.corpus, self.settings.index, self.embedder, progress=progress)
         self.retriever = Retriever(self.index, self.embedder)
+        self._text_lengths: dict[str, int] = {}
 
     @property
     def threshold(self) -> float:
@@ -218,7 +227,18 @@ class Assistant:
             format=getattr(p, "format", None),
             # a past answer is read with the question it answered: "○" means nothing without it
             asked=(p.context or None) if getattr(p, "format", None) in SHEET_FORMATS else None,
+            cut_off=self._cut_off(p.source, p.quote_end, p.quote_text),
         )
+
+    def _cut_off(self, source: str, end: int, quote: str) -> bool:
+        """Whether a quote ends where its document's text does, mid-sentence (a page cut by a scraper's byte limit)."""
+        if _ENDS_SENTENCE.search(quote):
+            return False
+        length = self._text_lengths.get(source)
+        if length is None:
+            text = self.source_text(source) or ""
+            length = self._text_lengths[source] = len(text.rstrip())
+        return end >= length
 
     def retrieve(self, question: str, mode: str = "hybrid", k: int = CITATIONS) -> Retrieval:
         retrieval = self.retriever.search(question, k=k, mode=mode)

@@ -66,12 +66,17 @@ class Citation:
     format: str | None = None
     #: A check sheet's row: the question it answered (the quote is its answer cells).
     asked: str | None = None
+    #: The quote ends where its document does, mid-sentence: a scrape or a byte limit cut the page there, and
+    #: what the sentence went on to say is not in the documents.
+    cut_off: bool = False
 
     def to_dict(self) -> dict:
         d = dict(self.__dict__)
         for optional in ("page", "sheet", "row", "format", "asked"):
             if d[optional] is None:
                 del d[optional]
+        if not d["cut_off"]:
+            del d["cut_off"]
         return d
 
 

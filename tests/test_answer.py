@@ -803,3 +803,18 @@ def test_an_answer_in_the_questions_language_comes_before_its_translation(make_c
         translation = next(i for i, h in enumerate(retrieval.hits) if not h.passage.source.endswith(source))
         swapped = _own_language_first(other.index, other.model, _as_first(retrieval, translation))
         assert swapped.hits[0].passage.source.endswith(source), [h.passage.text for h in swapped.hits]
+
+
+def test_a_quote_cut_off_with_its_page_says_so(make_corpus, tmp_path):
+    """A page cut by a scraper's byte limit: the quote that ends where the page does is marked (JSON `cut_off`,
+    and a note before its location in every readable answer); one ending its sentence is not."""
+    corpus = make_corpus({
+        "security.ja.txt": "セキュリティ対策\n\n通信の暗号化\nすべての通信をTLS 1.2以上で暗号化しています。\n\n"
+                           "脆弱性診断\n第三者機関による脆弱性診断を年に1回、外部の専門会"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    cut = other.ask("第三者による脆弱性診断を実施していますか。", threshold=0.0)
+    whole = other.ask("通信は暗号化されていますか。", threshold=0.0)
+    assert cut.citations[0].quote.endswith("外部の専門会") and cut.citations[0].cut_off, cut.to_dict()
+    assert cut.to_dict()["citations"][0]["cut_off"] is True
+    assert "途切れて" in cut.answer and "途切れて" not in whole.answer
+    assert whole.citations[0].quote.endswith("暗号化しています。") and "cut_off" not in whole.to_dict()["citations"][0]

@@ -571,3 +571,21 @@ def test_the_confidence_label_follows_the_servers_cuts(browser, settings):
         assert answered.locator(".confidence").get_attribute("class") == "confidence level-high"
         unknown = _ask_by_typing(page, "明日の東京の天気は？")
         assert unknown.locator(".confidence").get_attribute("class") == "confidence level-low"
+
+
+def test_a_quote_cut_off_with_its_page_says_so_on_the_card(browser, make_corpus, tmp_path, assistant):
+    """A page cut by a scraper's byte limit: the card says under the quote that it stops where the page does, in
+    the page's language; a whole sentence's card does not."""
+    folder = make_corpus({"security.ja.txt": "セキュリティ対策\n\n通信の暗号化\nすべての通信をTLS 1.2以上で暗号化しています。\n\n"
+                                             "脆弱性診断\n第三者機関による脆弱性診断を年に1回、外部の専門会"})
+    cut = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+                             model=assistant.settings.model, threshold=0.0, feedback_db=tmp_path / "fb.db"),
+                    progress=False)
+    with _serve(create_app(assistant=cut)) as url, \
+            _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
+        page.goto(url + "/")
+        card = _ask_by_typing(page, "第三者による脆弱性診断を実施していますか。")
+        assert card.locator(".citation-primary blockquote").inner_text().strip().endswith("外部の専門会")
+        assert "途切れて" in card.locator(".citation-primary .cut-off").inner_text()
+        whole = _ask_by_typing(page, "通信は暗号化されていますか。")
+        assert whole.locator(".citation-primary .cut-off").count() == 0

@@ -902,6 +902,13 @@ def _last_line_is_body(lines: list[_Line]) -> None:
     content = [ln for ln in lines if ln.kind not in ("blank", "chrome")]
     if content and content[-1].kind == "heading" and not content[-1].level and len(content[-1].text) >= _CUT_MIN_CHARS:
         content[-1].kind = "text"
+    elif len(content) >= 2 and content[-1].kind == "heading" and not content[-1].level and content[-2].kind == "heading" \
+            and "、" in re.sub(r"[（(][^)）]*(?:[)）]|$)", "", content[-1].text) \
+            and lines.index(content[-1]) == lines.index(content[-2]) + 1:
+        # right under a heading, a last line cut mid-clause ("第三者機関による脆弱性診断を年に1回、外部の専門会") is
+        # what is left of its body, not a heading over nothing (one standing apart, blank lines around it, is a
+        # heading the scrape cut, and so is one whose comma is inside its brackets: "サービスが停止しない仕組み(冗長化、負荷")
+        content[-1].kind = "text"
     elif len(content) >= 2 and content[-1].kind == "heading" and not content[-1].level \
             and content[-2].kind == "text" and _FAQ_QUESTION.search(content[-2].text):
         # an FAQ's last answer, cut short by the scrape ("May customers run their own penetration test?" / "No,

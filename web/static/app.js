@@ -149,6 +149,8 @@
     ]);
     return el("figure", { class: "citation citation-" + kind }, [
       el("blockquote", { class: "quote", cite: url }, [el("p", { text: c.quote })]),
+      // a quote that stops where its page was cut off says so (the rest of the sentence is in no document)
+      c.cut_off ? el("p", { class: "cut-off", role: "note", i18n: "cut_off" }) : null,
       el("figcaption", { class: "cite-meta" }, [crumbs(c.section), sourceLine]),
     ]);
   }
