@@ -868,3 +868,14 @@ def test_busy_chat_threads_delay_neither_slack_nor_the_health_check(assistant, s
                 stalled.release.set()
                 assert all(f.result().status_code == 200 for f in pending)
                 pool.shutdown()
+
+
+def test_a_quote_cut_off_with_its_page_says_so_in_slack():
+    quote = "第三者機関による脆弱性診断を年に1回、外部の専門会"
+    for lang, note in (("ja", "途切れて"), ("en", "cut off")):
+        msg = slack_render.render_answer(Answer("q?", True, "...", 0.9, [_citation(quote, cut_off=True)], lang=lang))
+        _check_limits(msg)
+        assert quote_of(quote_blocks(msg)[0]) == quote, "the quote itself stays verbatim"
+        assert any(note in t for t in texts(msg))
+        whole = slack_render.render_answer(Answer("q?", True, "...", 0.9, [_citation(quote)], lang=lang))
+        assert not any(note in t for t in texts(whole))

@@ -102,6 +102,8 @@ def _location(c: Citation, lang: str, extra: str = "", corpus: Path | None = Non
     if c.as_of:
         source += labels["as_of"].format(date=c.as_of)
     text = f"*{labels['section']}:* {section}  •  *{labels['source']}:* {source}{extra}"
+    if c.cut_off:  # the quote stops where its page was cut off: said before where it is from
+        text = messages.t("answer.cut_off", lang).strip() + "  " + text
     return _plain(text, SECTION_TEXT_LIMIT)  # the markup (*, `, •) has nothing to escape
 
 
