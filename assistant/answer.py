@@ -365,6 +365,12 @@ def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -
     depth = min(REORDER_DEPTH, len(retrieval.hits))
     if depth < 2:
         return retrieval
+    texts = [h.passage.index_text() for h in retrieval.hits[:depth]]
+    lacking = [len(abstain.unmatched_numbers(retrieval.question, t)) for t in texts]
+    if lacking[0] and min(lacking) < lacking[0]:
+        # the question names a standard or version ("ISO/IEC 27017") that the first passage lacks and a next one
+        # carries: that one is about it (the 27001 passage had come first, "Certified since 2023" read as yes)
+        return _as_first(retrieval, min(range(depth), key=lambda i: (lacking[i], i)))
     likely = [model.probability(abstain.features(index, _as_first(retrieval, i) if i else retrieval)) for i in range(depth)]
     if likely[0] >= model.answer_at:
         return retrieval  # an answer stands: picking the best of several noisy scores would overrate it

@@ -818,3 +818,15 @@ def test_a_quote_cut_off_with_its_page_says_so(make_corpus, tmp_path):
     assert cut.to_dict()["citations"][0]["cut_off"] is True
     assert "途切れて" in cut.answer and "途切れて" not in whole.answer
     assert whole.citations[0].quote.endswith("暗号化しています。") and "cut_off" not in whole.to_dict()["citations"][0]
+
+
+def test_the_passage_naming_the_standard_asked_about_comes_first(tmp_path):
+    """"ISO 27017?" is about the passage naming 27017, not the 27001 one the ranking put first on a review's trust
+    pages ("Certified since 2023" had been the candidate, read as a yes)."""
+    from .conftest import PROJECT_ROOT
+
+    other = Assistant(Settings(corpus=PROJECT_ROOT / "eval/train/corpora/t-larkspursign", index=tmp_path / "idx"),
+                      progress=False)
+    answer = other.ask("Is Larkspur certified to ISO 27017?")
+    assert "27017" in " ".join(answer.citations[0].section), answer.to_dict()
+    assert "27001" in " ".join(answer.citations[1].section)
