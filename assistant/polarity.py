@@ -383,6 +383,10 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
+    if found == Verdict.YES and _object_unsaid(question, quote):
+        # asked whether something is done, told only about what it is done to: 「稼働率が目標値を下回った場合、
+        # 減額・返金（サービスクレジット）を行いますか」 had been answered yes from 「月間稼働率99.9%を目標に運用しています」
+        return Verdict.UNCLEAR
     if found == Verdict.YES and _ASKS_INCLUDED.search(question) and any(
             _EXCLUDED.search(x) for x in closest_sentences(question, rest)):
         # asked whether it counts, told it is left out: 「計画メンテナンスの時間は算定から除きます」 had answered はい to
@@ -402,6 +406,27 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
 _ASKS_FREE = re.compile(r"無償|無料|追加(?:費用|料金)(?:なし|なく|不要)|\bfree\s+of\s+charge\b|\bwithout\s+(?:any\s+)?"
                         r"(?:additional\s+|extra\s+)?(?:charge|cost|fee)s?\b|\bat\s+no\s+(?:additional\s+|extra\s+)?"
                         r"(?:charge|cost)\b|\bfor\s+free\b|\bfree\s+(?:to|for)\s+all\b|\bincluded\s+in\s+the\s+price\b", re.I)
+#: The thing a Japanese yes/no question asks to be done: the phrase before 「を行いますか」「を実施していますか」…
+_JA_ASKED_ACT = re.compile(r"([^、。，,]{2,40}?)(?:を|は)\s*(?:行|実施|提供|導入|発行|用意|採用|設定|締結)[^、。]{0,12}(?:か|こと)\s*[。．？?]?\s*$")
+_ACT_WORD = re.compile(r"[\u4e00-\u9fff]{2,}|[\u30a0-\u30ffー]{3,}|[A-Za-z][A-Za-z0-9]{2,}")
+
+
+def _object_unsaid(question: str, quote: str) -> bool:
+    """The question asks whether a thing is done (「…返金（サービスクレジット）を行いますか」) and the quote names
+    none of that thing's words nor their glossary equivalents."""
+    m = _JA_ASKED_ACT.search(unicodedata.normalize("NFKC", question.strip()))
+    if not m or not CJK.search(quote):
+        return False  # (an English quote says it in other words)
+    phrase = m.group(1)
+    phrase = re.split(r"場合[、,]?|ため[、,]|際[、,]?|とき[、,]?", phrase)[-1]
+    words = {w for w in _ACT_WORD.findall(phrase)}
+    if not words:
+        return False
+    said = unicodedata.normalize("NFKC", quote)
+    equivalents = [e for key, eq in glossary.matches(phrase) for e in (key, *eq)]
+    return not any(w in said for w in words) and not any(e and e in said for e in equivalents)
+
+
 _ASKS_INCLUDED = re.compile(r"含まれ|含め|含む|\binclud(?:ed|es?|ing)\b|\bcount(?:ed|s)?\s+(?:towards?|in)\b", re.I)
 _EXCLUDED = re.compile(r"除き|除く|除いて|除外|含まれません|含みません|含めません|\bexclud(?:ed|es?|ing)\b|\bnot\s+included\b|"
                        r"\bnot\s+count(?:ed)?\b", re.I)

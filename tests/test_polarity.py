@@ -115,6 +115,12 @@ def test_verdict_from_the_quote(question, quote, expected):
      "いいえ。法令上の制約から犯罪歴等の調査は実施していません。代わりに、採用選考の過程で職歴・学歴の確認を行っています。", Verdict.NO),
     ("Is data encrypted in transit?", "Yes. All traffic uses TLS 1.2 or higher; we do not accept TLS 1.0 or 1.1.",
      Verdict.YES),
+    # asked whether a thing is done, told only about what it would be done to
+    ("稼働率が目標値（保証値）を下回った場合、利用料金の減額・返金（サービスクレジット）を行いますか。",
+     "月間稼働率９９．９％を目標に運用しています。", Verdict.UNCLEAR),
+    ("サーバーおよび従業員の端末に、マルウェア対策ソフト（ウイルス対策ソフト）を導入していますか。",
+     "全従業員に入社時および年1回のセキュリティ研修を実施しています。", Verdict.UNCLEAR),
+    ("SLA未達時に返金を行いますか。", "稼働率が99.9%を下回った場合、月額料金の10%を返金します。", Verdict.YES),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
