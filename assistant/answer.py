@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from . import abstain, messages, polarity
+from .asked import without_enumerator
 from .config import Settings, get_settings
 from .corpus.sheet import SHEET_FORMATS
 from .script import CJK, CONTROL, language
@@ -249,8 +250,11 @@ class Assistant:
     def ask(self, question: object, *, mode: str = "hybrid", threshold: float | None = None) -> Answer:
         started = time.perf_counter()
         question = validate_question(question, self.settings.max_question_chars)
-        retrieval = self.retrieve(question, mode=mode)
-        return self.answer_from(question, retrieval, threshold, started)
+        # a questionnaire's item number or control id ("BCR-06:") is no part of what is asked
+        asked_text = without_enumerator(question)
+        retrieval = self.retrieve(asked_text, mode=mode)
+        answer = self.answer_from(asked_text, retrieval, threshold, started)
+        return answer if asked_text == question else dataclasses.replace(answer, question=question)
 
     def answer_from(self, question: str, retrieval: Retrieval, threshold: float | None = None,
                     started: float | None = None) -> Answer:

@@ -320,8 +320,8 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "objective": ("目標",),
     "regular": ("定期",),
     "regularly": ("定期",),
-    "periodic": ("定期",),
-    "periodically": ("定期",),
+    "periodic": ("定期", "daily", "weekly", "monthly", "毎日", "日次"),  # "daily" is periodic: a CAIQ question had missed it
+    "periodically": ("定期", "daily", "weekly", "monthly", "毎日", "日次"),
     "tamper": ("改ざん",),
     "tampering": ("改ざん",),
     "erase": ("消去", "削除"),

@@ -383,8 +383,9 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         found = mark if judged <= {mark} else Verdict.UNCLEAR
     else:
         found = judged.pop() if len(judged) == 1 else Verdict.UNCLEAR
-    if found == Verdict.YES and _object_unsaid(question, quote):
-        # asked whether something is done, told only about what it is done to: 「稼働率が目標値を下回った場合、
+    if found == Verdict.YES and mark is None and _object_unsaid(question, quote):
+        # asked whether something is done, told only about what it is done to (a check sheet's mark answers its own
+        # row's question, which the quote does not repeat): 「稼働率が目標値を下回った場合、
         # 減額・返金（サービスクレジット）を行いますか」 had been answered yes from 「月間稼働率99.9%を目標に運用しています」
         return Verdict.UNCLEAR
     if found == Verdict.YES and _ASKS_INCLUDED.search(question) and any(

@@ -830,3 +830,14 @@ def test_the_passage_naming_the_standard_asked_about_comes_first(tmp_path):
     answer = other.ask("Is Larkspur certified to ISO 27017?")
     assert "27017" in " ".join(answer.citations[0].section), answer.to_dict()
     assert "27001" in " ".join(answer.citations[1].section)
+
+
+def test_a_control_id_before_the_question_is_no_part_of_it(assistant):
+    """"BCR-06: …" or "AC-01:" names the questionnaire's item: asked with it, "bcr" and "06" were terms and numbers no
+    document writes, and a right first passage had been called not documented. The answer keeps the question as sent."""
+    plain = assistant.ask("Does Workato support SCIM?")
+    for sent in ("IAM-07: Does Workato support SCIM?", "Q12. Does Workato support SCIM?"):
+        answer = assistant.ask(sent)
+        assert answer.question == sent
+        assert (answer.status, answer.confidence, answer.citations[0].quote) == \
+            (plain.status, plain.confidence, plain.citations[0].quote)

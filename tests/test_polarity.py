@@ -121,6 +121,7 @@ def test_verdict_from_the_quote(question, quote, expected):
     ("サーバーおよび従業員の端末に、マルウェア対策ソフト（ウイルス対策ソフト）を導入していますか。",
      "全従業員に入社時および年1回のセキュリティ研修を実施しています。", Verdict.UNCLEAR),
     ("SLA未達時に返金を行いますか。", "稼働率が99.9%を下回った場合、月額料金の10%を返金します。", Verdict.YES),
+    ("データ削除証明書を発行してもらえますか。", "○ | ご要望に応じて発行します。", Verdict.YES),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),

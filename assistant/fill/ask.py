@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from .. import messages
+from ..asked import without_enumerator
 from ..errors import InputError
 from ..types import Status
-from .locate import WORDY
 from .model import STATUS_SKIPPED, Job, Row, RowAnswer
 
 if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap for the CLI's error paths
@@ -18,20 +17,14 @@ if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap fo
 #: Called after each question row with (rows done, rows in all).
 Progress = Callable[[int, int], None]
 
-#: A leading enumerator ("Q12.", "1-3)", "(4)", "AC-01:", "問5 "): kept in the cell, not asked, since the
-#: retriever would count "q12" as a term the documents never use and doubt a documented answer.
-_ENUMERATOR = re.compile(
-    r"^\s*(?:(?:[QqＱｑ]|No|NO|no|問|質問|設問)\s*[.．]?\s*)?(?:[A-Za-zＡ-Ｚａ-ｚ]{1,4}\s*[-‐－.．]\s*)?"
-    r"[(（]?\d{1,4}(?:\s*[-‐－.．]\s*\d{1,4})*[)）]?(?:\s*[.．:：、)）]\s*|\s+(?![a-z]))"
-)
 #: Answer text of a "not documented" row: the closest passages are not written, so it does not mention them.
 _BATCH = 32
 
 
 def asked_text(text: str) -> str:
-    """The question as asked: the cell's text without its leading enumerator."""
-    rest = _ENUMERATOR.sub("", text, count=1).strip()
-    return rest if len(rest) >= 2 and WORDY.search(rest) else text
+    """The question as asked: the cell's text without its leading enumerator ("Q12.", "AC-01:"), which is kept in
+    the cell, not asked (``Assistant.ask`` drops it too)."""
+    return without_enumerator(text)
 
 
 def _row_answer(answer: "Answer", corpus: Path | None = None) -> RowAnswer:
