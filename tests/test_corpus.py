@@ -1060,3 +1060,38 @@ def test_an_effective_as_of_line_is_a_label_not_a_section(tmp_path):
     passages = _parse(tmp_path, text, "compliance.en.txt")
     assert all("Effective" not in part for p in passages for part in p.section)
     assert find_as_of(text) == "2025-04-01"
+
+
+def test_one_line_faq_pairs_and_name_value_lines_apart_by_an_ideographic_space_are_facts(tmp_path):
+    """「Q：…？　A：…」 on one line, and 「登録番号　C24-0417-2」: facts, not headings (a category's Q/A lines had become a
+    chain of section names, six of nine facts lost; an ISMAP registration number could not be quoted)."""
+    faq = ("よくある質問\n■セキュリティ\nQ：データはどこに保存されますか？　A：国内のデータセンターに保存しています。\n"
+           "Q：通信は暗号化されていますか？　A：はい、TLS1.2以上で暗号化しています。\n■バックアップ\n"
+           "Q：バックアップはどのくらいの頻度で取っていますか？　A：毎日1回取得し、7日分を保管しています。\n")
+    got = [(p.section[-1], p.text) for p in _parse(tmp_path, faq)]
+    assert got == [("■セキュリティ", "Q：データはどこに保存されますか？　A：国内のデータセンターに保存しています。"),
+                   ("■セキュリティ", "Q：通信は暗号化されていますか？　A：はい、TLS1.2以上で暗号化しています。"),
+                   ("■バックアップ", "Q：バックアップはどのくらいの頻度で取っていますか？　A：毎日1回取得し、7日分を保管しています。")]
+    ismap = ("ホーム ＞ セキュリティ ＞ ISMAP登録情報\nISMAP登録情報 | ふみくらクラウド（株式会社ミナトデータワークス）\n\n"
+             "ISMAP登録情報\n当社のサービスはISMAPのクラウドサービスリストに登録されています。\n\n■登録概要\n"
+             "登録番号　C24-0417-2\n登録日　2024年10月15日\n監査機関　あおば監査法人\n\n■管理策\n"
+             "| 5.1.1 | 情報セキュリティのための方針群 | 実施済 |\n| 5.1.2 | 方針群のレビュー | 実施済 |\n")
+    path = tmp_path / "ismap.ja.txt"
+    path.write_text(ismap, encoding="utf-8")
+    doc = parse_document(path, ismap)
+    assert doc.title == "ISMAP登録情報 | ふみくらクラウド（株式会社ミナトデータワークス）", "the bar under the breadcrumb"
+    facts = {p.text: p.section for p in doc.passages}
+    assert facts["登録番号　C24-0417-2"] == ("■登録概要",) and facts["監査機関　あおば監査法人"] == ("■登録概要",)
+    assert facts["| 5.1.1 | 情報セキュリティのための方針群 | 実施済 |"] == ("■管理策",)
+
+
+def test_full_width_bar_rows_a_rule_of_dashes_and_a_lists_last_circled_item(tmp_path):
+    text = ("■稼働率実績\n対象月｜稼働率｜障害件数\n2024年12月｜99.98%｜1件\n2025年2月｜99.87%｜2件\n"
+            "※計画メンテナンスは除いて算出しています。\n\n―――――――――――――――\n第3条（除外事項）\n次の各号の時間は停止時間に含めません。\n"
+            "① 当社が通知した計画停止\n② 天災地変その他当社の責に帰さない事由\n③ お客様の端末に起因する障害\n\n第4条（通知）\n"
+            "当社は障害を検知してから30分以内に通知します。\n")
+    passages = _parse(tmp_path, text)
+    texts = [p.text for p in passages]
+    assert "2025年2月｜99.87%｜2件" in texts and not any("―" in t for t in texts)
+    assert any(t.endswith("③ お客様の端末に起因する障害") for t in texts)
+    assert all(not part.startswith("③") for p in passages for part in p.section)

@@ -15,7 +15,7 @@ _DATE = (r"\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|[A-Z][a-z]+\
 _ASIDE = r"(?:\s*[（(][^()（）]{1,24}[)）])?"
 #: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
 PAGE_LABEL = re.compile(
-    r"^(?:[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新(?:日時|日)?|公開日|投稿日|作成日|"
+    r"^(?:(?![^\s:：]*(?:登録|認証|認定|許可|届出))[^\s:：]{1,8}(?:番号|ID|No\.?)|Article\s+(?:ID|No\.?)|(?:最終)?更新(?:日時|日)?|公開日|投稿日|作成日|"
     r"(?:最終)?改[定訂]日|制定日|発行日|施行日|"
     r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date|\s+as\s+of|\s+from)?|"
     r"(?:Valid|Current|Accurate)\s+as\s+of|As\s+of)\s*[:：]?\s*"
@@ -141,6 +141,8 @@ def is_label(text: str) -> bool:
         return True  # a trail of many steps is long, each step short ("Home › Trust Center › Privacy › …")
     if not text or len(text) > _LABEL_MAX_CHARS or text.endswith("。"):
         return False
+    if re.sub(r"[\s\u3000]", "", text) == "以上":
+        return True  # a Japanese document's closing mark, no heading over its signature
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or LINK_TEXT.match(text)
                 or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
                 or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text) or LANGUAGE_SWITCH.match(text)

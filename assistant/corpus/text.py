@@ -34,14 +34,14 @@ _NUMBERED_HEADING = re.compile(
     r"^(?:(?P<chapter>第[0-9０-９一二三四五六七八九十]+(?P<unit>[章節項]))|(?P<number>\d{1,2}(?:\.\d{1,2})+\.?(?=\s|[^\d.])|\d{1,2}\.(?=\s|[^\d.])|\d{1,2}(?=\s))"
     r"|(?P<mark>[■◆□◇]|【))\s*\S"
 )
-_RULE = re.compile(r"^([=\-*_])(?:\s*\1){2,}$")
+_RULE = re.compile(r"^([=\-*_―─━＝－])(?:\s*\1){2,}$")
 #: Markdown exports (Notion, Confluence) keep some HTML: a line of tags only is layout, a toggle's
 #: <summary> heads what it folds, and a callout or quote's "> 💡" marker is no part of its text.
 _TAG_LINE = re.compile(r"^(?:</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>\s*)+$")
 _SUMMARY = re.compile(r"^<summary>\s*(?P<text>[^<>]+?)\s*</summary>$", re.I)
 _QUOTE_MARK = re.compile(r"^(?:>\s?)+(?:[\u2139\u2600-\u27bf\u2b00-\u2bff\U0001F300-\U0001FAFF]\ufe0f?\s*)?")
 #: A table row as scraped or written in Markdown: cells between pipes, or two or more tab-separated cells.
-_TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S")
+_TABLE_ROW = re.compile(r"\s\|(?:\s|$)|^\|\s|\S\t+\S|[^｜\s]\s*｜\s*[^｜\s][^｜]*｜")  # (full-width bars: "2025年2月｜99.87%｜2件")
 _TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _NUMBERS_ONLY = re.compile(r"^[\d\s.,:/\-]+$")
 #: A line that ends its sentence: a full stop (closing brackets or quotes may follow it), or a bracketed
@@ -276,6 +276,11 @@ _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 #: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
 #: honorific prefix that opens a sentence (お客様, ご利用), not a continuation.
+#: An FAQ's question and its answer on one line ("Q：データはどこに保存されますか？　A：国内の…"): read as a heading over
+#: the next line, a category's Q/A lines had become one chain of section names and six of nine facts were lost.
+_INLINE_QA = re.compile(r"[?？]\s*(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*\S")
+#: A name and its value apart by an ideographic space ("登録番号　C24-0417-2", "登録日　2024年10月15日"): a fact.
+_WIDE_KEY_VALUE = re.compile(r"^[^\s\u3000\d]{2,15}\u3000+[^\s\u3000][^\u3000]*$")  # (a date before a title heads it)
 _HIRAGANA_START = re.compile(r"^(?![おご][\u4e00-\u9fff])[\u3041-\u309f、。ー]")
 
 
@@ -288,7 +293,7 @@ def _is_row(ln: _Line) -> bool:
 
 
 def _cells(ln: _Line) -> list[str]:
-    parts = _space_cells(ln.text) if ln.row else re.split(r"\||\t", ln.text)
+    parts = _space_cells(ln.text) if ln.row else re.split(r"[|｜\t]", ln.text)
     return [c.strip() for c in parts if c.strip()]
 
 
@@ -631,6 +636,8 @@ def _promote_labels(lines: list[_Line]) -> None:
         if "|" in ln.text and _EMPTY_CELLS.match(ln.text):
             ln.kind = "chrome"
             continue
+        if _INLINE_QA.search(ln.text) or _wide_fact(ln.text):
+            continue  # a question with its answer on one line, or a name and its value: a fact, no label
         if pos + 1 < len(content) and _FAQ_QUESTION.search(ln.text) and len(ln.text) <= _HEADING_MAX_CHARS * 2 \
                 and lines[content[pos + 1]].kind in ("text", "bullet"):
             ln.kind = "heading"  # an FAQ's question titles its answer; quoting it answers nothing
@@ -653,6 +660,8 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         prev = lines[content[pos - 1]] if pos else None
         nxt = lines[content[pos + 1]]
+        if _CIRCLED.match(ln.text) and (prev is not None and _CIRCLED.match(prev.text) or _CIRCLED.match(nxt.text)):
+            continue  # "① …" over "② …": a list's items ("①通信の暗号化" over its "（１）…" stays a heading)
         after_blank = prev is None or content[pos - 1] != i - 1
         if not (after_blank or prev.kind in ("heading", "bullet", "chrome", "title")
                 or _SENTENCE_END.search(prev.text) or _is_row(prev) or _KEY_VALUE.match(prev.text)):
@@ -737,8 +746,23 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
         return False
     if _same_key_value(stripped, raw[i - 1][1].strip() if i > 0 else ""):
         return False  # the last of "緊急（Critical）：7日以内" / "高（High）：30日以内" / "中（Medium）以下：90日以内"
+    if _wide_fact(stripped) or _INLINE_QA.search(stripped):
+        return False  # "監査機関　あおば監査法人" before a blank line: a fact
+    if _CIRCLED.match(stripped) and i > 0 and _CIRCLED.match(raw[i - 1][1].strip()):
+        return False  # "③ …に起因する障害" under "② …": the list's last item, no heading
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     return not nxt
+
+
+_CIRCLED = re.compile(r"^[\u2460-\u2473\u3251-\u325f]")
+
+
+def _wide_fact(text: str) -> bool:
+    """A name and its value apart by an ideographic space, that is no letterhead ("株式会社ハルカゼ　2025年9月1日現在")."""
+    if not _WIDE_KEY_VALUE.match(text):
+        return False
+    name, value = (part for part in WIDE_GAP.split(text.strip(), maxsplit=1))
+    return not _COMPANY.search(name) and not is_label(value) and not is_label(text)
 
 
 def _same_key_value(line: str, above: str) -> bool:
@@ -994,12 +1018,16 @@ def _title_bar(lines: list[_Line]) -> str | None:
     """A copied page's first line naming the page and its site ("Page | Site") above the site's menu or
     breadcrumb: the page's <title>, which names the document (as an HTML page's does) and states no fact."""
     content = [ln for ln in lines if ln.kind != "blank"]
+    under_crumb = len(content) >= 3 and content[0].kind == "chrome" and _crumb(content[0].text, top=True) \
+        and content[1].kind == "text" and _TITLE_BAR.match(content[1].text) is not None and "|" not in content[2].text
+    if under_crumb:
+        content = content[1:]  # the bar right under the site's breadcrumb ("ホーム ＞ … ＞ ISMAP登録情報")
     if len(content) < 3 or content[0].kind != "text" or _SENTENCE_END.search(content[0].text):
         return None
     if not _TITLE_BAR.match(content[0].text) or content[1].kind == "text" and "|" in content[1].text:
         return None  # a table's first row, not a title
-    if not any(ln.kind == "chrome" for ln in content[1:6]):
-        return None  # no site furniture under it: a line of the document's own
+    if not under_crumb and not any(ln.kind == "chrome" for ln in content[1:6]):
+        return None  # no site furniture around it: a line of the document's own
     content[0].kind = "chrome"
     return content[0].text
 
@@ -1229,4 +1257,6 @@ def _continues(line: _Line, nxt: _Line) -> bool:
         return True  # a note right under a fact qualifies it ("※製品により仕様が異なります。"): quoted with it
     if _KEY_VALUE.match(line.text) and not _KEY_VALUE.match(nxt.text):
         return False  # "SSO（SAML 2.0）：エンタープライズプランのみ" is a fact whole; the line after it is not its
+    if _wide_fact(line.text) or _wide_fact(nxt.text) or _INLINE_QA.search(nxt.text):
+        return False  # "登録番号　C24-0417-2" / "登録日　2024年10月15日": each a fact
     return not _SENTENCE_END.search(line.text)
