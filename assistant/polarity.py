@@ -76,6 +76,7 @@ _ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl
                        re.I)
 #: A condition opening a sentence (after a clause number: "8.2 Where those reports are not sufficient, …").
 _EN_PURPOSE = re.compile(r",?\s+so\s+that\b.*$|,?\s+in\s+order\s+to\b.*$", re.I | re.S)
+_EN_INNER_CONDITION = re.compile(r"(?<=[;,:])\s*(?:if|unless|where|in\s+case)\b[^,;]*,", re.I)
 _EN_CONDITIONAL = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?:if|unless|when|where|in case)\b", re.I)
 
 
@@ -165,6 +166,9 @@ def _judge_en(sentence: str, off_says_no: bool = True, plans_say_no: bool = True
     # what a thing is done for is not whether it is done: "Administrators can enforce SSO so that users can
     # no longer sign in with a password" is a yes to SSO (a review's sheet got いいえ)
     s = _EN_PURPOSE.sub("", s) or s
+    # a condition inside the sentence is no answer either: "…within 15 days of notice; if the parties cannot resolve
+    # the objection, Customer may terminate" is a yes to "can the customer object?" (it had been read no)
+    s = _EN_INNER_CONDITION.sub(" ", s) if not _EN_CONDITIONAL.match(s) else s
     if _EN_NEG.search(_EN_NOT_NEG.sub(" ", s)) or off_says_no and _EN_OFF.search(s):
         if _EN_CONDITIONAL.match(s):
             # the no may be the condition's ("Where those reports are not sufficient, the Customer may
@@ -254,7 +258,8 @@ def _judge(sentence: str, off_says_no: bool = True, plans_say_no: bool = True) -
 
 #: A requirement that something is not done (「あらかじめ本人の同意を得ないで、個人データを第三者に提供していないこと。」):
 #: a quote saying it is not done meets it. いいえ had been written against such a row.
-_JA_NEGATIVE_REQUIREMENT = re.compile(r"(?:ない|ず|せず)こと\s*[。．]?\s*$")
+_JA_NEGATIVE_REQUIREMENT = re.compile(r"(?:ない|ず|せず)こと\s*[。．]?\s*$|(?:ない|せず)ことを(?:規定|定め|明記|約束|確約)"
+                                      r"(?:して|し)?(?:いる|ている)?こと\s*[。．]?\s*$")
 
 
 def verdict(question: str, quote: str) -> Verdict | None:

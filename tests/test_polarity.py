@@ -122,6 +122,14 @@ def test_verdict_from_the_quote(question, quote, expected):
      "全従業員に入社時および年1回のセキュリティ研修を実施しています。", Verdict.UNCLEAR),
     ("SLA未達時に返金を行いますか。", "稼働率が99.9%を下回った場合、月額料金の10%を返金します。", Verdict.YES),
     ("データ削除証明書を発行してもらえますか。", "○ | ご要望に応じて発行します。", Verdict.YES),
+    # a condition inside the sentence gives no answer
+    ("Can the customer object to a new sub-processor, and what happens if the objection cannot be resolved?",
+     "5.3 Customer may object on reasonable data-protection grounds within fifteen (15) days of notice; if the parties "
+     "cannot resolve the objection, Customer may terminate the affected Services.", Verdict.YES),
+    ("Do you sell customer data?", "We do not sell customer data, if you are asking.", Verdict.NO),
+    # a requirement to have ruled something out, met by a quote ruling it out
+    ("利用者データを目的外に利用しない、また第三者に提供しないことを規定していること。",
+     "利用者の同意なく利用者データを第三者に提供しません。", Verdict.YES),
     # asked whether it is free, told it costs extra
     ("Is a certificate of data destruction provided free of charge upon termination?",
      "その後30日以内に消去します。消去証明書の発行はご要望に応じて行います（有償）。", Verdict.NO),
