@@ -1095,3 +1095,26 @@ def test_full_width_bar_rows_a_rule_of_dashes_and_a_lists_last_circled_item(tmp_
     assert "2025年2月｜99.87%｜2件" in texts and not any("―" in t for t in texts)
     assert any(t.endswith("③ お客様の端末に起因する障害") for t in texts)
     assert all(not part.startswith("③") for p in passages for part in p.section)
+
+
+def test_the_next_numbered_section_over_a_list_is_a_heading(tmp_path):
+    """"3. 第三者認証について" over a ・ list, after "1." and "2." headed their paragraphs: the next section (read as a
+    one-item list, the rest of the page had been filed under "2.")."""
+    text = ("Kiyora Meet のセキュリティ\n\n1. 通信・保存データの暗号化\n通信はTLS 1.2以上で暗号化されます。\n\n"
+            "2. データの保管場所\n録画は日本国内のデータセンターに保管されます。\n\n3. 第三者認証について\n"
+            "・メーカーは SOC 2 Type 2 報告書を毎年取得しています。\n・当社はISO/IEC 27001の認証を取得しています。\n\n"
+            "4. 日本語サポート窓口\n受付時間　平日 9:30～17:30（土日祝・年末年始を除く）\n")
+    sections = {p.text: p.section[-1] for p in _parse(tmp_path, text)}
+    assert sections["受付時間　平日 9:30～17:30（土日祝・年末年始を除く）"] == "4. 日本語サポート窓口"
+    assert sections["当社はISO/IEC 27001の認証を取得しています。"] == "3. 第三者認証について"
+
+
+def test_a_letterhead_over_a_dated_title_line(tmp_path):
+    text = ("LARKSPUR VIDEO, INC.\nDATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)\n\n"
+            "1. Scope. This Addendum applies where Larkspur processes Customer Personal Data.\n")
+    path = tmp_path / "dpa.en.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = parse_document(path, text)
+    assert doc.title == "DATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)"
+    assert doc.as_of == "2024-02-01"
+    assert [p.text for p in doc.passages] == ["Scope. This Addendum applies where Larkspur processes Customer Personal Data."]

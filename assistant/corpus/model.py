@@ -56,6 +56,8 @@ _UPDATED_ON = [re.compile(p, re.I) for p in (
     _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
     _YM_JA + r"\s*(?:版|改訂|改定|発行|更新)",
     r"第\s*\d{1,3}(?:\.\d{1,3})*\s*版\s*[（(]?\s*" + _YMD,  # "第2.1版（2026年9月1日）"
+    r"\bVersion\s+\d{1,3}(?:\.\d{1,3})*,?\s+effective\s+(?:as\s+of\s+)?" + _DMY,  # "(Version 4.2, effective 1 February 2024)"
+    r"\bVersion\s+\d{1,3}(?:\.\d{1,3})*,?\s+effective\s+(?:as\s+of\s+)?" + _MDY,
     r"\b(?:version|ver\.|rev\.)\s*\d{1,3}(?:\.\d{1,3})*\s*[（(]\s*" + _YMD,
     _UPDATED_EN + _ISO,
     _UPDATED_EN + _YMD,

@@ -199,6 +199,11 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
             lines.append(_Line(start, end, stripped, "heading"))
             continue
+        if not has_md_headings and (n := _next_section_number(stripped, raw, i, lines)):
+            # "3. 第三者認証について" over a ・ list, after "1." and "2." read as headings over their paragraphs: the
+            # next section, not a one-item list (it had filed the rest of the page under "2.")
+            lines.append(_Line(start, end, stripped, "heading"))
+            continue
         if not has_md_headings and (m := _NUMBERED_HEADING.match(stripped)) and m.group("mark") \
                 and _marked_label(stripped, raw, i):
             # "■ 本資料について" right above its body: a section mark, not a one-item list
@@ -701,6 +706,20 @@ _PAREN_NUMBER = re.compile(r"^[（(]\d{1,2}[)）]\s*\S")
 _NUMBER_LABEL = re.compile(r"^(?:[（(]\d{1,2}[)）]|\d{1,2}\.(?!\d))\s*\S")
 
 
+_SECTION_NUMBER_LINE = re.compile(r"^(\d{1,2})\.(?!\d)\s*\S")
+
+
+def _next_section_number(stripped: str, raw: list[tuple[int, str]], i: int, lines: list[_Line]) -> bool:
+    """"N. title" after a blank line, short and no sentence, when "N-1. …" above it is a heading."""
+    m = _SECTION_NUMBER_LINE.match(stripped)
+    if not m or len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
+        return False
+    if i == 0 or raw[i - 1][1].strip():
+        return False  # (a blank line before it: inside a list, "3." is its third item)
+    previous = f"{int(m.group(1)) - 1}."
+    return any(ln.kind == "heading" and ln.text.startswith(previous) for ln in lines)
+
+
 def _numbered_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     """A numbered label ("（n）", "n.") with a sentence right under it; numbered lines in a row are a list."""
     if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped or "、" in stripped:
@@ -1052,10 +1071,15 @@ def _opening_title(lines: list[_Line]) -> str | None:
             and not _SENTENCE_END.search(first.text):
         first.kind = "chrome"
         return first.text
-    if nxt is not None and nxt.kind == "heading" and first.kind == "text" and len(first.text) <= _LABEL_MAX_CHARS \
-            and _COMPANY.search(first.text):
-        first.kind = "chrome"
-        return nxt.text
+    if nxt is not None and first.kind == "text" and len(first.text) <= _LABEL_MAX_CHARS and _COMPANY.search(first.text):
+        if nxt.kind == "heading":
+            first.kind = "chrome"
+            return nxt.text
+        if nxt.kind == "text" and len(nxt.text) <= _HEADING_MAX_CHARS * 2 and not _SENTENCE_END.search(nxt.text) \
+                and find_as_of(nxt.text):
+            # "LARKSPUR VIDEO, INC." / "DATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)"
+            first.kind = nxt.kind = "chrome"
+            return nxt.text
     return None
 
 
