@@ -362,6 +362,9 @@ class Assistant:
         return Path(doc.path).read_text(encoding="utf-8")
 
 
+_STANDARD_NUMBER = re.compile(r"\d{4,}|[A-Za-z]\s+\d")
+
+
 def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -> Retrieval:
     """The retrieval with a clearly likelier answer of its first REORDER_DEPTH hits first, if there is one.
     "Already an answer" is at the model's own cut, whatever cut answers are given at (ASSISTANT_THRESHOLD,
@@ -370,7 +373,10 @@ def _likeliest_first(index: Index, model: abstain.Model, retrieval: Retrieval) -
     if depth < 2:
         return retrieval
     texts = [h.passage.index_text() for h in retrieval.hits[:depth]]
-    lacking = [len(abstain.unmatched_numbers(retrieval.question, t)) for t in texts]
+    # (a standard's number, "27017", or an acronym's, "SOC 1": a quantity such as "128ビット" may be in a passage
+    # about something else, the HTTPS one for "保存データは128ビット鍵で暗号化されていますか")
+    lacking = [len([n for n in abstain.unmatched_numbers(retrieval.question, t) if _STANDARD_NUMBER.search(n)])
+               for t in texts]
     if lacking[0] and min(lacking) < lacking[0]:
         # the question names a standard or version ("ISO/IEC 27017") that the first passage lacks and a next one
         # carries: that one is about it (the 27001 passage had come first, "Certified since 2023" read as yes)
