@@ -393,10 +393,10 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         # row's question, which the quote does not repeat): 「稼働率が目標値を下回った場合、
         # 減額・返金（サービスクレジット）を行いますか」 had been answered yes from 「月間稼働率99.9%を目標に運用しています」
         return Verdict.UNCLEAR
-    if found == Verdict.YES and _ASKS_INCLUDED.search(question) and any(
-            _EXCLUDED.search(x) for x in closest_sentences(question, rest)):
+    if found in (Verdict.YES, Verdict.UNCLEAR) and _ASKS_INCLUDED.search(question) and any(
+            _EXCLUDED.search(x) or _OUT_OF_SCOPE.search(x) for x in closest_sentences(question, rest)):
         # asked whether it counts, told it is left out: 「計画メンテナンスの時間は算定から除きます」 had answered はい to
-        # 「計画停止の時間は稼働率の算定対象に含まれますか」
+        # 「計画停止の時間は稼働率の算定対象に含まれますか」, and 「オンプレミス版は対象外」 answered nothing to 「…含まれますか」
         return Verdict.NO
     if found == Verdict.YES and _ASKS_FREE.search(question) and any(
             score and _PAID.search(unicodedata.normalize("NFKC", x)) for score, x in scored_sentences(question, rest)):
@@ -433,9 +433,11 @@ def _object_unsaid(question: str, quote: str) -> bool:
     return not any(w in said for w in words) and not any(e and e in said for e in equivalents)
 
 
-_ASKS_INCLUDED = re.compile(r"含まれ|含め|含む|\binclud(?:ed|es?|ing)\b|\bcount(?:ed|s)?\s+(?:towards?|in)\b", re.I)
+_ASKS_INCLUDED = re.compile(r"含まれ|含め|含む|\binclud(?:ed|es?)\b|\bcount(?:ed|s)?\s+(?:towards?|in)\b", re.I)
 _EXCLUDED = re.compile(r"除き|除く|除いて|除外|含まれません|含みません|含めません|\bexclud(?:ed|es?|ing)\b|\bnot\s+included\b|"
                        r"\bnot\s+count(?:ed)?\b", re.I)
+#: Out of the scope asked about: to "included?", 対象外 is a no (elsewhere it is neither: _JA_NA).
+_OUT_OF_SCOPE = re.compile(r"対象外|適用外|範囲外|\bout\s+of\s+scope\b", re.I)
 _PAID = re.compile(r"\d[\d,]*\s*円|[¥￥$€£]\s*\d|有償|有料|別料金|追加料金|オプション料金|\bpaid\b|\bfor\s+a\s+fee\b|\b(?:additional|extra)\s+"
                    r"(?:fee|charge|cost)s?\b|\bat\s+(?:an\s+)?(?:additional|extra)\s+(?:fee|charge|cost)\b|\bchargeable\b"
                    r"|\bbilled\s+separately\b", re.I)

@@ -92,6 +92,7 @@ def test_verdict_from_the_quote(question, quote, expected):
     # asked whether it counts, told it is left out
     ("計画停止（定期メンテナンス）の時間は稼働率の算定対象に含まれますか。",
      "月間稼働率99.9%を目標とします。計画メンテナンスの時間は算定から除きます。", Verdict.NO),
+    ("オンプレミス版はISMAP登録の対象に含まれますか。", "オンプレミス版「ふみくらServer」は対象外です。", Verdict.NO),
     # a requirement that something is not done is met by a quote saying it is not done
     ("あらかじめ本人の同意を得ないで、個人データを第三者に提供していないこと。",
      "法令に基づく場合を除き、ご本人の同意なく個人情報を第三者に提供しません。", Verdict.YES),
