@@ -176,7 +176,6 @@ def without_boilerplate(question: str) -> str:
     return rest if rest != question and len(tokens.tokenize(rest)) >= 2 else question
 
 
-
 #: A leading enumerator or control id ("Q12.", "1-3)", "(4)", "AC-01:", "BCR-06:", "問5 "): a questionnaire's, not
 #: asked. Kept, "bcr" and "06" were terms and numbers no document writes: a right first passage had been called
 #: "not documented" (0.095) and another sent to review as a number mismatch.
@@ -184,10 +183,11 @@ _ENUMERATOR = re.compile(
     r"^\s*(?:(?:[QqＱｑ]|No|NO|no|問|質問|設問)\s*[.．]?\s*)?(?:[A-Za-zＡ-Ｚａ-ｚ]{1,4}\s*[-‐－.．]\s*)?"
     r"[(（]?\d{1,4}(?:\s*[-‐－.．]\s*\d{1,4})*[)）]?(?:\s*[.．:：、)）]\s*|\s+(?![a-z]))"
 )
-_WORDY = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+#: A letter or a kana or kanji: a cell or a question with words in it (not only numbers or marks).
+WORDY = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def without_enumerator(text: str) -> str:
     """TEXT without its leading enumerator or control id, when words are left."""
     rest = _ENUMERATOR.sub("", text, count=1).strip()
-    return rest if len(rest) >= 2 and _WORDY.search(rest) else text
+    return rest if len(rest) >= 2 and WORDY.search(rest) else text

@@ -74,9 +74,11 @@ _EN_OFF = re.compile(r"\b(?:is|are|was|were|has been|have been|had been)\s+(?:no
 _ASKS_OFF = re.compile(r"無効|廃止|停止|終了|削除|退職|失効|disabl|deprecat|discontinu|retire|decommission|block|"
                        r"turn(?:ed)?\s+off|switch(?:ed)?\s+off|remov|revok|deprovision|dispos|wipe|offboard|terminat",
                        re.I)
-#: A condition opening a sentence (after a clause number: "8.2 Where those reports are not sufficient, …").
+#: What a thing is done for ("…, so that users can no longer sign in with a password").
 _EN_PURPOSE = re.compile(r",?\s+so\s+that\b.*$|,?\s+in\s+order\s+to\b.*$", re.I | re.S)
+#: A condition inside a sentence ("…; if the parties cannot resolve the objection, …").
 _EN_INNER_CONDITION = re.compile(r"(?<=[;,:])\s*(?:if|unless|where|in\s+case)\b[^,;]*,", re.I)
+#: A condition opening a sentence (after a clause number: "8.2 Where those reports are not sufficient, …").
 _EN_CONDITIONAL = re.compile(r"^\s*(?:\(?\d+(?:\.\d+)*[.)]?\s+|\(?[a-z]\)\s+)?(?:if|unless|when|where|in case)\b", re.I)
 
 
@@ -310,7 +312,7 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
             # a table's row whose value is a mark ("| 稼働率未達時の返金・減額 | × |"): the mark is its answer
             blocks.append([(relevance(block), row_mark, block)])
             continue
-        if len([c for c in re.split(r"[|｜\t]", block) if c.strip()]) >= 3 and _judge(block) == Verdict.NO:
+        if len(_row_cells(block)) >= 3 and _judge(block) == Verdict.NO:
             # a row of three cells or more, none a mark, whose last cell reads no: it answers its column, not the
             # question ("管理者操作ログ\t本番環境へのアクセス\t3年\t不可（監査時に提示）": the customer may not view
             # them; the logs are kept, and "are they retained?" had been answered no)
@@ -615,11 +617,16 @@ class _Names:
 _FOOTNOTE = re.compile(r"^\s*(?:※|注|\*(?!\*))")
 
 
+def _row_cells(line: str) -> list[str]:
+    """A table row's filled cells, apart by "|", "｜" or tabs (a line that is no row is one cell)."""
+    return [c.strip() for c in re.split(r"[|｜\t]", line) if c.strip()]
+
+
 def _row_mark(line: str) -> Verdict | None:
     """The yes, no or unclear of a table row (cells apart by "|" or tabs) whose cells after its label hold
     marks (○ / × / － / はい / No); unclear when they differ (a plan matrix's "× | ○ | ○"); None for a row
     with no mark, or a line that is no row."""
-    cells = [c.strip() for c in re.split(r"[|｜\t]", line) if c.strip()]
+    cells = _row_cells(line)
     if len(cells) < 2 or not ("|" in line or "｜" in line or "\t" in line):
         return None
     marked = [_marked(c) for c in cells[1:]]

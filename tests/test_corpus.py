@@ -263,10 +263,14 @@ def test_a_quantity_opening_a_label_is_no_section_number(tmp_path):
     assert all(p.nesting_guessed for p in doc.passages)
 
 
-def _parse(tmp_path, text, name="page.ja.txt"):
+def _document(tmp_path, text, name="page.ja.txt"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    doc = parse_document(path, text)
+    return parse_document(path, text)
+
+
+def _parse(tmp_path, text, name="page.ja.txt"):
+    doc = _document(tmp_path, text, name)
     for p in doc.passages:
         assert text[p.start:p.end] == p.text
     return doc.passages
@@ -945,9 +949,7 @@ def test_a_short_breadcrumb_trail_heads_no_section_and_names_no_title(tmp_path, 
     headed every section path of its page, and what stood above it (the site's menu) titled the page."""
     text = (f"Skip to main content\nProduct\nPricing\nResources\nLog in\nStart free trial\n{crumb}\nSecurity at Orlenmail\n"
             "Encryption\nCustomer data is encrypted at rest with AES-256.\n\nBackups\nBackups are kept for 35 days.\n")
-    path = tmp_path / "trust.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = parse_document(path, text)
+    doc = _document(tmp_path, text, "trust.txt")
     assert doc.title == "Security at Orlenmail"
     assert [p.section for p in doc.passages] == [("Security at Orlenmail", "Encryption"), ("Security at Orlenmail", "Backups")]
 
@@ -1030,9 +1032,7 @@ def test_a_cookie_notice_ending_in_a_bracketed_close_button_is_chrome(tmp_path):
     text = ("ホーム ＞ よくあるご質問 ＞ セキュリティ対策について\n"
             "当サイトはCookieを利用しています。サイトの閲覧を続けることで同意したものとみなします。［閉じる］\n"
             "セキュリティ対策について\n更新日：2025.04.08\nお預かりしたファイルを守るため次の対策を行っています。\n")
-    path = tmp_path / "page.ja.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = parse_document(path, text)
+    doc = _document(tmp_path, text, "page.ja.txt")
     assert doc.title == "セキュリティ対策について"
     assert [(p.section, p.text) for p in doc.passages] == [
         (("セキュリティ対策について",), "お預かりしたファイルを守るため次の対策を行っています。")]
@@ -1047,9 +1047,7 @@ def test_a_cookie_notice_ending_in_a_bracketed_close_button_is_chrome(tmp_path):
 def test_a_documents_opening_line_over_its_date_or_a_letterhead_is_no_passage(tmp_path, text, title):
     """A first line with the document's date under it is its title; a company's name over the first heading is a
     letterhead. Quoted, both had been candidates for unrelated questions."""
-    path = tmp_path / "terms.en.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = parse_document(path, text)
+    doc = _document(tmp_path, text, "terms.en.txt")
     assert doc.title == title
     assert [p.text for p in doc.passages] == [text.strip().split("\n")[-1]]
 
@@ -1076,9 +1074,7 @@ def test_one_line_faq_pairs_and_name_value_lines_apart_by_an_ideographic_space_a
              "ISMAP登録情報\n当社のサービスはISMAPのクラウドサービスリストに登録されています。\n\n■登録概要\n"
              "登録番号　C24-0417-2\n登録日　2024年10月15日\n監査機関　あおば監査法人\n\n■管理策\n"
              "| 5.1.1 | 情報セキュリティのための方針群 | 実施済 |\n| 5.1.2 | 方針群のレビュー | 実施済 |\n")
-    path = tmp_path / "ismap.ja.txt"
-    path.write_text(ismap, encoding="utf-8")
-    doc = parse_document(path, ismap)
+    doc = _document(tmp_path, ismap, "ismap.ja.txt")
     assert doc.title == "ISMAP登録情報 | ふみくらクラウド（株式会社ミナトデータワークス）", "the bar under the breadcrumb"
     facts = {p.text: p.section for p in doc.passages}
     assert facts["登録番号　C24-0417-2"] == ("■登録概要",) and facts["監査機関　あおば監査法人"] == ("■登録概要",)
@@ -1112,9 +1108,7 @@ def test_the_next_numbered_section_over_a_list_is_a_heading(tmp_path):
 def test_a_letterhead_over_a_dated_title_line(tmp_path):
     text = ("LARKSPUR VIDEO, INC.\nDATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)\n\n"
             "1. Scope. This Addendum applies where Larkspur processes Customer Personal Data.\n")
-    path = tmp_path / "dpa.en.txt"
-    path.write_text(text, encoding="utf-8")
-    doc = parse_document(path, text)
+    doc = _document(tmp_path, text, "dpa.en.txt")
     assert doc.title == "DATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)"
     assert doc.as_of == "2024-02-01"
     assert [p.text for p in doc.passages] == ["Scope. This Addendum applies where Larkspur processes Customer Personal Data."]

@@ -463,11 +463,16 @@ def test_api_docs_render_offline(browser, base_url):
         page.screenshot(path=str(ARTIFACTS / "docs.png"))
 
 
-def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, assistant):
-    folder = make_corpus({"evil.md": EVIL_DOC})
-    evil = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
+def _answering_everything(folder, tmp_path, assistant) -> Assistant:
+    """An assistant on FOLDER, with the session's model, that answers whatever it finds (threshold 0)."""
+    return Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
                               model=assistant.settings.model, threshold=0.0, feedback_db=tmp_path / "fb.db"),
                      progress=False)
+
+
+def test_markup_in_documents_is_shown_not_run(browser, make_corpus, tmp_path, assistant):
+    folder = make_corpus({"evil.md": EVIL_DOC})
+    evil = _answering_everything(folder, tmp_path, assistant)
     with _serve(create_app(assistant=evil)) as url, \
             _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.goto(url + "/")
@@ -578,9 +583,7 @@ def test_a_quote_cut_off_with_its_page_says_so_on_the_card(browser, make_corpus,
     the page's language; a whole sentence's card does not."""
     folder = make_corpus({"security.ja.txt": "セキュリティ対策\n\n通信の暗号化\nすべての通信をTLS 1.2以上で暗号化しています。\n\n"
                                              "脆弱性診断\n第三者機関による脆弱性診断を年に1回、外部の専門会"})
-    cut = Assistant(Settings(corpus=folder, index=tmp_path / "index", cache=assistant.settings.cache,
-                             model=assistant.settings.model, threshold=0.0, feedback_db=tmp_path / "fb.db"),
-                    progress=False)
+    cut = _answering_everything(folder, tmp_path, assistant)
     with _serve(create_app(assistant=cut)) as url, \
             _page(browser, viewport={"width": 1280, "height": 900}) as (page, watch):
         page.goto(url + "/")

@@ -18,8 +18,8 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import BULLET_GLYPHS, COUNTED_AFTER
-from .labels import (BREADCRUMB, CONSENT, ROOT_CRUMB, TWO_STEP_CRUMB, FEEDBACK, PAGE_LABEL, TOC_TITLE, WIDE_GAP, in_glossary, is_label,
-                     links_only, nav_row)
+from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, ROOT_CRUMB, TOC_TITLE, TWO_STEP_CRUMB, WIDE_GAP,
+                     in_glossary, is_label, links_only, nav_row)
 from .model import Document, Passage, find_as_of, mark_units, quote_together, split_long
 
 #: Longest line that can be a heading in a plain-text document.
@@ -122,7 +122,7 @@ class _Line:
     table_head: bool = False  # a table's header row (chrome): the rows under it are read with it
     row: bool = False  # a table row whose cells only spaces separate (see _space_tables)
     in_table: bool = False  # a line inside a table laid out one cell a line (see _cell_lines): it ends no table
-    item: bool = False  # a definition list's name with its value (see _definition_lists): quoted alone
+    item: bool = False  # a unit of several lines quoted alone (see _unit)
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -199,7 +199,7 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             # "（3）遠隔地保管" over its paragraph: a sub-heading of the numbered section, not a one-line item
             lines.append(_Line(start, end, stripped, "heading"))
             continue
-        if not has_md_headings and (n := _next_section_number(stripped, raw, i, lines)):
+        if not has_md_headings and _next_section_number(stripped, raw, i, lines):
             # "3. 第三者認証について" over a ・ list, after "1." and "2." read as headings over their paragraphs: the
             # next section, not a one-item list (it had filed the rest of the page under "2.")
             lines.append(_Line(start, end, stripped, "heading"))
@@ -279,13 +279,13 @@ _CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリ�
                       r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
-#: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
-#: honorific prefix that opens a sentence (お客様, ご利用), not a continuation.
 #: An FAQ's question and its answer on one line ("Q：データはどこに保存されますか？　A：国内の…"): read as a heading over
 #: the next line, a category's Q/A lines had become one chain of section names and six of nine facts were lost.
 _INLINE_QA = re.compile(r"[?？]\s*(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*\S")
 #: A name and its value apart by an ideographic space ("登録番号　C24-0417-2", "登録日　2024年10月15日"): a fact.
 _WIDE_KEY_VALUE = re.compile(r"^[^\s\u3000\d]{2,15}\u3000+[^\s\u3000][^\u3000]*$")  # (a date before a title heads it)
+#: A line that carries on a wrapped sentence starts with kana or punctuation; お/ご before a kanji is the
+#: honorific prefix that opens a sentence (お客様, ご利用), not a continuation.
 _HIRAGANA_START = re.compile(r"^(?![おご][\u4e00-\u9fff])[\u3041-\u309f、。ー]")
 
 
@@ -478,8 +478,7 @@ def _numbered_items(lines: list[_Line]) -> list[_Line]:
 
     def close() -> None:
         if item:
-            out.append(_Line(item[0].start, item[-1].end, " | ".join(x.text for x in item), "text", in_table=True,
-                             item=True))
+            out.append(_unit(item))
             item.clear()
 
     for i, ln in enumerate(lines):
@@ -581,8 +580,14 @@ def _read_definitions(run: list[_Line]) -> list[_Line]:
             it[0].kind, it[0].level = "heading", 0
             out.append(it[0])
         else:
-            out.append(_Line(it[0].start, it[-1].end, " | ".join(x.text for x in it), "text", in_table=True, item=True))
+            out.append(_unit(it))
     return out
+
+
+def _unit(parts: list[_Line]) -> _Line:
+    """Lines that say one thing together (a name with its value, a check sheet's item with its answer): one
+    unit, quoted alone, its cells joined as a table row's are for what reads it."""
+    return _Line(parts[0].start, parts[-1].end, " | ".join(x.text for x in parts), "text", in_table=True, item=True)
 
 
 def _is_table_header(lines: list[_Line], content: list[int], pos: int) -> bool:
@@ -831,17 +836,16 @@ def _drop_contents(lines: list[_Line]) -> None:
             later.add(ln.text)
         elif ln.kind in ("bullet", "text") and (ln.text in later or bare != ln.text and bare in later):
             ln.kind = "chrome"
-    # ... and the entries beside them with page numbers too, whose sections a cut-off file no longer has
-    content = [ln for ln in lines if ln.kind != "blank"]
-    paged = [ln.kind != "chrome" and _PAGE_NUMBER.search(ln.text) is not None for ln in content]
-    dropped = [ln.kind == "chrome" and _PAGE_NUMBER.search(ln.text) is not None for ln in content]
-    for _ in range(len(content)):
-        changed = False
-        for n, ln in enumerate(content):
-            if paged[n] and (n and dropped[n - 1] or n + 1 < len(content) and dropped[n + 1]):
-                ln.kind, paged[n], dropped[n], changed = "chrome", False, True, True
-        if not changed:
-            break
+    # ... and the entries in a row with them, page numbers and all, whose sections a cut-off file no longer has
+    run: list[_Line] = []
+    for ln in [*(x for x in lines if x.kind != "blank"), None]:
+        if ln is not None and _PAGE_NUMBER.search(ln.text):
+            run.append(ln)
+            continue
+        if any(x.kind == "chrome" for x in run):
+            for x in run:
+                x.kind = "chrome"
+        run = []
 
 
 #: A contents entry's page number: after a tab, leader dots or a wide gap ("…体制\t1", "…体制 ....... 3").

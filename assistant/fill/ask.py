@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # the model stack is heavy; importing fill must stay cheap fo
 #: Called after each question row with (rows done, rows in all).
 Progress = Callable[[int, int], None]
 
-#: Answer text of a "not documented" row: the closest passages are not written, so it does not mention them.
+#: Question rows embedded together before they are asked.
 _BATCH = 32
 
 

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from ..asked import WORDY
 from ..errors import InputError
 from ..script import CJK
 from .model import Book, Row, Table, cell_text, norm
@@ -46,9 +47,6 @@ _QUESTION_EN = re.compile(
     re.I,
 )
 _HEADING_MARK = re.compile(r"^\s*(?:[■□◆◇●○▼▽▶►▷◎★☆]|【|第\s*[0-9０-９一二三四五六七八九十]+\s*[章節部])")
-#: A leading enumerator ("Q12.", "1-3)", "(4)", "AC-01:", "問5 "): kept in the cell, not asked, since the
-#: retriever would count "q12" as a term the documents never use and doubt a documented answer.
-WORDY = re.compile(r"[A-Za-z\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 
 
 def header_priority(value: Any) -> int:
