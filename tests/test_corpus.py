@@ -98,6 +98,11 @@ def test_index_text_carries_the_heading(default):
     # a month only, said to be current
     ("ご利用プランごとの提供機能をご確認いただけます。（2025年1月現在）", "2025-01"),
     ("Prices and features as of January 2025.", "2025-01"),
+    # a translated page's full-width colon and digits, a Japanese 制定 line, a press release's dateline
+    ("Security of Example Cloud\nUpdated：２０２４年１０月１日 (Oct. 1, 2024)", "2024-10-01"),
+    ("セキュリティへの取り組み\n2023年4月1日 制定\n", "2023-04-01"),
+    ("サイト名\nホーム > お知らせ\n2024.05.10 お知らせ\nISO/IEC 27017 認証取得のお知らせ\n", "2024-05-10"),
+    ("\n" * 20 + "2024.05.10 お知らせ\n", None),  # a dateline far down the page dates an entry, not the page
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
@@ -1112,3 +1117,86 @@ def test_a_letterhead_over_a_dated_title_line(tmp_path):
     assert doc.title == "DATA PROCESSING ADDENDUM — EXCERPT (Version 4.2, effective 1 February 2024)"
     assert doc.as_of == "2024-02-01"
     assert [p.text for p in doc.passages] == ["Scope. This Addendum applies where Larkspur processes Customer Personal Data."]
+
+
+def test_a_page_copied_one_element_a_line_with_image_alt_text_and_logo_captions(tmp_path):
+    """A browser copy of a marketing page: the site's menu one item a line (no value among the names, so no
+    definition list), icons' and images' alt text, certification logos surviving as their alt text over a
+    caption of the standard and its number."""
+    text = ("セキュリティ | ノハラ勤怠\nノハラ勤怠\n機能\n料金\n導入事例\nお知らせ\nログイン\nホーム\n>\nセキュリティ\n"
+            "アイコン\n打刻データは給与計算に直結します。株式会社ノハラは次の対策を行っています。\n画像：盾のイラスト\n"
+            "通信の暗号化\n通信はTLS 1.2以上で暗号化しています。\nアイコン\n脆弱性への対応\n年1回、外部の専門企業による診断を行っています。\n"
+            "第三者認証\nISMSロゴ\nISO/IEC 27001\nIS 700001\nプライバシーマークロゴ\nプライバシーマーク\n第10000001(01)号\n"
+            "ISMAPロゴ\nISMAP\n2026年度 取得予定\n導入実績\n導入社数\n3,000社以上\n")
+    doc = _document(tmp_path, text)
+    assert doc.title == "セキュリティ | ノハラ勤怠"
+    facts = {p.quote_text: p.section for p in doc.passages}
+    assert facts["通信はTLS 1.2以上で暗号化しています。"] == ("通信の暗号化",)
+    assert facts["年1回、外部の専門企業による診断を行っています。"] == ("脆弱性への対応",)
+    assert facts["ISMSロゴ\nISO/IEC 27001\nIS 700001"] == ("第三者認証",)
+    assert facts["プライバシーマーク\n第10000001(01)号"] == ("第三者認証",)  # a logo's alt text names no group
+    assert facts["ISMAP\n2026年度 取得予定"] == ("第三者認証",)
+    quoted = "\n".join(facts) + "\n" + "\n".join(part for sec in facts.values() for part in sec)
+    for chrome in ("アイコン", "画像：", "料金", "ログイン", "機能"):
+        assert chrome not in quoted
+
+
+def test_a_news_lists_dated_entries_are_quoted_one_by_one(tmp_path):
+    text = ("お知らせ一覧 | ノハラ勤怠\nホーム > お知らせ\nお知らせ\nすべて お知らせ 障害 メンテナンス\n"
+            "2025.03.02 障害 【復旧】3月2日 9:10〜9:40 打刻ができない事象について\n"
+            "2025.02.14 お知らせ OpenSSLの脆弱性による当社サービスへの影響について：影響はありません\n"
+            "2025.01.20 メンテナンス 2月1日（土）1:00〜5:00 定期メンテナンス実施のお知らせ\n")
+    passages = _parse(tmp_path, text)
+    assert [p.quote_text[:10] for p in passages] == ["2025.03.02", "2025.02.14", "2025.01.20"]
+    assert all(p.section == ("お知らせ",) for p in passages), "the filter tabs are no section"
+
+
+def test_a_press_releases_dateline_and_a_title_bar_of_three_parts(tmp_path):
+    text = ("ISO/IEC 27017 認証取得のお知らせ | お知らせ | ノハラ勤怠\nホーム > お知らせ > ISO/IEC 27017 認証取得のお知らせ\n"
+            "2025.05.10 お知らせ\nISO/IEC 27017 認証取得のお知らせ\n株式会社ノハラは、ISO/IEC 27017の認証を取得しました。\n")
+    doc = _document(tmp_path, text)
+    assert doc.title == "ISO/IEC 27017 認証取得のお知らせ | お知らせ | ノハラ勤怠" and doc.as_of == "2025-05-10"
+    assert [(p.section, p.text) for p in doc.passages] == [
+        (("ISO/IEC 27017 認証取得のお知らせ",), "株式会社ノハラは、ISO/IEC 27017の認証を取得しました。")]
+
+
+def test_a_statutes_kanji_numbered_items_and_banners_with_their_buttons_inline(tmp_path):
+    """「五　…」 is an article's last item, no heading over the next article; a cookie notice ending in 「同意して閉じる」
+    or 「［同意する］」, or over an "OK" button, is chrome; two page labels side by side are one label."""
+    text = ("プライバシーポリシー | ノハラ勤怠\nホーム > プライバシーポリシー\n"
+            "当サイトはCookieを使用しています。詳細はCookieポリシーをご覧ください。　同意して閉じる\n"
+            "記事番号：KB-0101　最終更新日：2025年2月14日\n\n"
+            "第2条（利用目的）\n当社は、個人情報を次の目的で利用します。\n一　本サービスの提供\n二　お問い合わせへの回答\n"
+            "三　統計データの作成\n\n第3条（第三者提供）\n当社は、ご本人の同意なく個人データを第三者に提供しません。\n")
+    doc = _document(tmp_path, text)
+    sections = {p.quote_text: p.section for p in doc.passages}
+    assert sections["当社は、ご本人の同意なく個人データを第三者に提供しません。"] == ("第3条（第三者提供）",)
+    assert any(q.endswith("三　統計データの作成") for q in sections)
+    assert not any("Cookie" in q or "記事番号" in q for q in sections)
+    assert not any("記事番号" in part for sec in sections.values() for part in sec)
+    banner = "お知らせ\nこのサイトではCookieを使用しています。［同意する］\nセキュリティへの取り組み\nログは1年間保存しています。\n"
+    assert [(p.section, p.text) for p in _parse(tmp_path, banner, "b.ja.txt")] == [
+        (("セキュリティへの取り組み",), "ログは1年間保存しています。")]
+    ok = "ホーム > ヘルプ > 解約\n当社のウェブサイトはCookieを使用しています。\nOK\n解約後のデータ\n解約後30日でデータを削除します。\n"
+    assert [(p.section, p.text) for p in _parse(tmp_path, ok, "c.ja.txt")] == [(("解約後のデータ",), "解約後30日でデータを削除します。")]
+
+
+def test_a_contracts_defined_terms_are_facts_where_a_glossarys_are_not(tmp_path):
+    text = ("# Example Cloud Service Level Agreement\n\n## 1. Definitions\n\n"
+            '1.1 "Scheduled Maintenance" means maintenance announced at least seven (7) days in advance, performed on '
+            "Sundays between 2:00 and 6:00 JST.\n\n## 2. Service Commitment\n\n2.1 Monthly uptime of at least 99.9%.\n"
+            "\n## Glossary\n\nWAF: Web Application Firewall.\n")
+    texts = [p.text for p in parse_document(tmp_path / "sla.md", text).passages]
+    assert any("Sundays between 2:00 and 6:00 JST" in t for t in texts)
+    assert not any("WAF" in t for t in texts)
+
+
+def test_a_marked_heading_with_its_translation_after_a_tables_notes(tmp_path):
+    """A translated page's ■ heading carries its Japanese name in brackets, longer than a label: read as a bullet, it
+    had filed its section under the table's heading above."""
+    text = ("■ Certification（認証取得状況）\nStandard | Status\nISO/IEC 27001:2022 | Certified\nSOC 2 Type 2 | Not obtained\n"
+            "※1　Copies of certificates are provided under NDA.\n\n■ Data Location and Backup（データの保管場所・バックアップ）\n"
+            "Customer data is stored in the Tokyo region. Backups are kept for 35 days.\n")
+    sections = {p.text: p.section for p in _parse(tmp_path, text, "security.en.txt")}
+    assert sections["Customer data is stored in the Tokyo region. Backups are kept for 35 days."] == (
+        "■ Data Location and Backup（データの保管場所・バックアップ）",)

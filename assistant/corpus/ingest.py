@@ -20,7 +20,7 @@ from ..script import CONTROL, HIRAGANA
 from .blocks import LEAD_IN, MAX_FILE_BYTES, SENTENCE_END, Extracted, fail
 from .docx import read_docx
 from .html import read_html
-from .labels import in_glossary, is_label
+from .labels import DEFINED_TERM, in_glossary, is_label
 from .model import Corpus, Document, Passage, find_as_of, mark_units, quote_together, split_long
 from .pdf import read_pdf
 from .sheet import SHEET_FORMATS, read_sheet
@@ -244,7 +244,7 @@ def parse_blocks(path: Path, extracted: Extracted, first_id: int = 0) -> Documen
                     stack.pop()
                 stack.append((b.level, b.text))
             continue
-        if b.kind == "header" or in_glossary([t for _, t in stack]):
+        if b.kind == "header" or in_glossary([t for _, t in stack]) and not DEFINED_TERM.search(b.text):
             continue  # a table's header row; a glossary's definitions, no facts about the vendor
         qs, qe = (s + b.quote[0], s + b.quote[1]) if b.quote else (s, e)
         kind = {"bullet": "bullet", "row": "row"}.get(b.kind, "paragraph")

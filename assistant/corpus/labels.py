@@ -20,6 +20,9 @@ PAGE_LABEL = re.compile(
     r"(?:Last\s+)?(?:updated|modified|published|revised)|Effective(?:\s+date|\s+as\s+of|\s+from)?|"
     r"(?:Valid|Current|Accurate)\s+as\s+of|As\s+of)\s*[:：]?\s*"
     r"(?:[A-Za-z]{0,6}[-_]?\d[\d\-_/.]*|(?:" + _DATE + r")(?:\s*\d{1,2}:\d{2})?)" + _ASIDE + r"$", re.I)
+#: A page's dateline: its date and category ("2024.05.10 お知らせ", "2025/03/01 Press") above a news item's
+#: title; in a page's body the same form heads an entry of its own ("2025年2月18日　SSOログイン不可").
+DATELINE = re.compile(r"^(?:" + _DATE + r")[ \t\u3000]+[^\s\d。.、,]{1,10}$")
 #: The document's edition, after its name or alone: "株式会社○○ 第3.2版（2025年4月1日改定）", "Version 2.1
 #: (April 2025)", "Rev. 4", "2025年4月1日改定". An English one opens its line ("Minimum TLS Version 1.2" is a fact).
 _AND_DATE = r"(?:\s*[-–—|,/]?\s*(?:(?:effective|updated|revised|dated)\s+(?:as\s+of\s+|on\s+)?)?(?:" + _DATE + r"))?"
@@ -76,7 +79,7 @@ AGE_OR_MARKING = re.compile(
     re.I)
 #: A cookie banner's button standing alone ("同意する", "Accept all cookies"): the page's, not a fact.
 CONSENT = re.compile(r"^(?:(?:すべて(?:に)?)?同意(?:する|します|しない)|(?:accept|reject|allow|decline)(?:\s+all)?(?:\s+cookies)?"
-                     r"|(?:cookie|クッキー)\s*(?:の)?設定|cookie\s+(?:settings|preferences)|manage\s+cookies|got\s+it)$", re.I)
+                     r"|(?:cookie|クッキー)\s*(?:の)?設定|cookie\s+(?:settings|preferences)|manage\s+cookies|got\s+it|ok|同意して閉じる)$", re.I)
 #: A site's menu copied as one line: four or more short link names apart by wide spaces ("ホーム　よくある
 #: 質問　お知らせ　お問い合わせ"), none with a number or a sentence's end (a row of facts has them).
 WIDE_GAP = re.compile(r"\u3000+|\s{2,}")
@@ -94,6 +97,13 @@ def nav_row(text: str, *, bars: bool = False, item_max: int = 10, min_items: int
 #: it says nothing the vendor does ("WAF：Web Application Firewall。…" answered "Is a WAF deployed?").
 GLOSSARY = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?\s*|付録\s*\S?\s*|appendix\s*\S?\s*[:.]?\s*)?"
                       r"(?:用語集|用語の?定義|用語解説|glossary(?:\s+of\s+terms)?|definitions|terms\s+and\s+definitions)$", re.I)
+
+
+#: A contract's defined term ("1.3 \"Scheduled Maintenance\" means maintenance announced at least seven days in
+#: advance…", 「「計画停止」とは、…をいいます。」): under its "Definitions" heading the agreement's commitments are
+#: stated, unlike a glossary's explanations of words.
+DEFINED_TERM = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?\s*|\(\w{1,3}\)\s*)?[“\"「『][^”\"」』\n]{1,60}[”\"」』]\s*"
+                          r"(?:\([^)\n]{0,40}\)\s*)?(?:means|shall\s+mean|refers\s+to|has\s+the\s+meaning|とは)", re.I | re.M)
 
 
 def in_glossary(section: tuple[str, ...] | list[str]) -> bool:
@@ -143,6 +153,9 @@ def is_label(text: str) -> bool:
         return False
     if re.sub(r"[\s\u3000]", "", text) == "以上":
         return True  # a Japanese document's closing mark, no heading over its signature
+    parts = [t for t in WIDE_GAP.split(text) if t]
+    if len(parts) > 1 and all(PAGE_LABEL.match(t) or EDITION.search(t) for t in parts):
+        return True  # labels side by side: "記事番号：KB-2017　最終更新日：2025年2月14日"
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or LINK_TEXT.match(text)
                 or TOC_TITLE.match(text) or FEEDBACK.search(text) or FEEDBACK_LINES.match(text) or COPYRIGHT.match(text)
                 or AGE_OR_MARKING.search(text) or CONSENT.match(text) or nav_row(text) or LANGUAGE_SWITCH.match(text)

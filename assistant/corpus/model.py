@@ -24,7 +24,7 @@ _MY = r"(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})(?![\d/.\-])"
 _YM_JA = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"
 #: English labels that date a document: "Last updated:", "Last edited", "Effective date |", "Completed:",
 #: "Published:", "Date:" (a label with its colon or table bar: "completed on March 3" may be a fact's date).
-_UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*:?|last\s+(?:edited|reviewed)(?:\s+(?:on|time))?\s*:?"
+_UPDATED_EN = (r"\b(?:(?:last\s+)?(?:updated|revised|modified)(?:\s+on)?\s*[:：]?|last\s+(?:edited|reviewed)(?:\s+(?:on|time))?\s*[:：]?"
                r"|effective(?:\s+date)?\s*[:：|]|(?:date\s+)?completed\s*[:：|]"
                r"|(?:published|issued|release\s+date|version\s+date|document\s+date)\s*[:：|]"
                # a bare "Date:" only opening its line: "Next review date:", "Expiry date:" are no edition's
@@ -53,7 +53,7 @@ _UPDATED_ON = [re.compile(p, re.I) for p in (
     _LABEL_JA + _YMD,
     _LABEL_JA + _YM_JA,
     r"(?:最終(?:改訂|改定)|改訂|改定)\s*[:：]\s*" + _YMD,
-    _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開)",
+    _YMD + r"\s*日?\s*に?\s*(?:最終)?(?:更新|改訂|改定|発行|公開|制定|施行)",
     _YM_JA + r"\s*(?:版|改訂|改定|発行|更新)",
     r"第\s*\d{1,3}(?:\.\d{1,3})*\s*版\s*[（(]?\s*" + _YMD,  # "第2.1版（2026年9月1日）"
     r"\bVersion\s+\d{1,3}(?:\.\d{1,3})*,?\s+effective\s+(?:as\s+of\s+)?" + _DMY,  # "(Version 4.2, effective 1 February 2024)"
@@ -238,6 +238,8 @@ class Corpus:
         return [p for d in self.documents for p in d.passages]
 
 
+_DATELINE = re.compile(r"^[ \t]*" + _YMD + r"\s*日?(?:[ \t\u3000]+[^\s\d。.]{1,10})?[ \t]*$", re.M)
+_DATELINE_WITHIN = 15
 #: Any date, or month: in a check sheet's title lines ("Vendor Security Assessment (completed 12 Sep 2023)",
 #: 「2024年5月回答版」) a date dates the sheet, where in a document's body it may be a fact's.
 _ANY_DATE = [re.compile(p, re.I) for p in (_YMD, _MDY, _DMY, _YM_JA, _MY)]
@@ -263,6 +265,13 @@ def find_as_of(text: str, titles: bool = False) -> str | None:
     a year."""
     for patterns in (_VALID_AS_OF, _UPDATED_ON, _VALID_MONTH) + ((_ANY_DATE,) if titles else ()):
         dates = [d for pattern in patterns for m in pattern.finditer(text) if (d := _iso_date(m))]
+        if dates:
+            return max(dates)
+    if not titles:
+        # a page's dateline at its top, a date alone or with its category ("2024.05.10 お知らせ" over a press
+        # release): the first lines only, where the body's dates (a registration's, an incident's) are not
+        head = "\n".join(text.splitlines()[:_DATELINE_WITHIN])
+        dates = [d for m in _DATELINE.finditer(head) if (d := _iso_date(m))]
         if dates:
             return max(dates)
     if titles:  # a year alone: 「セキュリティチェックシート（2024年度回答）」, "Vendor Questionnaire FY2024"

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..config import display_path
 from ..script import CJK
 from .blocks import BULLET_GLYPHS, COUNTED_AFTER
-from .labels import (BREADCRUMB, CONSENT, FEEDBACK, PAGE_LABEL, ROOT_CRUMB, TOC_TITLE, TWO_STEP_CRUMB, WIDE_GAP,
+from .labels import (BREADCRUMB, CONSENT, DATELINE, DEFINED_TERM, FEEDBACK, PAGE_LABEL, ROOT_CRUMB, TOC_TITLE, TWO_STEP_CRUMB, WIDE_GAP,
                      in_glossary, is_label, links_only, nav_row)
 from .model import Document, Passage, find_as_of, mark_units, quote_together, split_long
 
@@ -63,9 +63,13 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
         if ln.start < meta_end:
             ln.kind = "chrome"  # the page's metadata: its title and date are the document's, no fact
     _drop_chrome(lines, _main_script_is_cjk(text))
+    for ln in lines:
+        if ln.kind in ("text", "heading") and _IMAGE_TEXT.match(ln.text.strip()):
+            ln.kind = "chrome"  # (before the lists are read: 「アイコン」 had been the name of the fact under it)
     if fmt == "txt":
         lines = _definition_lists(lines)  # before the menu is looked for: a list's names are short lines too
         lines = _numbered_items(lines)
+        _dated_entries(lines)
     _drop_top_menu(lines)
     _drop_contents(lines)
     bar = _title_bar(lines) if fmt == "txt" else None
@@ -273,10 +277,13 @@ _KEY_VALUE = re.compile(r"^[^：:]{0,30}[^\d\s：:][：:]\s*\S")
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
 #: The answer's marker under such a question ("A. ", "Ａ：", "回答：").
 _FAQ_ANSWER = re.compile(r"(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*")
+_ALT = r"^(?:画像|イメージ|写真|アイコン|イラスト|image|img|photo|icon|illustration)\s*(?:[:：]\s*[^\s。.\d][^。\d]{0,40})?$"
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
-_CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図)$|画面(?:イメージ|例)$"
-                      r"|^(?:image|screenshot|figure)\s*(?:of|:)"
-                      r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
+_CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図|イラスト|アイコン)$|画面(?:イメージ|例)$"
+                      r"|^(?:image|screenshot|figure)\s*(?:of|:)|" + _ALT
+                      + r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
+#: An image's alt text as a browser copies it: 「アイコン」 alone, 「画像：鍵のイラスト」, "Icon: shield".
+_IMAGE_TEXT = re.compile(_ALT, re.I)
 _LABEL_MAX_WORDS = 8
 _EMPTY_CELLS = re.compile(r"^[|\s]*[^|]*[|\s]*$")
 #: An FAQ's question and its answer on one line ("Q：データはどこに保存されますか？　A：国内の…"): read as a heading over
@@ -457,6 +464,11 @@ _DD_NOTE = re.compile(r"^[※＊*（(]")
 _DD_NAME_MAX_CHARS = 20
 _DD_VALUE_MAX_CHARS = 80
 _DD_MIN_PAIRS = 3
+#: What a value reading as a name has and a menu's item has not: an aside, a list ("国内（東京・大阪リージョン）").
+_DD_ASIDE = re.compile(r"[（(）)・「」]")
+_LOGO = re.compile(r"(?:ロゴ|ロゴマーク|\blogo)$", re.I)
+#: More names than this in a row before a value are no names and values (two pairs whose values read as names).
+_DD_NAMES_MAX = 4
 
 
 #: A check sheet's item number ("1-1", "2-10", "3-2-1") before its question.
@@ -498,6 +510,28 @@ def _numbered_items(lines: list[_Line]) -> list[_Line]:
             out.append(ln)
     close()
     return out
+
+
+#: A news list's or a changelog's entry: a date opening a line that goes on ("2024.05.27 障害 【復旧】…").
+_DATED_ENTRY = re.compile(r"^(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|\d{4}-\d{2}-\d{2})[\s\u3000]+\S.{7,}")
+
+
+def _dated_entries(lines: list[_Line]) -> None:
+    """Lines in a row that each open with a date (a news list: "2024.05.27 障害 【復旧】5月27日 8:52〜9:31 …",
+    "2024.04.18 お知らせ OpenSSLの脆弱性…：影響はありません") are entries, each quoted alone: read as one
+    paragraph, fourteen entries had been one quote for every outage, maintenance and vulnerability question."""
+    run: list[_Line] = []
+    for ln in [*lines, None]:
+        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.item \
+                and _DATED_ENTRY.match(ln.text):
+            run.append(ln)
+            continue
+        if ln is not None and ln.kind == "blank" and run:
+            continue
+        if len(run) >= _ITEMS_MIN:
+            for x in run:
+                x.kind, x.in_table, x.item = "text", True, True
+        run = []
 
 
 _SECTION_NUMBER = re.compile(r"^\d{1,2}[.．]\s*[^。．.]{1,30}$")
@@ -543,9 +577,18 @@ def _read_definitions(run: list[_Line]) -> list[_Line]:
     items: list[list[_Line]] = []  # [name, value, notes...]
     groups: set[int] = set()  # positions in items of a group's name (a one-line item)
     pending: list[_Line] = []  # names not yet placed
+    kept: set[int] = set()  # positions in items of lines left as they were (a menu's items)
 
     def place(names: list[_Line], last_is_name: bool) -> None:
         rest = names[:-1] if last_is_name else names
+        if len(rest) > _DD_NAMES_MAX and not any(_DD_ASIDE.search(ln.text) for ln in rest):
+            # many names in a row, no value among them: a menu copied one item a line ("機能 / 料金 / 導入事例 /
+            # お知らせ / 資料請求 / ログイン"), not names whose values read as names; paired, it had become four
+            # "facts" the menu rule could no longer drop
+            for ln in rest:
+                kept.add(len(items))
+                items.append([ln])
+            return
         if len(rest) % 2:
             groups.add(len(items))
             items.append([rest[0]])
@@ -560,7 +603,11 @@ def _read_definitions(run: list[_Line]) -> list[_Line]:
             if pending:
                 place(pending, last_is_name=False)
                 pending = []
-            if not items or len(items) - 1 in groups:
+            if not items or all(i in kept for i in range(len(items))):
+                kept.add(len(items))  # a run's opening lines before its first name (the prose above a list)
+                items.append([ln])
+                continue
+            if len(items) - 1 in groups or len(items) - 1 in kept:
                 return run  # a value under no name: no list of names and values
             items[-1].append(ln)
         else:
@@ -569,14 +616,19 @@ def _read_definitions(run: list[_Line]) -> list[_Line]:
             pending = []
     if pending:
         place(pending, last_is_name=False)
-    pairs = [it for i, it in enumerate(items) if i not in groups]
+    pairs = [it for i, it in enumerate(items) if i not in groups and i not in kept]
     if len(pairs) < _DD_MIN_PAIRS or sum(len(it) == 2 for it in pairs) < 0.6 * len(pairs) \
             or sum(bool(_SENTENCE_END.search(it[1].text)) for it in pairs) > 0.4 * len(pairs) \
             or sum(bool(_DD_VALUE.search(it[1].text)) for it in pairs) < _DD_MIN_PAIRS:
         return run
     out = []
     for i, it in enumerate(items):
-        if i in groups:
+        if i in kept:
+            out.append(it[0])
+        elif i in groups and _LOGO.search(it[0].text):
+            it[0].kind = "chrome"  # a logo's alt text ("プライバシーマークロゴ") over its caption: no group's name
+            out.append(it[0])
+        elif i in groups:
             it[0].kind, it[0].level = "heading", 0
             out.append(it[0])
         else:
@@ -698,7 +750,9 @@ def _stands_alone(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
 
 def _marked_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     """A ■/◆/【】-marked label line with no marked line beside it (several in a row are a list)."""
-    if len(stripped) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
+    # (its translation in brackets does not count: "■ Data Location and Backup（データの保管場所・バックアップ）")
+    bare = re.sub(r"\s*[（(][^()（）]*[)）]$", "", stripped)
+    if len(bare) > _LABEL_MAX_CHARS or _SENTENCE_END.search(stripped) or "。" in stripped:
         return False
     mark = stripped[0]
     before = raw[i - 1][1].strip() if i > 0 else ""
@@ -778,7 +832,7 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
     return not nxt
 
 
-_CIRCLED = re.compile(r"^[\u2460-\u2473\u3251-\u325f]")
+_CIRCLED = re.compile(r"^(?:[\u2460-\u2473\u3251-\u325f]|[一二三四五六七八九十]{1,3}[\u3000 ]+(?=\S))")  # ("五　…", a 号 of a statute's article)
 
 
 def _wide_fact(text: str) -> bool:
@@ -816,6 +870,11 @@ def _drop_chrome(lines: list[_Line], cjk_doc: bool) -> None:
     if not body:
         return
     first, last = body[0], body[-1]
+    # ... and the short lines (read as headings) of a list the page ends with: 「第三者認証 / ISMSロゴ / ISO/IEC 27001 /
+    # IS 700001 / プライバシーマーク / 第10000001(01)号」, whose Latin lines had been dropped as a footer's
+    tail = [i for i, ln in enumerate(lines) if i > last and ln.kind == "heading" and not ln.level
+            and _in_main_script(ln, cjk_doc) and _DD_VALUE.search(ln.text)]
+    last = max([last, *tail])
     for i, ln in enumerate(lines):
         if (i < first or i > last) and ln.kind not in ("blank", "chrome") and not _in_main_script(ln, cjk_doc):
             ln.kind = "chrome"
@@ -895,7 +954,8 @@ def _drop_page_labels(lines: list[_Line]) -> None:
 #: What a cookie banner's notice speaks of, and the buttons it may end in.
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|manage\s+(?:preferences|cookies)|cookie\s+settings"
-                         r"|同意する|同意しない|設定を管理|[［\[](?:閉じる|OK|同意|了解|close)[］\]]|×)\s*$", re.I)
+                         r"|同意する|同意しない|同意して閉じる|設定を管理"
+                         r"|[［\[](?:閉じる|OK|同意(?:する|します)?|了解|close|accept(?:\s+all)?|reject(?:\s+all)?|agree)[］\]]|×)\s*$", re.I)
 #: A page property dating it: "Last edited time: …", "Created: …", "最終更新日時：…".
 _PROPERTY_DATE = re.compile(r"^\s*(?:last\s+(?:edited|updated|modified)(?:\s+time)?|created(?:\s+time)?|updated|date|"
                             r"(?:最終)?(?:更新|編集|作成)(?:日時|日)?)\s*[:：]", re.I)
@@ -903,6 +963,9 @@ _PROPERTY_DATE = re.compile(r"^\s*(?:last\s+(?:edited|updated|modified)(?:\s+tim
 _OTHER_BUTTON = re.compile(r"^(?:(?:詳細)?設定|(?:すべて)?拒否(?:する)?|必要な(?:もの|cookie|クッキー)のみ(?:許可)?|閉じる|"
                            r"reject(?:\s+(?:all|non-essential|optional))?|(?:only\s+)?(?:strictly\s+)?necessary(?:\s+only)?|"
                            r"customi[sz]e|preferences|settings|close|ok)$", re.I)
+#: Japanese words apart by single spaces, four or more, none a mark or a figure: tabs or a menu (a sentence has no
+#: spaces, a table's row has its marks and figures).
+_TABS = re.compile(r"^[\u3040-\u30ff\u4e00-\u9fff]{1,8}(?: [\u3040-\u30ff\u4e00-\u9fff]{1,8}){3,}$")
 #: A site's menu down the top of a copied page: this many short lines in a row before the first sentence.
 _MENU_MIN_LINES = 4
 _MENU_ITEM_MAX_CHARS = 15
@@ -917,10 +980,15 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     for ln in lines[:first]:
         if ln.kind in ("text", "heading") and not ln.row and nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS):
             ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
+        elif ln.kind in ("text", "heading") and not ln.row and _TABS.match(ln.text):
+            ln.kind = "chrome"  # a list's filter tabs or a menu apart by single spaces: "すべて お知らせ 障害 メンテナンス"
+        elif ln.kind in ("text", "heading") and DATELINE.match(ln.text.strip()):
+            ln.kind = "chrome"  # a press release's "2024.05.10 お知らせ": its date (find_as_of), no title
     run: list[_Line] = []
+    opening = next((ln for ln in lines if ln.kind != "blank"), None)
     for ln in [*lines[:first], None]:
         if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.in_table \
-                and len(ln.text) <= _MENU_ITEM_MAX_CHARS \
+                and len(ln.text) <= _MENU_ITEM_MAX_CHARS and not (ln is opening and _TITLE_BAR.match(ln.text)) \
                 and not re.search(r"[\d。、.,:：!?！？]", ln.text):
             run.append(ln)
             continue
@@ -1034,7 +1102,7 @@ def _link_like(text: str) -> bool:
 
 
 #: A browser's title bar copied with the page: "ヨリミチ受付 | クラウド受付・会議室予約システム", "Acme - Trust Center".
-_TITLE_BAR = re.compile(r"^([^|｜]{1,40}?)\s*(?:\s\|\s|｜|\s[-–—]\s)\s*([^|｜]{1,60})$")
+_TITLE_BAR = re.compile(r"^([^|｜]{1,40}?)(?:\s*(?:\s\|\s|｜|\s[-–—]\s)\s*([^|｜]{1,60})){1,3}$")
 
 
 def _title_bar(lines: list[_Line]) -> str | None:
@@ -1182,8 +1250,8 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
         if run:
             path = _apply_run(path, run)
             run, guessed = [], True
-        if in_glossary(path):
-            return  # a glossary's definitions are no facts about the vendor
+        if in_glossary(path) and not DEFINED_TERM.search(text, start, end):
+            return  # a glossary's definitions are no facts about the vendor (a contract's defined terms are)
         for s, e in split_long(text, start, end):
             out.append(Passage(first_id + len(out), source, tuple(path), s, e, text[s:e], kind, guessed, format=fmt,
                                context=context))
