@@ -300,6 +300,22 @@ _EN_JA: dict[str, tuple[str, ...]] = {
     "scanning": ("スキャン",),
     "maintenance": ("メンテナンス", "保守"),
     "planned maintenance": ("計画停止", "計画メンテナンス", "定期メンテナンス"),
+    # plans by their names, as Japanese pages write them in katakana ("Is IP allowlisting available on the
+    # Standard plan?" / 「スタンダードプランでは利用できません」)
+    "free plan": ("フリープラン", "無料プラン"),
+    "free tier": ("フリープラン", "無料プラン"),
+    "standard plan": ("スタンダードプラン",),
+    "business plan": ("ビジネスプラン",),
+    "enterprise plan": ("エンタープライズプラン",),
+    "premium plan": ("プレミアムプラン",),
+    "professional plan": ("プロフェッショナルプラン",),
+    "pro plan": ("プロプラン",),
+    "basic plan": ("ベーシックプラン",),
+    "team plan": ("チームプラン",),
+    "starter plan": ("スタータープラン",),
+    "subscription tier": ("プラン",),
+    "subscription plan": ("プラン", "契約プラン"),
+    "pricing tier": ("プラン", "料金プラン"),
     "scheduled maintenance": ("計画停止", "計画メンテナンス", "定期メンテナンス"),
     "maintenance window": ("メンテナンス", "計画停止"),
     "maintenance windows": ("メンテナンス", "計画停止"),
@@ -469,6 +485,11 @@ def expand(question: str) -> tuple[str, ...]:
         if key in question:
             extra.extend(values)
     return tuple(dict.fromkeys(e for e in extra if e.lower() not in question.lower()))
+
+
+def equivalents(term: str) -> tuple[str, ...]:
+    """What the glossary gives for one English term (empty when it has none)."""
+    return _EN_JA.get(term.lower(), ())
 
 
 def english_terms(question: str) -> list[str]:

@@ -26,7 +26,7 @@ _EN_WH = re.compile(r"^\s*(?:what|which|who|whom|whose|where|when|why|how|descri
                     r"please\s+(?:describe|list|explain|provide))\b", re.I)
 #: Japanese yes/no questions end in a polar predicate: 〜ますか / 〜ですか / 〜か？ / 〜る？ / 〜有無
 _JA_POLAR = re.compile(r"(?:ます|です|でしょう|ません|ない|[うくぐすつぬぶむる]|可能|対応|有無)\s*か?\s*[？?。]?\s*$|か\s*[？?]\s*$")
-_JA_WH = re.compile(r"何|なに|どの|どこ|どれ|どう|いつ|誰|いくつ|何故|なぜ|教えて|記載して|説明して|記入して|挙げて|方法|手順|内容|範囲|期間|頻度|方式|"
+_JA_WH = re.compile(r"何|なに|どの|どこ|どれ|どう|いつ|誰|いくつ|いくら|何故|なぜ|教えて|記載して|説明して|記入して|挙げて|方法|手順|内容|範囲|期間|頻度|方式|"
                     r"ください|下さい|について")
 
 
@@ -211,7 +211,7 @@ def _marked(quote: str) -> Verdict | None:
 #: "On all plans?" answered by what holds for some only ("only on the Enterprise plan"): a yes would say
 #: more than the quote does.
 _ALL = re.compile(r"\b(?:all|every|each|any)\b|全て|すべて|全(?:プラン|ユーザー|ユーザ|社員|従業員|員)|どの", re.I)
-_ONLY = re.compile(r"\bonly\b|のみ|だけ|限り|限定|に限ります", re.I)
+_ONLY = re.compile(r"\bonly\b|のみ|(?<!いた)だけ|限り|限定|に限ります", re.I)
 
 
 def _words(text: str) -> set[str]:
@@ -273,7 +273,7 @@ def verdict(question: str, quote: str) -> Verdict | None:
     decides unless what follows it contradicts it."""
     if not asks_yes_no(question):
         return None
-    if _ASKS_PLAN.search(question):
+    if _ASKS_PLAN.search(_PLAN.sub(" ", question)):  # (plans for the future, not "the Standard plan")
         return _verdict(question, quote, plans_say_no=False)
     found = _verdict(question, quote)
     if CJK.search(question) and _JA_NEGATIVE_REQUIREMENT.search(question.strip()) \
@@ -405,7 +405,15 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         # asked whether it is free, told it is done for a fee: 「消去証明書の発行はご要望に応じて行います（有償）。」
         # had answered yes to "Is a certificate of data destruction provided free of charge?"
         return Verdict.NO
-    if found == Verdict.YES and (_ALL.search(question) and _ONLY.search(quote) or _other_plan(question, quote)
+    plan = _plan_says(question, rest, off_says_no)
+    if plan is not None:
+        # the question names a plan and a sentence of the quote names it too: what that sentence says is the answer
+        # for the plan (「スタンダードプランで共有先のドメイン制限は使えますか」 / 「…制限します。スタンダードプランでは利用
+        # できません。」 had been answered yes from the sentence describing the feature)
+        return plan
+    if found == Verdict.YES and (_ALL.search(question) and (_ONLY.search(quote) or _ASKS_PLANS.search(question)
+                                                          and _one_plan(quote))
+                                 or _other_plan(question, quote)
                                  or _other_value(question, quote) or _no_value(question, quote)):
         return Verdict.UNCLEAR
     return found
@@ -476,8 +484,23 @@ def _other_value(question: str, quote: str) -> bool:
     its yes would be to something the quote does not say."""
     asked_durations, asked_periods = _values(question)
     told_durations, told_periods = _values(quote)
-    return bool(asked_durations and told_durations and not asked_durations & told_durations
+    # ... or states the asked one beside another of the same unit ("30日以内" after "60日間はデータを保持…60日経過後、
+    # 削除します" to "deleted within 30 days?"): which one is for what the question asks is for a person to read
+    units = {u for _, u in asked_durations}
+    closest, _ = _values("\n".join(closest_sentences(question, quote))) if asked_durations & told_durations else (set(), set())
+    ranged = _ranged(quote)  # (asked a bound of a range the quote allows, "…0~90日間でカスタマイズ可能": that answers it)
+    beside = set() if asked_durations & ranged else {(n, u) for n, u in closest - asked_durations if u in units}
+    return bool(asked_durations and told_durations and (not asked_durations & told_durations or beside)
                 or asked_periods and told_periods and not asked_periods & told_periods)
+
+
+_RANGE = re.compile(r"(\d+)\s*(?:\([^)]*\))?\s*[~〜～\-–]\s*(\d+)")
+
+
+def _ranged(quote: str) -> set[tuple[str, str]]:
+    """Figures that bound a range the quote allows ("0~90日間でカスタマイズ可能"): no other value beside the asked one."""
+    norm = unicodedata.normalize("NFKC", quote)
+    return {(n, u) for m in _RANGE.finditer(norm) for n in m.groups() for u in ("d", "h", "m", "y", "w", "min", "n", "c")}
 
 
 def _no_value(question: str, quote: str) -> bool:
@@ -489,14 +512,56 @@ def _no_value(question: str, quote: str) -> bool:
 
 
 #: A plan's name: "Liteプラン", "Enterprise plan", "ビジネスプラン".
-_PLAN = re.compile(r"([A-Za-z][A-Za-z0-9+]*|[\u30a0-\u30ff]+)\s*(?:プラン|plans?|edition|tier)", re.I)
+#: (An English plan's name is capitalised: "the Starter plan", not "the plan", "a response plan" or "for planned".)
+_PLAN = re.compile(r"(?:(?<![A-Za-z])(?!(?:The|This|That|Our|Your|Each|Every|Any|All|Which|What|An?)\s)(?-i:([A-Z][A-Za-z0-9+]*))"
+                   r"\s*(?:plans?|edition|tier)\b|([A-Za-z][A-Za-z0-9+]*|[\u30a0-\u30ff]+)\s*プラン)", re.I)
+
+
+_KNOWN_PLAN = re.compile(r"(?<![A-Za-z])([a-z]+)\s+(?:plans?|tier)\b")
+
+
+def _plan_names(text: str) -> set[str]:
+    """The plans a text names, lower-case, English names with their katakana ("standard" and "スタンダード")."""
+    out: set[str] = set()
+    names = [a or b for a, b in _PLAN.findall(text)]
+    names += [m for m in _KNOWN_PLAN.findall(text) if glossary.equivalents(f"{m} plan")]  # "the free plan"
+    for name in names:
+        out.add(name.lower())
+        out.update(eq.removesuffix("プラン").lower() for eq in glossary.equivalents(f"{name} plan"))
+    return out
+
+
+def _plan_says(question: str, rest: str, off_says_no: bool) -> Verdict | None:
+    """A plan's own yes or no: no when a sentence naming the plan the question asks about says no (else yes when
+    one says yes), None when no sentence names it."""
+    asked = _plan_names(question)
+    if not asked:
+        return None
+    naming = [x for x in _SENTENCE_END.split(rest) if x and asked & _plan_names(x)]
+    said = {v for x in naming if (v := _judge(x, off_says_no)) in (Verdict.YES, Verdict.NO)}
+    if said:
+        return Verdict.NO if Verdict.NO in said else Verdict.YES
+    if naming and _plan_names(rest) - asked:
+        # named beside other plans, with no yes or no of its own (「この機能はビジネスプラン以上でご利用いただけます。
+        # スタンダードプランでは、…1つずつ復元してください。」): the feature's yes is for the others
+        return Verdict.UNCLEAR
+    return None
+
+
+_ASKS_PLANS = re.compile(r"プラン|\b(?:plans?|tiers?|editions?|subscriptions?)\b", re.I)
+
+
+def _one_plan(quote: str) -> bool:
+    """A sentence naming a plan and not all of them ("SSO機能はエンタープライズプランでご利用いただけます。"): to "on
+    every plan?" it is no yes."""
+    return any(_plan_names(x) and not _ALL.search(x) for x in _SENTENCE_END.split(quote) if x)
 
 
 def _other_plan(question: str, quote: str) -> bool:
     """The question asks about one plan, the quote speaks of others only ("Liteプランでも使えますか？" /
     "SSOはEnterpriseプランでご利用いただけます。"): its yes is for them."""
-    asked = {m.lower() for m in _PLAN.findall(question)}
-    told = {m.lower() for m in _PLAN.findall(quote)}
+    asked = _plan_names(question)
+    told = _plan_names(quote)
     return bool(asked) and bool(told) and not asked & told
 
 

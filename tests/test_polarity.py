@@ -293,3 +293,40 @@ def test_asides_and_only_here_not_there(question, quote, expected):
 ])
 def test_a_closing_aside_qualifies_and_the_named_things_no_decides(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize("question, quote, expected", [
+    # a plan the question names: the sentence naming it says the answer for it (a review's probes were answered yes
+    # from the sentence describing the feature)
+    ("ベーシックプランで外部共有先のドメイン制限は使えますか。", "許可したメールドメインのユーザーにだけ共有できるように制限します。\n"
+     "ベーシックプランでは利用できません。プロプランまたはエンタープライズプランでご利用ください。", Verdict.NO),
+    ("ベーシックプランで共有リンクにパスワードを設定できますか。", "［パスワードで保護］をオンにして、8文字以上のパスワードを入力します。\n"
+     "パスワードによる保護は、ベーシックプランではご利用いただけません。", Verdict.NO),
+    ("Is the audit log available on the Basic plan?", "操作ログはプロプラン以上でご利用いただけます。ベーシックプランでは"
+     "操作ログ機能をご利用いただけません。", Verdict.NO),
+    ("Is there an uptime guarantee on the entry-level Starter plan?", "Yes | 99.9% monthly uptime on Business and "
+     "Enterprise plans, with service credits. The Starter plan has no SLA.", Verdict.NO),
+    # named beside other plans with no yes or no of its own: the feature's yes is for the others
+    ("ベーシックプランでランサムウェア検知は利用できますか。", "大量のファイルの暗号化を検知すると、同期を停止し管理者に通知します。\n"
+     "この機能はプロプラン以上でご利用いただけます。ベーシックプランでは、バージョン履歴から1つずつ復元してください。", Verdict.UNCLEAR),
+    # "on every plan?" told of one plan only
+    ("Is SSO included in every plan?", "SAML 2.0によるシングルサインオンに対応しています。SSO機能はエンタープライズプランでご利用いただけます。",
+     Verdict.UNCLEAR),
+    # a plan is a capitalised name: a response plan is a document, "planned" no plan at all
+    ("Do you test your disaster recovery plan?", "The disaster recovery plan is tested once a year.", Verdict.YES),
+    # いただけ is no だけ: "available" is not "only"
+    ("SMSで認証コードを受け取れますか？", "TOTP方式の認証アプリをご利用いただけます。メールやSMSで確認コードを受け取る方式は"
+     "ご利用いただけません。", Verdict.NO),
+    # the asked duration beside another of its unit in the sentences that answer: which is which is for a person
+    ("Is customer data deleted within 30 days of contract termination?", "解約日から60日間はデータを保持しています。"
+     "60日経過後、データベースと添付ファイルを削除します。バックアップからも、その後30日以内に消去されます。", Verdict.UNCLEAR),
+    # ... but the asked value bounding a range the quote allows is answered by it
+    ("Can job history retention be extended to 90 days?", "デフォルトで30日間、オプションの導入により0~90日間でカスタマイズ可能です。",
+     Verdict.YES),
+])
+def test_a_named_plans_own_sentence_and_durations_beside_the_asked_one(question, quote, expected):
+    assert verdict(question, quote) == expected
+
+
+def test_how_much_is_no_yes_no_question():
+    assert not asks_yes_no("ビジネスプランの月額料金はいくらですか？")
