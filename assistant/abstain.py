@@ -455,7 +455,7 @@ BARE_MARK_COVERAGE = 0.9
 
 
 #: The reasons settle() gives: what the question itself rules out, whatever the model's confidence.
-RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark", "refers_elsewhere",
+RULES = frozenset({"several_questions", "asks_for_document", "number_mismatch", "bare_mark", "refers_elsewhere", "cut_short",
                    "instruction", "no_name", "other_bound"})
 
 #: A sentence that sends the reader elsewhere instead of answering: 「…については、セキュリティFAQをご確認

@@ -36,6 +36,8 @@ CITATIONS = 3
 #: ("Is data encrypted in transit?" went to the firewall paragraph); 0.2 is the least that lost none there.
 REORDER_DEPTH = 3
 REORDER_MARGIN = 0.2
+#: A quote cut off by its page's end that is shorter than this is no answer, only the start of one.
+CUT_SHORT_CHARS = 25
 #: A newer document's candidate holds back last year's answer only from this probability (scored as if it came
 #: first): under it the model gives it no chance of being about the question (Assistant._newer_first).
 NEWER_RELATED_AT = 0.01
@@ -275,6 +277,11 @@ class Assistant:
         status, reasons = abstain.settle(status, question, reasons, first.index_text() if first else "",
                                          quote=first.quote_text if first else "",
                                          coverage=feats.coverage if feats else 0.0)
+        if status == Status.ANSWERED and first is not None and len(first.quote_text.strip()) < CUT_SHORT_CHARS \
+                and self._cut_off(first.source, first.quote_end, first.quote_text):
+            # the first words of a sentence the page was cut off in (「年に1回、外部の専」): what it would have said is
+            # in no document, whatever its heading matched
+            status, reasons = Status.REVIEW, ["cut_short"]
         if status != Status.NOT_DOCUMENTED and first is not None and abstain.unknown_numbers(
                 self.index, question, first.index_text()):
             # the standard asked about is one the documents never name

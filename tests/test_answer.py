@@ -820,6 +820,19 @@ def test_a_quote_cut_off_with_its_page_says_so(make_corpus, tmp_path):
     assert whole.citations[0].quote.endswith("暗号化しています。") and "cut_off" not in whole.to_dict()["citations"][0]
 
 
+def test_the_first_words_of_a_sentence_the_page_was_cut_off_in_are_no_answer(make_corpus, tmp_path):
+    """A help page cut by a scraper's byte limit right after its last heading: 「年1回、外部の専」 under 「5. 脆弱性診断」
+    had answered "Is there a bug bounty programme?" at 0.88 and a penetration-test question at 0.85."""
+    corpus = make_corpus({
+        "security.ja.txt": "セキュリティ対策\n\n1. 通信の暗号化\nすべての通信をTLS 1.2以上で暗号化しています。\n\n"
+                           "2. 保存データの暗号化\n保存データはAES-256で暗号化しています。\n\n3. 脆弱性診断\n年1回、外部の専"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    cut = other.ask("第三者による脆弱性診断を実施していますか。", threshold=0.0)
+    assert cut.citations[0].quote == "年1回、外部の専" and cut.citations[0].cut_off, cut.to_dict()
+    assert cut.status.value == "needs review" and cut.review_reasons == ["cut_short"], cut.to_dict()
+    assert other.ask("通信は暗号化されていますか。", threshold=0.0).status.value == "answered"
+
+
 def test_the_passage_naming_the_standard_asked_about_comes_first(tmp_path):
     """"ISO 27017?" is about the passage naming 27017, not the 27001 one the ranking put first on a review's trust
     pages ("Certified since 2023" had been the candidate, read as a yes)."""
