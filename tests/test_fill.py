@@ -403,6 +403,13 @@ def test_text_rules():
                  "暗号化していますか。（保存データ）", "バックアップを取得していること（日次以上）。"):
         assert fill.question_like(cell), cell
     assert not fill.question_like("アクセス管理（認証）") and not fill.question_like("（参考）")
+    # a checklist's item named and described, or a phrase naming what to confirm: the SLA guideline's rows had been
+    # passed over as section titles in a one-column sheet
+    for cell in ("障害通知：障害発生時の利用者への通知方法", "計画停止予定通知：定期的な保守停止に関する事前連絡確認（事前通知のタイミング）",
+                 "定期的な保守停止に関する事前連絡確認（事前通知のタイミング／方法の記述を含む）", "バックアップデータの保管場所と保管期間"):
+        assert fill.question_like(cell), cell
+    for title in ("1. 組織的対策", "■ 物理的セキュリティ", "障害対応", "運用体制", "第3章：運用", "大項目：アクセス管理"):
+        assert not fill.question_like(title), title
     for cell, asked in [("Q12. SCIMに対応していますか？", "SCIMに対応していますか？"), ("（１）監査ログの保存期間", "監査ログの保存期間"),
                         ("AC-01: Do you encrypt data?", "Do you encrypt data?"), ("1-3) パスワード", "パスワード"),
                         ("2要素認証に対応していますか", "2要素認証に対応していますか"), ("SOC 2 report?", "SOC 2 report?"),

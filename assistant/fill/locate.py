@@ -46,6 +46,13 @@ _QUESTION_EN = re.compile(
     r"state|confirm|detail|identify|outline)\b",
     re.I,
 )
+#: A check item written as its name and what to confirm ("障害通知：障害発生時の利用者への通知方法"), as the METI SaaS SLA
+#: guideline's checklist writes them; a title has no description after a colon.
+_CHECK_ITEM = re.compile(r"^[^:：]{2,20}[:：]\s*\S.{7,}$")
+#: ... or a phrase naming what to confirm ("定期的な保守停止に関する事前連絡確認", "バックアップデータの保管場所"), longer than
+#: a section's title.
+_CHECK_NOUN = re.compile(r"(?:確認|方法|手順|状況|体制|基準|期間|頻度|時間|範囲|場所|時期|内容|条件|対策|措置|対応)[\s。．]*$")
+_ITEM_MIN_CHARS = 14
 _HEADING_MARK = re.compile(r"^\s*(?:[■□◆◇●○▼▽▶►▷◎★☆]|【|第\s*[0-9０-９一二三四五六七八九十]+\s*[章節部])")
 
 
@@ -73,7 +80,8 @@ def question_like(text: str) -> bool:
         text = bare
     if "?" in text:
         return True
-    return bool(_QUESTION_JA.search(text) or _QUESTION_EN.match(text)) or len(text) > _TITLE_MAX_CHARS
+    return bool(_QUESTION_JA.search(text) or _QUESTION_EN.match(text) or _CHECK_ITEM.match(text)
+                or len(text) >= _ITEM_MIN_CHARS and _CHECK_NOUN.search(text)) or len(text) > _TITLE_MAX_CHARS
 
 
 def _column_sample(table: Table, header_row: int, col: int) -> list[str]:
