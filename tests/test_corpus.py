@@ -1200,3 +1200,45 @@ def test_a_marked_heading_with_its_translation_after_a_tables_notes(tmp_path):
     sections = {p.text: p.section for p in _parse(tmp_path, text, "security.en.txt")}
     assert sections["Customer data is stored in the Tokyo region. Backups are kept for 35 days."] == (
         "■ Data Location and Backup（データの保管場所・バックアップ）",)
+
+
+def test_a_trust_pages_badge_list_accordion_faq_and_link_texts(tmp_path):
+    """A trust page copied as text: short lines under a capitals label are its list (as headings each over the
+    next, the whole badge list had been in no passage), an accordion's "+" / "−" questions title the answers
+    under them, "Read more →" after an answer and "Request audit reports →" are links, a list of "name — what"
+    lines has no heading among them, and capitals labels are siblings."""
+    text = ("Example Trust Center\nUpdated Mar 12, 2024\n\nCOMPLIANCE\nSOC 2 Type II\nISO 27001\nHIPAA  (BAA available on "
+            "request)\nGDPR\nISO 27701 — in progress\nRequest audit reports →\n\nFAQ\n− Is my data encrypted?\n"
+            "Yes. Data is encrypted at rest with AES-256. Read more →\n+ What happens if there's a breach?\n"
+            "We notify you within 72 hours. Read more →\n\nDATA RESIDENCY\nPick where your workspace lives.\n"
+            "United States — Virginia (us-east-1)\nEuropean Union — Frankfurt (eu-central-1)\n"
+            "EU workspaces are stored and processed in the EU.\n")
+    doc = _document(tmp_path, text, "trust.en.txt")
+    sections = {p.quote_text: p.section for p in doc.passages}
+    badges = next(q for q in sections if q.startswith("SOC 2 Type II"))
+    assert "ISO 27001" in badges and "ISO 27701 — in progress" in badges and sections[badges] == ("COMPLIANCE",)
+    assert sections["Yes. Data is encrypted at rest with AES-256."] == ("FAQ", "Is my data encrypted?")
+    assert sections["We notify you within 72 hours."] == ("FAQ", "What happens if there's a breach?")
+    residency = next(q for q in sections if "United States — Virginia" in q)
+    assert "European Union" in residency and sections[residency] == ("DATA RESIDENCY",)
+    assert not any("Read more" in q or "Request audit" in q for q in sections)
+
+
+def test_screenshot_captions_slashed_enumerations_labels_apart_by_bars_and_a_label_over_a_cut_line(tmp_path):
+    text = ("監査ログのエクスポート\n記事番号：AD-0312　｜　最終更新日：2025年2月18日\n\n監査ログはCSVでエクスポートできます。\n"
+            "【画像】監査ログ画面のエクスポートボタン（説明：右上の［エクスポート］）\n"
+            "※ 13か月を過ぎたログは自動的に削除されます。\n\n各ログの項目\n日時／操作者（メールアドレス）／操作の種類／対象／IPアドレス\n\n"
+            "(5) ログの提供\n管理者はログイン履歴を閲覧できる。\n(6) 変更の通知\nお客様に影響を及ぼす仕様の変更は、原則として実施日の60日前までに")
+    doc = _document(tmp_path, text)
+    sections = {p.quote_text: p.section for p in doc.passages}
+    assert doc.as_of == "2025-02-18"
+    assert sections["日時／操作者（メールアドレス）／操作の種類／対象／IPアドレス"][-1] == "各ログの項目"
+    assert sections["お客様に影響を及ぼす仕様の変更は、原則として実施日の60日前までに"][-1] == "(6) 変更の通知"
+    quoted = "\n".join(sections) + "\n".join(part for sec in sections.values() for part in sec)
+    assert "記事番号" not in quoted and "画像" not in quoted
+
+
+def test_a_version_line_ending_its_sentence_dates_a_markdown_whitepaper(tmp_path):
+    doc = parse_document(tmp_path / "w.md", "# Security Whitepaper\n\n*Version 3.2 — January 2024. For customers.*\n\n"
+                                            "## Encryption\n\nData at rest: AES-256.\n")
+    assert doc.as_of == "2024-01"

@@ -44,6 +44,8 @@ TWO_STEP_CRUMB = re.compile(r"^[^>＞›»。.!?！？]{1,30}\s[>＞›»]\s[^>�
 LINK_TEXT = re.compile(
     r"^[^。．.!！?？]{0,14}こちら(?:から|へ|まで|を(?:ご覧|クリック|参照)[^。]{0,8})?\s*[→›>＞»]?\s*$"
     r"|^(?:read|learn|see|view|find out)\s+more\b[^.!?]{0,30}$|^click here\b[^.!?]{0,30}$"
+    # a call to action ending in its arrow: "Request audit reports →", "資料をダウンロード →"
+    r"|^[^。．.!！?？\n]{1,40}\s[→»]$"
     # a search box's placeholder: "キーワードで検索", "Search the help center"
     r"|^(?:キーワード|フリーワード|サイト内|ヘルプ(?:センター)?内|記事)\s*(?:で|を|から)?\s*検索(?:する)?$"
     r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$"
@@ -144,6 +146,10 @@ _LANGUAGE = (r"(?:日本語|English|英語|中文|简体中文|繁體中文|한�
 LANGUAGE_SWITCH = re.compile(rf"^{_LANGUAGE}(?:\s*[|｜/／・]\s*{_LANGUAGE}|\s+{_LANGUAGE})+$")
 
 
+#: Between labels side by side: wide spaces, a bar or a slash ("記事番号：AD-0312　｜　最終更新日：…").
+_LABELS_SPLIT = re.compile(r"\s*[|｜／]\s*|\s+/\s+|\u3000+|\s{2,}")
+
+
 def is_label(text: str) -> bool:
     """A line that labels the page, its edition or its place, or a link's text: never quoted, never a section."""
     text = _MD_LINK.sub(r"\1", text).strip()
@@ -153,7 +159,7 @@ def is_label(text: str) -> bool:
         return False
     if re.sub(r"[\s\u3000]", "", text) == "以上":
         return True  # a Japanese document's closing mark, no heading over its signature
-    parts = [t for t in WIDE_GAP.split(text) if t]
+    parts = [t for t in _LABELS_SPLIT.split(text) if t]
     if len(parts) > 1 and all(PAGE_LABEL.match(t) or EDITION.search(t) for t in parts):
         return True  # labels side by side: "記事番号：KB-2017　最終更新日：2025年2月14日"
     return bool(PAGE_LABEL.match(text) or EDITION.search(text) or LINK_TEXT.match(text)

@@ -20,7 +20,7 @@ _ISO = r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
 _MDY = r"(?P<m>[A-Z][a-z]+)\.?\s+(?P<d>\d{1,2}),?\s+(?P<y>\d{4})"
 _DMY = r"(?P<d>\d{1,2})\s+(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})"
 #: A month without its day ("January 2026", "2026年1月"): only where a label says it dates the document.
-_MY = r"(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})(?![\d/.\-])"
+_MY = r"(?P<m>[A-Z][a-z]+)\.?,?\s+(?P<y>\d{4})(?![\d/\-]|\.\d)"  # ("Version 3.2 — January 2024. For customers…")
 _YM_JA = r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月(?!\s*\d)"
 #: English labels that date a document: "Last updated:", "Last edited", "Effective date |", "Completed:",
 #: "Published:", "Date:" (a label with its colon or table bar: "completed on March 3" may be a fact's date).

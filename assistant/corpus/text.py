@@ -76,6 +76,8 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
+    if fmt == "txt":
+        _heading_runs_are_lists(lines)
     opening = _opening_title(lines) if fmt == "txt" else None
     doc.title = meta.get("title") or bar or opening or _take_title(lines)
     doc.passages = mark_units(_passages(lines, text, source, first_id, fmt), text)
@@ -151,6 +153,15 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
             continue
         if not stripped:
             lines.append(_Line(start, end, "", "blank"))
+            continue
+        if (link := _TRAILING_LINK.search(stripped)) and link.start() > 0:
+            # "…within 72 hours of confirming an incident. Read more →": the link is the page's, not the answer's
+            stripped = stripped[:link.start()]
+            end = start + len(stripped)
+        if (toggle := _ACCORDION.match(stripped)) and _FAQ_QUESTION.search(stripped):
+            # an accordion's question behind its "+" / "−" button: it titles the answer under it (read as a list's
+            # item or a heading marked "−", every answer had been filed under the one open question)
+            lines.append(_Line(start + toggle.end(), end, stripped[toggle.end():], "heading"))
             continue
         if in_fence or _DIRECTIVE.match(stripped):
             # a code sample is no statement of the vendor's (an openssl example had answered "TLS 1.3?"), and
@@ -240,6 +251,10 @@ def _classify(text: str, markdown: bool) -> list[_Line]:
     return lines
 
 
+#: A link's text after a sentence's end on the same line ("…every year. Read more →", "…しています。詳しくはこちら →").
+_TRAILING_LINK = re.compile(r"(?<=[.。!?！？])\s*(?:(?:read|learn|see|view)\s+more|詳しくはこちら|詳細はこちら)\s*[→›>»]?\s*$", re.I)
+#: An accordion's open or closed button before its question: "+ How often are you pen-tested?", "− Is my data encrypted?".
+_ACCORDION = re.compile(r"^[+＋−–]\s+")
 #: A toggle's mark before its title (Notion, Confluence exports).
 _TOGGLE = re.compile(r"^[▶▸►▷▹▼▾▽]\s*")
 #: A docs site's markup on a line of its own: an admonition's opening or closing (mkdocs "!!! note", "???+ tip
@@ -277,7 +292,9 @@ _KEY_VALUE = re.compile(r"^[^：:]{0,30}[^\d\s：:][：:]\s*\S")
 _FAQ_QUESTION = re.compile(r"[?？]\s*$|^(?:Q\d*\s*[.:：．)]|Ｑ\d*\s*[.:：．]|質問\s*[:：])")
 #: The answer's marker under such a question ("A. ", "Ａ：", "回答：").
 _FAQ_ANSWER = re.compile(r"(?:A\d*|Ａ\d*|答え?|回答)\s*[.:：．)）]\s*")
-_ALT = r"^(?:画像|イメージ|写真|アイコン|イラスト|image|img|photo|icon|illustration)\s*(?:[:：]\s*[^\s。.\d][^。\d]{0,40})?$"
+_ALT = (r"^(?:画像|イメージ|写真|アイコン|イラスト|image|img|photo|icon|illustration)\s*(?:[:：]\s*[^\s。.\d][^。\d]{0,40})?$"
+        # a screenshot's caption in brackets: 「[画像] 認証設定画面：…」, 「【画像】…」, 「［図］…」, 「（画像：…）」, "[image] alt=\"…\""
+        r"|^[\[［【＜<(（]\s*(?:画像|図|写真|スクリーンショット|image|img|screenshot|figure)\s*(?:[\]］】＞>:：]|[^()（）]{0,80}[)）]$)")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図|イラスト|アイコン)$|画面(?:イメージ|例)$"
                       r"|^(?:image|screenshot|figure)\s*(?:of|:)|" + _ALT
@@ -713,6 +730,8 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         if _is_row(ln) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
             continue
+        if len(_ENUMERATION.findall(ln.text)) >= _ENUMERATION_MIN:
+            continue  # "日時／操作者（メールアドレス）／操作の種類／対象／IPアドレス": a list of what is recorded, no label
         if _KEY_VALUE.match(ln.text) and not titled:
             # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label; under a
             # breadcrumb, "よくある質問：データの保管・削除" is the page's title
@@ -786,9 +805,12 @@ def _numbered_label(stripped: str, raw: list[tuple[int, str]], i: int) -> bool:
     before = raw[i - 1][1].strip() if i > 0 else ""
     after = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     # (a paragraph the scrape cut off ends in no sentence, but it is long: "8. Review" had become a list item)
+    # (... or is the page's last line, the sentence the scrape cut: "(6) 変更の通知" over "…実施日の60日前までに")
+    last = not any(line.strip() for _, line in raw[i + 2:])
     return bool(after) and not _NUMBER_LABEL.match(after) and not _BULLET.match(after) \
         and not _NUMBER_LABEL.match(before) and bool(_SENTENCE_END.search(after) or "。" in after
-                                                     or len(after) > 3 * _LABEL_MAX_CHARS)
+                                                     or len(after) > 3 * _LABEL_MAX_CHARS
+                                                     or last and len(after) > 2 * len(stripped))
 
 
 def _section_line(stripped: str, m: re.Match, raw: list[tuple[int, str]], i: int) -> bool:
@@ -828,6 +850,8 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
         return False  # "監査機関　あおば監査法人" before a blank line: a fact
     if _CIRCLED.match(stripped) and i > 0 and _CIRCLED.match(raw[i - 1][1].strip()):
         return False  # "③ …に起因する障害" under "② …": the list's last item, no heading
+    if len(_ENUMERATION.findall(stripped)) >= _ENUMERATION_MIN:
+        return False
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     return not nxt
 
@@ -953,7 +977,7 @@ def _drop_page_labels(lines: list[_Line]) -> None:
 
 #: What a cookie banner's notice speaks of, and the buttons it may end in.
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
-_BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+all|manage\s+(?:preferences|cookies)|cookie\s+settings"
+_BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+(?:all|non-essential|optional)|manage\s+(?:preferences|cookies)|cookie\s+settings"
                          r"|同意する|同意しない|同意して閉じる|設定を管理"
                          r"|[［\[](?:閉じる|OK|同意(?:する|します)?|了解|close|accept(?:\s+all)?|reject(?:\s+all)?|agree)[］\]]|×)\s*$", re.I)
 #: A page property dating it: "Last edited time: …", "Created: …", "最終更新日時：…".
@@ -1009,6 +1033,39 @@ def _drop_top_menu(lines: list[_Line]) -> None:
             if ln.kind in ("text", "heading") and not ln.level \
                     and not (ln is opening and ln.kind == "text" and _TITLE_BAR.match(ln.text)):
                 ln.kind = "chrome"
+
+
+def _heading_runs_are_lists(lines: list[_Line]) -> None:
+    """Short lines in a row under a label, a blank line after the last: a list ("COMPLIANCE" / "SOC 2 Type II" /
+    "ISO 27001" / "HIPAA (BAA available on request)" / "GDPR"), not headings each over the next. Read as headings
+    (the last heading nothing), a trust page's whole badge list had been in no passage, and the product said "SOC"
+    and "27001" were never mentioned."""
+    i = 0
+    while i < len(lines):
+        if lines[i].kind != "heading" or lines[i].level:
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(lines) and lines[j + 1].kind == "heading" and not lines[j + 1].level \
+                and not _NUMBERED_HEADING.match(lines[j + 1].text):
+            j += 1
+        after = lines[j + 1] if j + 1 < len(lines) else None
+        # (a page's footer menu runs so too, after its last sentence: a list only with the page's body after it)
+        if j - i >= _LIST_MIN_ITEMS and (after is None or after.kind in ("blank", "chrome")) and any(
+                ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text) for ln in lines[j + 1:]):
+            for ln in lines[i + 1:j + 1]:
+                ln.kind, ln.in_table, ln.item = "text", True, False
+        elif after is not None and after.kind == "text" and _DASHED.match(lines[j].text) and _DASHED.match(after.text):
+            lines[j].kind = "text"  # "United States — Virginia (us-east-1)" over "European Union — Frankfurt (…)": items
+        i = j + 1
+
+
+_LIST_MIN_ITEMS = 3
+#: Items of one line apart by slashes: three make it an enumeration (・ joins a heading's words as often).
+_ENUMERATION = re.compile(r"／|\s/\s")
+_ENUMERATION_MIN = 3
+#: A list's item drawn as a name and what it is, apart by a dash: "Japan — Tokyo (coming 2025)".
+_DASHED = re.compile(r"^[^。.!?]{1,40}\s[—–]\s[^。!?]{1,60}$")
 
 
 def _last_line_is_body(lines: list[_Line]) -> None:
@@ -1321,7 +1378,13 @@ def _passages(lines: list[_Line], text: str, source: str, first_id: int, fmt: st
 def _heading_mark(text: str) -> str:
     """The mark a heading starts with ("■", "【"), or ""."""
     m = _NUMBERED_HEADING.match(text)
+    if _CAPS_LABEL.match(text):
+        return "CAPS"  # a trust page's "COMPLIANCE", "DATA RESIDENCY": the labels of one level
     return m.group("mark") if m and m.group("mark") and text.startswith(m.group("mark")) else ""
+
+
+#: A label in capitals, two letters or more and no lower case ("FAQ", "DATA RESIDENCY", "SUBPROCESSORS").
+_CAPS_LABEL = re.compile(r"^[A-Z][A-Z0-9&/\- ]{1,40}$")
 
 
 def _names_rows(lines: list[_Line], i: int) -> bool:
