@@ -373,10 +373,28 @@ _NAMED_NUMBER = re.compile(r"(?<![\d.])(?:\d{3,}|\d+\.\d+)(?![\d])")
 _ACRONYM_NUMBER = re.compile(r"(?<![A-Za-z0-9])([A-Z]{2,6})[\s\-]?(\d{1,2})(?![\d.])")
 
 
+#: A number in brackets after a thing's name, glossing it: 「プライバシーマーク（JIS Q 15001）」, "Privacy Mark (JIS Q 15001)".
+#: (The name is a word, not an acronym: 「ISO（27017）」 and 「ISMS（ISO/IEC 27001）」 name the standard by the number; and
+#: examples, "(e.g. RSA 2048, ECDSA P-256)", are what is asked for.)
+_GLOSS = re.compile(r"(?P<name>[\u30a0-\u30ff]{3,}|[\u4e00-\u9fff\u30a0-\u30ff]{4,}|\b(?:[A-Za-z][a-z]+\s+)?[A-Za-z][a-z]{3,}\b)\s*"
+                    r"[（(](?!\s*(?:e\.g\.|i\.e\.|eg\b|such\s+as|例))(?P<gloss>[^()（）]*\d[^()（）]*)[)）]", re.I)
+
+
+def _without_glosses(question: str, passage_text: str) -> str:
+    """The question without the numbers glossing a name the passage carries: "Do you hold the Privacy Mark (JIS Q
+    15001)?" against 「プライバシーマークは取得しておりません。」 asks of the mark, which the passage names."""
+    if not passage_text:
+        return question
+    text = tokens.normalize(passage_text)
+    return _GLOSS.sub(lambda m: m["name"] if tokens.normalize(m["name"]) in text or any(
+        tokens.normalize(e) in text for e in glossary.equivalents(m["name"])) else m.group(0), question)
+
+
 def unmatched_numbers(question: str, passage_text: str) -> list[str]:
     """The question's standard, version and figure numbers that the passage (with its headings) does not
     carry: "Are you ISO/IEC 27017 certified?" read against the ISO/IEC 27001 row gives ["27017"], and
     "Do you have a SOC 1 report?" against "SOC 2 Type II" gives ["SOC 1"]."""
+    question = _without_glosses(question, passage_text)
     have = set(_NAMED_NUMBER.findall(tokens.normalize(passage_text)))
     out = [n for n in dict.fromkeys(_NAMED_NUMBER.findall(tokens.normalize(question))) if n not in have]
     named = {(a.lower(), int(n)) for a, n in _ACRONYM_NUMBER.findall(unicodedata.normalize("NFKC", passage_text).upper())}
@@ -480,11 +498,13 @@ def _points(sentence: str, last: bool) -> bool:
 #: capitals not opening a sentence ("Amazon Web Services", "CrowdStrike Falcon", "AWS"), a 「quoted」 name; not
 #: the everyday words Japanese writes in capitals ("Webアプリケーション").
 #: "ペネトレーションテストを実施している外部機関の名称は？" had been answered (0.99) from "外部の専門機関による…".
+#: Acronyms of kinds of thing, not names of anyone's ("外部のクラウド事業者（IaaS）" names no provider).
+_GENERIC = r"(?:IaaS|PaaS|SaaS|API|IP|SSO|MFA|2FA|TLS|SSL|AES|VPN|CSV|PDF|URL|ID|IT|OS|DB|UI|IdP|DNS|HTTPS?|CDN|WAF|IDS|IPS|EDR)"
 _ASKS_NAME = re.compile(r"名称|社名|会社名|企業名|機関名|ベンダー名|製品名|ツール名|サービス名|どこの(?:会社|企業|機関|ベンダー)|"
                         r"\b(?:name\s+of|names\s+of|which\s+(?:company|companies|vendor|vendors|firm|firms|auditor|auditors|"
                         r"provider|providers|tool|tools|product|products))\b", re.I)
 _NAMES_ONE = re.compile(r"株式会社|合同会社|有限会社|\b(?:inc|ltd|llc|corp|gmbh|k\.k|plc)\b\.?|「[^」]{2,40}」|"
-                        r"(?<![A-Za-z])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|(?<=[a-z0-9,;:]\s)[A-Z][a-z]{2,}|"
+                        r"(?<![A-Za-z])(?!" + _GENERIC + r"(?![A-Za-z0-9]))[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*|(?<=[a-z0-9,;:]\s)[A-Z][a-z]{2,}|"
                         r"(?:^|(?<=[\u3000-\u30ff\u4e00-\u9fff（(、\s]))(?!(?:Web|Cookie|Email|Mail|Windows|Mac)(?![a-z]))[A-Z][a-z]{2,}"
                         r"(?=[\u3000-\u30ff\u4e00-\u9fff）)、]|\s[A-Z])",
                         re.M)

@@ -127,7 +127,13 @@ _EN_IMPERATIVE = re.compile(r"^\W*(?:please\s+)?(?:do\s+not|don't|never|avoid|ma
 #: A reply of a word or two that is the answer itself ("Not yet.", "No.", "Yes.").
 _EN_SHORT_NO = re.compile(r"^(?:no|not\s+yet|not\s+currently|not\s+at\s+(?:this(?:\s+(?:time|point|stage))?|the\s+moment|"
                           r"present))\W*$", re.I)
-_JA_SHORT = re.compile(r"^(?P<v>はい|いいえ)[。、，,．！!]?$")
+#: ... or a predicate alone: an FAQ's 「できません。」 under its question, what follows saying why.
+_JA_SHORT = re.compile(r"^(?P<v>はい|いいえ|でき(?:ます|ません)|対応して(?:います|いません|おります|おりません)|"
+                       r"(?:あり|ござい)(?:ます|ません)|可能です|不可です|(?:非|未)対応です)[。、，,．！!]?$")
+#: A sentence that only says what something is (「設定できるIdPは1ワークスペースにつき1つです。」): after a short reply it
+#: explains the reply, it gives no yes of its own.
+_COPULA = re.compile(r"(?<!可能)(?<!対応)です[。．]?\s*$")
+_JA_SHORT_NO = re.compile(r"いいえ|ません|不可|非対応|未対応")
 _EN_SHORT_YES = re.compile(r"^yes\W*$", re.I)
 #: Something planned is not done yet ("SCIM provisioning is on our roadmap", 「来年度に取得予定です」), unless the
 #: question asks about plans.
@@ -264,6 +270,11 @@ _JA_NEGATIVE_REQUIREMENT = re.compile(r"(?:ない|ず|せず)こと\s*[。．]?\
                                       r"(?:して|し)?(?:いる|ている)?こと\s*[。．]?\s*$")
 
 
+#: A requirement to state or disclose something, and a sentence that speaks of stating or disclosing.
+_JA_DISCLOSE = re.compile(r"(?:明示|記載|明記|公表|開示|提示|記述)(?:して|されて|し)(?:いる)?こと|(?:明示|記載|明記|公表|開示|提示|記述)すること")
+_DISCLOSED = re.compile(r"明示|記載|明記|公表|開示|提示|記述|公開")
+
+
 def verdict(question: str, quote: str) -> Verdict | None:
     """None when the question asks no yes/no; else yes, no, or unclear when the sentences that speak to it
     disagree. A quote of a whole short section holds its neighbours' facts too ("Users can enroll TOTP…
@@ -276,6 +287,11 @@ def verdict(question: str, quote: str) -> Verdict | None:
     if _ASKS_PLAN.search(_PLAN.sub(" ", question)):  # (plans for the future, not "the Standard plan")
         return _verdict(question, quote, plans_say_no=False)
     found = _verdict(question, quote)
+    if found == Verdict.NO and _JA_DISCLOSE.search(question) and not any(
+            _DISCLOSED.search(x) for x in _SENTENCE_END.split(quote) if x and _judge(x) == Verdict.NO):
+        # a requirement to state something (「データセンターの所在国・地域を明示していること。」) is no more unmet by a
+        # no about something else in the statement (「国外へのデータ移転は行わない。」) than met by it
+        return Verdict.UNCLEAR
     if CJK.search(question) and _JA_NEGATIVE_REQUIREMENT.search(question.strip()) \
             and not _JA_INTERROGATIVE.search(question):
         return {Verdict.YES: Verdict.NO, Verdict.NO: Verdict.YES}.get(found, found)
@@ -376,9 +392,10 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
                 judged |= {v for _, v in para}
     opening = next((x.strip() for x in _SENTENCE_END.split(rest) if x and x.strip()), "")
     short = Verdict.NO if _EN_SHORT_NO.match(opening) else Verdict.YES if _EN_SHORT_YES.match(opening) else \
-        {"はい": Verdict.YES, "いいえ": Verdict.NO}[m.group("v")] if (m := _JA_SHORT.match(opening)) else None
+        (Verdict.NO if _JA_SHORT_NO.search(m.group("v")) else Verdict.YES) if (m := _JA_SHORT.match(opening)) else None
     if mark is None and short is not None and not any(
-            score and v not in (short, Verdict.UNCLEAR) for para in blocks for score, v, x in para if x.strip() != opening):
+            score and v not in (short, Verdict.UNCLEAR) and not _COPULA.search(x)
+            for para in blocks for score, v, x in para if x.strip() != opening):
         # an FAQ's answer that opens "Not at this time." / 「はい。」: what follows elaborates it ("Users can be
         # created by CSV import…" is no yes to SCIM) unless it names what was asked and says otherwise
         judged = {short}

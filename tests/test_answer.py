@@ -276,6 +276,9 @@ def test_a_quote_that_only_points_elsewhere_is_told_apart(question, quote, point
      "株式会社サンプルセキュリティによるペネトレーションテストを年1回実施しています。", False),
     ("Which cloud provider hosts the service?", "インフラはAmazon Web Services（AWS）の東京リージョンです。", False),
     ("What is the name of your auditor?", "Our SOC 2 report is issued by Deloitte.", False),
+    # an acronym of a kind of thing names no one ("IaaS" had answered a request for the provider's name at 0.93)
+    ("サービス基盤として利用しているIaaS事業者の名称を開示してください。",
+     "サービス基盤（IaaS）は外部のクラウド事業者が提供する環境を利用している。", True),
 ])
 def test_a_question_asking_for_a_name_is_not_answered_by_a_passage_naming_none(question, quote, held):
     """A fresh-user review's 「…外部機関の名称を教えてください。」 was answered (0.99) from "外部の専門機関による…"."""
@@ -352,6 +355,14 @@ def test_an_answer_a_rule_holds_back_shows_a_confidence_under_the_cut(assistant,
     # ... unless an acronym names it: SOC 1 is another report than SOC 2
     ("Do you have a SOC 1 Type II report?", "It complements our SOC 2 Type II report.", ["SOC 1"]),
     ("Are you SOC2 compliant?", "Audited against SOC 2 Type II every year.", []),
+    # a number in brackets glossing a name the passage carries asks of the name (a review's Privacy Mark question,
+    # 「プライバシーマーク（JIS Q 15001）」, had been "not documented" beside 「プライバシーマークは取得しておりません。」)
+    ("プライバシーマーク（JIS Q 15001）を取得していますか。", "プライバシーマークは取得しておりません。", []),
+    ("Do you hold the Privacy Mark (JIS Q 15001)?", "The Privacy Mark is not held.", []),
+    ("Do you hold the Privacy Mark (JIS Q 15001)?", "ISO/IEC 27001 認証を取得しています。", ["15001"]),
+    ("Which key length is used for device certificates (e.g. RSA 2048)?", "Device certificates are issued per device.",
+     ["2048"]),  # examples are what is asked for
+    ("クラウドセキュリティのISO（27017）はお持ちですか。", "ISO/IEC 27001 認証を取得しています。", ["27017"]),
 ])
 def test_numbers_the_question_names_are_looked_for_in_the_passage(question, passage, unmatched):
     from assistant import abstain

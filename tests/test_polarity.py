@@ -330,3 +330,19 @@ def test_a_named_plans_own_sentence_and_durations_beside_the_asked_one(question,
 
 def test_how_much_is_no_yes_no_question():
     assert not asks_yes_no("ビジネスプランの月額料金はいくらですか？")
+
+
+@pytest.mark.parametrize("question, quote, expected", [
+    # an FAQ's short reply under its question; what follows only says what is (a copula), it gives no yes
+    ("1つのワークスペースで複数のIdPを設定できますか？", "できません。設定できるIdPは1ワークスペースにつき1つです。", Verdict.NO),
+    ("Can multiple identity providers be configured for one workspace?", "できません。設定できるIdPは1ワークスペースにつき1つです。",
+     Verdict.NO),
+    ("クラウドセキュリティのISO（27017）はお持ちですか。", "いいえ。ISO/IEC 27017 は現在未取得です。2025年度中の認証取得に向けて準備を"
+     "進めています。", Verdict.NO),
+    # a requirement to state something is not unmet by a no about something else in the statement
+    ("データセンターの所在国・地域を明示していること。", "お客様データは日本国内（東京リージョン）に保管する。国外へのデータ移転は行わない。",
+     Verdict.UNCLEAR),
+    ("SOC 2報告書を開示していること。", "SOC 2報告書は開示していません。", Verdict.NO),
+])
+def test_a_short_reply_over_its_explanation_and_a_requirement_to_disclose(question, quote, expected):
+    assert verdict(question, quote) == expected
