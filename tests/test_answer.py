@@ -736,6 +736,26 @@ def test_a_question_about_an_acronym_the_documents_never_use_is_about_something_
     assert other.ask("シングルサインオンに対応していますか？").status.value == "answered"
 
 
+def test_a_scheme_asked_by_an_acronym_no_document_writes_is_the_unknown_subject(make_corpus, tmp_path):
+    """「ISMAP…のクラウドサービスリストに登録されていますか。」 had been answered はい at 0.94 from the ISO 27001 row: the
+    scheme's own words (クラウドサービス, リスト) are no subject of the documents'."""
+    from assistant import abstain
+
+    corpus = make_corpus({"spec.txt": "セキュリティ仕様\n第三者認証\tISO/IEC 27001（ISMS）認証取得（認証範囲：クラウドサービスの開発・運用）\n"
+                                      "外部監査\tSOC 1 Type 2報告書を毎年取得しています。\n"
+                                      "通信の暗号化\tTLS 1.2以上\n"})
+    other = Assistant(Settings(corpus=corpus, index=tmp_path / "idx"), progress=False)
+    for question, unknown in [
+        ("ISMAP（政府情報システムのためのセキュリティ評価制度）のクラウドサービスリストに登録されていますか。", True),
+        ("Are you FedRAMP authorized for your cloud service?", True),
+        # an acronym the documents write is the subject ("for J-SOX" is what it is for)
+        ("Has the vendor undergone a SOC 1 audit? We need it for our financial controls (J-SOX).", False),
+        # listed among others, or an acronym of authentication, not of a scheme
+        ("JIPDECやJQA等で認定している公的認証（ISMS等）を取得していること。", False),
+    ]:
+        assert abstain.unknown_subject(other.index, other.retrieve(question)) == unknown, question
+
+
 def test_a_standard_the_documents_never_name_is_not_answered_from_another_standards_passage(assistant):
     """The default corpus is HIPAA-compliant and names no PCI DSS, GDPR or SOX: "compliant" (準拠) matching
     its HIPAA sentence made those questions answered "yes" at 0.87-0.96 in a fresh-user review."""
