@@ -1147,8 +1147,24 @@ def test_a_news_lists_dated_entries_are_quoted_one_by_one(tmp_path):
             "2025.02.14 お知らせ OpenSSLの脆弱性による当社サービスへの影響について：影響はありません\n"
             "2025.01.20 メンテナンス 2月1日（土）1:00〜5:00 定期メンテナンス実施のお知らせ\n")
     passages = _parse(tmp_path, text)
-    assert [p.quote_text[:10] for p in passages] == ["2025.03.02", "2025.02.14", "2025.01.20"]
-    assert all(p.section == ("お知らせ",) for p in passages), "the filter tabs are no section"
+    assert [p.section for p in passages] == [("お知らせ", "2025.03.02 障害"), ("お知らせ", "2025.02.14 お知らせ"),
+                                             ("お知らせ", "2025.01.20 メンテナンス")], "no filter tab in the path"
+    assert passages[1].quote_text == "OpenSSLの脆弱性による当社サービスへの影響について：影響はありません"
+
+
+def test_release_notes_one_line_entries_beside_titled_ones(tmp_path):
+    """An entry saying its news on its line is a section of its own, not the body of the titled entry above it (a
+    TLS change had been cited under an MFA announcement)."""
+    text = ("アップデート情報\nPOSの機能追加・仕様変更をお知らせします。\n"
+            "2026.07.01　【重要】管理者アカウントの二段階認証を必須化しました\n管理者権限のアカウントは、本日より二段階認証が必須です。\n"
+            "2026.05.12　【機能改善】バックアップ保持期間を7日間から30日間に延長しました。\n"
+            "2026.01.31　【セキュリティ】TLS 1.0／1.1のサポートを終了しました。\n"
+            "2025.12.10　【お知らせ】TLS 1.0／1.1のサポート終了について\n2026年1月31日をもって、TLS 1.0の接続を終了します。\n")
+    sections = {p.quote_text: p.section for p in _parse(tmp_path, text)}
+    assert sections["バックアップ保持期間を7日間から30日間に延長しました。"][-1] == "2026.05.12　【機能改善】"
+    assert sections["TLS 1.0／1.1のサポートを終了しました。"][-1] == "2026.01.31　【セキュリティ】"
+    assert sections["2026年1月31日をもって、TLS 1.0の接続を終了します。"][-1] == "2025.12.10　【お知らせ】TLS 1.0／1.1のサポート終了について"
+    assert all(len(sec) <= 2 for sec in sections.values()), sections  # siblings, not each under the one before
 
 
 def test_a_press_releases_dateline_and_a_title_bar_of_three_parts(tmp_path):

@@ -69,7 +69,7 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     if fmt == "txt":
         lines = _definition_lists(lines)  # before the menu is looked for: a list's names are short lines too
         lines = _numbered_items(lines)
-        _dated_entries(lines)
+        lines = _dated_entries(lines)
     _drop_top_menu(lines)
     _drop_contents(lines)
     bar = _title_bar(lines) if fmt == "txt" else None
@@ -129,6 +129,7 @@ class _Line:
     row: bool = False  # a table row whose cells only spaces separate (see _space_tables)
     in_table: bool = False  # a line inside a table laid out one cell a line (see _cell_lines): it ends no table
     item: bool = False  # a unit of several lines quoted alone (see _unit)
+    dated: bool = False  # a news entry's date and category heading what the entry says (see _dated_entries)
 
 
 def _classify(text: str, markdown: bool) -> list[_Line]:
@@ -533,22 +534,39 @@ def _numbered_items(lines: list[_Line]) -> list[_Line]:
 _DATED_ENTRY = re.compile(r"^(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|\d{4}-\d{2}-\d{2})[\s\u3000]+\S.{7,}")
 
 
-def _dated_entries(lines: list[_Line]) -> None:
-    """Lines in a row that each open with a date (a news list: "2024.05.27 障害 【復旧】5月27日 8:52〜9:31 …",
-    "2024.04.18 お知らせ OpenSSLの脆弱性…：影響はありません") are entries, each quoted alone: read as one
-    paragraph, fourteen entries had been one quote for every outage, maintenance and vulnerability question."""
-    run: list[_Line] = []
-    for ln in [*lines, None]:
-        if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.item \
-                and _DATED_ENTRY.match(ln.text):
-            run.append(ln)
+def _dated_entries(lines: list[_Line]) -> list[_Line]:
+    """A news list's or release notes' entries, each line opening with its date: one that says its news on the
+    line ("2024.05.27 障害 【復旧】…", "2026.05.12　【機能改善】バックアップ保持期間を7日間から30日間に延長しました。")
+    is its own section, its date and category heading what it says; one that only titles the lines under it is a
+    heading over them. Read as one paragraph, fourteen entries had been one quote; read as the body of the last
+    titled entry, a TLS change was cited as part of an MFA announcement."""
+    dated = [i for i, ln in enumerate(lines) if ln.kind in ("text", "heading") and not ln.level and not ln.row
+             and not ln.item and _DATED_ENTRY.match(ln.text)]
+    if len(dated) < _ITEMS_MIN:
+        return lines
+    out: list[_Line] = []
+    for i, ln in enumerate(lines):
+        if i not in dated:
+            out.append(ln)
             continue
-        if ln is not None and ln.kind == "blank" and run:
+        nxt = next((x for x in lines[i + 1:] if x.kind not in ("blank", "chrome")), None)
+        m = _ENTRY_PREFIX.match(ln.text)
+        says = _SENTENCE_END.search(ln.text) or nxt is None or _DATED_ENTRY.match(nxt.text) or nxt.kind == "heading"
+        if not says or m is None or m.end() >= len(ln.text):
+            ln.kind, ln.level = "heading", 0  # a title over the entry's lines
+            out.append(ln)
             continue
-        if len(run) >= _ITEMS_MIN:
-            for x in run:
-                x.kind, x.in_table, x.item = "text", True, True
-        run = []
+        head = m.group("prefix")
+        body_at = ln.start + m.end()
+        out.append(_Line(ln.start, ln.start + len(head), head, "heading", dated=True))
+        out.append(_Line(body_at, ln.end, ln.text[m.end():], "text", in_table=True, item=True))
+    return out
+
+
+#: A dated entry's date and its category: "2024.05.27 障害", "2026.05.12　【機能改善】", "2025/03/01 [Security]".
+_ENTRY_PREFIX = re.compile(r"(?P<prefix>(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}(?:\s*日)?|\d{4}-\d{2}-\d{2})"
+                           r"(?:[\s\u3000]*(?:【[^】]{1,12}】|\[[^\]]{1,12}\]|［[^］]{1,12}］)|[\s\u3000]+[^\s\u3000\d【\[［]{1,8}(?=[\s\u3000]))?)"
+                           r"[\s\u3000]*")
 
 
 _SECTION_NUMBER = re.compile(r"^\d{1,2}[.．]\s*[^。．.]{1,30}$")
@@ -1001,12 +1019,14 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     site's menu: read as headings, "Log in" had become the first section's name."""
     first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
                  len(lines))
+    # (one dateline dates the page; several are a news list's entries)
+    datelines = sum(1 for ln in lines if ln.kind in ("text", "heading") and DATELINE.match(ln.text.strip()))
     for ln in lines[:first]:
         if ln.kind in ("text", "heading") and not ln.row and nav_row(ln.text, bars=True, item_max=_MENU_ITEM_MAX_CHARS):
             ln.kind = "chrome"  # the same menu along one line: "ホーム | 機能 | 料金プラン | ヘルプセンター"
         elif ln.kind in ("text", "heading") and not ln.row and _TABS.match(ln.text):
             ln.kind = "chrome"  # a list's filter tabs or a menu apart by single spaces: "すべて お知らせ 障害 メンテナンス"
-        elif ln.kind in ("text", "heading") and DATELINE.match(ln.text.strip()):
+        elif ln.kind in ("text", "heading") and not ln.dated and DATELINE.match(ln.text.strip()) and datelines == 1:
             ln.kind = "chrome"  # a press release's "2024.05.10 お知らせ": its date (find_as_of), no title
     run: list[_Line] = []
     opening = next((ln for ln in lines if ln.kind != "blank"), None)
@@ -1380,6 +1400,8 @@ def _heading_mark(text: str) -> str:
     m = _NUMBERED_HEADING.match(text)
     if _CAPS_LABEL.match(text):
         return "CAPS"  # a trust page's "COMPLIANCE", "DATA RESIDENCY": the labels of one level
+    if _DATED_ENTRY.match(text) or DATELINE.match(text) or _ENTRY_PREFIX.fullmatch(text):
+        return "DATE"  # a news list's entries: each the sibling of the one before
     return m.group("mark") if m and m.group("mark") and text.startswith(m.group("mark")) else ""
 
 
