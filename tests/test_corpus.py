@@ -1258,3 +1258,25 @@ def test_a_version_line_ending_its_sentence_dates_a_markdown_whitepaper(tmp_path
     doc = parse_document(tmp_path / "w.md", "# Security Whitepaper\n\n*Version 3.2 — January 2024. For customers.*\n\n"
                                             "## Encryption\n\nData at rest: AES-256.\n")
     assert doc.as_of == "2024-01"
+
+
+def test_a_certification_list_under_its_label_and_a_table_titled_after_it(tmp_path):
+    """No blank line around them: the certifications are a list (as headings each over the next, "ISO/IEC 27001"
+    was in no passage and the retention table was filed under "ISO/IEC 27017:2015"), the line over the table heads it."""
+    text = ("Security Overview\nWe record and summarize meetings.\nCertifications\nISO/IEC 27001:2022\n"
+            "ISO/IEC 27017:2015 (cloud services)\nSOC 2 Type I — report available under NDA\nData retention\n"
+            "| Data | Default retention |\n| Recordings | 30 days after the meeting |\n| Backups | 35 days |\n")
+    sections = {p.quote_text: p.section for p in _parse(tmp_path, text, "overview.en.txt")}
+    certs = next(q for q in sections if q.startswith("ISO/IEC 27001:2022"))
+    assert "SOC 2 Type I" in certs and "Data retention" not in certs and sections[certs][-1] == "Certifications"
+    assert all(sec[-1] == "Data retention" for q, sec in sections.items() if "| Backups |" in q)
+
+
+def test_a_menu_button_a_title_bar_ending_in_inc_and_a_got_it_banner(tmp_path):
+    text = ("Responsible Disclosure Policy - Example Inc.\nMenu\nHome  /  Security  /  Responsible Disclosure\n"
+            "Example Notes   Product   Pricing   Trust Center   Careers   News\n"
+            "Cookies help us deliver our services. Learn more  Got it\nResponsible Disclosure Policy\n"
+            "1. How to report\nSend your report to security@example.com.\n")
+    doc = _document(tmp_path, text, "disclosure.en.txt")
+    assert doc.title == "Responsible Disclosure Policy - Example Inc."
+    assert [(p.section[-1], p.text) for p in doc.passages] == [("1. How to report", "Send your report to security@example.com.")]

@@ -51,7 +51,9 @@ LINK_TEXT = re.compile(
     r"|^search(?:\s+(?:the\s+)?(?:help\s*center|site|articles|docs|documentation|knowledge\s*base))?(?:\.{3}|…)?$"
     # a skip link, the first line of many scraped pages: "Skip to main content", "本文へスキップ"
     r"|^skip\s+to\s+(?:the\s+)?(?:main\s+)?(?:content|navigation|search)$"
-    r"|^(?:メイン)?(?:コンテンツ|本文)(?:へ|に)?(?:スキップ|移動)(?:する)?$", re.I)
+    r"|^(?:メイン)?(?:コンテンツ|本文)(?:へ|に)?(?:スキップ|移動)(?:する)?$"
+    # a mobile menu's button: "Menu", 「メニュー」
+    r"|^(?:menu|メニュー|≡|☰)$", re.I)
 #: A page's feedback widget: a question with its yes and no buttons ("この記事は役に立ちましたか？ はい いいえ",
 #: "Was this article helpful? Yes No"), or its tally ("34人中29人がこの記事が役に立ったと言っています").
 #: A feedback widget's yes and no buttons ("はい いいえ", "[Yes] / [No]").

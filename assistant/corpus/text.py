@@ -996,7 +996,7 @@ def _drop_page_labels(lines: list[_Line]) -> None:
 #: What a cookie banner's notice speaks of, and the buttons it may end in.
 _COOKIE = re.compile(r"cookie|クッキー", re.I)
 _BANNER_END = re.compile(r"(?:accept(?:\s+all)?(?:\s+cookies)?|reject\s+(?:all|non-essential|optional)|manage\s+(?:preferences|cookies)|cookie\s+settings"
-                         r"|同意する|同意しない|同意して閉じる|設定を管理"
+                         r"|同意する|同意しない|同意して閉じる|設定を管理|got\s+it|ok"
                          r"|[［\[](?:閉じる|OK|同意(?:する|します)?|了解|close|accept(?:\s+all)?|reject(?:\s+all)?|agree)[］\]]|×)\s*$", re.I)
 #: A page property dating it: "Last edited time: …", "Created: …", "最終更新日時：…".
 _PROPERTY_DATE = re.compile(r"^\s*(?:last\s+(?:edited|updated|modified)(?:\s+time)?|created(?:\s+time)?|updated|date|"
@@ -1017,8 +1017,9 @@ def _drop_top_menu(lines: list[_Line]) -> None:
     """Above a copied page's first sentence, four or more short lines in a row with no number and no
     punctuation ("Product / Pricing / Customers / Log in", "ホーム / よくある質問 / お知らせ") are its
     site's menu: read as headings, "Log in" had become the first section's name."""
-    first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
-                 len(lines))
+    opening = next((ln for ln in lines if ln.kind != "blank"), None)
+    first = next((i for i, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)
+                  and not (ln is opening and _bar_line(ln.text))), len(lines))
     # (one dateline dates the page; several are a news list's entries)
     datelines = sum(1 for ln in lines if ln.kind in ("text", "heading") and DATELINE.match(ln.text.strip()))
     for ln in lines[:first]:
@@ -1029,7 +1030,6 @@ def _drop_top_menu(lines: list[_Line]) -> None:
         elif ln.kind in ("text", "heading") and not ln.dated and DATELINE.match(ln.text.strip()) and datelines == 1:
             ln.kind = "chrome"  # a press release's "2024.05.10 お知らせ": its date (find_as_of), no title
     run: list[_Line] = []
-    opening = next((ln for ln in lines if ln.kind != "blank"), None)
     for ln in [*lines[:first], None]:
         if ln is not None and ln.kind in ("text", "heading") and not ln.level and not ln.row and not ln.in_table \
                 and len(ln.text) <= _MENU_ITEM_MAX_CHARS and not (ln is opening and _TITLE_BAR.match(ln.text)) \
@@ -1077,10 +1077,40 @@ def _heading_runs_are_lists(lines: list[_Line]) -> None:
                 ln.kind, ln.in_table, ln.item = "text", True, False
         elif after is not None and after.kind == "text" and _DASHED.match(lines[j].text) and _DASHED.match(after.text):
             lines[j].kind = "text"  # "United States — Virginia (us-east-1)" over "European Union — Frankfurt (…)": items
+        else:
+            _names_list(lines, i)
         i = j + 1
 
 
+def _names_list(lines: list[_Line], at: int) -> None:
+    """Under a label, short lines naming things with their figures ("ISO/IEC 27001:2022" / "ISO/IEC 27017:2015
+    (cloud services)" / "SOC 2 Type I — report available under NDA"), none a sentence: a list, up to a line that heads
+    a table or a paragraph after it. Read as headings each over the next, the certifications were in no passage,
+    and a retention table was filed under "ISO/IEC 27017:2015"."""
+    run: list[_Line] = []
+    for ln in lines[at + 1:]:
+        if ln.kind not in ("heading", "text") or ln.level or ln.row or ln.item or ln.in_table \
+                or len(ln.text) > _HEADING_MAX_CHARS or _SENTENCE_END.search(ln.text) or "|" in ln.text \
+                or _NUMBERED_HEADING.match(ln.text) or _KEY_VALUE.match(ln.text):
+            break
+        run.append(ln)
+    end = at + 1 + len(run)
+    if not any(x.kind in ("text", "bullet") and (_SENTENCE_END.search(x.text) or _is_row(x)) for x in lines[end:]):
+        return  # (the page's related articles or footer menu, after its last sentence or table)
+    nxt = lines[end] if end < len(lines) else None
+    heads = bool(run) and nxt is not None and (nxt.kind not in ("blank", "chrome") or nxt.table_head) \
+        and not _NAMED_FIGURE.search(run[-1].text)
+    items = run[:-1] if heads else run
+    if len(items) >= _LIST_MIN_ITEMS and sum(bool(_NAMED_FIGURE.search(x.text)) for x in items) * 2 >= len(items):
+        for ln in items:
+            ln.kind, ln.in_table, ln.item = "text", True, False
+        if heads:
+            run[-1].kind, run[-1].in_table = "heading", False  # "Data retention" over its table
+
+
 _LIST_MIN_ITEMS = 3
+#: What names a thing with its figure or its state: a number, a dash before what it is, an aside in brackets.
+_NAMED_FIGURE = re.compile(r"\d|\s[—–]\s|[（(][^()（）]+[)）]")
 #: Items of one line apart by slashes: three make it an enumeration (・ joins a heading's words as often).
 _ENUMERATION = re.compile(r"／|\s/\s")
 _ENUMERATION_MIN = 3
@@ -1182,6 +1212,11 @@ def _link_like(text: str) -> bool:
 _TITLE_BAR = re.compile(r"^([^|｜]{1,40}?)(?:\s*(?:\s\|\s|｜|\s[-–—]\s)\s*([^|｜]{1,60})){1,3}$")
 
 
+def _bar_line(text: str) -> bool:
+    """A "Page | Site" line, no sentence ("Responsible Disclosure Policy - Example Inc." ends in a company's "Inc.")."""
+    return bool(_TITLE_BAR.match(text)) and (not _SENTENCE_END.search(text) or bool(_COMPANY.search(text)))
+
+
 def _title_bar(lines: list[_Line]) -> str | None:
     """A copied page's first line naming the page and its site ("Page | Site") above the site's menu or
     breadcrumb: the page's <title>, which names the document (as an HTML page's does) and states no fact."""
@@ -1190,7 +1225,7 @@ def _title_bar(lines: list[_Line]) -> str | None:
         and content[1].kind == "text" and _TITLE_BAR.match(content[1].text) is not None and "|" not in content[2].text
     if under_crumb:
         content = content[1:]  # the bar right under the site's breadcrumb ("ホーム ＞ … ＞ ISMAP登録情報")
-    if len(content) < 3 or content[0].kind != "text" or _SENTENCE_END.search(content[0].text):
+    if len(content) < 3 or content[0].kind != "text" or not _bar_line(content[0].text):
         return None
     if not _TITLE_BAR.match(content[0].text) or content[1].kind == "text" and "|" in content[1].text:
         return None  # a table's first row, not a title
