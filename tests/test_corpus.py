@@ -1280,3 +1280,15 @@ def test_a_menu_button_a_title_bar_ending_in_inc_and_a_got_it_banner(tmp_path):
     doc = _document(tmp_path, text, "disclosure.en.txt")
     assert doc.title == "Responsible Disclosure Policy - Example Inc."
     assert [(p.section[-1], p.text) for p in doc.passages] == [("1. How to report", "Send your report to security@example.com.")]
+
+
+def test_a_notes_block_and_a_caution_box_are_labelled_by_their_word(tmp_path):
+    """「注記」 over ※ notes and 「注意」 over a list are labels (「注」 opening a line marks a note only as 「注1」 or 「注：」):
+    the notes had been filed under the related articles above them, and a caution box under the tip before it."""
+    text = ("セキュリティへの取り組み\nデータを暗号化しています※1。\n\n◆関連記事\n・給与明細の電子化\n・年末調整のクラウド化\n\n"
+            "注記\n※1 保存データはAES-256、通信はTLS1.2以上で暗号化しています。\n\nポイント\n"
+            "エクスポートは監査ログに記録されます。\n\n注意\n・エクスポートできるのはオーナーのみです。\n・ゴミ箱のタスクは含まれません。\n")
+    sections = {p.quote_text: p.section for p in _parse(tmp_path, text)}
+    assert sections["※1 保存データはAES-256、通信はTLS1.2以上で暗号化しています。"][-1] == "注記"
+    assert sections["エクスポートは監査ログに記録されます。"][-1] == "ポイント"
+    assert any(sec[-1] == "注意" for q, sec in sections.items() if "オーナーのみ" in q)

@@ -746,7 +746,7 @@ def _promote_labels(lines: list[_Line]) -> None:
         longest = _HEADING_MAX_CHARS if titled else _LABEL_MAX_CHARS
         if pos + 1 >= len(content) or len(ln.text) > longest or _SENTENCE_END.search(ln.text):
             continue
-        if _is_row(ln) or ln.text[0] in "※*注(（「『\"'" or "。" in ln.text or "、" in ln.text:
+        if _is_row(ln) or _NOTE_OPENING.match(ln.text) or "。" in ln.text or "、" in ln.text:
             continue
         if len(_ENUMERATION.findall(ln.text)) >= _ENUMERATION_MIN:
             continue  # "日時／操作者（メールアドレス）／操作の種類／対象／IPアドレス": a list of what is recorded, no label
@@ -860,7 +860,7 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
     """A short line that is not a sentence and stands alone (blank line or end of file after it)."""
     if len(stripped) > _HEADING_MAX_CHARS or _SENTENCE_END.search(stripped) or _TABLE_ROW.search(stripped):
         return False  # a table row is a fact, even the last one standing alone
-    if stripped[0] in "※*注(（「『\"'" or "。" in stripped:
+    if _NOTE_OPENING.match(stripped) or "。" in stripped:
         return False
     if _same_key_value(stripped, raw[i - 1][1].strip() if i > 0 else ""):
         return False  # the last of "緊急（Critical）：7日以内" / "高（High）：30日以内" / "中（Medium）以下：90日以内"
@@ -1109,6 +1109,9 @@ def _names_list(lines: list[_Line], at: int) -> None:
 
 
 _LIST_MIN_ITEMS = 3
+#: A line opening as a note, an aside or a quotation ("※1 …", "注1：…", "（…）"): no label. 「注記」 and 「注意」 over their
+#: notes are labels (read as the notes' first line, a notes block had been filed under the related articles above).
+_NOTE_OPENING = re.compile(r"^(?:[※*(（「『\"']|注(?:\d|[:：)）.．\s]|$))")
 #: What names a thing with its figure or its state: a number, a dash before what it is, an aside in brackets.
 _NAMED_FIGURE = re.compile(r"\d|\s[—–]\s|[（(][^()（）]+[)）]")
 #: Items of one line apart by slashes: three make it an enumeration (・ joins a heading's words as often).
