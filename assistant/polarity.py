@@ -422,6 +422,12 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
         # asked whether it is free, told it is done for a fee: 「消去証明書の発行はご要望に応じて行います（有償）。」
         # had answered yes to "Is a certificate of data destruction provided free of charge?"
         return Verdict.NO
+    if found == Verdict.UNCLEAR and _ELSEWHERE.search(question) and not _AND_ASKS.search(question) and any(
+            _ELSEWHERE.search(x) and not _ONLY.search(x) and _judge(x, off_says_no) == Verdict.NO
+            for x in _SENTENCE_END.split(rest) if x):
+        # asked whether it is kept elsewhere, told plainly it is not ("We do not store data outside Japan."): the
+        # sentence about elsewhere answers, the one about where it is kept is beside the point
+        return Verdict.NO
     plan = _plan_says(question, rest, off_says_no)
     if plan is not None:
         # the question names a plan and a sentence of the quote names it too: what that sentence says is the answer
@@ -565,6 +571,10 @@ def _plan_says(question: str, rest: str, off_says_no: bool) -> Verdict | None:
     return None
 
 
+#: A second question joined to the first ("Do you tell customers where data is stored, and is any stored outside…?").
+_AND_ASKS = re.compile(r"\band\s+(?:is|are|do|does|can|will|has|have)\b|[、,]\s*(?:また|さらに)", re.I)
+#: Somewhere other than where the data is: "outside Japan", 国外, 海外, abroad.
+_ELSEWHERE = re.compile(r"\boutside\b|国外|海外|域外|\babroad\b|\boverseas\b", re.I)
 _ASKS_PLANS = re.compile(r"プラン|\b(?:plans?|tiers?|editions?|subscriptions?)\b", re.I)
 
 

@@ -346,3 +346,19 @@ def test_how_much_is_no_yes_no_question():
 ])
 def test_a_short_reply_over_its_explanation_and_a_requirement_to_disclose(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize("question, quote, expected", [
+    # asked whether it is kept elsewhere, told plainly it is not: the sentence about elsewhere answers
+    ("Is customer data stored outside Japan?", "Customer data is stored in the AWS Tokyo region. We do not store data "
+     "outside Japan. Backups are kept for 35 days.", Verdict.NO),
+    ("データが国外のサーバーに移されることはありますか？", "お客様データはすべて国内リージョン（東京）に保管しています。"
+     "海外へのデータ移転は行いません。", Verdict.NO),
+    # ... not when a second question is joined to it, nor "only here" (a no to there, a yes to here)
+    ("Do you tell customers where their data is stored, and is any data stored outside Japan?", "Customer data is "
+     "stored in the AWS Tokyo region. We do not store data outside Japan.", Verdict.UNCLEAR),
+    ("Is customer data stored outside Japan?", "国内のデータセンターにのみ保管し、国外に保管することはありません。",
+     Verdict.UNCLEAR),
+])
+def test_a_plain_no_about_elsewhere_answers_where_elsewhere_is_asked(question, quote, expected):
+    assert verdict(question, quote) == expected
