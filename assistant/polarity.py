@@ -323,7 +323,13 @@ def _verdict(question: str, quote: str, plans_say_no: bool = True) -> Verdict | 
     named = _Names(question)
     relevance = _Relevance(question)
     blocks = []
+    checklist = bool(_CHECKED.search(rest))
     for block in re.split(r"\n", rest):
+        if checklist and (check := _CHECK_LINE.match(block)):
+            # a checklist's line: its mark is its answer ("✕ IPアドレス制限（2025年提供予定）" had answered "IP restriction?"
+            # from the ✓ lines around it, unclear, and a BYOK question the same way)
+            blocks.append([(relevance(block), _CHECK_MARKS[check.group("m")], block)])
+            continue
         if (row_mark := _row_mark(block)) is not None:
             # a table's row whose value is a mark ("| 稼働率未達時の返金・減額 | × |"): the mark is its answer
             blocks.append([(relevance(block), row_mark, block)])
@@ -575,6 +581,11 @@ def _plan_says(question: str, rest: str, off_says_no: bool) -> Verdict | None:
 _AND_ASKS = re.compile(r"\band\s+(?:is|are|do|does|can|will|has|have)\b|[、,]\s*(?:また|さらに)", re.I)
 #: Somewhere other than where the data is: "outside Japan", 国外, 海外, abroad.
 _ELSEWHERE = re.compile(r"\boutside\b|国外|海外|域外|\babroad\b|\boverseas\b", re.I)
+#: A checklist's marks opening its lines: done (✓), not done (✕), not applicable (－, only beside the others).
+_CHECKED = re.compile(r"(?m)^\s*[✓✔☑✕✗☒]\s*\S")
+_CHECK_LINE = re.compile(r"^\s*(?P<m>[✓✔☑✕✗☒×－―])\s*\S")
+_CHECK_MARKS = {**dict.fromkeys("✓✔☑", Verdict.YES), **dict.fromkeys("✕✗☒×", Verdict.NO),
+                **dict.fromkeys("－―", Verdict.UNCLEAR)}
 _ASKS_PLANS = re.compile(r"プラン|\b(?:plans?|tiers?|editions?|subscriptions?)\b", re.I)
 
 

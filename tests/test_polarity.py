@@ -362,3 +362,21 @@ def test_a_short_reply_over_its_explanation_and_a_requirement_to_disclose(questi
 ])
 def test_a_plain_no_about_elsewhere_answers_where_elsewhere_is_asked(question, quote, expected):
     assert verdict(question, quote) == expected
+
+
+@pytest.mark.parametrize("question, quote, expected", [
+    # a checklist's line answers by its mark (a review's IP-restriction and BYOK questions had been answered "unclear"
+    # from a block of ✓ lines holding the one ✕ they asked about)
+    ("接続元IPアドレスによるアクセス制限を設定することは可能ですか。", "【認証・アクセス管理】\n✓ 2要素認証（全プラン）\n"
+     "✓ SAMLによるシングルサインオン\n✕ IPアドレス制限（2025年提供予定）\n✓ 操作ログの保存（1年間）", Verdict.NO),
+    ("2要素認証に対応していますか。", "【認証・アクセス管理】\n✓ 2要素認証（全プラン）\n✕ IPアドレス制限（2025年提供予定）",
+     Verdict.YES),
+    ("Is BYOK supported?", "【通信・データ保護】\n✓ 通信の暗号化（TLS 1.2以上）\n✕ お客様管理の暗号鍵（BYOK）\n－ SOC 2（対象外）",
+     Verdict.NO),
+    ("SOC 2報告書はありますか？", "【通信・データ保護】\n✓ 通信の暗号化（TLS 1.2以上）\n✕ お客様管理の暗号鍵（BYOK）\n"
+     "－ SOC 2（対象外）", Verdict.UNCLEAR),
+    # a dash opening a line is a mark only in a checklist: elsewhere it is a list's bullet
+    ("保存データは暗号化されていますか", "－ 保存データはAES-256で暗号化しています。", Verdict.YES),
+])
+def test_a_checklists_marks_answer_for_their_lines(question, quote, expected):
+    assert verdict(question, quote) == expected
