@@ -103,6 +103,7 @@ def test_index_text_carries_the_heading(default):
     ("セキュリティへの取り組み\n2023年4月1日 制定\n", "2023-04-01"),
     ("サイト名\nホーム > お知らせ\n2024.05.10 お知らせ\nISO/IEC 27017 認証取得のお知らせ\n", "2024-05-10"),
     ("\n" * 20 + "2024.05.10 お知らせ\n", None),  # a dateline far down the page dates an entry, not the page
+    ("サービス稼働状況\n（2024年12月2日 9:00 更新）\n", "2024-12-02"),  # a status page's update, with its time
 ])
 def test_as_of_patterns(text, iso):
     assert find_as_of(text) == iso
@@ -1292,3 +1293,11 @@ def test_a_notes_block_and_a_caution_box_are_labelled_by_their_word(tmp_path):
     assert sections["※1 保存データはAES-256、通信はTLS1.2以上で暗号化しています。"][-1] == "注記"
     assert sections["エクスポートは監査ログに記録されます。"][-1] == "ポイント"
     assert any(sec[-1] == "注意" for q, sec in sections.items() if "オーナーのみ" in q)
+
+
+def test_a_revision_month_under_the_title_is_a_label_not_a_section(tmp_path):
+    """「2025年2月改訂」 (a month, no day) had headed every passage of its page."""
+    text = "安心して話せる場所であるために\n2025年2月改訂\n\nサーバーはすべて国内のデータセンターにあります。\n"
+    doc = _document(tmp_path, text)
+    assert doc.as_of == "2025-02"
+    assert [(p.section, p.text) for p in doc.passages] == [(("安心して話せる場所であるために",), "サーバーはすべて国内のデータセンターにあります。")]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_DATE = (r"\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
+_DATE = (r"\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|\d{4}\s*年\s*\d{1,2}\s*月|[A-Z][a-z]+\.?\s+\d{1,2},?\s+\d{4}|"
          r"\d{1,2}\s+[A-Z][a-z]+\.?,?\s+\d{4}|[A-Z][a-z]+\.?\s+\d{4}|\d{4}-\d{2}-\d{2}")
 _ASIDE = r"(?:\s*[（(][^()（）]{1,24}[)）])?"
 #: A line that only labels the page: its article number or date ("記事番号：HC-0412", "最終更新日: 2024年11月5日").
