@@ -166,11 +166,14 @@ def unknown_subject(index, retrieval) -> bool:
     # question on documents naming neither was answered yes)
     question = unicodedata.normalize("NFKC", retrieval.question)
     acronyms = False
+    words = []  # the missing English terms as the question spells them
     for term in retrieval.missing:
         # as a word of its own: "soc" is no acronym inside "Associated"
         spelled = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])" if term.isascii() else re.escape(term),
                             question, re.I)
         word = spelled.group(0) if spelled else term
+        if spelled and term.isascii():
+            words.append(word)
         acronyms |= bool(_ACRONYM.fullmatch(word)) and sum(ch.isupper() or ch.isdigit() for ch in word) >= 2
     missing = {m.lower() for m in retrieval.missing}
     f = facts(index)
@@ -179,7 +182,7 @@ def unknown_subject(index, retrieval) -> bool:
              and _a_name(t, question) and t.lower() not in spelled_out]
     if acronyms and _ASKS_CERTIFIED.search(question) and len(_LISTED_NAMES.findall(question)) < 2 and any(
             _ACRONYM.fullmatch(m) and sum(ch.isupper() for ch in m) >= 3 and m.lower() not in f.text
-            and not _SHOUTED.search(question) for m in _spelled(question, missing)) and not any(
+            and not _SHOUTED.search(question) for m in words) and not any(
             a.lower() in f.text for a in _QUESTION_ACRONYM.findall(question) if a.lower() not in missing):
         # a scheme or a standard asked about by its acronym, which no document writes ("ISMAPのクラウドサービスリストに
         # 登録されていますか", "Are you FedRAMP authorized?"): the other words are the scheme's own, and the ISO 27001
@@ -204,16 +207,6 @@ _LISTED_NAMES = re.compile(r"[、,・/／]|や|及び|および|\bor\b|\band\b",
 _QUESTION_ACRONYM = re.compile(r"(?<![A-Za-z])[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*(?![A-Za-z])")
 #: Words in capitals side by side: emphasis ("AT LEAST"), not an acronym.
 _SHOUTED = re.compile(r"\b[A-Z]{2,}\s+[A-Z]{2,}\b")
-
-
-def _spelled(question: str, missing: set[str]) -> list[str]:
-    """The missing terms as the question writes them (its capitals kept)."""
-    out = []
-    for term in missing:
-        m = re.search(rf"(?<![A-Za-z]){re.escape(term)}(?![A-Za-z])", question, re.I) if term.isascii() else None
-        if m:
-            out.append(m.group(0))
-    return out
 
 
 def _spelled_out(question: str, missing: set[str]) -> set[str]:

@@ -517,8 +517,9 @@ def _other_value(question: str, quote: str) -> bool:
     # 削除します" to "deleted within 30 days?"): which one is for what the question asks is for a person to read
     units = {u for _, u in asked_durations}
     closest, _ = _values("\n".join(closest_sentences(question, quote))) if asked_durations & told_durations else (set(), set())
-    ranged = _ranged(quote)  # (asked a bound of a range the quote allows, "…0~90日間でカスタマイズ可能": that answers it)
-    beside = set() if asked_durations & ranged else {(n, u) for n, u in closest - asked_durations if u in units}
+    # (asked a bound of a range the quote allows, "…0~90日間でカスタマイズ可能": that answers it)
+    bound = any(n in _range_bounds(quote) for n, _ in asked_durations)
+    beside = set() if bound else {(n, u) for n, u in closest - asked_durations if u in units}
     return bool(asked_durations and told_durations and (not asked_durations & told_durations or beside)
                 or asked_periods and told_periods and not asked_periods & told_periods)
 
@@ -526,10 +527,9 @@ def _other_value(question: str, quote: str) -> bool:
 _RANGE = re.compile(r"(\d+)\s*(?:\([^)]*\))?\s*[~〜～\-–]\s*(\d+)")
 
 
-def _ranged(quote: str) -> set[tuple[str, str]]:
-    """Figures that bound a range the quote allows ("0~90日間でカスタマイズ可能"): no other value beside the asked one."""
-    norm = unicodedata.normalize("NFKC", quote)
-    return {(n, u) for m in _RANGE.finditer(norm) for n in m.groups() for u in ("d", "h", "m", "y", "w", "min", "n", "c")}
+def _range_bounds(quote: str) -> set[str]:
+    """The figures that bound a range the quote allows ("0~90日間でカスタマイズ可能": 0 and 90)."""
+    return {n for m in _RANGE.finditer(unicodedata.normalize("NFKC", quote)) for n in m.groups()}
 
 
 def _no_value(question: str, quote: str) -> bool:

@@ -76,7 +76,6 @@ def parse_document(path: Path, text: str, first_id: int = 0) -> Document:
     if fmt == "txt":
         _last_line_is_body(lines)
         _drop_trailing_links(lines)
-    if fmt == "txt":
         _heading_runs_are_lists(lines)
     opening = _opening_title(lines) if fmt == "txt" else None
     doc.title = meta.get("title") or bar or opening or _take_title(lines)
@@ -298,8 +297,8 @@ _ALT = (r"^(?:画像|イメージ|写真|アイコン|イラスト|image|img|pho
         r"|^[\[［【＜<(（]\s*(?:画像|図|写真|スクリーンショット|image|img|screenshot|figure)\s*(?:[\]］】＞>:：]|[^()（）]{0,80}[)）]$)")
 #: An image's caption or alt text left in the scrape ("…画面のイメージ", "Screenshot of …"): no fact.
 _CAPTION = re.compile(r"(?:の|な)(?:画面)?(?:イメージ|画像|スクリーンショット|イメージ図|イラスト|アイコン)$|画面(?:イメージ|例)$"
-                      r"|^(?:image|screenshot|figure)\s*(?:of|:)|" + _ALT
-                      + r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
+                      r"|^(?:image|screenshot|figure)\s*(?:of|:)"
+                      r"|^[▲△↑]\s*\S", re.I)  # 「▲セキュリティ設定画面」: the picture above it
 #: An image's alt text as a browser copies it: 「アイコン」 alone, 「画像：鍵のイラスト」, "Icon: shield".
 _IMAGE_TEXT = re.compile(_ALT, re.I)
 _LABEL_MAX_WORDS = 8
@@ -531,7 +530,8 @@ def _numbered_items(lines: list[_Line]) -> list[_Line]:
 
 
 #: A news list's or a changelog's entry: a date opening a line that goes on ("2024.05.27 障害 【復旧】…").
-_DATED_ENTRY = re.compile(r"^(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}\s*日?|\d{4}-\d{2}-\d{2})[\s\u3000]+\S.{7,}")
+_ENTRY_DATE = r"(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}(?:\s*日)?|\d{4}-\d{2}-\d{2})"
+_DATED_ENTRY = re.compile(r"^" + _ENTRY_DATE + r"[\s\u3000]+\S.{7,}")
 
 
 def _dated_entries(lines: list[_Line]) -> list[_Line]:
@@ -540,8 +540,8 @@ def _dated_entries(lines: list[_Line]) -> list[_Line]:
     is its own section, its date and category heading what it says; one that only titles the lines under it is a
     heading over them. Read as one paragraph, fourteen entries had been one quote; read as the body of the last
     titled entry, a TLS change was cited as part of an MFA announcement."""
-    dated = [i for i, ln in enumerate(lines) if ln.kind in ("text", "heading") and not ln.level and not ln.row
-             and not ln.item and _DATED_ENTRY.match(ln.text)]
+    dated = {i for i, ln in enumerate(lines) if ln.kind in ("text", "heading") and not ln.level and not ln.row
+             and not ln.item and _DATED_ENTRY.match(ln.text)}
     if len(dated) < _ITEMS_MIN:
         return lines
     out: list[_Line] = []
@@ -549,7 +549,7 @@ def _dated_entries(lines: list[_Line]) -> list[_Line]:
         if i not in dated:
             out.append(ln)
             continue
-        nxt = next((x for x in lines[i + 1:] if x.kind not in ("blank", "chrome")), None)
+        nxt = next((lines[k] for k in range(i + 1, len(lines)) if lines[k].kind not in ("blank", "chrome")), None)
         m = _ENTRY_PREFIX.match(ln.text)
         says = _SENTENCE_END.search(ln.text) or nxt is None or _DATED_ENTRY.match(nxt.text) or nxt.kind == "heading"
         if not says or m is None or m.end() >= len(ln.text):
@@ -564,7 +564,7 @@ def _dated_entries(lines: list[_Line]) -> list[_Line]:
 
 
 #: A dated entry's date and its category: "2024.05.27 障害", "2026.05.12　【機能改善】", "2025/03/01 [Security]".
-_ENTRY_PREFIX = re.compile(r"(?P<prefix>(?:\d{4}\s*[/年.\-]\s*\d{1,2}\s*[/月.\-]\s*\d{1,2}(?:\s*日)?|\d{4}-\d{2}-\d{2})"
+_ENTRY_PREFIX = re.compile(r"(?P<prefix>" + _ENTRY_DATE +
                            r"(?:[\s\u3000]*(?:【[^】]{1,12}】|\[[^\]]{1,12}\]|［[^］]{1,12}］)|[\s\u3000]+[^\s\u3000\d【\[［]{1,8}(?=[\s\u3000]))?)"
                            r"[\s\u3000]*")
 
@@ -748,7 +748,7 @@ def _promote_labels(lines: list[_Line]) -> None:
             continue
         if _is_row(ln) or _NOTE_OPENING.match(ln.text) or "。" in ln.text or "、" in ln.text:
             continue
-        if len(_ENUMERATION.findall(ln.text)) >= _ENUMERATION_MIN:
+        if _enumerates(ln.text):
             continue  # "日時／操作者（メールアドレス）／操作の種類／対象／IPアドレス": a list of what is recorded, no label
         if _KEY_VALUE.match(ln.text) and not titled:
             # "緊急：7日以内": a name with its value is a fact (a list drawn without markers), no label; under a
@@ -868,7 +868,7 @@ def _looks_like_heading(stripped: str, raw: list[tuple[int, str]], i: int) -> bo
         return False  # "監査機関　あおば監査法人" before a blank line: a fact
     if _CIRCLED.match(stripped) and i > 0 and _CIRCLED.match(raw[i - 1][1].strip()):
         return False  # "③ …に起因する障害" under "② …": the list's last item, no heading
-    if len(_ENUMERATION.findall(stripped)) >= _ENUMERATION_MIN:
+    if _enumerates(stripped):
         return False
     nxt = raw[i + 1][1].strip() if i + 1 < len(raw) else ""
     return not nxt
@@ -1060,6 +1060,12 @@ def _heading_runs_are_lists(lines: list[_Line]) -> None:
     "ISO 27001" / "HIPAA (BAA available on request)" / "GDPR"), not headings each over the next. Read as headings
     (the last heading nothing), a trust page's whole badge list had been in no passage, and the product said "SOC"
     and "27001" were never mentioned."""
+    # where the page's body ends: its last sentence, and its last sentence or table row (computed once: a list is
+    # one only with the body going on after it, and the lists read here add neither)
+    last_sentence = max((k for k, ln in enumerate(lines) if ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text)),
+                        default=-1)
+    last_body = max((k for k, ln in enumerate(lines) if ln.kind in ("text", "bullet")
+                     and (_SENTENCE_END.search(ln.text) or _is_row(ln))), default=-1)
     i = 0
     while i < len(lines):
         if lines[i].kind != "heading" or lines[i].level:
@@ -1071,18 +1077,17 @@ def _heading_runs_are_lists(lines: list[_Line]) -> None:
             j += 1
         after = lines[j + 1] if j + 1 < len(lines) else None
         # (a page's footer menu runs so too, after its last sentence: a list only with the page's body after it)
-        if j - i >= _LIST_MIN_ITEMS and (after is None or after.kind in ("blank", "chrome")) and any(
-                ln.kind in ("text", "bullet") and _SENTENCE_END.search(ln.text) for ln in lines[j + 1:]):
+        if j - i >= _LIST_MIN_ITEMS and (after is None or after.kind in ("blank", "chrome")) and last_sentence > j:
             for ln in lines[i + 1:j + 1]:
                 ln.kind, ln.in_table, ln.item = "text", True, False
         elif after is not None and after.kind == "text" and _DASHED.match(lines[j].text) and _DASHED.match(after.text):
             lines[j].kind = "text"  # "United States — Virginia (us-east-1)" over "European Union — Frankfurt (…)": items
         else:
-            _names_list(lines, i)
+            _names_list(lines, i, last_body)
         i = j + 1
 
 
-def _names_list(lines: list[_Line], at: int) -> None:
+def _names_list(lines: list[_Line], at: int, last_body: int) -> None:
     """Under a label, short lines naming things with their figures ("ISO/IEC 27001:2022" / "ISO/IEC 27017:2015
     (cloud services)" / "SOC 2 Type I — report available under NDA"), none a sentence: a list, up to a line that heads
     a table or a paragraph after it. Read as headings each over the next, the certifications were in no passage,
@@ -1095,7 +1100,7 @@ def _names_list(lines: list[_Line], at: int) -> None:
             break
         run.append(ln)
     end = at + 1 + len(run)
-    if not any(x.kind in ("text", "bullet") and (_SENTENCE_END.search(x.text) or _is_row(x)) for x in lines[end:]):
+    if last_body < end:
         return  # (the page's related articles or footer menu, after its last sentence or table)
     nxt = lines[end] if end < len(lines) else None
     heads = bool(run) and nxt is not None and (nxt.kind not in ("blank", "chrome") or nxt.table_head) \
@@ -1117,6 +1122,10 @@ _NAMED_FIGURE = re.compile(r"\d|\s[—–]\s|[（(][^()（）]+[)）]")
 #: Items of one line apart by slashes: three make it an enumeration (・ joins a heading's words as often).
 _ENUMERATION = re.compile(r"／|\s/\s")
 _ENUMERATION_MIN = 3
+
+
+def _enumerates(text: str) -> bool:
+    return len(_ENUMERATION.findall(text)) >= _ENUMERATION_MIN
 #: A list's item drawn as a name and what it is, apart by a dash: "Japan — Tokyo (coming 2025)".
 _DASHED = re.compile(r"^[^。.!?]{1,40}\s[—–]\s[^。!?]{1,60}$")
 
